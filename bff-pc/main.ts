@@ -1,0 +1,4 @@
+import { runBff } from '../routes/run-bff';
+import { createPcApp } from './app';
+
+void runBff('pc', createPcApp);

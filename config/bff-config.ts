@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError, bool, int, parseSettings, url, type SettingValues } from './define-settings';
+
+export type BffAppName = 'pc' | 'mobile';
+
+/** Secrets that ship with the repository for the dev SSO; refused in production. */
+export const DEV_SECRETS = {
+  pc: { client: 'dev-only-bff-pc-secret-change-me', session: 'dev-only-session-secret-pc' },
+  mobile: { client: 'dev-only-bff-mobile-secret-change-me', session: 'dev-only-session-secret-mobile' },
+} as const;
+
+export const bffSettings = {
+  nodeEnv: { env: 'NODE_ENV', schema: z.enum(['development', 'test', 'production']), description: 'Runtime environment; `production` turns on the strict checks below.' },
+  port: { env: 'PORT', schema: int(0, 65535), description: 'Port the app listens on.', defaultText: '`3000` (pc), `3001` (mobile)' },
+  host: { env: 'HOST', schema: z.string().optional(), description: 'Address to bind; all interfaces when unset.' },
+  publicUrl: { env: 'PUBLIC_URL', schema: url(), description: "The app's external origin, as the browser sees it.", defaultText: '`http://localhost:<PORT>`' },
+  logLevel: { env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), description: 'pino log level.' },
+  ssoIssuer: { env: 'SSO_ISSUER', schema: url(), description: 'OIDC issuer URL; endpoints come from its discovery document.' },
+  ssoClientId: { env: 'SSO_CLIENT_ID', schema: z.string().min(1), description: 'OIDC client id of this app.', defaultText: '`bff-pc` / `bff-mobile`' },
+  ssoClientSecret: { env: 'SSO_CLIENT_SECRET', schema: z.string().min(16), description: 'OIDC client secret (`client_secret_post`). Required in production.', defaultText: 'dev secret (refused in production)' },
+  ssoRedirectUrl: { env: 'SSO_REDIRECT_URL', schema: url(), description: 'Redirect URI registered at the SSO.', defaultText: '`<PUBLIC_URL>/bff/callback`' },
+  ssoPostLogoutRedirectUrl: { env: 'SSO_POST_LOGOUT_REDIRECT_URL', schema: url(), description: 'Where the SSO sends the browser after logout.', defaultText: '`<PUBLIC_URL>/`' },
+  ssoScopes: { env: 'SSO_SCOPES', schema: z.string().regex(/^[\w:.-]+( [\w:.-]+)*$/), description: 'Space-separated scopes to request.' },
+  ssoTimeoutMs: { env: 'SSO_TIMEOUT_MS', schema: int(100, 60_000), description: 'Timeout for discovery and JWKS calls to the SSO.' },
+  redisUrl: { env: 'REDIS_URL', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'), description: 'Redis for sessions, shared by every instance.' },
+  redisRequired: { env: 'REDIS_REQUIRED', schema: bool(), description: 'Refuse to start without Redis. When false and Redis does not answer, sessions fall back to process memory with a warning.', defaultText: '`true` in production, else `false`' },
+  sessionSecret: { env: 'SESSION_SECRET', schema: z.string().min(16).transform((v) => v.split(',')), description: 'Cookie signing secret(s), comma-separated, newest first. Required in production.', defaultText: 'dev secret (refused in production)' },
+  sessionCookieName: { env: 'SESSION_COOKIE_NAME', schema: z.string().regex(/^[\w.-]+$/), description: "This app's session cookie name.", defaultText: '`bff.pc.sid` / `bff.mobile.sid`' },
+  sessionPrefix: { env: 'SESSION_PREFIX', schema: z.string().min(1), description: "Redis key prefix of this app's sessions.", defaultText: '`bff:pc:sess:` / `bff:mobile:sess:`' },
+  sessionIdleSeconds: { env: 'SESSION_IDLE_SECONDS', schema: int(2, 30 * 86_400), description: 'Idle timeout: a session unused this long ends.', defaultText: '`1200` (pc), `7200` (mobile)' },
+  sessionAbsoluteSeconds: { env: 'SESSION_ABSOLUTE_SECONDS', schema: int(2, 90 * 86_400), description: 'Absolute timeout: a session ends this long after login, however active.', defaultText: '`28800` (pc), `259200` (mobile)' },
+  cookieSecure: { env: 'COOKIE_SECURE', schema: bool(), description: 'Mark the session cookie `Secure`.', defaultText: '`true` when PUBLIC_URL is https' },
+  trustProxy: { env: 'TRUST_PROXY', schema: z.string().regex(/^(true|false|\d+|[\w.:/, -]+)$/), description: "Express `trust proxy` (`false`, hop count, or addresses) — set it behind a TLS-terminating proxy." },
+  menuFile: { env: 'MENU_FILE', schema: z.string().min(1), description: "JSON file with this app's menu tree.", defaultText: '`config/menus/<app>.json`' },
+};
+
+export type BffConfig = SettingValues<typeof bffSettings> & { readonly app: BffAppName; readonly production: boolean };
+
+function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
+  const port = env.PORT || (app === 'pc' ? '3000' : '3001');
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  const production = env.NODE_ENV === 'production';
+  return {
+    nodeEnv: 'development',
+    port,
+    publicUrl,
+    logLevel: 'info',
+    ssoIssuer: 'http://localhost:9000',
+    ssoClientId: `bff-${app}`,
+    ssoClientSecret: DEV_SECRETS[app].client,
+    ssoRedirectUrl: `${publicUrl}/bff/callback`,
+    ssoPostLogoutRedirectUrl: `${publicUrl}/`,
+    ssoScopes: 'openid profile email',
+    ssoTimeoutMs: '5000',
+    redisUrl: 'redis://127.0.0.1:6379',
+    redisRequired: production,
+    sessionSecret: DEV_SECRETS[app].session,
+    sessionCookieName: `bff.${app}.sid`,
+    sessionPrefix: `bff:${app}:sess:`,
+    sessionIdleSeconds: app === 'pc' ? '1200' : '7200',
+    sessionAbsoluteSeconds: app === 'pc' ? '28800' : '259200',
+    cookieSecure: publicUrl.startsWith('https:'),
+    trustProxy: 'false',
+    menuFile: path.join(__dirname, 'menus', `${app}.json`),
+  };
+}
+
+/** Reads this app's configuration once; throws a ConfigError naming every bad key. */
+export function loadBffConfig(app: BffAppName, env: Record<string, string | undefined> = process.env): BffConfig {
+  const values = parseSettings(bffSettings, env, defaultsFor(app, env));
+  const production = values.nodeEnv === 'production';
+  if (production) {
+    const problems: string[] = [];
+    const devSecrets: string[] = Object.values(DEV_SECRETS).flatMap((s) => [s.client, s.session]);
+    if (devSecrets.includes(values.ssoClientSecret)) problems.push('SSO_CLIENT_SECRET: the dev secret is not allowed in production');
+    if (values.sessionSecret.some((s) => devSecrets.includes(s))) problems.push('SESSION_SECRET: the dev secret is not allowed in production');
+    if (!values.redisRequired) problems.push('REDIS_REQUIRED: sessions must be in Redis in production');
+    if (problems.length) throw new ConfigError(problems);
+  }
+  if (values.sessionAbsoluteSeconds < values.sessionIdleSeconds) {
+    throw new ConfigError(['SESSION_ABSOLUTE_SECONDS: must not be shorter than SESSION_IDLE_SECONDS']);
+  }
+  return Object.freeze({ ...values, app, production });
+}
+
+export function bffDefaultsFor(app: BffAppName): Record<string, unknown> {
+  return defaultsFor(app, {});
+}

@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+
+export interface MenuItem {
+  id: string;
+  label: string;
+  path: string;
+  children?: MenuItem[];
+}
+
+const menuItem: z.ZodType<MenuItem> = z.lazy(() =>
+  z.object({
+    id: z.string().regex(/^[a-z][\w.-]{0,99}$/),
+    label: z.string().min(1).max(100),
+    path: z.string().startsWith('/'),
+    children: z.array(menuItem).optional(),
+  }).strict(),
+);
+const menuFile = z.object({ items: z.array(menuItem) }).strict();
+
+/** Reads and validates an app's menu tree at boot; a broken file stops start-up. */
+export function loadMenu(file: string): readonly MenuItem[] {
+  const parsed = menuFile.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`Menu file ${file} is not valid: ${parsed.error.message}`);
+  return Object.freeze(parsed.data.items);
+}
+
+/** Every menu id in the tree, e.g. to check a profile's `lastMenu`. */
+export function menuIds(items: readonly MenuItem[]): Set<string> {
+  const ids = new Set<string>();
+  const walk = (list: readonly MenuItem[]) => list.forEach((i) => (ids.add(i.id), i.children && walk(i.children)));
+  walk(items);
+  return ids;
+}

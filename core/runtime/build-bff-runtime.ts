@@ -1,0 +1,62 @@
+import session, { type Store } from 'express-session';
+import { RedisStore } from 'connect-redis';
+import type { Redis } from 'ioredis';
+import type { BffConfig } from '../../config/bff-config';
+import { createLogger, type Logger } from '../../lib/http/logger';
+import { createRedis, redisAnswers } from '../redis/create-redis';
+import { createOidcProvider, type OidcProvider } from '../auth/oidc-metadata';
+import { memorySessionIndex, redisSessionIndex, type SessionIndex } from '../session/session-index';
+import { loadMenu, type MenuItem } from '../menu/load-menu';
+
+/** Everything an app needs from the outside world, built once per process and passed down. */
+export interface BffRuntime {
+  config: BffConfig;
+  logger: Logger;
+  /** Absent when running on the in-process fallback store. */
+  redis?: Redis;
+  sessionStore: Store;
+  sessionIndex: SessionIndex;
+  oidc: OidcProvider;
+  menu: readonly MenuItem[];
+  checkReady(): Promise<Record<string, 'up' | 'down' | 'memory'>>;
+  close(): Promise<void>;
+}
+
+export async function buildBffRuntime(config: BffConfig, logger = createLogger({ name: `bff-${config.app}`, level: config.logLevel })): Promise<BffRuntime> {
+  const menu = loadMenu(config.menuFile);
+  const oidc = createOidcProvider(config);
+  const redis = createRedis(config.redisUrl, logger);
+  const connected = await redis.connect().then(() => true, () => false);
+
+  if (!connected) {
+    redis.disconnect();
+    if (config.redisRequired) {
+      throw new Error(`Redis at ${config.redisUrl} does not answer, and sessions must be in Redis (REDIS_REQUIRED / NODE_ENV=production).`);
+    }
+    logger.warn(
+      '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' +
+        `!! Redis at ${config.redisUrl} does not answer: sessions are kept IN THIS PROCESS ONLY.\n` +
+        '!! They are lost on restart and not shared with other instances. Dev use only.\n' +
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    );
+    const sessionStore = new session.MemoryStore();
+    return {
+      config, logger, sessionStore, oidc, menu,
+      sessionIndex: memorySessionIndex(sessionStore),
+      checkReady: async () => ({ sessions: 'memory' }),
+      close: async () => undefined,
+    };
+  }
+
+  // disableTouch: an unchanged session costs one GET; the idle clock is kept by
+  // enforceSessionLifetime, which rewrites the session (and so its TTL) only now and then.
+  const sessionStore = new RedisStore({ client: redis, prefix: config.sessionPrefix, disableTouch: true });
+  return {
+    config, logger, redis, sessionStore, oidc, menu,
+    sessionIndex: redisSessionIndex(redis, config.sessionPrefix),
+    checkReady: async () => ({ sessions: (await redisAnswers(redis)) ? 'up' : 'down' }),
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/** Component tests against real Redis, MariaDB and the dev SSO process; see README. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+  },
+  testTimeout: 30000,
+  // The suites share one Redis and one MariaDB and spawn processes: one worker keeps them
+  // independent and fits a 2-core machine.
+  maxWorkers: 1,
+};

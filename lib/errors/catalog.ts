@@ -1,0 +1,33 @@
+/**
+ * The one catalog of error codes that may leave any process of this repository (BFF apps and
+ * contract services). Each code maps to one HTTP status and a short, stable title. The README's
+ * error table lists exactly these codes; a test keeps the two in step.
+ */
+export const errorCatalog = {
+  // generic request errors
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
+  INVALID_RETURN_URL: { status: 400, title: 'returnTo must be a relative path on this site' },
+  DRILL_NOT_ALLOWED: { status: 400, title: 'Compensation drills are disabled in this environment' },
+  LOGIN_FAILED: { status: 401, title: 'The login with the identity provider did not complete' },
+  SESSION_REQUIRED: { status: 401, title: 'A logged-in session is required' },
+  SESSION_EXPIRED: { status: 401, title: 'The session has expired' },
+  CSRF_REQUIRED: { status: 401, title: 'The X-CSRF: 1 header is required for this request' },
+  LOGOUT_TOKEN_INVALID: { status: 400, title: 'The logout token is not valid' },
+  NOT_FOUND: { status: 404, title: 'No such resource' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  CONFLICT: { status: 409, title: 'The resource is in a state that does not allow this request' },
+  SAGA_IN_PROGRESS: { status: 409, title: 'A saga is still running on this contract' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The content type is not supported' },
+  // downstream failures
+  UPSTREAM_UNAVAILABLE: { status: 502, title: 'An upstream service did not answer' },
+  UPSTREAM_BAD_RESPONSE: { status: 502, title: 'An upstream service answered with an error' },
+  UPSTREAM_TIMEOUT: { status: 504, title: 'An upstream service did not answer in time' },
+  SSO_UNAVAILABLE: { status: 503, title: 'The identity provider cannot be reached' },
+  SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The session store cannot be reached' },
+  DATABASE_UNAVAILABLE: { status: 503, title: 'The database cannot be reached' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;

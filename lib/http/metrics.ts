@@ -1,0 +1,43 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RequestHandler } from 'express';
+
+export interface HttpMetrics {
+  registry: Registry;
+  middleware: RequestHandler;
+  handler: RequestHandler;
+}
+
+/**
+ * Requests by route, method and status, and a latency histogram, in a registry of this app's own
+ * (several apps share one process in tests). The route label is the matched route pattern, never
+ * the raw path, so ids in URLs cannot blow up the label set.
+ */
+export function createHttpMetrics(appName: string): HttpMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ app: appName });
+  collectDefaultMetrics({ register: registry });
+  const labelNames = ['route', 'method', 'status'] as const;
+  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames, registers: [registry] });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  const middleware: RequestHandler = (req, res, next) => {
+    const end = duration.startTimer();
+    res.once('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || 'unmatched';
+      const labels = { route, method: req.method, status: String(res.statusCode) };
+      requests.inc(labels);
+      end(labels);
+    });
+    next();
+  };
+  const handler: RequestHandler = async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  };
+  return { registry, middleware, handler };
+}

@@ -1,0 +1,60 @@
+import express, { Router, type Express } from 'express';
+import helmet from 'helmet';
+import { Passport } from 'passport';
+import '../core/http/global-types';
+import type { BffRuntime } from '../core/runtime/build-bff-runtime';
+import type { BffUser } from '../core/session/session-types';
+import { assignGlobalNo } from '../lib/http/global-no';
+import { requestLogger } from '../lib/http/logger';
+import { createHttpMetrics } from '../lib/http/metrics';
+import { notFound, problemHandler } from '../lib/errors/problem-handler';
+import { createSessionMiddleware } from '../core/session/create-session-middleware';
+import { enforceSessionLifetime } from '../core/session/enforce-session-lifetime';
+import { requireCsrf } from '../core/http/require-csrf';
+import { requireSession } from '../core/http/require-session';
+import { authRoutes } from './auth-routes';
+import { sessionRoutes } from './session-routes';
+import { healthRoutes } from './health-routes';
+
+export interface BffAppOptions {
+  /** App-specific `/api` routes, mounted behind the session and CSRF checks. */
+  api?: (router: Router) => void;
+}
+
+/**
+ * The one BFF pipeline both apps are built from. Order matters and reads top to bottom:
+ * edge (headers, globalNo, logs, metrics) → health (no session) → session → passport →
+ * lifetime → /bff management endpoints → /api (session + CSRF) → 404 → problem+json.
+ * Nothing here listens or connects: the runtime is built by the caller.
+ */
+export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): Express {
+  const { config } = runtime;
+  const app = express();
+  const metrics = createHttpMetrics(`bff-${config.app}`);
+  const trust = config.trustProxy;
+  app.set('trust proxy', trust === 'true' ? true : trust === 'false' ? false : /^\d+$/.test(trust) ? Number(trust) : trust);
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(requestLogger(runtime.logger), assignGlobalNo(), metrics.middleware, helmet());
+  app.use(healthRoutes(runtime, metrics));
+
+  const passport = new Passport();
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user: BffUser, done) => done(null, user));
+  app.use(createSessionMiddleware(config, runtime.sessionStore), passport.initialize(), passport.session(), enforceSessionLifetime(config));
+
+  app.use('/bff', express.json({ limit: '16kb' }), authRoutes(runtime, passport));
+
+  const api = Router();
+  api.use(requireSession(), requireCsrf(), express.json({ limit: '256kb' }));
+  api.get('/menu', (_req, res) => {
+    res.json({ app: config.app, items: runtime.menu });
+  });
+  api.use('/session', sessionRoutes(runtime));
+  options.api?.(api);
+  app.use('/api', api);
+
+  app.use(notFound(), problemHandler());
+  return app;
+}

@@ -1,0 +1,56 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { loadBffConfig, type BffAppName, type BffConfig } from '../../config/bff-config';
+import { buildBffRuntime, type BffRuntime } from '../../core/runtime/build-bff-runtime';
+import { createLogger } from '../../lib/http/logger';
+import { createPcApp } from '../../bff-pc/app';
+import { createMobileApp } from '../../bff-mobile/app';
+
+export interface RunningBff {
+  app: BffAppName;
+  url: string;
+  config: BffConfig;
+  runtime: BffRuntime;
+  close(): Promise<void>;
+}
+
+/** A port-0 server whose URL is known before the app (and its config) is built. */
+export async function reserveServer(): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  return { server, url: `http://localhost:${(server.address() as AddressInfo).port}` };
+}
+
+/** Unique per test file, so runs on the shared Redis never see each other's sessions. */
+export const testPrefix = `test:${randomUUID().slice(0, 8)}:`;
+
+/** A real BFF app on a real port, on real Redis (unless env says otherwise). */
+export async function startBff(
+  app: BffAppName,
+  env: Record<string, string> = {},
+  reserved?: { server: http.Server; url: string },
+): Promise<RunningBff> {
+  const { server, url } = reserved ?? (await reserveServer());
+  const config = loadBffConfig(app, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: url.split(':').pop()!,
+    PUBLIC_URL: url,
+    SESSION_PREFIX: `${testPrefix}${app}:sess:`,
+    ...env,
+  });
+  const runtime = await buildBffRuntime(config, createLogger({ name: `test-${app}`, level: config.logLevel }));
+  server.on('request', app === 'pc' ? createPcApp(runtime) : createMobileApp(runtime));
+  return {
+    app,
+    url,
+    config,
+    runtime,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runtime.close();
+    },
+  };
+}
