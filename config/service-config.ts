@@ -33,7 +33,7 @@ function serviceSettings(prefix: string) {
     },
     redisUrl: { env: key('REDIS_URL'), schema: optionalUrl(), description: 'Redis for the read-through contract cache; unset or unreachable = caching off' },
     cacheTtlSeconds: { env: key('CACHE_TTL_SECONDS'), schema: int(1, 86_400), description: 'Lifetime of a cached contract (`<SERVICE>_CONT_KEY<no>`)' },
-    cacheKeyPrefix: { env: key('CACHE_KEY_PREFIX'), schema: z.string().max(100), description: 'Prefix put before every cache key (lets deployments share one Redis)' },
+    cacheKeyPrefix: { env: key('CACHE_KEY_PREFIX'), schema: z.string().max(100), description: 'Prefix put before every cache key (lets deployments share one Redis)', defaultText: '(none)' },
     inetaplcaUrl: { env: key('INETAPLCA_URL'), schema: url(), description: 'MS2 base URL (used by ppon, the orchestrator)' },
     intelnetUrl: { env: key('INTELNET_URL'), schema: url(), description: 'MS3 base URL (used by ppon, the orchestrator)' },
     participantTimeoutMs: {
@@ -42,7 +42,7 @@ function serviceSettings(prefix: string) {
       description: 'Time a saga participant has to answer; past it the call is a FALLBACK failure',
     },
     compensationRetries: { env: key('COMPENSATION_RETRIES'), schema: int(0, 10), description: 'Retries of a failed compensation before the saga ends COMPENSATION_FAILED' },
-    compensationBackoffMs: { env: key('COMPENSATION_BACKOFF_MS'), schema: int(1, 60_000), description: 'First retry delay of a compensation; doubles per retry' },
+    compensationBackoffMs: { env: key('COMPENSATION_BACKOFF_MS'), schema: int(1, 60_000), description: 'First retry delay of a compensation; grows exponentially (jittered) per retry' },
     drillsAllowed: {
       env: key('DRILLS_ALLOWED'),
       schema: bool(),

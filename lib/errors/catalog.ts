@@ -28,6 +28,10 @@ export const errorCatalog = {
   SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The session store cannot be reached' },
   DATABASE_UNAVAILABLE: { status: 503, title: 'The database cannot be reached' },
   INTERNAL: { status: 500, title: 'Internal error' },
+  // contract services' sagas
+  DRILL_FAILURE: { status: 422, title: 'Failed on purpose: compensation drill (compensateYn=Y)' },
+  SAGA_CANCELLED: { status: 409, title: 'A saga step failed; the saga was compensated' },
+  SAGA_COMPENSATION_FAILED: { status: 502, title: 'A saga step failed and its compensation did not complete' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

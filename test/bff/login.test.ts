@@ -1,34 +1,118 @@
 import request from 'supertest';
-import { reserveServer, startBff, type RunningBff } from '../support/bff';
-import { startDevSso, type DevSso } from '../support/dev-sso';
-import { DEMO, loginVia } from '../support/login';
+import { Redis } from 'ioredis';
+import { startBff } from '../support/bff';
+import { DEMO, KIM, loginVia } from '../support/login';
+import { sessionCookieOf, startBffSystem, type BffSystem } from '../support/system';
 
-describe('SSO login through the BFF (real dev SSO, real Redis)', () => {
-  let sso: DevSso;
-  let pc: RunningBff;
-  let mobile: RunningBff;
+const redis = new Redis('redis://127.0.0.1:6379');
+const sessionIdOf = (setCookie: string) => decodeURIComponent(setCookie.split(';')[0].split('=')[1]).slice(2).split('.')[0];
 
+describe('SSO login, session cookie and logout (real dev SSO, real Redis)', () => {
+  let sys: BffSystem;
   beforeAll(async () => {
-    const [pcServer, mobileServer] = await Promise.all([reserveServer(), reserveServer()]);
-    sso = await startDevSso([{ app: 'pc', url: pcServer.url }, { app: 'mobile', url: mobileServer.url }]);
-    pc = await startBff('pc', { SSO_ISSUER: sso.issuer }, pcServer);
-    mobile = await startBff('mobile', { SSO_ISSUER: sso.issuer }, mobileServer);
+    sys = await startBffSystem();
   });
   afterAll(async () => {
-    await pc?.close();
-    await mobile?.close();
-    await sso?.stop();
+    await sys?.close();
+    redis.disconnect();
   });
 
-  it.each(['pc', 'mobile'] as const)('logs in on %s and shows the user', async (which) => {
-    const bff = which === 'pc' ? pc : mobile;
-    const { bff: agent, callback } = await loginVia(bff.url, request.agent(sso.issuer), sso.issuer, DEMO, { returnTo: '/contracts?tab=1' });
+  it.each(['pc', 'mobile'] as const)('logs in on %s, returns to the asked path and shows the user', async (which) => {
+    const bff = sys[which];
+    const { bff: agent, callback } = await loginVia(bff.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO, { returnTo: '/contracts?tab=1' });
     expect(callback.status).toBe(302);
     expect(callback.headers.location).toBe('/contracts?tab=1');
     const user = await agent.get('/bff/user').expect(200);
     expect(user.body.sub).toBe('demo');
-    expect(user.body.claims).toMatchObject({ name: 'Demo User', email: 'demo@example.com' });
+    expect(user.body.claims).toMatchObject({ name: 'Demo User', email: 'demo@example.com', preferred_username: 'demo' });
+    expect(user.body.claims).not.toHaveProperty('nonce');
     expect(user.body.logoutUrl).toBe('/bff/logout');
-    expect(Date.parse(user.body.session.expiresAt)).toBeGreaterThan(Date.now());
+    const expiresAt = Date.parse(user.body.session.expiresAt);
+    expect(expiresAt).toBeGreaterThan(Date.now());
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + bff.config.sessionIdleSeconds * 1000);
+  });
+
+  it('sets an HttpOnly, SameSite=Lax session cookie per app, and regenerates the session id at login', async () => {
+    const agent = request.agent(sys.pc.url);
+    const start = await agent.get('/bff/login').expect(302);
+    const before = sessionCookieOf(start, 'bff.pc.sid')!;
+    expect(before).toMatch(/HttpOnly/);
+    expect(before).toMatch(/SameSite=Lax/);
+    expect(before).not.toMatch(/Secure/);
+    const { callback } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO, { bffAgent: agent });
+    const after = sessionCookieOf(callback, 'bff.pc.sid')!;
+    expect(after).toBeDefined();
+    expect(sessionIdOf(after)).not.toBe(sessionIdOf(before));
+    // the pre-login session is gone from Redis; the new one is there under the app's prefix
+    expect(await redis.exists(`${sys.pc.config.sessionPrefix}${sessionIdOf(before)}`)).toBe(0);
+    expect(await redis.exists(`${sys.pc.config.sessionPrefix}${sessionIdOf(after)}`)).toBe(1);
+    const ttl = await redis.ttl(`${sys.pc.config.sessionPrefix}${sessionIdOf(after)}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(sys.pc.config.sessionIdleSeconds);
+  });
+
+  it('marks the cookie Secure when configured for TLS', async () => {
+    const secure = await startBff('pc', { SSO_ISSUER: sys.sso.issuer, COOKIE_SECURE: 'true', TRUST_PROXY: 'loopback' });
+    try {
+      const res = await request(secure.url).get('/bff/login').set('x-forwarded-proto', 'https').expect(302);
+      expect(sessionCookieOf(res, 'bff.pc.sid')).toMatch(/; Secure/);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('shows the SSO form again with 401 on a wrong password, and logs nobody in', async () => {
+    const ssoAgent = request.agent(sys.sso.issuer);
+    await expect(loginVia(sys.pc.url, ssoAgent, sys.sso.issuer, { username: 'demo', password: 'nope' })).rejects.toMatchObject({
+      response: expect.objectContaining({ status: 401, text: expect.stringContaining('Wrong username or password') }),
+    });
+  });
+
+  it('keeps two users apart', async () => {
+    const demo = await sys.login(sys.pc, DEMO);
+    const kim = await sys.login(sys.pc, KIM);
+    expect((await demo.get('/bff/user').expect(200)).body.sub).toBe('demo');
+    expect((await kim.get('/bff/user').expect(200)).body.sub).toBe('kim');
+  });
+
+  it('rejects a callback whose state this browser never started', async () => {
+    const res = await request(sys.pc.url).get('/bff/callback?code=abc&state=forged').expect(401);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.code).toBe('LOGIN_FAILED');
+  });
+
+  it.each([
+    'https://evil.example/',
+    '//evil.example/x',
+    '/\\evil.example',
+    '\\\\evil.example',
+    '%2F%2Fevil.example',
+    '/%5Cevil.example',
+    'javascript:alert(1)',
+    '/ok\r\nSet-Cookie:x=1',
+    'http:/evil.example',
+  ])('refuses returnTo=%s with a 400 problem and no redirect', async (returnTo) => {
+    const res = await request(sys.pc.url).get(`/bff/login?returnTo=${encodeURIComponent(returnTo)}`);
+    expect(res.status).toBe(400);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'INVALID_RETURN_URL', status: 400 });
+  });
+
+  it('logs out: needs X-CSRF, deletes the Redis key, clears the cookie, answers the SSO end-session URL', async () => {
+    const agent = await sys.login(sys.pc);
+    const keysBefore = await redis.keys(`${sys.pc.config.sessionPrefix}*`);
+    await agent.post('/bff/logout').expect(401).expect((r) => expect(r.body.code).toBe('CSRF_REQUIRED'));
+    await agent.get('/bff/user').expect(200);
+
+    const res = await agent.post('/bff/logout').set('X-CSRF', '1').expect(200);
+    const endSession = new URL(res.body.endSessionUrl);
+    expect(endSession.origin + endSession.pathname).toBe(`${sys.sso.issuer}/session/end`);
+    expect(endSession.searchParams.get('id_token_hint')).toMatch(/^ey/);
+    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${sys.pc.url}/`);
+    expect(sessionCookieOf(res, 'bff.pc.sid')).toMatch(/Expires=Thu, 01 Jan 1970/);
+    const keysAfter = await redis.keys(`${sys.pc.config.sessionPrefix}*`);
+    expect(keysAfter.length).toBe(keysBefore.length - 1);
+    await agent.get('/bff/user').expect(401);
   });
 });

@@ -1,0 +1,4 @@
+import { main } from '../shared/run-service';
+import { inetaplcaService } from './service';
+
+main(inetaplcaService);

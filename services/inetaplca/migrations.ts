@@ -1,0 +1,7 @@
+import type { Migrations } from '../shared/db/run-migrations';
+import { createContractTables } from '../shared/contracts/create-contract-tables';
+import { inetaplcaTable } from './contracts/inetaplca-table';
+
+export const inetaplcaMigrations: Migrations = {
+  '001_contract_tables': createContractTables(inetaplcaTable),
+};

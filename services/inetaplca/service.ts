@@ -1,0 +1,6 @@
+import type { ServiceDefinition } from '../shared/run-service';
+import { createInetaplcaApp } from './app';
+import { inetaplcaTable } from './contracts/inetaplca-table';
+import { inetaplcaMigrations } from './migrations';
+
+export const inetaplcaService: ServiceDefinition = { name: 'inetaplca', table: inetaplcaTable, migrations: inetaplcaMigrations, createApp: createInetaplcaApp };

@@ -1,0 +1,6 @@
+import type { ServiceDefinition } from '../shared/run-service';
+import { createIntelnetApp } from './app';
+import { intelnetTable } from './contracts/intelnet-table';
+import { intelnetMigrations } from './migrations';
+
+export const intelnetService: ServiceDefinition = { name: 'intelnet', table: intelnetTable, migrations: intelnetMigrations, createApp: createIntelnetApp };

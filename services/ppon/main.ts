@@ -1,0 +1,4 @@
+import { main } from '../shared/run-service';
+import { pponService } from './service';
+
+main(pponService);

@@ -1,0 +1,9 @@
+import type { Migrations } from '../shared/db/run-migrations';
+import { createContractTables } from '../shared/contracts/create-contract-tables';
+import { pponTable } from './contracts/ppon-table';
+import { createSagaLogTables } from './saga/create-saga-log-tables';
+
+export const pponMigrations: Migrations = {
+  '001_contract_tables': createContractTables(pponTable),
+  '002_saga_log': createSagaLogTables,
+};

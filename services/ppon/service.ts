@@ -1,0 +1,13 @@
+import type { ServiceDefinition } from '../shared/run-service';
+import { createPponApp } from './app';
+import { pponTable } from './contracts/ppon-table';
+import { pponMigrations } from './migrations';
+import { createHttpParticipants } from './saga/http-participants';
+
+/** MS1 as `main` (and the tests) start it: participants reached over HTTP. */
+export const pponService: ServiceDefinition = {
+  name: 'ppon',
+  table: pponTable,
+  migrations: pponMigrations,
+  createApp: (deps) => createPponApp({ ...deps, participants: createHttpParticipants(deps.config) }),
+};

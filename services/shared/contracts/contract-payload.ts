@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { AMENDER_COLUMNS, BUSINESS_COLUMNS, MAKER_COLUMNS } from './contract-table';
+import { toFieldName } from './column-case';
+import type { ContractValues } from './contract-store';
+
+/** Lengths of SPEC §2: business columns VARCHAR 200, ids 50, names 100. */
+const text = (max: number) => z.string().max(max, `at most ${max} characters`);
+const fieldsOf = (columns: readonly string[], schemaOf: (column: string) => z.ZodType) =>
+  Object.fromEntries(columns.map((c) => [toFieldName(c), schemaOf(c).optional()]));
+const auditSchema = (column: string) => text(column.endsWith('_ID') ? 50 : 100);
+
+export const contractNo = z.number({ error: 'must be a contract number' }).int().positive().max(2_147_483_647);
+/** The source's drill flag: "Y" makes MS3 fail on purpose. */
+export const compensateYn = z.enum(['Y', 'N']).optional();
+
+const business = fieldsOf(BUSINESS_COLUMNS, () => text(200));
+const maker = fieldsOf(MAKER_COLUMNS, auditSchema);
+const amender = fieldsOf(AMENDER_COLUMNS, auditSchema);
+
+/** Fields of a registration: the business and maker columns; a contractor is required. */
+export const registerFields = z.object({ ...business, ...maker, contr: text(200).min(1, 'is required') });
+/** Fields of a modification: business and amender columns, each optional (absent = unchanged). */
+export const modifyFields = z.object({ ...business, ...amender });
+
+/** `{ [envelope]: payload }`: the source's request bodies (`pponContPayload`, …). */
+export function envelope<T extends z.ZodType>(name: string, payload: T) {
+  return z.object({ [name]: payload }) as unknown as z.ZodObject<Record<string, T>>;
+}
+
+const SETTABLE = [...BUSINESS_COLUMNS, ...MAKER_COLUMNS, ...AMENDER_COLUMNS];
+
+/** The column values a validated payload sets; anything else in it (numbers, flags) is not a column write. */
+export function valuesOf(payload: Record<string, unknown>): ContractValues {
+  const values: ContractValues = {};
+  for (const column of SETTABLE) {
+    const value = payload[toFieldName(column)];
+    if (typeof value === 'string') values[column] = value;
+  }
+  return values;
+}
+
+/** The inverse of valuesOf: a payload carrying the same column values (for the next participant). */
+export function fieldsFromValues(values: ContractValues): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [column, value] of Object.entries(values)) if (value !== undefined) fields[toFieldName(column)] = value;
+  return fields;
+}
+

@@ -1,0 +1,167 @@
+import type { Transaction } from 'kysely';
+import { AppError } from '../../../lib/errors/app-error';
+import type { AnyDb, ServiceDatabase } from '../db/create-database';
+import type { ContractCache } from '../cache/create-contract-cache';
+import { rowToJson } from './column-case';
+import { contractColumns, type ContractTable } from './contract-table';
+
+/** A row as stored: upper snake case column names (SPEC §2). */
+export type ContractRow = Record<string, unknown>;
+/** Column → value for the columns a caller may set (business and audit ids/names). */
+export type ContractValues = Record<string, string | undefined>;
+export type TransacSttus = 'START' | 'END' | 'CANCEL';
+
+export interface WriteMeta {
+  transacNo: string;
+  transacSttus: Exclude<TransacSttus, 'CANCEL'>;
+}
+
+/**
+ * What a compensation found: it applied (or had already been applied by this saga: retries are
+ * safe), the contract does not exist, or a later saga owns the row and it must not be touched.
+ */
+export type CompensationOutcome = 'done' | 'absent' | 'foreign';
+
+export interface ContractQuery {
+  page: number;
+  size: number;
+  contr?: string;
+  svcNo?: string;
+  includeDeleted: boolean;
+}
+
+/** Writes inside one transaction; `trx` lets a caller add its own rows (saga log, outbox) to it. */
+export interface ContractWriter {
+  readonly trx: Transaction<AnyDb>;
+  insert(values: ContractValues, cross: Record<string, number>, meta: WriteMeta): Promise<number>;
+  /** Writes the history row, then updates; refuses a deleted row or one whose saga is running. */
+  modify(no: number, values: ContractValues, meta: WriteMeta): Promise<{ before: ContractRow; historyNo: number }>;
+  set(no: number, values: Record<string, string | number>): Promise<void>;
+  cancelRegistration(no: number, transacNo: string): Promise<CompensationOutcome>;
+  restoreFromHistory(no: number, transacNo: string): Promise<CompensationOutcome>;
+}
+
+export interface ContractStore {
+  readonly table: ContractTable;
+  /** Runs `work` in a transaction, then deletes the cache entry of every contract it changed. */
+  write<T>(work: (writer: ContractWriter) => Promise<T>): Promise<T>;
+  find(no: number): Promise<Record<string, unknown> | undefined>;
+  findCached(no: number): Promise<{ contract: Record<string, unknown>; cached: boolean } | undefined>;
+  list(query: ContractQuery): Promise<{ items: Record<string, unknown>[]; total: number }>;
+  history(no: number): Promise<Record<string, unknown>[]>;
+}
+
+export function createContractStore(database: ServiceDatabase, table: ContractTable, cache: ContractCache): ContractStore {
+  const { db } = database;
+  const t = table;
+  /** Columns a modify compensation copies back from the history row. */
+  const restorable = contractColumns(t).filter((c) => ![t.key, 'TRANSAC_NO', 'TRANSAC_STTUS', t.prevHistoryKey].includes(c));
+
+  const findRow = (executor: Transaction<AnyDb> | typeof db, no: number): Promise<ContractRow | undefined> =>
+    executor.selectFrom(t.table).selectAll().where(t.key, '=', no).executeTakeFirst();
+
+  function writerFor(trx: Transaction<AnyDb>, touched: Set<number>): ContractWriter {
+    /** `amended` stamps AMD_DATE: a change of the contract, not the saga's own bookkeeping. */
+    const update = async (no: number, values: Record<string, unknown>, how: { amended: boolean; guard?: 'not-started' }) => {
+      const stamped = how.amended ? { ...values, AMD_DATE: database.timestamp() } : values;
+      let query = trx.updateTable(t.table).set(stamped).where(t.key, '=', no);
+      if (how.guard) query = query.where('TRANSAC_STTUS', '<>', 'START');
+      const result = await query.executeTakeFirst();
+      touched.add(no);
+      return Number(result.numUpdatedRows);
+    };
+    const ownedRow = async (no: number, transacNo: string) => {
+      const row = await findRow(trx, no);
+      if (!row) return { outcome: 'absent' as const };
+      if (row.TRANSAC_NO !== transacNo) return { outcome: 'foreign' as const };
+      return { outcome: 'done' as const, row };
+    };
+
+    return {
+      trx,
+      insert: async (values, cross, meta) => {
+        const result = await trx
+          .insertInto(t.table)
+          .values({ ...values, ...cross, MKE_DATE: database.timestamp(), DEL_YN: 'N', TRANSAC_NO: meta.transacNo, TRANSAC_STTUS: meta.transacSttus })
+          .executeTakeFirstOrThrow();
+        return Number(result.insertId);
+      },
+      modify: async (no, values, meta) => {
+        const before = await findRow(trx, no);
+        if (!before) throw new AppError('NOT_FOUND', `Contract ${no} does not exist`);
+        if (before.DEL_YN === 'Y') throw new AppError('CONFLICT', `Contract ${no} is deleted`);
+        if (before.TRANSAC_STTUS === 'START') throw new AppError('SAGA_IN_PROGRESS', `Contract ${no} is in saga ${String(before.TRANSAC_NO)}`);
+        const inserted = await trx.insertInto(t.historyTable).values(before).executeTakeFirstOrThrow();
+        const historyNo = Number(inserted.insertId);
+        const changed = await update(
+          no,
+          { ...values, DEL_YN: 'N', TRANSAC_NO: meta.transacNo, TRANSAC_STTUS: meta.transacSttus, [t.prevHistoryKey]: historyNo },
+          { amended: true, guard: 'not-started' },
+        );
+        // Another saga started between our read and our update: this transaction rolls back.
+        if (changed === 0) throw new AppError('SAGA_IN_PROGRESS', `Contract ${no} is in another saga`);
+        return { before, historyNo };
+      },
+      set: async (no, values) => {
+        await update(no, values, { amended: false });
+      },
+      cancelRegistration: async (no, transacNo) => {
+        const { outcome, row } = await ownedRow(no, transacNo);
+        if (!row || row.TRANSAC_STTUS === 'CANCEL') return outcome;
+        await update(no, { DEL_YN: 'Y', TRANSAC_STTUS: 'CANCEL' }, { amended: true });
+        return 'done';
+      },
+      restoreFromHistory: async (no, transacNo) => {
+        const { outcome, row } = await ownedRow(no, transacNo);
+        if (!row || row.TRANSAC_STTUS === 'CANCEL') return outcome;
+        const history = await trx.selectFrom(t.historyTable).selectAll().where(t.historyKey, '=', row[t.prevHistoryKey]).executeTakeFirst();
+        if (!history) return 'absent';
+        const restored = Object.fromEntries(restorable.map((c) => [c, history[c]]));
+        // PREV_…_HST_NO keeps naming the restored history row, so a retried compensation restores the same state.
+        await update(no, { ...restored, TRANSAC_STTUS: 'CANCEL' }, { amended: true });
+        return 'done';
+      },
+    };
+  }
+
+  return {
+    table,
+    write: async (work) => {
+      const touched = new Set<number>();
+      const result = await db.transaction().execute((trx) => work(writerFor(trx, touched)));
+      await Promise.all([...touched].map((no) => cache.forget(no)));
+      return result;
+    },
+    find: async (no) => {
+      const row = await findRow(db, no);
+      return row && rowToJson(row);
+    },
+    findCached: async (no) => {
+      const hit = await cache.get(no);
+      if (hit) return { contract: hit, cached: true };
+      const row = await findRow(db, no);
+      if (!row) return undefined;
+      const contract = rowToJson(row);
+      await cache.set(no, contract);
+      return { contract, cached: false };
+    },
+    list: async (query) => {
+      let base = db.selectFrom(t.table);
+      if (!query.includeDeleted) base = base.where('DEL_YN', '=', 'N');
+      if (query.contr) base = base.where('CONTR', '=', query.contr);
+      if (query.svcNo) base = base.where('SVC_NO', '=', query.svcNo);
+      const counted = await base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
+      const rows: ContractRow[] = await base
+        .selectAll()
+        .orderBy(t.key, 'desc')
+        .limit(query.size)
+        .offset((query.page - 1) * query.size)
+        .execute();
+      return { items: rows.map(rowToJson), total: Number(counted.total) };
+    },
+    history: async (no) => {
+      const rows: ContractRow[] = await db.selectFrom(t.historyTable).selectAll().where(t.key, '=', no).orderBy(t.historyKey).execute();
+      return rows.map(rowToJson);
+    },
+  };
+}

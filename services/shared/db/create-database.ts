@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { createPool } from 'mysql2';
+import { createConnection } from 'mysql2/promise';
+import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+
+export type DbKind = 'sqlite' | 'mariadb';
+
+/**
+ * Table names come from data (one contract-table definition serves three services), so the query
+ * builder is untyped here; rows get their types at the repository's edge.
+ */
+export type AnyDb = any;
+
+export interface ServiceDatabase {
+  kind: DbKind;
+  db: Kysely<AnyDb>;
+  /** A moment (default: now) in the form this engine stores; SQLite has no date type. */
+  timestamp(at?: Date): Date | string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  kind: DbKind;
+  sqliteFile: string;
+  mariadbUrl: string;
+}
+
+export async function createDatabase(options: DatabaseOptions): Promise<ServiceDatabase> {
+  const db = options.kind === 'sqlite' ? openSqlite(options.sqliteFile) : await openMariadb(options.mariadbUrl);
+  return {
+    kind: options.kind,
+    db,
+    timestamp: options.kind === 'sqlite' ? (at = new Date()) => at.toISOString() : (at = new Date()) => at,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function openSqlite(file: string): Kysely<AnyDb> {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const database = new BetterSqlite3(file);
+  // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes in WAL.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  return new Kysely({ dialect: new SqliteDialect({ database }) });
+}
+
+/** Creates the service's own database if missing (database per service), then opens a pool on it. */
+async function openMariadb(url: string): Promise<Kysely<AnyDb>> {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.slice(1));
+  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error('The MariaDB URL must name a database of letters, digits and _');
+  const admin = await createConnection({ ...connectionOf(parsed) });
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.end();
+  }
+  // UTC on the wire so a Date written is the Date read back, whatever the server's zone.
+  const pool = createPool({ ...connectionOf(parsed), database, timezone: 'Z', connectionLimit: 10 });
+  return new Kysely({ dialect: new MysqlDialect({ pool }) });
+}
+
+function connectionOf(url: URL) {
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 3306,
+    user: decodeURIComponent(url.username) || 'root',
+    password: decodeURIComponent(url.password),
+  };
+}

@@ -1,0 +1,42 @@
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import { AppError } from '../../../lib/errors/app-error';
+import { notFound, problemHandler } from '../../../lib/errors/problem-handler';
+import { assignGlobalNo } from '../../../lib/http/global-no';
+import { requestLogger, type Logger } from '../../../lib/http/logger';
+import { createHttpMetrics } from '../../../lib/http/metrics';
+import type { ServiceDatabase } from '../db/create-database';
+import { toServiceError } from './to-service-error';
+
+export interface ServiceAppOptions {
+  name: string;
+  logger: Logger;
+  database: ServiceDatabase;
+  routers: Router[];
+}
+
+/** A contract payload is a few kilobytes; anything far larger is a mistake or an attack. */
+const BODY_LIMIT = '32kb';
+
+/** The skeleton every contract service shares: globalNo, logs, metrics, probes, JSON, problems. */
+export function createServiceApp(options: ServiceAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const metrics = createHttpMetrics(options.name);
+
+  app.use(requestLogger(options.logger), assignGlobalNo(), metrics.middleware);
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/readyz', async (_req, res) => {
+    await options.database.ping().catch((cause: unknown) => {
+      throw new AppError('DATABASE_UNAVAILABLE', undefined, {}, { cause });
+    });
+    res.json({ status: 'ready', service: options.name, db: options.database.kind });
+  });
+  app.get('/metrics', metrics.handler);
+  app.use(express.json({ limit: BODY_LIMIT }));
+  for (const router of options.routers) app.use(router);
+  const databaseDown: ErrorRequestHandler = (err, _req, _res, next) => next(toServiceError(err));
+  app.use(notFound(), databaseDown, problemHandler());
+  return app;
+}

@@ -1,0 +1,55 @@
+import http from 'node:http';
+import axios, { type AxiosInstance } from 'axios';
+import { GLOBAL_NO_HEADER } from '../../../lib/http/global-no';
+
+/**
+ * A participant's answer as the saga sees it. "FALLBACK" is the source's name for a call that got
+ * no usable answer (timeout, refused connection, a server error without a saga answer): a failure.
+ */
+export interface StepReply {
+  outcome: 'Y' | 'N' | 'FALLBACK';
+  message: string;
+  body: Record<string, unknown>;
+}
+
+export interface ParticipantClient {
+  post(path: string, body: unknown, globalNo: string): Promise<StepReply>;
+}
+
+/** axios lives only here; keep-alive because a saga makes several calls to the same participant. */
+export function createParticipantClient(options: { baseUrl: string; timeoutMs: number }): ParticipantClient {
+  const client: AxiosInstance = axios.create({
+    baseURL: options.baseUrl,
+    timeout: options.timeoutMs,
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    validateStatus: () => true,
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+  });
+
+  return {
+    post: async (path, body, globalNo) => {
+      try {
+        const response = await client.post(path, body, { headers: { [GLOBAL_NO_HEADER]: globalNo } });
+        return replyOf(response.status, response.data);
+      } catch (err) {
+        return { outcome: 'FALLBACK', message: fallbackMessage(err, options.timeoutMs), body: {} };
+      }
+    },
+  };
+}
+
+function replyOf(status: number, data: unknown): StepReply {
+  const body = data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  const message = typeof body.message === 'string' ? body.message : typeof body.detail === 'string' ? body.detail : `HTTP ${status}`;
+  if (status < 300 && body.successYn === 'Y') return { outcome: 'Y', message, body };
+  if (body.successYn === 'N') return { outcome: 'N', message, body };
+  return { outcome: 'FALLBACK', message: `HTTP ${status} without a saga answer`, body };
+}
+
+function fallbackMessage(err: unknown, timeoutMs: number): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return `no answer within ${timeoutMs} ms`;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET') return 'connection reset';
+  return `call failed (${code ?? 'unknown error'})`;
+}

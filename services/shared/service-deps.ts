@@ -1,0 +1,45 @@
+import type { ServiceConfig } from '../../config/service-config';
+import { createLogger, type Logger } from '../../lib/http/logger';
+import { createContractCache, type ContractCache } from './cache/create-contract-cache';
+import { createDatabase, type ServiceDatabase } from './db/create-database';
+import { runMigrations, type Migrations } from './db/run-migrations';
+import { createContractStore, type ContractStore } from './contracts/contract-store';
+import type { ContractTable } from './contracts/contract-table';
+
+/** What every contract service's app factory receives. */
+export interface ServiceDeps {
+  config: ServiceConfig;
+  logger: Logger;
+  database: ServiceDatabase;
+  contracts: ContractStore;
+  close(): Promise<void>;
+}
+
+/** Opens the database (running migrations) and the cache of one service. */
+export async function openServiceDeps(config: ServiceConfig, table: ContractTable, migrations: Migrations, logger?: Logger): Promise<ServiceDeps> {
+  const log = logger ?? createLogger({ name: config.name, level: config.logLevel });
+  const database = await createDatabase({ kind: config.dbKind, sqliteFile: config.sqliteFile, mariadbUrl: config.mariadbUrl });
+  try {
+    await runMigrations(database.db, migrations);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const cache: ContractCache = createContractCache({
+    redisUrl: config.redisUrl,
+    keyPrefix: config.cacheKeyPrefix,
+    keyName: table.cacheKeyName,
+    ttlSeconds: config.cacheTtlSeconds,
+    logger: log,
+  });
+  return {
+    config,
+    logger: log,
+    database,
+    contracts: createContractStore(database, table, cache),
+    close: async () => {
+      await cache.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import request from 'supertest';
+import { DB_KINDS, dropTestData, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
+import { register } from './support/saga-client';
+
+afterAll(dropTestData);
+
+const LONG = 'x'.repeat(201);
+
+describe.each(DB_KINDS)('input checks on %s', (kind) => {
+  let s: ThreeServices;
+  beforeAll(async () => {
+    s = await startThreeServices(kind);
+  });
+  afterAll(() => s.close());
+
+  const counts = async () => {
+    const count = async (name: 'ppon' | 'inetaplca' | 'intelnet', table: string) =>
+      Number((await s.db(name).selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    return [
+      await count('ppon', 'SA_PPON_CONT'), await count('ppon', 'SA_PPON_CONT_HST'), await count('ppon', 'SA_SAGA'),
+      await count('inetaplca', 'SA_INETAPLCA_CONT'), await count('intelnet', 'SA_INTELNET_CONT'),
+    ];
+  };
+
+  test.each([
+    ['no envelope', { contr: 'Kim' }, 'pponContPayload'],
+    ['contractor missing', { pponContPayload: { payr: 'Kim' } }, 'pponContPayload.contr'],
+    ['business field over 200', { pponContPayload: { contr: 'Kim', svcNo: LONG } }, 'pponContPayload.svcNo'],
+    ['maker id over 50', { pponContPayload: { contr: 'Kim', mkerId: 'i'.repeat(51) } }, 'pponContPayload.mkerId'],
+    ['maker name over 100', { pponContPayload: { contr: 'Kim', mkerNm: 'n'.repeat(101) } }, 'pponContPayload.mkerNm'],
+    ['wrong type', { pponContPayload: { contr: 42 } }, 'pponContPayload.contr'],
+    ['bad drill flag', { pponContPayload: { contr: 'Kim', compensateYn: 'yes' } }, 'pponContPayload.compensateYn'],
+  ])('register with %s → 400 problem naming the field, nothing written', async (_label, body, path) => {
+    const before = await counts();
+    const res = await request(s.ppon.url).post('/cont/regSagaApi').send(body);
+    expect(res.status).toBe(400);
+    expect(res.type).toBe('application/problem+json');
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(await counts()).toEqual(before);
+  });
+
+  test('modify: bad number → 400, unknown contract → 404, deleted contract → 409; nothing written', async () => {
+    const cancelled = (await register(s.ppon, { contr: 'Gone', compensateYn: 'Y' }).expect(409)).body.saPponContNo;
+    const before = await counts();
+    const amd = (payload: Record<string, unknown>) => request(s.ppon.url).post('/cont/amdSagaApi').send({ pponContPayload: payload });
+    expect((await amd({ saPponContNo: 'one', payr: 'x' })).status).toBe(400);
+    expect((await amd({ saPponContNo: 1, payr: LONG })).status).toBe(400);
+    expect((await amd({ saPponContNo: 99_999_999, payr: 'x' })).body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect((await amd({ saPponContNo: cancelled, payr: 'x' })).body).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect(await counts()).toEqual(before);
+  });
+
+  test('malformed JSON → 400 MALFORMED_BODY; unknown route → 404 problem; no stack trace leaks', async () => {
+    const res = await request(s.ppon.url).post('/cont/regSagaApi').set('content-type', 'application/json').send('{"pponContPayload":');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('MALFORMED_BODY');
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
+    expect((await request(s.inetaplca.url).get('/nope').expect(404)).body.code).toBe('NOT_FOUND');
+  });
+
+  test('participants answer successYn "N" with a problem on failure (the source answered "Y")', async () => {
+    const bad = await request(s.inetaplca.url).post('/cont/regSagaApi').send({ inetaplcaContPayload: { contr: 'No MS1 number' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ successYn: 'N', code: 'VALIDATION_FAILED', message: expect.stringContaining('saPponContNo') });
+    const missing = await request(s.inetaplca.url).post('/cont/regSagaApiConpensating').send({ inetaplcaContPayload: { saInetaplcaContNo: 99_999_999 } });
+    expect(missing.body).toMatchObject({ status: 404, successYn: 'N' });
+    const drill = await request(s.intelnet.url).post('/cont/regSagaApi').send({ intelnetContPayload: { saPponContNo: 1, contr: 'D', compensateYn: 'Y' } });
+    expect(drill.body).toMatchObject({ status: 422, code: 'DRILL_FAILURE', successYn: 'N' });
+  });
+
+  test('a compensation from another saga than the row\'s is refused (409) and changes nothing', async () => {
+    const reg = (await register(s.ppon, { contr: 'Owned' }).expect(201)).body;
+    const res = await request(s.inetaplca.url)
+      .post('/cont/regSagaApiConpensating')
+      .set('x-global-no', 'some-other-saga-1')
+      .send({ inetaplcaContPayload: { saInetaplcaContNo: reg.saInetaplcaContNo } });
+    expect(res.body).toMatchObject({ status: 409, code: 'CONFLICT', successYn: 'N' });
+    expect((await request(s.inetaplca.url).get(`/cont/${reg.saInetaplcaContNo}`)).body).toMatchObject({ delYn: 'N', transacSttus: 'END' });
+  });
+
+  test('drills off: compensateYn "Y" → 400 DRILL_NOT_ALLOWED at MS1 (nothing written) and at MS3', async () => {
+    const ppon = await startTestService(kind, 'ppon', { INETAPLCA_URL: s.inetaplca.url, INTELNET_URL: s.intelnet.url, DRILLS_ALLOWED: 'false' });
+    const intelnet = await startTestService(kind, 'intelnet', { DRILLS_ALLOWED: 'false' });
+    try {
+      const before = await counts();
+      const res = await request(ppon.url).post('/cont/regSagaApi').send({ pponContPayload: { contr: 'Drill', compensateYn: 'Y' } });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('DRILL_NOT_ALLOWED');
+      expect(await counts()).toEqual(before);
+      const ms3 = await request(intelnet.url).post('/cont/regSagaApi').send({ intelnetContPayload: { saPponContNo: 1, contr: 'Drill', compensateYn: 'Y' } });
+      expect(ms3.body).toMatchObject({ status: 400, code: 'DRILL_NOT_ALLOWED', successYn: 'N' });
+      await request(ppon.url).post('/cont/regSagaApi').send({ pponContPayload: { contr: 'Normal', compensateYn: 'N' } }).expect(201);
+    } finally {
+      await ppon.close();
+      await intelnet.close();
+    }
+  });
+
+  test('probes: /healthz, /readyz with the database kind, /metrics', async () => {
+    expect((await request(s.ppon.url).get('/healthz').expect(200)).body).toMatchObject({ status: 'ok', service: 'ppon' });
+    expect((await request(s.inetaplca.url).get('/readyz').expect(200)).body).toMatchObject({ status: 'ready', db: kind });
+    expect((await request(s.intelnet.url).get('/metrics').expect(200)).text).toContain('http_requests_total');
+  });
+});

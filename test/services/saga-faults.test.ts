@@ -1,0 +1,109 @@
+import { closedPortUrl, DB_KINDS, dropTestData, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
+import { contractOf, ORIGINAL, register, newGlobalNo, sagaOf, stepLines } from './support/saga-client';
+import { startTestProxy } from './support/test-proxy';
+
+afterAll(dropTestData);
+
+const COMPENSATION = '/cont/regSagaApiConpensating';
+
+describe.each(DB_KINDS)('saga faults on %s', (kind) => {
+  let s: ThreeServices;
+  beforeAll(async () => {
+    s = await startThreeServices(kind);
+  });
+  afterAll(() => s.close());
+
+  /** An MS1 whose participants are reached at the given URLs (MS1 retries a compensation twice). */
+  async function withPpon<T>(urls: { inetaplca?: string; intelnet?: string; timeoutMs?: number }, run: (ppon: Awaited<ReturnType<typeof startTestService>>) => Promise<T>) {
+    const ppon = await startTestService(kind, 'ppon', {
+      INETAPLCA_URL: urls.inetaplca ?? s.inetaplca.url,
+      INTELNET_URL: urls.intelnet ?? s.intelnet.url,
+      PARTICIPANT_TIMEOUT_MS: String(urls.timeoutMs ?? 500),
+    });
+    try {
+      return await run(ppon);
+    } finally {
+      await ppon.close();
+    }
+  }
+
+  /** MS3 down, and MS2's register compensation failing `times` times behind a proxy. */
+  async function withFailingCompensation(times: number, run: (ppon: Awaited<ReturnType<typeof startTestService>>, calls: () => number) => Promise<void>) {
+    const proxy = await startTestProxy(s.inetaplca.url, { failFirst: { path: COMPENSATION, times } });
+    try {
+      await withPpon({ inetaplca: proxy.url, intelnet: await closedPortUrl() }, (ppon) => run(ppon, () => proxy.calls(COMPENSATION)));
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  test('MS3 down (port closed) counts as FALLBACK: MS2 and MS1 compensated', async () => {
+    await withPpon({ intelnet: await closedPortUrl() }, async (ppon) => {
+      const globalNo = newGlobalNo('ms3-down');
+      const res = await register(ppon, ORIGINAL, globalNo);
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ state: 'CANCEL', failedStep: { participant: 'intelnet', outcome: 'FALLBACK', message: 'connection refused' } });
+      const ms1 = await contractOf(s.ppon, res.body.saPponContNo);
+      expect(ms1).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+      expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL', transacNo: globalNo });
+    });
+  });
+
+  test('MS3 slower than the timeout: answered within the timeout, then compensated', async () => {
+    const slow = await startTestProxy(s.intelnet.url, { delay: { path: '/cont/regSagaApi', ms: 3000 } });
+    try {
+      await withPpon({ intelnet: slow.url, timeoutMs: 300 }, async (ppon) => {
+        const globalNo = newGlobalNo('ms3-slow');
+        const started = Date.now();
+        const res = await register(ppon, ORIGINAL, globalNo);
+        expect(Date.now() - started).toBeLessThan(2000);
+        expect(res.status).toBe(409);
+        expect(res.body.failedStep).toMatchObject({ participant: 'intelnet', outcome: 'FALLBACK', message: 'no answer within 300 ms' });
+        const ms1 = await contractOf(s.ppon, res.body.saPponContNo);
+        expect(ms1).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+        expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+      });
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test("MS2's compensation failing twice, then succeeding: retried with backoff and CANCEL", async () => {
+    await withFailingCompensation(2, async (ppon, calls) => {
+      const globalNo = newGlobalNo('comp-retry');
+      const res = await register(ppon, ORIGINAL, globalNo);
+      expect(res.status).toBe(409);
+      expect(res.body.state).toBe('CANCEL');
+      expect(calls()).toBe(3);
+      const ms1 = await contractOf(s.ppon, res.body.saPponContNo);
+      expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+      const saga = await sagaOf(s.ppon, globalNo);
+      expect(saga.state).toBe('CANCEL');
+      const attempts = saga.steps.filter((step) => step.action === 'register-compensation' && step.participant === 'inetaplca');
+      expect(attempts.map((a) => `${a.attempt} ${a.outcome}`)).toEqual(['1 FALLBACK', '2 FALLBACK', '3 Y']);
+    });
+  });
+
+  test('a compensation failing for good ends COMPENSATION_FAILED: 502, logged, visible', async () => {
+    await withFailingCompensation(1000, async (ppon, calls) => {
+      const globalNo = newGlobalNo('comp-fail');
+      const res = await register(ppon, ORIGINAL, globalNo);
+      expect(res.status).toBe(502);
+      expect(res.body).toMatchObject({ code: 'SAGA_COMPENSATION_FAILED', state: 'COMPENSATION_FAILED', successYn: 'N', globalNo });
+      expect(calls()).toBe(3);
+
+      const ms1 = await contractOf(s.ppon, res.body.saPponContNo);
+      // MS1 still undoes its own step; MS2's row is left as it was, for an operator to see in the log.
+      expect(ms1).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+      expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'N', transacSttus: 'END' });
+      const saga = await sagaOf(s.ppon, globalNo);
+      expect(saga).toMatchObject({ state: 'COMPENSATION_FAILED', message: expect.stringContaining('intelnet register failed') });
+      expect(stepLines(saga).slice(-4)).toEqual([
+        'inetaplca register-compensation FALLBACK',
+        'inetaplca register-compensation FALLBACK',
+        'inetaplca register-compensation FALLBACK',
+        'ppon register-cancel Y',
+      ]);
+    });
+  });
+});

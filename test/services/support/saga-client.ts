@@ -1,0 +1,36 @@
+import request from 'supertest';
+import type { RunningService } from '../../../services/shared/run-service';
+
+let counter = 0;
+/** A well-formed, unique x-global-no (8–64 of [A-Za-z0-9._-]). */
+export const newGlobalNo = (label: string) => `${label}-${Date.now().toString(36)}-${++counter}`;
+
+export const ORIGINAL = { contr: 'Kim Minsu', payr: 'Kim Minsu', svcNo: '02-555-0100', cardNo: '9410-1111', mkerId: 'op-1', mkerNm: 'Operator One' };
+
+export function register(ppon: RunningService, payload: Record<string, unknown> = ORIGINAL, globalNo = newGlobalNo('reg')) {
+  return request(ppon.url).post('/cont/regSagaApi').set('x-global-no', globalNo).send({ pponContPayload: payload });
+}
+
+export function modify(ppon: RunningService, payload: Record<string, unknown>, globalNo = newGlobalNo('amd')) {
+  return request(ppon.url).post('/cont/amdSagaApi').set('x-global-no', globalNo).send({ pponContPayload: payload });
+}
+
+/** A contract as its service's query API shows it. */
+export async function contractOf(service: RunningService, no: number): Promise<Record<string, unknown>> {
+  const res = await request(service.url).get(`/cont/${no}`).expect(200);
+  return res.body as Record<string, unknown>;
+}
+
+export async function historyOf(service: RunningService, no: number): Promise<Record<string, unknown>[]> {
+  const res = await request(service.url).get(`/cont/${no}/history`).expect(200);
+  return res.body.items as Record<string, unknown>[];
+}
+
+export async function sagaOf(ppon: RunningService, globalNo: string) {
+  const res = await request(ppon.url).get(`/sagas/${globalNo}`).expect(200);
+  return res.body as { state: string; steps: { participant: string; action: string; attempt: number; outcome: string; error: string | null; durationMs: number }[] } & Record<string, unknown>;
+}
+
+/** Steps as "participant action outcome" lines, easy to compare in order. */
+export const stepLines = (saga: { steps: { participant: string; action: string; outcome: string }[] }) =>
+  saga.steps.map((s) => `${s.participant} ${s.action} ${s.outcome}`);

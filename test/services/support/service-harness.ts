@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { createConnection } from 'mysql2/promise';
+import { loadServiceConfig, type ServiceName } from '../../../config/service-config';
+import { inetaplcaService } from '../../../services/inetaplca/service';
+import { intelnetService } from '../../../services/intelnet/service';
+import { pponService } from '../../../services/ppon/service';
+import { startService, type RunningService, type ServiceDefinition } from '../../../services/shared/run-service';
+import type { AnyDb } from '../../../services/shared/db/create-database';
+import type { Kysely } from 'kysely';
+
+export type DbKind = 'sqlite' | 'mariadb';
+export const DB_KINDS: DbKind[] = ['mariadb', 'sqlite'];
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Unique per test file and run, so runs never share a database, a file or a cache key. */
+const RUN = `t${Date.now().toString(36)}_${process.pid}`;
+const SQLITE_DIR = path.join(os.tmpdir(), `contract-services-${RUN}`);
+const DEFINITIONS: Record<ServiceName, ServiceDefinition> = { ppon: pponService, inetaplca: inetaplcaService, intelnet: intelnetService };
+
+export const cachePrefix = (kind: DbKind) => `${RUN}:${kind}:`;
+const databaseName = (kind: DbKind, name: ServiceName) => `sa_${RUN}_${kind === 'mariadb' ? 'm' : 's'}_${name}`;
+
+/** Test settings: port 0, silent logs, short timeouts and backoff so fault tests stay quick. */
+export function testEnv(kind: DbKind, name: ServiceName, overrides: Record<string, string> = {}): Record<string, string> {
+  const settings: Record<string, string> = {
+    PORT: '0',
+    DB_KIND: kind,
+    SQLITE_FILE: path.join(SQLITE_DIR, `${kind}-${name}.sqlite`),
+    MARIADB_URL: `mysql://root@127.0.0.1:3306/${databaseName(kind, name)}`,
+    REDIS_URL,
+    CACHE_KEY_PREFIX: cachePrefix(kind),
+    PARTICIPANT_TIMEOUT_MS: '500',
+    COMPENSATION_RETRIES: '2',
+    COMPENSATION_BACKOFF_MS: '10',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${name.toUpperCase()}_${k}`, v]));
+}
+
+export function startTestService(kind: DbKind, name: ServiceName, overrides: Record<string, string> = {}): Promise<RunningService> {
+  return startService(DEFINITIONS[name], loadServiceConfig(name, testEnv(kind, name, overrides)));
+}
+
+export interface ThreeServices {
+  ppon: RunningService;
+  inetaplca: RunningService;
+  intelnet: RunningService;
+  db(name: ServiceName): Kysely<AnyDb>;
+  close(): Promise<void>;
+}
+
+/** The three real services on port 0, MS1 pointed at the real MS2 and MS3 unless told otherwise. */
+export async function startThreeServices(kind: DbKind, pponOverrides: Record<string, string> = {}): Promise<ThreeServices> {
+  const inetaplca = await startTestService(kind, 'inetaplca');
+  const intelnet = await startTestService(kind, 'intelnet');
+  const ppon = await startTestService(kind, 'ppon', { INETAPLCA_URL: inetaplca.url, INTELNET_URL: intelnet.url, ...pponOverrides });
+  const running = { ppon, inetaplca, intelnet };
+  return {
+    ...running,
+    db: (name) => running[name].deps.database.db,
+    close: async () => {
+      await Promise.all(Object.values(running).map((s) => s.close()));
+    },
+  };
+}
+
+/** Drops this run's databases, SQLite files and cache keys. */
+export async function dropTestData(): Promise<void> {
+  const admin = await createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
+  try {
+    const [rows] = await admin.query(`SHOW DATABASES LIKE 'sa\\_${RUN}\\_%'`);
+    for (const row of rows as Record<string, string>[]) await admin.query(`DROP DATABASE \`${Object.values(row)[0]}\``);
+  } finally {
+    await admin.end();
+  }
+  fs.rmSync(SQLITE_DIR, { recursive: true, force: true });
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${RUN}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+}
+
+/** A URL on which nothing listens (the port was just free). */
+export async function closedPortUrl(): Promise<string> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Rows of a table matching a column, straight from a service's own database. */
+export function rowsWhere(db: Kysely<AnyDb>, table: string, column: string, value: unknown): Promise<Record<string, unknown>[]> {
+  return db.selectFrom(table).selectAll().where(column, '=', value).execute();
+}

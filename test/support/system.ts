@@ -1,0 +1,37 @@
+import request from 'supertest';
+import { reserveServer, startBff, type RunningBff } from './bff';
+import { startDevSso, type DevSso } from './dev-sso';
+import { DEMO, loginVia, type Agent } from './login';
+
+export interface BffSystem {
+  sso: DevSso;
+  pc: RunningBff;
+  mobile: RunningBff;
+  /** Logs in on the given app with a fresh browser (new SSO cookie jar unless one is given). */
+  login(app: RunningBff, who?: { username: string; password: string }, ssoAgent?: Agent): Promise<Agent>;
+  close(): Promise<void>;
+}
+
+/** The dev SSO and both BFF apps, wired to each other, on real Redis. */
+export async function startBffSystem(env: { pc?: Record<string, string>; mobile?: Record<string, string> } = {}): Promise<BffSystem> {
+  const [pcServer, mobileServer] = await Promise.all([reserveServer(), reserveServer()]);
+  const sso = await startDevSso([{ app: 'pc', url: pcServer.url }, { app: 'mobile', url: mobileServer.url }]);
+  const pc = await startBff('pc', { SSO_ISSUER: sso.issuer, ...env.pc }, pcServer);
+  const mobile = await startBff('mobile', { SSO_ISSUER: sso.issuer, ...env.mobile }, mobileServer);
+  return {
+    sso,
+    pc,
+    mobile,
+    login: async (app, who = DEMO, ssoAgent = request.agent(sso.issuer)) => (await loginVia(app.url, ssoAgent, sso.issuer, who)).bff,
+    close: async () => {
+      await Promise.all([pc.close(), mobile.close()]);
+      await sso.stop();
+    },
+  };
+}
+
+/** The session cookie (name=value) an agent holds for a BFF. */
+export function sessionCookieOf(res: { headers: Record<string, unknown> }, name: string): string | undefined {
+  const cookies = (res.headers['set-cookie'] as string[] | undefined) ?? [];
+  return cookies.find((c) => c.startsWith(`${name}=`));
+}
