@@ -3,7 +3,7 @@ import { RedisStore } from 'connect-redis';
 import type { Redis } from 'ioredis';
 import type { BffConfig } from '../../config/bff-config';
 import { createLogger, type Logger } from '../../lib/http/logger';
-import { createRedis, redisAnswers } from '../redis/create-redis';
+import { createRedis, redisAnswers } from '../../lib/redis/create-redis';
 import { createOidcProvider, type OidcProvider } from '../auth/oidc-metadata';
 import { memorySessionIndex, redisSessionIndex, type SessionIndex } from '../session/session-index';
 import { loadMenu, type MenuItem } from '../menu/load-menu';

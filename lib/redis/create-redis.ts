@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '../../lib/http/logger';
+import type { Logger } from '../http/logger';
 
 /**
  * A Redis client that fails fast instead of queueing: while Redis is away a command errors at
