@@ -64,6 +64,9 @@ const provider = new Provider(issuer, {
     revocation: { enabled: true },
   },
   pkce: { required: () => false },
+  // oidc-provider refuses outgoing calls to loopback addresses (SSRF guard); this dev SSO's
+  // relying parties (the BFFs' back-channel logout endpoints) live exactly there.
+  fetch: (url, { dispatcher: _loopbackBlocked, ...options }) => globalThis.fetch(url, options),
   // First-party clients: the user is never asked to consent to the BFF reading their profile.
   loadExistingGrant: async (ctx) => {
     const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
@@ -79,7 +82,7 @@ const provider = new Provider(issuer, {
     ctx.body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>SSO error</title></head><body><h1>${out.error}</h1><p>${String(out.error_description ?? '').replace(/[<>&"]/g, '')}</p></body></html>`;
   },
 });
-provider.on('backchannel.error', (err, client) => console.error(`dev-sso: back-channel logout to ${client.clientId} failed: ${err.message}`));
+provider.on('backchannel.error', (_ctx, err, client) => console.error(`dev-sso: back-channel logout to ${client.clientId} failed: ${err.message}`));
 
 const app = express();
 app.disable('x-powered-by');
