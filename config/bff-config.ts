@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, bool, int, parseSettings, url, type SettingValues } from './define-settings';
+import { FILE_KINDS } from './file-kinds';
 
 export type BffAppName = 'pc' | 'mobile';
 
@@ -33,13 +34,21 @@ export const bffSettings = {
   cookieSecure: { env: 'COOKIE_SECURE', schema: bool(), description: 'Mark the session cookie `Secure`.', defaultText: '`true` when PUBLIC_URL is https' },
   trustProxy: { env: 'TRUST_PROXY', schema: z.string().regex(/^(true|false|\d+|[\w.:/, -]+)$/), description: "Express `trust proxy` (`false`, hop count, or addresses) — set it behind a TLS-terminating proxy." },
   menuFile: { env: 'MENU_FILE', schema: z.string().min(1), description: "JSON file with this app's menu tree.", defaultText: '`config/menus/<app>.json`' },
+  legacyRoutesFile: { env: 'LEGACY_ROUTES_FILE', schema: z.string().min(1), description: "JSON routing table to the VM-hosted legacy apps (rows `{ path, target, timeoutMs, pathRewrite, auth, csrf, websocket }`), validated at start-up; a bad row stops the app and is named.", defaultText: '`config/routes/<app>.json`' },
+  legacyAppUrl: { env: 'LEGACY_APP_URL', schema: url(), description: 'Base URL that `${LEGACY_APP_URL}` stands for in the routing table\'s targets (the legacy app VM; the sandbox stand-in in development).' },
+  filesDir: { env: 'FILES_DIR', schema: z.string().min(1), description: 'Directory of uploaded files (local-disk storage); every instance of both apps must see the same directory.', defaultText: '`./data/files`' },
+  filesMaxBytes: { env: 'FILES_MAX_BYTES', schema: int(1, 16 * 1024 ** 3), description: 'Largest file accepted by `POST /api/files`, in bytes; larger uploads are refused with 413 and nothing is kept.', defaultText: '`52428800` (pc, 50 MiB), `10485760` (mobile, 10 MiB)' },
+  filesAllowedTypes: { env: 'FILES_ALLOWED_TYPES', schema: z.string().regex(/^[a-z]+(,[a-z]+)*$/, 'comma-separated kinds').transform((v) => v.split(',')).pipe(z.array(z.enum(FILE_KINDS))), description: `File kinds accepted by upload, comma-separated, recognised from the content's first bytes and the extension together (${FILE_KINDS.join(', ')}); anything else is refused with 415.` },
+  filesPrefix: { env: 'FILES_PREFIX', schema: z.string().min(1), description: 'Redis key prefix of the file metadata; the default is shared by both apps, so a user sees the same files on PC and mobile.' },
 };
 
 export type BffConfig = SettingValues<typeof bffSettings> & { readonly app: BffAppName; readonly production: boolean };
 
 function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
-  const port = env.PORT || (app === 'pc' ? '3000' : '3001');
-  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  // A bad PORT is reported once, under PORT, not again under every URL derived from it.
+  const port = /^\d{1,5}$/.test(env.PORT ?? '') ? (env.PORT as string) : app === 'pc' ? '3000' : '3001';
+  const givenUrl = env.PUBLIC_URL && URL.canParse(env.PUBLIC_URL) ? env.PUBLIC_URL : undefined;
+  const publicUrl = (givenUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const production = env.NODE_ENV === 'production';
   return {
     nodeEnv: 'development',
@@ -63,6 +72,12 @@ function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
     cookieSecure: publicUrl.startsWith('https:'),
     trustProxy: 'false',
     menuFile: path.join(__dirname, 'menus', `${app}.json`),
+    legacyRoutesFile: path.join(__dirname, 'routes', `${app}.json`),
+    legacyAppUrl: 'http://localhost:8090',
+    filesDir: path.join(__dirname, '..', 'data', 'files'),
+    filesMaxBytes: app === 'pc' ? String(50 * 1024 ** 2) : String(10 * 1024 ** 2),
+    filesAllowedTypes: 'pdf,png,jpeg,zip,xlsx,docx,txt,csv',
+    filesPrefix: 'bff:files:',
   };
 }
 

@@ -49,12 +49,39 @@ function serviceSettings(prefix: string) {
       description: 'Accept `compensateYn: "Y"` (MS3 fails on purpose); otherwise 400 DRILL_NOT_ALLOWED',
       defaultText: '`true` unless `NODE_ENV=production`',
     },
+    eventBus: {
+      env: key('EVENT_BUS'),
+      schema: z.enum(['redis', 'kafka', 'memory']).optional(),
+      description: 'Broker of the broker-mode saga: Redis Streams, Kafka, or in-process (one process only, zero install)',
+      defaultText: '`redis` when REDIS_URL is set, else `memory`',
+    },
+    eventTopicPrefix: {
+      env: key('EVENT_TOPIC_PREFIX'),
+      schema: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be 1-100 of A-Za-z0-9._-'),
+      description: 'Prefix of every topic / stream name (SPEC §4); the same in all three services',
+    },
+    kafkaBrokers: {
+      env: key('KAFKA_BROKERS'),
+      schema: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be host:port[,host:port…]').transform((v) => v.split(',')),
+      description: 'Kafka bootstrap brokers when EVENT_BUS=kafka',
+    },
+    eventMaxDeliveries: { env: key('EVENT_MAX_DELIVERIES'), schema: int(1, 100), description: 'Deliveries of a message whose handler keeps failing before it goes to the dead-letter topic' },
+    eventRedeliverMs: { env: key('EVENT_REDELIVER_MS'), schema: int(50, 600_000), description: 'Idle time after which an unacknowledged message (failed, or held by a dead consumer) is delivered again' },
+    outboxPollMs: { env: key('OUTBOX_POLL_MS'), schema: int(10, 60_000), description: 'How often the outbox relay looks for unsent events (it is also woken after each commit)' },
+    outboxRelay: { env: key('OUTBOX_RELAY'), schema: bool(), description: 'Run the outbox relay in this process (off: events wait in the outbox table)' },
+    sagaDeadlineMs: { env: key('SAGA_DEADLINE_MS'), schema: int(100, 3_600_000), description: 'Broker-mode saga (and each compensation attempt) deadline; past it MS1 compensates' },
+    sagaSweepMs: { env: key('SAGA_SWEEP_MS'), schema: int(10, 60_000), description: 'How often MS1 looks for broker-mode sagas past their deadline' },
+    faultFailRate: { env: key('FAULT_FAIL_RATE'), schema: z.coerce.number().min(0).max(1), description: 'Test hook: share of broker-mode forward steps this participant fails on purpose' },
+    faultCompensationFailures: { env: key('FAULT_COMPENSATION_FAILURES'), schema: int(0, 1_000_000), description: 'Test hook: the first N broker-mode compensations this participant fails on purpose' },
+    faultDuplicateRate: { env: key('FAULT_DUPLICATE_RATE'), schema: z.coerce.number().min(0).max(1), description: 'Test hook: share of outbox events the relay publishes twice' },
+    faultSeed: { env: key('FAULT_SEED'), schema: int(0, 2_147_483_647), description: 'Test hook: seed of the fault hooks\' random choices' },
     logLevel: { env: key('LOG_LEVEL'), schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), description: 'pino log level' },
   } satisfies Settings;
 }
 
 type ServiceSettings = ReturnType<typeof serviceSettings>;
-export type ServiceConfig = SettingValues<ServiceSettings> & { readonly name: ServiceName };
+export type EventBusKind = 'redis' | 'kafka' | 'memory';
+export type ServiceConfig = Omit<SettingValues<ServiceSettings>, 'eventBus'> & { readonly name: ServiceName; readonly eventBus: EventBusKind };
 
 function serviceDefaults(name: ServiceName, env: Record<string, string | undefined>) {
   return {
@@ -70,6 +97,18 @@ function serviceDefaults(name: ServiceName, env: Record<string, string | undefin
     compensationRetries: 3,
     compensationBackoffMs: 200,
     drillsAllowed: env.NODE_ENV !== 'production',
+    eventTopicPrefix: 'sa-app-samp-ppon-cont-',
+    kafkaBrokers: 'localhost:9092',
+    eventMaxDeliveries: 5,
+    eventRedeliverMs: 5000,
+    outboxPollMs: 200,
+    outboxRelay: true,
+    sagaDeadlineMs: 30_000,
+    sagaSweepMs: 1000,
+    faultFailRate: 0,
+    faultCompensationFailures: 0,
+    faultDuplicateRate: 0,
+    faultSeed: 1,
     logLevel: 'info',
   } satisfies Partial<Record<keyof ServiceSettings, unknown>>;
 }
@@ -80,7 +119,8 @@ function serviceDefaults(name: ServiceName, env: Record<string, string | undefin
  */
 export function loadServiceConfig(name: ServiceName, env: Record<string, string | undefined> = process.env): ServiceConfig {
   const values = parseSettings(serviceSettings(name.toUpperCase()), env, serviceDefaults(name, env));
-  return Object.freeze({ ...values, name });
+  const eventBus: EventBusKind = values.eventBus ?? (values.redisUrl ? 'redis' : 'memory');
+  return Object.freeze({ ...values, eventBus, name });
 }
 
 /** The README's configuration table (`<SERVICE>` is PPON, INETAPLCA or INTELNET). */

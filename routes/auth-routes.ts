@@ -37,6 +37,11 @@ export function authRoutes(runtime: BffRuntime, passport: InstanceType<typeof Pa
     const returnTo = safeReturnTo(req.query.returnTo);
     await ensureStrategy();
     req.session.returnTo = returnTo;
+    // Write once before the browser leaves for the SSO: a store outage must be a 503 here, not a
+    // failed callback later (passport ends the redirect response itself, past any save error).
+    await save(req).catch((cause) => {
+      throw new AppError('SESSION_STORE_UNAVAILABLE', undefined, {}, { cause });
+    });
     passport.authenticate(STRATEGY)(req, res, next);
   });
 

@@ -15,7 +15,6 @@ export function createSessionMiddleware(config: BffConfig, store: Store): Reques
     resave: false,
     saveUninitialized: false,
     rolling: false,
-    unset: 'destroy',
     proxy: undefined, // follows Express's `trust proxy`
     cookie: {
       httpOnly: true,

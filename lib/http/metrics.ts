@@ -12,6 +12,16 @@ export interface HttpMetrics {
  * (several apps share one process in tests). The route label is the matched route pattern, never
  * the raw path, so ids in URLs cannot blow up the label set.
  */
+/**
+ * The matched route pattern; for requests that ended before a route matched (401, 503, …) the
+ * first path segment; 'unmatched' for 404s, whose paths are whatever a scanner sent.
+ */
+function routeLabel(req: import('express').Request, status: number): string {
+  if (req.route?.path) return `${req.baseUrl}${String(req.route.path)}`;
+  if (status === 404) return 'unmatched';
+  return `/${req.originalUrl.split('?')[0].split('/')[1] ?? ''}`;
+}
+
 export function createHttpMetrics(appName: string): HttpMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ app: appName });
@@ -29,7 +39,7 @@ export function createHttpMetrics(appName: string): HttpMetrics {
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
     res.once('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || 'unmatched';
+      const route = routeLabel(req, res.statusCode);
       const labels = { route, method: req.method, status: String(res.statusCode) };
       requests.inc(labels);
       end(labels);

@@ -1,23 +1,38 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../http/logger';
 
+export interface RedisClientOptions {
+  /** Put before every key (lets deployments share one Redis). */
+  keyPrefix?: string;
+  /** A command unanswered after this long fails; 0 = never (needed for blocking reads). */
+  commandTimeoutMs?: number;
+  /** Connect on the first command instead of at once. */
+  lazyConnect?: boolean;
+  /** The first outage is logged at this level; the BFF's sessions need it loud, a cache less so. */
+  outageLevel?: 'error' | 'warn';
+  /** Says what is affected, in the outage log line. */
+  outageMessage?: string;
+}
+
 /**
  * A Redis client that fails fast instead of queueing: while Redis is away a command errors at
  * once (so a request becomes a 503, never a hang) and the client keeps reconnecting in the
  * background, so service resumes by itself.
  */
-export function createRedis(url: string, logger: Logger): Redis {
+export function createRedis(url: string, logger: Logger, options: RedisClientOptions = {}): Redis {
+  const commandTimeout = options.commandTimeoutMs ?? 2_000;
   const redis = new Redis(url, {
-    lazyConnect: true,
+    lazyConnect: options.lazyConnect ?? true,
+    keyPrefix: options.keyPrefix,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
-    commandTimeout: 2_000,
+    ...(commandTimeout > 0 ? { commandTimeout } : {}),
     retryStrategy: (attempt) => Math.min(attempt * 250, 2_000),
   });
   let down = false;
   redis.on('error', (err) => {
-    if (!down) logger.error({ err: err.message }, 'redis unavailable; retrying in the background');
+    if (!down) logger[options.outageLevel ?? 'error']({ err: err.message }, options.outageMessage ?? 'redis unavailable; retrying in the background');
     down = true;
   });
   redis.on('ready', () => {

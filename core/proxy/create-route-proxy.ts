@@ -1,0 +1,73 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { createProxyMiddleware, debugProxyErrorsPlugin, fixRequestBody, proxyEventsPlugin } from 'http-proxy-middleware';
+import { globalNoOf } from '../../lib/http/global-no';
+import { forwardedHeadersOf, type TrustProxy } from './forwarded-headers';
+import type { LegacyRoute } from './legacy-route-schema';
+import type { ProxiedRequest } from './proxied-request';
+import { answerProxyError, upstreamTimeout } from './proxy-error';
+import { identityHeaders, rewriteUpstreamHeaders } from './upstream-headers';
+
+export interface RouteProxy {
+  /** Express middleware; the mount path has already been stripped from `req.url`. */
+  web: (req: ProxiedRequest, res: http.ServerResponse, next?: (err?: unknown) => void) => Promise<void>;
+  /** Proxies an upgrade whose `req.url` is already relative to the row's path. */
+  upgrade(req: ProxiedRequest, socket: Socket, head: Buffer): void;
+  close(): void;
+}
+
+/**
+ * One routing-table row as an http-proxy-middleware instance. Our own handlers replace the
+ * library's default plugins (which answer errors in plain text and log to the console); the
+ * debug plugin stays because it keeps socket errors from crashing the process.
+ */
+export function createRouteProxy(row: LegacyRoute, trust: TrustProxy): RouteProxy {
+  // Keep-alive to the upstream: without an agent http-proxy sends `Connection: close` on every call.
+  const agent = row.target.startsWith('https:') ? new https.Agent({ keepAlive: true, maxSockets: 256 }) : new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const upstreamHeaders = (req: ProxiedRequest) => ({
+    ...forwardedHeadersOf(req, trust),
+    // Public rows never learn who the user is, even when a session happens to exist.
+    ...identityHeaders(row.auth === 'session' ? req.user : undefined, req.globalNo ?? globalNoOf(req)),
+  });
+
+  const proxy = createProxyMiddleware<ProxiedRequest, http.ServerResponse>({
+    target: row.target,
+    // The VM app sees its own host name; the browser's goes in X-Forwarded-Host.
+    changeOrigin: true,
+    pathRewrite: row.pathRewrite,
+    agent,
+    // Upgrades are dispatched by the BFF's own upgrade handler, after its session check.
+    ws: false,
+    xfwd: false,
+    ejectPlugins: true,
+    plugins: [debugProxyErrorsPlugin, proxyEventsPlugin],
+    on: {
+      proxyReq: (proxyReq, req) => {
+        rewriteUpstreamHeaders(proxyReq, upstreamHeaders(req));
+        // An idle timer, not a deadline: a long download that keeps flowing is not cut.
+        proxyReq.setTimeout(row.timeoutMs, () => proxyReq.destroy(upstreamTimeout(row.timeoutMs)));
+        // Only acts if some body parser consumed the stream before us; otherwise the body streams.
+        fixRequestBody(proxyReq, req);
+      },
+      proxyReqWs: (proxyReq, req) => {
+        rewriteUpstreamHeaders(proxyReq, upstreamHeaders(req));
+        proxyReq.setTimeout(row.timeoutMs, () => proxyReq.destroy(upstreamTimeout(row.timeoutMs)));
+        // Once upgraded the connection may idle as long as both ends like.
+        proxyReq.on('upgrade', (_res, upstreamSocket: Socket) => upstreamSocket.setTimeout(0));
+      },
+      proxyRes: (proxyRes) => {
+        // The legacy app's cookies would land on the BFF's origin, where they could shadow the
+        // session cookie; the BFF never sends them back anyway, so they are useless to it.
+        delete proxyRes.headers['set-cookie'];
+        delete proxyRes.headers['x-global-no'];
+      },
+      error: (err, req, res) => answerProxyError(err, req, res as http.ServerResponse | Socket, row.path),
+    },
+  });
+  return {
+    web: proxy,
+    upgrade: (req, socket, head) => proxy.upgrade(req, socket, head),
+    close: () => agent.destroy(),
+  };
+}

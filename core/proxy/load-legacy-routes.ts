@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from '../../config/define-settings';
+import { legacyRouteSchema, type LegacyRoute } from './legacy-route-schema';
+
+const tableSchema = z.object({ routes: z.array(z.unknown()) }).strict();
+const PLACEHOLDER = /\$\{([A-Z0-9_]+)\}/g;
+
+/** `${NAME}` in a target becomes the configured value; an unknown name is an error. */
+function substitute(value: unknown, vars: Record<string, string>, problems: string[], where: string): unknown {
+  if (typeof value !== 'string') return value;
+  return value.replace(PLACEHOLDER, (whole, name: string) => {
+    if (vars[name] !== undefined) return vars[name];
+    problems.push(`${where}: target: unknown placeholder ${whole}`);
+    return whole;
+  });
+}
+
+/** Two prefixes overlap when one is the other or a parent of it: the match would depend on order. */
+const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+
+/**
+ * Reads and validates a routing table at boot. Every bad row is reported, named by its index and
+ * path, in one ConfigError — the app does not start with a table it would have to guess about.
+ */
+export function loadLegacyRoutes(file: string, vars: Record<string, string>): readonly LegacyRoute[] {
+  const label = `LEGACY_ROUTES_FILE (${file})`;
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`${label}: cannot be read as JSON: ${(err as Error).message}`]);
+  }
+  const table = tableSchema.safeParse(json);
+  if (!table.success) throw new ConfigError([`${label}: must be { "routes": [ … ] }`]);
+
+  const problems: string[] = [];
+  const routes: LegacyRoute[] = [];
+  table.data.routes.forEach((raw, i) => {
+    const where = `${label}: row ${i} (${String((raw as { path?: unknown })?.path ?? '?')})`;
+    const input = raw && typeof raw === 'object' ? { ...raw, target: substitute((raw as { target?: unknown }).target, vars, problems, where) } : raw;
+    const row = legacyRouteSchema.safeParse(input);
+    if (!row.success) {
+      problems.push(...row.error.issues.map((issue) => `${where}: ${issue.path.join('.') || 'row'}: ${issue.message}`));
+      return;
+    }
+    const clash = routes.find((r) => overlaps(r.path, row.data.path));
+    if (clash) problems.push(`${where}: path: overlaps the row for ${clash.path}`);
+    routes.push(row.data);
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(routes);
+}

@@ -1,0 +1,28 @@
+import type { KafkaMessage, Message } from 'kafkajs';
+import { decodeEvent, encodeEvent } from './event-codec';
+import type { Delivery, OutgoingEvent } from './event-bus';
+
+/**
+ * An event as a Kafka record: the key (the contract number) picks the partition, so one
+ * contract's events stay in order; the value is the JSON payload; the event name rides in a header
+ * so that tools can route without parsing the value.
+ */
+export function toKafkaMessage(event: OutgoingEvent): Message {
+  const eventName = event.payload.eventName;
+  return {
+    key: event.key,
+    value: encodeEvent(event.payload),
+    headers: typeof eventName === 'string' ? { eventName } : {},
+  };
+}
+
+/** A consumed record as a delivery; the id is partition/offset, unique within the topic. */
+export function fromKafkaMessage(topic: string, partition: number, message: Pick<KafkaMessage, 'key' | 'value' | 'offset'>, deliveries = 1): Delivery {
+  return {
+    topic,
+    id: `${partition}/${message.offset}`,
+    key: message.key?.toString() ?? '',
+    payload: decodeEvent(message.value),
+    deliveries,
+  };
+}

@@ -1,0 +1,129 @@
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../http/logger';
+import { createRedis } from '../redis/create-redis';
+import { decodeEvent, encodeEvent } from './event-codec';
+import { deadLetterOf, errorText, type Delivery, type EventBus, type EventBusOptions, type EventHandler } from './event-bus';
+
+type StreamEntry = [id: string, fields: string[] | null];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Streams are capped (approximately) so that a forgotten deployment cannot fill Redis. */
+const MAX_STREAM_LENGTH = '100000';
+const BATCH = 32;
+
+/**
+ * Redis Streams adapter: one stream per topic, one consumer group per service. A message is
+ * XACKed only after its handler resolved (its transaction committed); one that failed, or that a
+ * dead consumer held, is XAUTOCLAIMed after `redeliverAfterMs` and delivered again; past
+ * `maxDeliveries` (counted by Redis, so it survives restarts) it goes to the dead-letter stream.
+ */
+export function createRedisStreamsBus(url: string, logger: Logger, options: EventBusOptions): EventBus {
+  const writer = createRedis(url, logger, { lazyConnect: false, outageMessage: 'event bus (redis) unavailable; retrying in the background' });
+  const readers: Redis[] = [];
+  const loops: Promise<void>[] = [];
+  let closed = false;
+  const blockMs = Math.max(20, Math.min(1000, Math.floor(options.redeliverAfterMs / 2)));
+
+  const publish = async (topic: string, key: string, payload: Record<string, unknown>) => {
+    await writer.xadd(topic, 'MAXLEN', '~', MAX_STREAM_LENGTH, '*', 'key', key, 'payload', encodeEvent(payload));
+  };
+
+  const consume = async (group: string, topics: string[], handler: EventHandler, reader: Redis) => {
+    const consumer = `${group}-${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    const lastErrors = new Map<string, string>();
+    let groupsReady = false;
+    let nextClaim = 0;
+
+    const ensureGroups = async () => {
+      for (const topic of topics) {
+        // From the stream's start: events published before this group existed are not lost.
+        await writer.xgroup('CREATE', topic, group, '0', 'MKSTREAM').catch((err: Error) => {
+          if (!err.message.includes('BUSYGROUP')) throw err;
+        });
+      }
+      groupsReady = true;
+    };
+    const deadLetter = async (delivery: Delivery, error: string, attempts: number) => {
+      if (delivery.topic !== options.deadLetterTopic) {
+        await publish(options.deadLetterTopic, delivery.key, { ...deadLetterOf(delivery, group, error, attempts) });
+      }
+      logger.error({ topic: delivery.topic, id: delivery.id, group, attempts, error }, 'event dead-lettered');
+      await writer.xack(delivery.topic, group, delivery.id);
+      lastErrors.delete(`${delivery.topic} ${delivery.id}`);
+    };
+    const handle = async (topic: string, [id, fields]: StreamEntry, deliveries: number) => {
+      const at = `${topic} ${id}`;
+      if (!fields) {
+        await writer.xack(topic, group, id); // trimmed from the stream before it could be handled
+        return;
+      }
+      const field = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
+      let delivery: Delivery;
+      try {
+        delivery = { topic, id, key: field('key'), payload: decodeEvent(field('payload')), deliveries };
+      } catch (err) {
+        await deadLetter({ topic, id, key: field('key'), payload: {}, deliveries }, `unreadable: ${errorText(err)}`, deliveries);
+        return;
+      }
+      if (deliveries > options.maxDeliveries) {
+        await deadLetter(delivery, lastErrors.get(at) ?? `not acknowledged after ${deliveries - 1} deliveries`, deliveries - 1);
+        return;
+      }
+      try {
+        await handler(delivery);
+      } catch (err) {
+        lastErrors.set(at, errorText(err));
+        logger.warn({ topic, id, group, deliveries, err: errorText(err) }, 'event handler failed; it will be delivered again');
+        return;
+      }
+      await writer.xack(topic, group, id);
+      lastErrors.delete(at);
+    };
+    const claimStale = async () => {
+      for (const topic of topics) {
+        const [, entries] = (await writer.xautoclaim(topic, group, consumer, options.redeliverAfterMs, '0-0', 'COUNT', BATCH)) as [string, StreamEntry[]];
+        for (const entry of entries) {
+          const pending = (await writer.xpending(topic, group, entry[0], entry[0], 1)) as [string, string, number, number][];
+          await handle(topic, entry, Number(pending[0]?.[3] ?? options.maxDeliveries + 1));
+        }
+      }
+    };
+
+    while (!closed) {
+      try {
+        if (!groupsReady) await ensureGroups();
+        if (Date.now() >= nextClaim) {
+          await claimStale();
+          nextClaim = Date.now() + blockMs;
+        }
+        const read = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', BATCH, 'BLOCK', blockMs, 'STREAMS', ...topics, ...topics.map(() => '>'))) as
+          | [string, StreamEntry[]][]
+          | null;
+        for (const [topic, entries] of read ?? []) for (const entry of entries) await handle(topic, entry, 1);
+      } catch (err) {
+        if (closed) break;
+        if (errorText(err).includes('NOGROUP')) groupsReady = false;
+        logger.warn({ group, err: errorText(err) }, 'event consumer: redis call failed; retrying');
+        await sleep(250);
+      }
+    }
+  };
+
+  return {
+    kind: 'redis',
+    publish: (event) => publish(event.topic, event.key, event.payload),
+    subscribe: async (group, topics, handler) => {
+      // Blocking reads need their own connection, without a command timeout.
+      const reader = createRedis(url, logger, { lazyConnect: false, commandTimeoutMs: 0, outageLevel: 'warn' });
+      readers.push(reader);
+      loops.push(consume(group, topics, handler, reader));
+    },
+    close: async () => {
+      closed = true;
+      for (const reader of readers) reader.disconnect();
+      await Promise.all(loops);
+      await writer.quit().catch(() => writer.disconnect());
+    },
+  };
+}
