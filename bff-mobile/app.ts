@@ -1,8 +1,27 @@
 import type { Express } from 'express';
 import { createBffApp } from '../routes/create-bff-app';
+import { contractRoutes } from '../routes/contract-routes';
+import { mobileContractView } from '../core/compose/contract-views';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
+import type { BffUser } from '../core/session/session-types';
 
-/** The mobile screens' BFF: compact payloads, fewer round trips. */
+const RECENT = 5;
+
+/** The mobile screens' BFF: compact cards, and the home screen in one round trip. */
 export function createMobileApp(runtime: BffRuntime): Express {
-  return createBffApp(runtime);
+  const contracts = contractRoutes(runtime, mobileContractView);
+  return createBffApp(runtime, {
+    api: (api) => {
+      api.use(contracts.router);
+      api.get('/home', async (req, res) => {
+        const user = req.user as BffUser;
+        const recent = await contracts.listPage(req, { page: 1, size: RECENT });
+        res.set({ 'x-bff-completed': String(!recent.partial), 'cache-control': 'no-store' }).json({
+          user: { sub: user.sub, name: user.claims.name ?? user.sub },
+          menu: runtime.menu,
+          recent: { total: recent.total, partial: recent.partial, items: recent.items.map(mobileContractView.listItem) },
+        });
+      });
+    },
+  });
 }

@@ -40,6 +40,17 @@ export const bffSettings = {
   filesMaxBytes: { env: 'FILES_MAX_BYTES', schema: int(1, 16 * 1024 ** 3), description: 'Largest file accepted by `POST /api/files`, in bytes; larger uploads are refused with 413 and nothing is kept.', defaultText: '`52428800` (pc, 50 MiB), `10485760` (mobile, 10 MiB)' },
   filesAllowedTypes: { env: 'FILES_ALLOWED_TYPES', schema: z.string().regex(/^[a-z]+(,[a-z]+)*$/, 'comma-separated kinds').transform((v) => v.split(',')).pipe(z.array(z.enum(FILE_KINDS))), description: `File kinds accepted by upload, comma-separated, recognised from the content's first bytes and the extension together (${FILE_KINDS.join(', ')}); anything else is refused with 415.` },
   filesPrefix: { env: 'FILES_PREFIX', schema: z.string().min(1), description: 'Redis key prefix of the file metadata; the default is shared by both apps, so a user sees the same files on PC and mobile.' },
+  pponUrl: { env: 'PPON_URL', schema: url(), description: 'MS1 `ppon` (general phone contract, saga orchestrator) base URL.' },
+  inetaplcaUrl: { env: 'INETAPLCA_URL', schema: url(), description: 'MS2 `inetaplca` (internet application contract) base URL.' },
+  intelnetUrl: { env: 'INTELNET_URL', schema: url(), description: 'MS3 `intelnet` (intelligent network contract) base URL.' },
+  upstreamTimeoutMs: { env: 'UPSTREAM_TIMEOUT_MS', schema: int(50, 60_000), description: 'Timeout of one query call to a contract service.' },
+  composeBudgetMs: { env: 'COMPOSE_BUDGET_MS', schema: int(50, 60_000), description: 'Overall time budget of one composed screen query; parts still missing then are reported as partial.' },
+  composeCacheSeconds: { env: 'COMPOSE_CACHE_SECONDS', schema: int(0, 3600), description: 'Lifetime of a composed contract view in Redis (0 = off); dropped when this BFF starts a saga on the contract.' },
+  sagaTimeoutMs: { env: 'SAGA_TIMEOUT_MS', schema: int(100, 120_000), description: 'How long an API-mode saga call to MS1 may take before the screen gets a 504.' },
+  sagaModeDefault: { env: 'SAGA_MODE_DEFAULT', schema: z.enum(['api', 'event']), description: 'Saga mode when the screen does not say (`api`: synchronous outcome; `event`: 202 and follow the saga).' },
+  drillsAllowed: { env: 'DRILLS_ALLOWED', schema: bool(), description: 'Accept `drill: "compensate"` (MS3 fails on purpose) on saga triggers.', defaultText: '`true` unless production' },
+  breakerThreshold: { env: 'BREAKER_THRESHOLD', schema: int(1, 1000), description: 'Consecutive failures of one contract service that open its circuit breaker.' },
+  breakerHalfOpenMs: { env: 'BREAKER_HALF_OPEN_MS', schema: int(100, 600_000), description: 'How long an open circuit stays open before one trial call is let through.' },
 };
 
 export type BffConfig = SettingValues<typeof bffSettings> & { readonly app: BffAppName; readonly production: boolean };
@@ -78,6 +89,17 @@ function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
     filesMaxBytes: app === 'pc' ? String(50 * 1024 ** 2) : String(10 * 1024 ** 2),
     filesAllowedTypes: 'pdf,png,jpeg,zip,xlsx,docx,txt,csv',
     filesPrefix: 'bff:files:',
+    pponUrl: 'http://localhost:8081',
+    inetaplcaUrl: 'http://localhost:8082',
+    intelnetUrl: 'http://localhost:8083',
+    upstreamTimeoutMs: '2000',
+    composeBudgetMs: '3000',
+    composeCacheSeconds: '5',
+    sagaTimeoutMs: '20000',
+    sagaModeDefault: 'api',
+    drillsAllowed: !production,
+    breakerThreshold: '5',
+    breakerHalfOpenMs: '5000',
   };
 }
 

@@ -32,6 +32,14 @@ export const errorCatalog = {
   DRILL_FAILURE: { status: 422, title: 'Failed on purpose: compensation drill (compensateYn=Y)' },
   SAGA_CANCELLED: { status: 409, title: 'A saga step failed; the saga was compensated' },
   SAGA_COMPENSATION_FAILED: { status: 502, title: 'A saga step failed and its compensation did not complete' },
+  // legacy routing and files (issue 4)
+  ORIGIN_NOT_ALLOWED: { status: 403, title: 'The request comes from another origin' },
+  RANGE_NOT_SATISFIABLE: { status: 416, title: 'The requested byte range is outside the file' },
+  // BFF saga triggers
+  SAGA_FAILED: { status: 409, title: 'The saga did not complete; it was compensated or its compensation failed' },
+  IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used for a different request' },
+  CIRCUIT_OPEN: { status: 503, title: 'An upstream service is failing; calls to it are paused' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

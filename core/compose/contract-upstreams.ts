@@ -1,0 +1,18 @@
+import type { BffConfig } from '../../config/bff-config';
+import { createUpstream, type Upstream } from './create-upstream';
+
+/** The three contract services as this BFF sees them: HTTP upstreams, one breaker each. */
+export interface ContractUpstreams {
+  ppon: Upstream;
+  inetaplca: Upstream;
+  intelnet: Upstream;
+}
+
+export function createContractUpstreams(config: BffConfig): ContractUpstreams {
+  const options = { timeoutMs: config.upstreamTimeoutMs, breakerThreshold: config.breakerThreshold, breakerHalfOpenMs: config.breakerHalfOpenMs };
+  return {
+    ppon: createUpstream('ppon', config.pponUrl, options),
+    inetaplca: createUpstream('inetaplca', config.inetaplcaUrl, options),
+    intelnet: createUpstream('intelnet', config.intelnetUrl, options),
+  };
+}

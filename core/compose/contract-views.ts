@@ -1,0 +1,35 @@
+import type { ComposedContract } from './compose-contract';
+
+/** How an app shapes a composed contract for its screens. */
+export interface ContractView {
+  detail(c: ComposedContract): Record<string, unknown>;
+  listItem(c: ComposedContract): Record<string, unknown>;
+}
+
+/** PC grids: every column of every part, named after the services, with each part's status. */
+export const pcContractView: ContractView = {
+  detail: (c) => ({ saPponContNo: c.ppon.saPponContNo, partial: c.partial, errors: c.errors, ppon: c.ppon, inetaplca: c.inetaplca, intelnet: c.intelnet }),
+  listItem: (c) => pcContractView.detail(c),
+};
+
+/** One status a phone screen can show: the worst of the three parts. */
+export function combinedStatus(c: ComposedContract): 'deleted' | 'in-progress' | 'cancelled' | 'incomplete' | 'active' {
+  const parts = [c.ppon, c.inetaplca, c.intelnet].filter((p) => p !== null);
+  if (c.ppon.delYn === 'Y') return 'deleted';
+  if (parts.some((p) => p!.transacSttus === 'START')) return 'in-progress';
+  if (parts.some((p) => p!.transacSttus === 'CANCEL')) return 'cancelled';
+  if (c.partial || !c.inetaplca || !c.intelnet) return 'incomplete';
+  return 'active';
+}
+
+/** Mobile cards: number, contractor, service number, one combined status. */
+export const mobileContractView: ContractView = {
+  detail: (c) => ({
+    no: c.ppon.saPponContNo,
+    contractor: c.ppon.contr ?? null,
+    serviceNumber: c.ppon.svcNo ?? null,
+    status: combinedStatus(c),
+    partial: c.partial,
+  }),
+  listItem: (c) => mobileContractView.detail(c),
+};

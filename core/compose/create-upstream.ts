@@ -1,0 +1,87 @@
+import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import { AppError } from '../../lib/errors/app-error';
+import { isErrorCode } from '../../lib/errors/problem-handler';
+
+/** Who is calling, carried to every upstream; never the browser's cookies or tokens. */
+export interface CallContext {
+  globalNo: string;
+  userSub?: string;
+  /** Aborts the call (e.g. the composition's overall budget). */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface UpstreamResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export interface Upstream {
+  name: string;
+  /** Any answer below 500 is returned (4xx included: the caller decides); failures throw AppError. */
+  request<T = unknown>(method: string, path: string, ctx: CallContext, body?: unknown): Promise<UpstreamResponse<T>>;
+  /** GET that maps 404 to NOT_FOUND and any other non-2xx to UPSTREAM_BAD_RESPONSE. */
+  getJson<T = unknown>(path: string, ctx: CallContext): Promise<T>;
+}
+
+/** A failure that says the upstream is unwell (counts for its circuit breaker), unlike a 4xx. */
+class UpstreamFailure extends AppError {}
+
+/**
+ * One contract service over HTTP: per-call timeout, a circuit breaker of its own, keep-alive
+ * connections (Node's fetch pools them per origin), `x-global-no` and the user's id sent along.
+ */
+export function createUpstream(name: string, baseUrl: string, options: { timeoutMs: number; breakerThreshold: number; breakerHalfOpenMs: number }): Upstream {
+  const breaker = circuitBreaker(handleWhen((err) => err instanceof UpstreamFailure), {
+    halfOpenAfter: options.breakerHalfOpenMs,
+    breaker: new ConsecutiveBreaker(options.breakerThreshold),
+  });
+
+  async function call<T>(method: string, path: string, ctx: CallContext, body?: unknown): Promise<UpstreamResponse<T>> {
+    const timeout = AbortSignal.timeout(ctx.timeoutMs ?? options.timeoutMs);
+    const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
+    const headers: Record<string, string> = { accept: 'application/json', 'x-global-no': ctx.globalNo };
+    if (ctx.userSub) headers['x-user-sub'] = ctx.userSub;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    } catch (cause) {
+      const timedOut = (cause as Error).name === 'TimeoutError' || (cause as Error).name === 'AbortError';
+      throw new UpstreamFailure(timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', `${name} ${timedOut ? 'did not answer in time' : 'cannot be reached'}`, { upstream: name }, { cause });
+    }
+    const text = await response.text().catch(() => '');
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new UpstreamFailure('UPSTREAM_BAD_RESPONSE', `${name} answered something that is not JSON`, { upstream: name });
+    }
+    // A saga outcome that is a 5xx (e.g. SAGA_COMPENSATION_FAILED) is an answer, not a sick service.
+    const code = (parsed as { code?: string } | undefined)?.code;
+    if (response.status >= 500 && !(code && isErrorCode(code) && code.startsWith('SAGA_'))) {
+      throw new UpstreamFailure(response.status === 503 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_BAD_RESPONSE', `${name} answered ${response.status}`, { upstream: name });
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  const request = async <T>(method: string, path: string, ctx: CallContext, body?: unknown) => {
+    try {
+      return await breaker.execute(() => call<T>(method, path, ctx, body));
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) throw new AppError('CIRCUIT_OPEN', `${name} is failing; calls to it are paused`, { upstream: name });
+      throw err;
+    }
+  };
+
+  return {
+    name,
+    request,
+    async getJson<T>(path: string, ctx: CallContext) {
+      const { status, body } = await request<T>('GET', path, ctx);
+      if (status === 404) throw new AppError('NOT_FOUND', `${name} has no such record`);
+      if (status >= 300) throw new AppError('UPSTREAM_BAD_RESPONSE', `${name} answered ${status}`, { upstream: name });
+      return body;
+    },
+  };
+}
