@@ -15,6 +15,11 @@ import { requireSession } from '../core/http/require-session';
 import { authRoutes } from './auth-routes';
 import { sessionRoutes } from './session-routes';
 import { healthRoutes } from './health-routes';
+import { openApiRoutes } from './openapi';
+import { fileRoutes } from './file-routes';
+import { legacyProxyRoutes } from './legacy-proxy-routes';
+import { attachUpgradeHandler } from '../core/proxy/attach-upgrade-handler';
+import type { TrustProxy } from '../core/proxy/forwarded-headers';
 
 export interface BffAppOptions {
   /** App-specific `/api` routes, mounted behind the session and CSRF checks. */
@@ -23,8 +28,9 @@ export interface BffAppOptions {
 
 /**
  * The one BFF pipeline both apps are built from. Order matters and reads top to bottom:
- * edge (headers, globalNo, logs, metrics) → health (no session) → session → passport →
- * lifetime → /bff management endpoints → /api (session + CSRF) → 404 → problem+json.
+ * edge (headers, globalNo, logs, metrics, WebSocket upgrades) → health (no session) → session →
+ * passport → lifetime → /bff management endpoints → legacy routes (each row's checks, then the
+ * proxy, before any body parser) → /api (session + CSRF) → 404 → problem+json.
  * Nothing here listens or connects: the runtime is built by the caller.
  */
 export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): Express {
@@ -36,15 +42,19 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(requestLogger(runtime.logger), assignGlobalNo(), metrics.middleware, helmet());
+  const session = createSessionMiddleware(config, runtime.sessionStore);
+  const legacy = legacyProxyRoutes(runtime, { trust: app.get('trust proxy fn') as TrustProxy, session });
+
+  app.use(requestLogger(runtime.logger), assignGlobalNo(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
   app.use(healthRoutes(runtime, metrics));
 
   const passport = new Passport();
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user: BffUser, done) => done(null, user));
-  app.use(createSessionMiddleware(config, runtime.sessionStore), passport.initialize(), passport.session(), enforceSessionLifetime(config));
+  app.use(session, passport.initialize(), passport.session(), enforceSessionLifetime(config));
 
   app.use('/bff', express.json({ limit: '16kb' }), authRoutes(runtime, passport));
+  app.use(legacy.router);
 
   const api = Router();
   api.use(requireSession(), requireCsrf(), express.json({ limit: '256kb' }));
@@ -52,6 +62,8 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
     res.json({ app: config.app, items: runtime.menu });
   });
   api.use('/session', sessionRoutes(runtime));
+  api.use('/files', fileRoutes(runtime));
+  api.use(openApiRoutes(config.app));
   options.api?.(api);
   app.use('/api', api);
 

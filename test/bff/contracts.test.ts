@@ -149,6 +149,22 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     expect(String(res.body)).toMatch(/"state":"END"/);
   });
 
+  it('describes each app in OpenAPI 3.1 from the schemas that validate the requests', async () => {
+    const pcDoc = (await pc.get('/api/openapi.json').expect(200)).body;
+    const mobileDoc = (await mobile.get('/api/openapi.json').expect(200)).body;
+    expect(pcDoc.openapi).toBe('3.1.0');
+    const register = pcDoc.paths['/api/contracts'].post.requestBody.content['application/json'].schema;
+    expect(register.properties.contract.required).toEqual(['contr']);
+    expect(register.properties.contract.properties.contr.maxLength).toBe(200);
+    expect(register.properties.mode.enum).toEqual(['api', 'event']);
+    expect(register.additionalProperties).toBe(false);
+    expect(mobileDoc.paths['/api/home']).toBeDefined();
+    expect(pcDoc.paths['/api/home']).toBeUndefined();
+    const page = await pc.get('/api/docs').expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toContain('/api/contracts/{pponContNo}');
+  });
+
   describe('when a service fails', () => {
     it('answers 200 partial with per-part codes when MS3 is down, and 502 when MS1 is down', async () => {
       const no = (await register(pc).expect(201)).body.saPponContNo;
