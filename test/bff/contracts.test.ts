@@ -71,6 +71,17 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     expect(after.body.inetaplca.payr).toBe('김철수');
   });
 
+  it('restores a modification whose saga was compensated (drill), and says so with 409', async () => {
+    const no = (await register(pc).expect(201)).body.saPponContNo;
+    const res = await pc.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr: 'Never applied' }, drill: 'compensate' }).expect(409);
+    expect(res.body).toMatchObject({ code: 'SAGA_FAILED', state: 'CANCEL', saPponContNo: no });
+    const after = await pc.get(`/api/contracts/${no}`).expect(200);
+    expect(after.body.ppon).toMatchObject({ payr: '홍길동', transacSttus: 'CANCEL', delYn: 'N' });
+    expect(after.body.inetaplca).toMatchObject({ payr: '홍길동', transacSttus: 'CANCEL', delYn: 'N' });
+    expect(after.body.intelnet.payr).toBe('홍길동');
+    expect((await mobile.get(`/api/contracts/${no}`)).body.status).toBe('cancelled');
+  });
+
   it('refuses bad input with 400 problems and starts nothing', async () => {
     const before = (await pc.get('/api/contracts?size=1').expect(200)).body.total;
     for (const body of [{}, { contract: {} }, { contract: { contr: 'x'.repeat(201) } }, { contract: CONTRACT, mode: 'kafka' }, { contract: CONTRACT, drill: 'yes' }, { contract: { ...CONTRACT, mkerId: 'root' } }, { contract: CONTRACT, extra: 1 }]) {
@@ -183,6 +194,24 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
         expect([502, 503]).toContain(saga.status);
       } finally {
         await sys2.close();
+      }
+    });
+
+    it('opens the circuit to a failing service and answers at once until it may be tried again', async () => {
+      const no = (await register(pc).expect(201)).body.saPponContNo;
+      const slow = await startDelayProxy(services.inetaplca.url, 1000);
+      const sys2 = await startBffSystem({ pc: { ...upstreamEnv(), INETAPLCA_URL: slow.url, UPSTREAM_TIMEOUT_MS: '100', BREAKER_THRESHOLD: '2', BREAKER_HALF_OPEN_MS: '60000', COMPOSE_CACHE_SECONDS: '0' } });
+      try {
+        const agent = await sys2.login(sys2.pc);
+        for (let i = 0; i < 2; i++) expect((await agent.get(`/api/contracts/${no}`)).body.errors.inetaplca).toBe('UPSTREAM_TIMEOUT');
+        const started = Date.now();
+        const open = await agent.get(`/api/contracts/${no}`).expect(200);
+        expect(open.body.errors.inetaplca).toBe('CIRCUIT_OPEN');
+        expect(Date.now() - started).toBeLessThan(100);
+        expect(open.body.intelnet.saPponContNo).toBe(no);
+      } finally {
+        await sys2.close();
+        await slow.close();
       }
     });
 
