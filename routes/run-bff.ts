@@ -18,7 +18,9 @@ export async function runBff(app: BffAppName, createApp: (runtime: BffRuntime) =
   }
   const { config, logger } = runtime;
   const server = await serve(createApp(runtime), config.port, config.host);
-  logger.info({ url: config.publicUrl, port: server.port }, `bff-${app} ready on ${config.publicUrl}`);
+  logger.info({ url: config.publicUrl, port: server.port }, `bff-${app} ready`);
+  // Always printed, whatever the log level: `npm start` and people wait for this line.
+  console.log(`bff-${app} ready on ${config.publicUrl}`);
   const stop = async () => {
     logger.info(`bff-${app} stopping`);
     await server.close();
