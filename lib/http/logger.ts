@@ -17,8 +17,8 @@ const REDACT = [
   '*.refreshToken',
 ];
 
-export function createLogger(options: { name: string; level: string }): Logger {
-  return pino({ name: options.name, level: options.level, redact: { paths: REDACT, censor: '[redacted]' } });
+export function createLogger(options: { name: string; level: string }, destination?: pino.DestinationStream): Logger {
+  return pino({ name: options.name, level: options.level, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
 }
 
 /**
