@@ -1,7 +1,9 @@
 import type { Migrations } from '../shared/db/run-migrations';
 import { createContractTables } from '../shared/contracts/create-contract-tables';
+import { createEventTables } from '../shared/events/create-event-tables';
 import { inetaplcaTable } from './contracts/inetaplca-table';
 
 export const inetaplcaMigrations: Migrations = {
   '001_contract_tables': createContractTables(inetaplcaTable),
+  '002_event_tables': createEventTables,
 };

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '../shared/run-service';
 import { createInetaplcaApp } from './app';
 import { inetaplcaTable } from './contracts/inetaplca-table';
+import { startInetaplcaWorkers } from './events';
 import { inetaplcaMigrations } from './migrations';
 
-export const inetaplcaService: ServiceDefinition = { name: 'inetaplca', table: inetaplcaTable, migrations: inetaplcaMigrations, createApp: createInetaplcaApp };
+export const inetaplcaService: ServiceDefinition = { name: 'inetaplca', table: inetaplcaTable, migrations: inetaplcaMigrations, createApp: createInetaplcaApp, startWorkers: startInetaplcaWorkers };

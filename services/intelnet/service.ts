@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '../shared/run-service';
 import { createIntelnetApp } from './app';
 import { intelnetTable } from './contracts/intelnet-table';
+import { startIntelnetWorkers } from './events';
 import { intelnetMigrations } from './migrations';
 
-export const intelnetService: ServiceDefinition = { name: 'intelnet', table: intelnetTable, migrations: intelnetMigrations, createApp: createIntelnetApp };
+export const intelnetService: ServiceDefinition = { name: 'intelnet', table: intelnetTable, migrations: intelnetMigrations, createApp: createIntelnetApp, startWorkers: startIntelnetWorkers };

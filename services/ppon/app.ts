@@ -5,24 +5,36 @@ import type { ServiceDeps } from '../shared/service-deps';
 import type { SagaParticipants } from './saga/participants';
 import { createSagaLog } from './saga/saga-log';
 import { sagaRoutes } from './saga/saga-routes';
+import { createBrokerSaga } from './pubsub/broker-saga';
+import { createDeadLetters } from './pubsub/dead-letters';
+import { pubsubRoutes } from './pubsub/pubsub-routes';
 
 export interface PponDeps extends ServiceDeps {
   participants: SagaParticipants;
 }
 
-/** MS1 (samp.ppon): its own contracts, and the orchestrator of the register and modify sagas. */
+/** MS1 (samp.ppon): its own contracts, and the orchestrator of the register and modify sagas (API and broker mode). */
 export function createPponApp(deps: PponDeps): Express {
   const { config } = deps;
+  const sagaLog = createSagaLog(deps.database);
   return createServiceApp({
     name: 'ppon',
     logger: deps.logger,
     database: deps.database,
     routers: [
       contractQueryRoutes(deps.contracts),
+      pubsubRoutes({
+        contracts: deps.contracts,
+        sagaLog,
+        brokerSaga: createBrokerSaga({ ...deps, sagaLog }),
+        deadLetters: createDeadLetters(deps.database),
+        drillsAllowed: config.drillsAllowed,
+        kickRelay: deps.events.relay.kick,
+      }),
       sagaRoutes({
         contracts: deps.contracts,
         participants: deps.participants,
-        sagaLog: createSagaLog(deps.database),
+        sagaLog,
         retry: { retries: config.compensationRetries, backoffMs: config.compensationBackoffMs },
         drillsAllowed: config.drillsAllowed,
       }),

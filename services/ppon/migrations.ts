@@ -2,8 +2,12 @@ import type { Migrations } from '../shared/db/run-migrations';
 import { createContractTables } from '../shared/contracts/create-contract-tables';
 import { pponTable } from './contracts/ppon-table';
 import { createSagaLogTables } from './saga/create-saga-log-tables';
+import { createEventTables } from '../shared/events/create-event-tables';
+import { createPubsubTables } from './pubsub/create-pubsub-tables';
 
 export const pponMigrations: Migrations = {
   '001_contract_tables': createContractTables(pponTable),
   '002_saga_log': createSagaLogTables,
+  '003_event_tables': createEventTables,
+  '004_pubsub_saga': createPubsubTables,
 };

@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '../shared/run-service';
 import { createPponApp } from './app';
 import { pponTable } from './contracts/ppon-table';
 import { pponMigrations } from './migrations';
+import { startPponWorkers } from './pubsub/start-ppon-workers';
 import { createHttpParticipants } from './saga/http-participants';
 
 /** MS1 as `main` (and the tests) start it: participants reached over HTTP. */
@@ -10,4 +11,5 @@ export const pponService: ServiceDefinition = {
   table: pponTable,
   migrations: pponMigrations,
   createApp: (deps) => createPponApp({ ...deps, participants: createHttpParticipants(deps.config) }),
+  startWorkers: startPponWorkers,
 };

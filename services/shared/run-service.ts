@@ -10,6 +10,8 @@ export interface ServiceDefinition {
   table: ContractTable;
   migrations: Migrations;
   createApp(deps: ServiceDeps): RequestListener;
+  /** Starts the service's event consumers (and MS1's sweeper); the answer stops what the bus does not. */
+  startWorkers(deps: ServiceDeps): Promise<() => Promise<void>>;
 }
 
 export interface RunningService {
@@ -21,17 +23,21 @@ export interface RunningService {
 /** Opens a service's dependencies and listens; used by `main`, the tests and the benchmark. */
 export async function startService(service: ServiceDefinition, config: ServiceConfig): Promise<RunningService> {
   const deps = await openServiceDeps(config, service.table, service.migrations);
+  let stopWorkers: () => Promise<void> = async () => undefined;
   try {
+    stopWorkers = await service.startWorkers(deps);
     const server = await serve(service.createApp(deps), config.port);
     return {
       url: server.url,
       deps,
       close: async () => {
         await server.close();
+        await stopWorkers();
         await deps.close();
       },
     };
   } catch (err) {
+    await stopWorkers();
     await deps.close();
     throw err;
   }

@@ -5,6 +5,7 @@ import { createDatabase, type ServiceDatabase } from './db/create-database';
 import { runMigrations, type Migrations } from './db/run-migrations';
 import { createContractStore, type ContractStore } from './contracts/contract-store';
 import type { ContractTable } from './contracts/contract-table';
+import { openServiceEvents, type ServiceEvents } from './events/service-events';
 
 /** What every contract service's app factory receives. */
 export interface ServiceDeps {
@@ -12,10 +13,11 @@ export interface ServiceDeps {
   logger: Logger;
   database: ServiceDatabase;
   contracts: ContractStore;
+  events: ServiceEvents;
   close(): Promise<void>;
 }
 
-/** Opens the database (running migrations) and the cache of one service. */
+/** Opens the database (running migrations), the cache and the event bus (with the outbox relay) of one service. */
 export async function openServiceDeps(config: ServiceConfig, table: ContractTable, migrations: Migrations, logger?: Logger): Promise<ServiceDeps> {
   const log = logger ?? createLogger({ name: config.name, level: config.logLevel });
   const database = await createDatabase({ kind: config.dbKind, sqliteFile: config.sqliteFile, mariadbUrl: config.mariadbUrl });
@@ -32,12 +34,15 @@ export async function openServiceDeps(config: ServiceConfig, table: ContractTabl
     ttlSeconds: config.cacheTtlSeconds,
     logger: log,
   });
+  const events = openServiceEvents(config, database, log);
   return {
     config,
     logger: log,
     database,
     contracts: createContractStore(database, table, cache),
+    events,
     close: async () => {
+      await events.close();
       await cache.close();
       await database.close();
     },

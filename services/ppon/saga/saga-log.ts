@@ -18,7 +18,9 @@ export interface SagaLog {
   begin(trx: Transaction<AnyDb>, saga: { globalNo: string; saPponContNo: number; kind: SagaKind; mode: 'api' | 'event' }, first: StepRef & { startedAt: Date }): Promise<void>;
   /** Runs one step attempt, timing it and recording its outcome; a thrown error is an "N". */
   track(globalNo: string, step: StepRef, run: () => Promise<StepReply>, logger: Logger): Promise<StepReply>;
-  end(globalNo: string, state: Exclude<SagaState, 'START'>, message?: string): Promise<void>;
+  /** Records a step that already happened (broker mode: a reply), inside the caller's transaction. */
+  record(trx: Transaction<AnyDb>, globalNo: string, step: StepRef, result: { outcome: StepReply['outcome']; durationMs: number; startedAt: Date; error?: string }): Promise<void>;
+  end(globalNo: string, state: Exclude<SagaState, 'START'>, message?: string, trx?: Transaction<AnyDb>): Promise<void>;
   find(globalNo: string): Promise<Record<string, unknown> | undefined>;
 }
 
@@ -86,8 +88,11 @@ export function createSagaLog(database: ServiceDatabase): SagaLog {
       if (reply.outcome !== 'Y') logger.warn({ globalNo, ...step, outcome: reply.outcome, reason: reply.message }, 'saga step failed');
       return reply;
     },
-    end: async (globalNo, state, message) => {
-      await db
+    record: async (trx, globalNo, step, result) => {
+      await insertStep(trx, globalNo, step, { ...result, startedAt: database.timestamp(result.startedAt) });
+    },
+    end: async (globalNo, state, message, trx) => {
+      await (trx ?? db)
         .updateTable('SA_SAGA')
         .set({ STATE: state, MESSAGE: message?.slice(0, MAX_TEXT) ?? null, ENDED_AT: database.timestamp() })
         .where('GLOBAL_NO', '=', globalNo)

@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { Logger } from '../../../lib/http/logger';
+import { createRedis } from '../../../lib/redis/create-redis';
 
 /** Read-through cache of single contracts under the source's keys (`PPON_CONT_KEY<no>`, …). */
 export interface ContractCache {
@@ -33,21 +33,12 @@ const disabledCache: ContractCache = {
 export function createContractCache(options: ContractCacheOptions): ContractCache {
   if (!options.redisUrl) return disabledCache;
   const { logger, ttlSeconds } = options;
-  const redis = new Redis(options.redisUrl, {
+  const redis = createRedis(options.redisUrl, logger, {
     keyPrefix: options.keyPrefix,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 500,
-    connectTimeout: 1000,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
-  let warned = false;
-  redis.on('error', (err) => {
-    if (!warned) logger.warn({ err: err.message }, 'contract cache unavailable; reading from the database');
-    warned = true;
-  });
-  redis.on('ready', () => {
-    warned = false;
+    commandTimeoutMs: 500,
+    lazyConnect: false,
+    outageLevel: 'warn',
+    outageMessage: 'contract cache unavailable; reading from the database',
   });
   const keyOf = (no: number) => `${options.keyName}${no}`;
   const quietly = async <T>(what: string, op: () => Promise<T>): Promise<T | undefined> => {

@@ -34,3 +34,19 @@ export async function sagaOf(ppon: RunningService, globalNo: string) {
 /** Steps as "participant action outcome" lines, easy to compare in order. */
 export const stepLines = (saga: { steps: { participant: string; action: string; outcome: string }[] }) =>
   saga.steps.map((s) => `${s.participant} ${s.action} ${s.outcome}`);
+
+/** A broker-mode saga request (`regPubsub`, `amdPubsub`, or their drill endpoints). */
+export function pubsub(ppon: RunningService, path: 'regPubsub' | 'amdPubsub' | 'regPubsubCompensate' | 'amdPubsubCompensate', payload: Record<string, unknown>, globalNo = newGlobalNo(path)) {
+  return request(ppon.url).post(`/cont/${path}`).set('x-global-no', globalNo).send({ pponContPayload: payload });
+}
+
+/** Polls the saga log until the saga leaves START (bounded), as a screen would after a 202. */
+export async function settledSaga(ppon: RunningService, globalNo: string, timeoutMs = 10_000): Promise<Awaited<ReturnType<typeof sagaOf>>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(ppon.url).get(`/sagas/${globalNo}`);
+    if (res.status === 200 && res.body.state !== 'START') return res.body as Awaited<ReturnType<typeof sagaOf>>;
+    if (Date.now() > until) throw new Error(`saga ${globalNo} still ${res.body.state ?? res.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -22,6 +22,8 @@ const SQLITE_DIR = path.join(os.tmpdir(), `contract-services-${RUN}`);
 const DEFINITIONS: Record<ServiceName, ServiceDefinition> = { ppon: pponService, inetaplca: inetaplcaService, intelnet: intelnetService };
 
 export const cachePrefix = (kind: DbKind) => `${RUN}:${kind}:`;
+/** Streams of this run: `<run>.<db>.sa-app-samp-ppon-cont-…` (deleted with the cache keys). */
+export const topicPrefix = (kind: DbKind, tag = 'main') => `${RUN}.${kind}.${tag}.sa-app-samp-ppon-cont-`;
 const databaseName = (kind: DbKind, name: ServiceName) => `sa_${RUN}_${kind === 'mariadb' ? 'm' : 's'}_${name}`;
 
 /** Test settings: port 0, silent logs, short timeouts and backoff so fault tests stay quick. */
@@ -37,6 +39,11 @@ export function testEnv(kind: DbKind, name: ServiceName, overrides: Record<strin
     COMPENSATION_RETRIES: '2',
     COMPENSATION_BACKOFF_MS: '10',
     LOG_LEVEL: 'silent',
+    EVENT_TOPIC_PREFIX: topicPrefix(kind),
+    EVENT_REDELIVER_MS: '300',
+    OUTBOX_POLL_MS: '50',
+    SAGA_DEADLINE_MS: '2000',
+    SAGA_SWEEP_MS: '100',
     ...overrides,
   };
   return Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${name.toUpperCase()}_${k}`, v]));
@@ -51,20 +58,54 @@ export interface ThreeServices {
   inetaplca: RunningService;
   intelnet: RunningService;
   db(name: ServiceName): Kysely<AnyDb>;
+  /** Stops one service (its consumers, relay and sweeper with it). */
+  stop(name: ServiceName): Promise<void>;
+  /** Starts it again on the same databases and streams, with extra settings if given. */
+  start(name: ServiceName, extra?: Record<string, string>): Promise<RunningService>;
   close(): Promise<void>;
 }
 
+export interface ServiceSetOptions {
+  /** Own streams for this set (`<run>.<db>.<tag>.…`), so that sets never consume each other's events. */
+  tag?: string;
+  all?: Record<string, string>;
+  inetaplca?: Record<string, string>;
+  intelnet?: Record<string, string>;
+}
+
 /** The three real services on port 0, MS1 pointed at the real MS2 and MS3 unless told otherwise. */
-export async function startThreeServices(kind: DbKind, pponOverrides: Record<string, string> = {}): Promise<ThreeServices> {
-  const inetaplca = await startTestService(kind, 'inetaplca');
-  const intelnet = await startTestService(kind, 'intelnet');
-  const ppon = await startTestService(kind, 'ppon', { INETAPLCA_URL: inetaplca.url, INTELNET_URL: intelnet.url, ...pponOverrides });
-  const running = { ppon, inetaplca, intelnet };
+export async function startThreeServices(kind: DbKind, pponOverrides: Record<string, string> = {}, options: ServiceSetOptions = {}): Promise<ThreeServices> {
+  const common = { ...(options.tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, options.tag) } : {}), ...options.all };
+  const settings: Record<ServiceName, Record<string, string>> = { inetaplca: { ...common, ...options.inetaplca }, intelnet: { ...common, ...options.intelnet }, ppon: {} };
+  const running = {} as Record<ServiceName, RunningService>;
+  const stopped = new Set<ServiceName>();
+  const start = async (name: ServiceName, extra: Record<string, string> = {}) => {
+    running[name] = await startTestService(kind, name, { ...settings[name], ...extra });
+    stopped.delete(name);
+    return running[name];
+  };
+  await start('inetaplca');
+  await start('intelnet');
+  settings.ppon = { INETAPLCA_URL: running.inetaplca.url, INTELNET_URL: running.intelnet.url, ...common, ...pponOverrides };
+  await start('ppon');
   return {
-    ...running,
+    get ppon() {
+      return running.ppon;
+    },
+    get inetaplca() {
+      return running.inetaplca;
+    },
+    get intelnet() {
+      return running.intelnet;
+    },
     db: (name) => running[name].deps.database.db,
+    stop: async (name) => {
+      stopped.add(name);
+      await running[name].close();
+    },
+    start,
     close: async () => {
-      await Promise.all(Object.values(running).map((s) => s.close()));
+      await Promise.all((Object.keys(running) as ServiceName[]).filter((n) => !stopped.has(n)).map((n) => running[n].close()));
     },
   };
 }
@@ -80,7 +121,7 @@ export async function dropTestData(): Promise<void> {
   }
   fs.rmSync(SQLITE_DIR, { recursive: true, force: true });
   const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${RUN}:*`);
+  const keys = await redis.keys(`${RUN}[:.]*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
 }

@@ -1,0 +1,13 @@
+import { compensateAction, modifyAction, registerAction, subscribeParticipant } from '../shared/events/participant-events';
+import type { ServiceDeps } from '../shared/service-deps';
+
+/** MS2 in broker mode: creates, updates and their compensations (SPEC §4). */
+export async function startInetaplcaWorkers(deps: ServiceDeps): Promise<() => Promise<void>> {
+  await subscribeParticipant(deps, {
+    inetaplcaContCreate: registerAction('inetaplcaContCreateCompensate'),
+    inetaplcaContUpdate: modifyAction('inetaplcaContUpdateCompensate'),
+    inetaplcaContCreateCompensate: compensateAction('inetaplcaContCreate', 'cancelRegistration'),
+    inetaplcaContUpdateCompensate: compensateAction('inetaplcaContUpdate', 'restoreFromHistory'),
+  });
+  return async () => undefined;
+}

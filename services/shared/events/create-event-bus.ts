@@ -1,0 +1,22 @@
+import type { ServiceConfig } from '../../../config/service-config';
+import type { EventBus, EventBusOptions } from '../../../lib/events/event-bus';
+import type { Logger } from '../../../lib/http/logger';
+import { createKafkaBus } from '../../../lib/events/kafka-bus';
+import { createMemoryBus } from '../../../lib/events/memory-bus';
+import { createRedisStreamsBus } from '../../../lib/events/redis-streams-bus';
+import { DEAD_LETTER_TOPIC, topicName } from './saga-events';
+
+/** The adapter this deployment chose (`<SERVICE>_EVENT_BUS`); the services only see `EventBus`. */
+export function createEventBus(config: ServiceConfig, logger: Logger): EventBus {
+  const options: EventBusOptions = {
+    maxDeliveries: config.eventMaxDeliveries,
+    redeliverAfterMs: config.eventRedeliverMs,
+    deadLetterTopic: topicName(config.eventTopicPrefix, DEAD_LETTER_TOPIC),
+  };
+  if (config.eventBus === 'kafka') return createKafkaBus({ ...options, brokers: config.kafkaBrokers, clientId: `samp.${config.name}` }, logger);
+  if (config.eventBus === 'redis') {
+    if (!config.redisUrl) throw new Error(`${config.name.toUpperCase()}_EVENT_BUS=redis needs ${config.name.toUpperCase()}_REDIS_URL`);
+    return createRedisStreamsBus(config.redisUrl, logger, options);
+  }
+  return createMemoryBus(options);
+}

@@ -1,0 +1,37 @@
+import type { ServiceConfig } from '../../../config/service-config';
+import type { EventBus } from '../../../lib/events/event-bus';
+import type { Logger } from '../../../lib/http/logger';
+import type { ServiceDatabase } from '../db/create-database';
+import { createEventBus } from './create-event-bus';
+import { createFaultHooks, type FaultHooks } from './fault-hooks';
+import { createOutbox, startOutboxRelay, type Outbox, type OutboxRelay } from './outbox';
+import { createProcessedMessages, type ProcessedMessages } from './processed-messages';
+
+/** A service's side of the broker mode: bus, outbox and its relay, processed-message record. */
+export interface ServiceEvents {
+  bus: EventBus;
+  outbox: Outbox;
+  relay: OutboxRelay;
+  processed: ProcessedMessages;
+  faults: FaultHooks;
+  close(): Promise<void>;
+}
+
+const idleRelay: OutboxRelay = { kick: () => undefined, close: async () => undefined };
+
+export function openServiceEvents(config: ServiceConfig, database: ServiceDatabase, logger: Logger): ServiceEvents {
+  const bus = createEventBus(config, logger);
+  const faults = createFaultHooks(config);
+  const relay = config.outboxRelay ? startOutboxRelay({ database, bus, pollMs: config.outboxPollMs, logger, faults }) : idleRelay;
+  return {
+    bus,
+    outbox: createOutbox(database),
+    relay,
+    processed: createProcessedMessages(database),
+    faults,
+    close: async () => {
+      await relay.close();
+      await bus.close();
+    },
+  };
+}

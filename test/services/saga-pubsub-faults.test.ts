@@ -1,0 +1,118 @@
+import request from 'supertest';
+import { Redis } from 'ioredis';
+import { DB_KINDS, dropTestData, REDIS_URL, rowsWhere, startThreeServices, type ThreeServices } from './support/service-harness';
+import { contractOf, newGlobalNo, ORIGINAL, pubsub, settledSaga, stepLines } from './support/saga-client';
+
+afterAll(dropTestData);
+
+describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
+  let s: ThreeServices | undefined;
+  afterEach(async () => {
+    await s?.close();
+    s = undefined;
+  });
+
+  test("MS3's consumer stopped: MS1 compensates at the deadline; MS3's late reply does not resurrect the saga", async () => {
+    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '1000' }, { tag: 'deadline' });
+    await s.stop('intelnet');
+    const globalNo = newGlobalNo('deadline');
+    const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
+    const saga = await settledSaga(s.ppon, globalNo);
+    expect(saga).toMatchObject({ state: 'CANCEL', message: expect.stringContaining('no reply within the 1000 ms deadline') });
+    expect(stepLines(saga)).toEqual(['ppon register Y', 'inetaplca register Y', 'ppon store-inetaplca-no Y', 'intelnet register FALLBACK', 'inetaplca register-compensation Y', 'ppon register-cancel Y']);
+    const ms1 = await contractOf(s.ppon, res.body.saPponContNo);
+    expect(ms1).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+    expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL', transacNo: globalNo });
+
+    // MS3 comes back and handles the old request (it is never compensated, as in the source); its reply is late.
+    await s.start('intelnet');
+    const until = Date.now() + 5000;
+    while ((await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'TRANSAC_NO', globalNo)).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await settledSaga(s.ppon, globalNo)).state).toBe('CANCEL');
+    expect(await contractOf(s.ppon, res.body.saPponContNo)).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL', saIntelnetContNo: null });
+  });
+
+  test('MS2 row created after MS1 gave up is compensated by globalNo (MS1 never learnt its number)', async () => {
+    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '600' }, { tag: 'late-ms2' });
+    await s.stop('inetaplca');
+    const globalNo = newGlobalNo('late-ms2');
+    const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
+    // MS1 times out MS2's step and sends the compensation before MS2 has even seen the create.
+    await new Promise((r) => setTimeout(r, 900));
+    await s.start('inetaplca');
+    const saga = await settledSaga(s.ppon, globalNo);
+    expect(saga.state).toBe('CANCEL');
+    expect(stepLines(saga).slice(0, 2)).toEqual(['ppon register Y', 'inetaplca register FALLBACK']);
+    expect(await contractOf(s.ppon, res.body.saPponContNo)).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL', saInetaplcaContNo: null });
+    await new Promise((r) => setTimeout(r, 300));
+    // Whatever order MS2 saw the two events in, no live MS2 row is left for this saga.
+    const ms2 = await rowsWhere(s.db('inetaplca'), 'SA_INETAPLCA_CONT', 'TRANSAC_NO', globalNo);
+    expect(ms2.filter((r) => r.DEL_YN === 'N')).toEqual([]);
+    expect(await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'TRANSAC_NO', globalNo)).toEqual([]);
+  });
+
+  test('MS1 stopped after its commit and before publishing: restarted, the saga completes', async () => {
+    s = await startThreeServices(kind, { OUTBOX_RELAY: 'false' }, { tag: 'restart' });
+    const globalNo = newGlobalNo('restart');
+    const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
+    await new Promise((r) => setTimeout(r, 300));
+    const unsent = await s.db('ppon').selectFrom('SA_OUTBOX').selectAll().where('SENT_AT', 'is', null).execute();
+    expect(unsent).toHaveLength(1);
+    expect(await rowsWhere(s.db('inetaplca'), 'SA_INETAPLCA_CONT', 'TRANSAC_NO', globalNo)).toEqual([]);
+    await s.stop('ppon');
+    await s.start('ppon', { OUTBOX_RELAY: 'true' });
+    const saga = await settledSaga(s.ppon, globalNo);
+    expect(saga.state).toBe('END');
+    expect(await contractOf(s.ppon, res.body.saPponContNo)).toMatchObject({ transacSttus: 'END', saInetaplcaContNo: expect.any(Number), saIntelnetContNo: expect.any(Number) });
+    expect(await rowsWhere(s.db('inetaplca'), 'SA_INETAPLCA_CONT', 'TRANSAC_NO', globalNo)).toHaveLength(1);
+  });
+
+  test("MS2's compensation failing twice, then succeeding: retried with backoff, CANCEL", async () => {
+    s = await startThreeServices(kind, {}, { tag: 'comp-retry', inetaplca: { FAULT_COMPENSATION_FAILURES: '2' } });
+    const globalNo = newGlobalNo('ps-comp-retry');
+    const res = await pubsub(s.ppon, 'regPubsubCompensate', ORIGINAL, globalNo).expect(202);
+    const saga = await settledSaga(s.ppon, globalNo);
+    expect(saga.state).toBe('CANCEL');
+    const attempts = saga.steps.filter((step) => step.action === 'register-compensation');
+    expect(attempts.map((a) => `${a.attempt} ${a.outcome}`)).toEqual(['1 N', '2 N', '3 Y']);
+    const ms1 = await contractOf(s.ppon, res.body.saPponContNo);
+    expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+  });
+
+  test('a compensation failing for good: COMPENSATION_FAILED, MS1 still undone, MS2 left for an operator', async () => {
+    s = await startThreeServices(kind, {}, { tag: 'comp-fail', inetaplca: { FAULT_COMPENSATION_FAILURES: '1000' } });
+    const globalNo = newGlobalNo('ps-comp-fail');
+    const res = await pubsub(s.ppon, 'regPubsubCompensate', ORIGINAL, globalNo).expect(202);
+    const saga = await settledSaga(s.ppon, globalNo);
+    expect(saga).toMatchObject({ state: 'COMPENSATION_FAILED', message: expect.stringContaining('intelnet register failed') });
+    expect(stepLines(saga).slice(-4)).toEqual(['inetaplca register-compensation N', 'inetaplca register-compensation N', 'inetaplca register-compensation N', 'ppon register-cancel Y']);
+    const ms1 = await contractOf(s.ppon, res.body.saPponContNo);
+    expect(ms1).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+    expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'N', transacSttus: 'END' });
+  });
+
+  test('a message that fails every delivery goes to the dead-letter stream and GET /sagas/dead-letters lists it', async () => {
+    s = await startThreeServices(kind, { EVENT_MAX_DELIVERIES: '3' }, { tag: 'dlq', all: { EVENT_MAX_DELIVERIES: '3' } });
+    const redis = new Redis(REDIS_URL);
+    try {
+      // A poison message from a foreign producer: not a request MS2 can read.
+      const stream = `${s.ppon.deps.config.eventTopicPrefix}inetaplcaContCreate`;
+      const id = await redis.xadd(stream, '*', 'key', '42', 'payload', JSON.stringify({ globalNo: 'poison-0001', eventName: 'inetaplcaContCreate' }));
+      const until = Date.now() + 10_000;
+      let items: Record<string, unknown>[] = [];
+      while (items.length === 0 && Date.now() < until) {
+        items = (await request(s.ppon.url).get('/sagas/dead-letters').expect(200)).body.items;
+        if (items.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(items).toEqual([
+        { topic: stream, id, group: 'samp.inetaplca', key: '42', message: { globalNo: 'poison-0001', eventName: 'inetaplcaContCreate' }, error: expect.stringContaining('saPponContNo'), attempts: 3, at: expect.any(String) },
+      ]);
+      // Acknowledged: nothing of it stays pending in MS2's group.
+      const pending = (await redis.xpending(stream, 'samp.inetaplca')) as [number, ...unknown[]];
+      expect(pending[0]).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
