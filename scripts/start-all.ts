@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 interface Proc {
@@ -18,19 +19,50 @@ interface Proc {
 
 const root = path.resolve(__dirname, '..');
 const tsx = ['--import', 'tsx'];
-const procs: Proc[] = [
-  { name: 'dev-sso', args: ['sandbox/dev-sso/server.mjs'], ready: /dev-sso ready/, url: 'http://localhost:9000' },
-  { name: 'inetaplca', args: [...tsx, 'services/inetaplca/main.ts'], ready: /inetaplca ready/, url: 'http://localhost:8082' },
-  { name: 'intelnet', args: [...tsx, 'services/intelnet/main.ts'], ready: /intelnet ready/, url: 'http://localhost:8083' },
-  { name: 'ppon', args: [...tsx, 'services/ppon/main.ts'], ready: /ppon ready/, url: 'http://localhost:8081' },
-  { name: 'legacy-app', args: [...tsx, 'sandbox/legacy-app/main.ts'], ready: /ready/, url: 'http://localhost:8090' },
-  { name: 'bff-pc', args: [...tsx, 'bff-pc/main.ts'], ready: /bff-pc ready/, url: 'http://localhost:3000' },
-  { name: 'bff-mobile', args: [...tsx, 'bff-mobile/main.ts'], ready: /bff-mobile ready/, url: 'http://localhost:3001' },
-].filter((p) => fs.existsSync(path.join(root, p.args[p.args.length - 1])));
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** True when Redis answers PING within a second (no client library needed for that). */
+function redisAnswers(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
+    const done = (ok: boolean) => (socket.destroy(), resolve(ok));
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
+}
+
+/**
+ * With Redis, each contract service is its own process (cache and Redis Streams saga events, as
+ * deployed). Without it, the three share one process so the in-process event bus connects them.
+ */
+function contractServices(withRedis: boolean): Proc[] {
+  if (!withRedis) {
+    return [{ name: 'contracts', args: [...tsx, 'services/main-all.ts'], ready: /ppon ready/, url: 'http://localhost:8081 (ppon), :8082 (inetaplca), :8083 (intelnet)' }];
+  }
+  const env = Object.fromEntries(['PPON', 'INETAPLCA', 'INTELNET'].map((s) => [`${s}_REDIS_URL`, REDIS_URL]));
+  return [
+    { name: 'inetaplca', args: [...tsx, 'services/inetaplca/main.ts'], ready: /inetaplca ready/, url: 'http://localhost:8082', env },
+    { name: 'intelnet', args: [...tsx, 'services/intelnet/main.ts'], ready: /intelnet ready/, url: 'http://localhost:8083', env },
+    { name: 'ppon', args: [...tsx, 'services/ppon/main.ts'], ready: /ppon ready/, url: 'http://localhost:8081', env },
+  ];
+}
+
+function processes(withRedis: boolean): Proc[] {
+  return [
+    { name: 'dev-sso', args: ['sandbox/dev-sso/server.mjs'], ready: /dev-sso ready/, url: 'http://localhost:9000' },
+    ...contractServices(withRedis),
+    { name: 'legacy-app', args: [...tsx, 'sandbox/legacy-app/main.ts'], ready: /ready/, url: 'http://localhost:8090' },
+    { name: 'bff-pc', args: [...tsx, 'bff-pc/main.ts'], ready: /bff-pc ready/, url: 'http://localhost:3000' },
+    { name: 'bff-mobile', args: [...tsx, 'bff-mobile/main.ts'], ready: /bff-mobile ready/, url: 'http://localhost:3001' },
+  ];
+}
 
 const children: ChildProcess[] = [];
 let stopping = false;
-const width = Math.max(...procs.map((p) => p.name.length));
+let width = 10;
 
 function start(p: Proc): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -81,6 +113,9 @@ async function stopAll(code: number): Promise<never> {
 async function main() {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
+  const withRedis = await redisAnswers(REDIS_URL);
+  const procs = processes(withRedis).filter((p) => fs.existsSync(path.join(root, p.args[p.args.length - 1])));
+  width = Math.max(...procs.map((p) => p.name.length));
   try {
     // The SSO and the services first (the BFFs call them), then the BFFs.
     const [first, rest] = [procs.filter((p) => !p.name.startsWith('bff-')), procs.filter((p) => p.name.startsWith('bff-'))];
@@ -99,6 +134,9 @@ async function main() {
     '           http://localhost:3001/bff/login   (mobile)',
     '  Demo users: demo / demo1234   and   kim / kim1234',
     '',
+    withRedis
+      ? `  Redis at ${REDIS_URL}: sessions, contract caches and saga events (Redis Streams) use it.`
+      : '  No Redis: sessions and saga events stay in process memory (dev only).',
     '  Ctrl-C stops everything.',
     '',
   ];

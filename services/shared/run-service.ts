@@ -43,25 +43,34 @@ export async function startService(service: ServiceDefinition, config: ServiceCo
   }
 }
 
-/** The whole of a service's `main`: config, start, a ready line, clean shutdown on SIGINT/SIGTERM. */
-export function main(service: ServiceDefinition): void {
+/**
+ * The whole of a service's `main`: config, start, a ready line, clean shutdown on SIGINT/SIGTERM.
+ * Several services may share one process (`services/main-all.ts`): that is how the in-process
+ * event bus connects them when `npm start` has no Redis.
+ */
+export function main(...services: ServiceDefinition[]): void {
+  const running: RunningService[] = [];
   const run = async () => {
-    const config = loadServiceConfig(service.name);
-    const running = await startService(service, config);
-    running.deps.logger.info({ url: running.url, db: config.dbKind, cache: Boolean(config.redisUrl) }, '%s ready', service.name);
-    console.log(`${service.name} ready on ${running.url} (db ${config.dbKind})`);
+    for (const service of services) {
+      const config = loadServiceConfig(service.name);
+      const started = await startService(service, config);
+      running.push(started);
+      started.deps.logger.info({ url: started.url, db: config.dbKind, cache: Boolean(config.redisUrl), bus: config.eventBus }, '%s ready', service.name);
+      console.log(`${service.name} ready on ${started.url} (db ${config.dbKind}, events ${config.eventBus})`);
+    }
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      running.deps.logger.info({ signal }, '%s stopping', service.name);
-      void running.close().then(() => process.exit(0));
+      for (const r of running) r.deps.logger.info({ signal }, 'stopping');
+      void Promise.all(running.map((r) => r.close())).then(() => process.exit(0));
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   };
-  run().catch((err: unknown) => {
-    console.error(`${service.name} failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  run().catch(async (err: unknown) => {
+    console.error(`${services.map((s) => s.name).join(', ')} failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    await Promise.all(running.map((r) => r.close().catch(() => undefined)));
     process.exit(1);
   });
 }

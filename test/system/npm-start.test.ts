@@ -45,6 +45,14 @@ describe('npm start: the whole system on one machine', () => {
     const created = await bff.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'npm start smoke test' } }).expect(201);
     const view = await bff.get(`/api/contracts/${created.body.saPponContNo}`).expect(200);
     expect(view.body.partial).toBe(false);
+    // event mode across the separate service processes (Redis Streams when Redis answers)
+    const ack = await bff.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'npm start event mode' }, mode: 'event' }).expect(202);
+    let state = 'START';
+    for (let i = 0; i < 100 && state === 'START'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = (await bff.get(ack.headers.location).expect(200)).body.state;
+    }
+    expect(state).toBe('END');
   });
 
   it('stops every process on Ctrl-C', async () => {
