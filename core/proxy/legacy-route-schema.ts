@@ -12,6 +12,8 @@ const compiles = (pattern: string) => {
   }
 };
 
+const urlOf = (value: string) => (URL.canParse(value) ? new URL(value) : undefined);
+
 /** One row of a routing table: requests under `path` go to `target`, the prefix stripped. */
 export const legacyRouteSchema = z
   .object({
@@ -21,9 +23,8 @@ export const legacyRouteSchema = z
       .refine((p) => !RESERVED.some((r) => p === r || p.startsWith(`${r}/`)), 'must not shadow the BFF\'s own paths (/api, /bff, /healthz, /readyz, /metrics)'),
     target: z
       .string()
-      .url()
-      .refine((t) => /^https?:$/.test(new URL(t).protocol), 'must be an http(s) URL')
-      .refine((t) => !new URL(t).search && !new URL(t).hash, 'must not carry a query or fragment')
+      .refine((t) => /^https?:$/.test(urlOf(t)?.protocol ?? ''), 'must be an http(s) URL')
+      .refine((t) => !urlOf(t)?.search && !urlOf(t)?.hash, 'must not carry a query or fragment')
       .transform((t) => t.replace(/\/+$/, '')),
     timeoutMs: z.number().int().min(100).max(600_000),
     /** Applied to the path after the prefix is stripped: `{ "^/": "/billing/" }`. */

@@ -7,6 +7,13 @@ import { createRedis, redisAnswers } from '../../lib/redis/create-redis';
 import { createOidcProvider, type OidcProvider } from '../auth/oidc-metadata';
 import { memorySessionIndex, redisSessionIndex, type SessionIndex } from '../session/session-index';
 import { loadMenu, type MenuItem } from '../menu/load-menu';
+import { loadLegacyRoutes } from '../proxy/load-legacy-routes';
+import type { LegacyRoute } from '../proxy/legacy-route-schema';
+import type { FileIndex } from '../files/file-index';
+import type { FileStorage } from '../files/file-storage';
+import { localDiskStorage } from '../files/local-disk-storage';
+import { memoryFileIndex } from '../files/memory-file-index';
+import { redisFileIndex } from '../files/redis-file-index';
 
 /** Everything an app needs from the outside world, built once per process and passed down. */
 export interface BffRuntime {
@@ -18,12 +25,18 @@ export interface BffRuntime {
   sessionIndex: SessionIndex;
   oidc: OidcProvider;
   menu: readonly MenuItem[];
+  /** The routing table to the legacy apps, validated. */
+  legacyRoutes: readonly LegacyRoute[];
+  /** Uploaded files: bytes in the storage, metadata in the index (Redis, so every instance sees it). */
+  files: { storage: FileStorage; index: FileIndex };
   checkReady(): Promise<Record<string, 'up' | 'down' | 'memory'>>;
   close(): Promise<void>;
 }
 
 export async function buildBffRuntime(config: BffConfig, logger = createLogger({ name: `bff-${config.app}`, level: config.logLevel })): Promise<BffRuntime> {
   const menu = loadMenu(config.menuFile);
+  const legacyRoutes = loadLegacyRoutes(config.legacyRoutesFile, { LEGACY_APP_URL: config.legacyAppUrl });
+  const storage = localDiskStorage(config.filesDir);
   const oidc = createOidcProvider(config);
   const redis = createRedis(config.redisUrl, logger);
   const connected = await redis.connect().then(() => true, () => false);
@@ -41,8 +54,9 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
     );
     const sessionStore = new session.MemoryStore();
     return {
-      config, logger, sessionStore, oidc, menu,
+      config, logger, sessionStore, oidc, menu, legacyRoutes,
       sessionIndex: memorySessionIndex(sessionStore),
+      files: { storage, index: memoryFileIndex() },
       checkReady: async () => ({ sessions: 'memory' }),
       close: async () => undefined,
     };
@@ -52,8 +66,9 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
   // enforceSessionLifetime, which rewrites the session (and so its TTL) only now and then.
   const sessionStore = new RedisStore({ client: redis, prefix: config.sessionPrefix, disableTouch: true });
   return {
-    config, logger, redis, sessionStore, oidc, menu,
+    config, logger, redis, sessionStore, oidc, menu, legacyRoutes,
     sessionIndex: redisSessionIndex(redis, config.sessionPrefix),
+    files: { storage, index: redisFileIndex(redis, config.filesPrefix) },
     checkReady: async () => ({ sessions: (await redisAnswers(redis)) ? 'up' : 'down' }),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());

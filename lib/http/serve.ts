@@ -15,6 +15,12 @@ export function serve(app: RequestListener, port: number, host?: string): Promis
   // Slow-loris guard; keep-alive longer than a typical load balancer's idle timeout.
   server.headersTimeout = 20_000;
   server.keepAliveTimeout = 65_000;
+  // closeAllConnections() does not reach sockets upgraded to WebSockets: track every socket.
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -27,7 +33,10 @@ export function serve(app: RequestListener, port: number, host?: string): Promis
           new Promise<void>((done) => {
             server.close(() => done());
             server.closeIdleConnections();
-            setTimeout(() => server.closeAllConnections(), 2_000).unref();
+            setTimeout(() => {
+              server.closeAllConnections();
+              for (const socket of sockets) socket.destroy();
+            }, 2_000).unref();
           }),
       });
     });

@@ -1,0 +1,15 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+// The upload baseline: a bare Node server that only pipes the request body to a file.
+const dir = process.env.BARE_DIR!;
+const server = http.createServer(async (req, res) => {
+  const file = path.join(dir, `upload-${Date.now()}`);
+  await pipeline(req, fs.createWriteStream(file));
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ bytes: fs.statSync(file).size }));
+  fs.rmSync(file, { force: true });
+});
+server.listen(Number(process.env.BARE_PORT), '127.0.0.1', () => console.log('bare-upload ready'));

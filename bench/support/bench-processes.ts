@@ -1,0 +1,124 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { freePort } from '../../test/support/free-port';
+import { spawnReady, type Spawned } from '../../test/support/spawn-ready';
+import { startDevSso, type DevSso } from '../../test/support/dev-sso';
+import { DEMO, loginVia } from '../../test/support/login';
+import { sessionCookieOf } from '../../test/support/system';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** A child whose readiness is checked over HTTP (it may print nothing); its output is kept for errors. */
+function spawnQuiet(command: string, args: string[], env: Record<string, string>): Spawned {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  return {
+    child,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
+      }),
+  };
+}
+
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The legacy stand-in as its own process. */
+export async function startLegacyProcess(): Promise<Spawned & { url: string }> {
+  const port = await freePort();
+  // `node --import tsx`, not the tsx CLI: the CLI forks, and measured processes must be our own children.
+  const spawned = await spawnReady(process.execPath, ['--import', 'tsx', path.join(ROOT, 'sandbox/legacy-app/main.ts')], { LEGACY_PORT: String(port), LEGACY_HOST: '127.0.0.1' }, /legacy-app ready/, 30_000);
+  return { ...spawned, url: `http://127.0.0.1:${port}` };
+}
+
+export interface BenchBff {
+  url: string;
+  pid: number;
+  cookie: string;
+  filesDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The dev SSO and bff-pc as separate processes (production-like: no test harness in the BFF's
+ * event loop), and a session logged in through the real SSO. Request logging is off (LOG_LEVEL=warn),
+ * as nginx's access_log is.
+ */
+export async function startBffProcess(legacyUrl: string, extraEnv: Record<string, string> = {}): Promise<BenchBff & { sso: DevSso }> {
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const sso = await startDevSso([{ app: 'pc', url }]);
+  const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-files-'));
+  const run = Date.now().toString(36);
+  const bff = spawnQuiet(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bff-pc/main.ts')], {
+    NODE_ENV: 'development',
+    PORT: String(port), PUBLIC_URL: url, SSO_ISSUER: sso.issuer, LEGACY_APP_URL: legacyUrl, LOG_LEVEL: 'warn',
+    SESSION_PREFIX: `bench:${run}:sess:`, FILES_DIR: filesDir, FILES_PREFIX: `bench:${run}:files:`, ...extraEnv,
+  });
+  await waitForHttp(`${url}/healthz`).catch((err: Error) => {
+    throw new Error(`${err.message}\n${bff.output()}`);
+  });
+  const { callback } = await loginVia(url, request.agent(sso.issuer), sso.issuer, DEMO);
+  const cookie = sessionCookieOf(callback, 'bff.pc.sid')!.split(';')[0];
+  return {
+    url, pid: bff.child.pid!, cookie, filesDir, sso,
+    stop: async () => {
+      await bff.stop();
+      await sso.stop();
+      fs.rmSync(filesDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** nginx from Debian's packages, installed on first use, in the foreground with a config from bench/nginx/. */
+export async function startNginx(upstreamUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((p) => fs.existsSync(p));
+  if (!nginx) {
+    console.log('nginx not found: apt-get install -y nginx …');
+    execFileSync('apt-get', ['install', '-y', 'nginx'], { stdio: 'inherit' });
+  }
+  const port = await freePort();
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-nginx-'));
+  fs.chmodSync(prefix, 0o777); // nginx workers run as an unprivileged user when started by root
+  const conf = fs
+    .readFileSync(path.join(ROOT, 'bench', 'nginx', 'nginx.conf.template'), 'utf8')
+    .replaceAll('__PREFIX__', prefix)
+    .replaceAll('__PORT__', String(port))
+    .replaceAll('__UPSTREAM_PORT__', new URL(upstreamUrl).port);
+  fs.writeFileSync(path.join(prefix, 'nginx.conf'), conf);
+  const child = spawnQuiet(nginx ?? '/usr/sbin/nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-e', path.join(prefix, 'error.log')], {});
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/legacy/app/api/invoices`, 10_000).catch((err: Error) => {
+    throw new Error(`nginx did not start (${err.message}): ${child.output()}`);
+  });
+  return {
+    url,
+    stop: async () => {
+      await child.stop();
+      fs.rmSync(prefix, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident set size of a process now, in bytes (Linux). */
+export function rssOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}

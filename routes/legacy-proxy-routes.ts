@@ -1,0 +1,30 @@
+import { Router, type RequestHandler } from 'express';
+import type { BffRuntime } from '../core/runtime/build-bff-runtime';
+import { requireCsrf } from '../core/http/require-csrf';
+import { requireSession } from '../core/http/require-session';
+import { createRouteProxy } from '../core/proxy/create-route-proxy';
+import { createUpgradeHandler, type UpgradeHandler } from '../core/proxy/create-upgrade-handler';
+import type { TrustProxy } from '../core/proxy/forwarded-headers';
+import type { LegacyRoute } from '../core/proxy/legacy-route-schema';
+import { redirectNavigationToLogin } from '../core/proxy/redirect-navigation-to-login';
+
+/** The checks in front of a row, visible in one place. */
+function guardsOf(row: LegacyRoute): RequestHandler[] {
+  if (row.auth === 'public') return [];
+  return [redirectNavigationToLogin(), requireSession(), ...(row.csrf ? [requireCsrf()] : [])];
+}
+
+/**
+ * The routing table to the VM-hosted legacy apps: one proxy per row, mounted at its path (no
+ * body parser runs before it, so bodies stream through). Returns the upgrade handler for the
+ * rows that allow WebSockets.
+ */
+export function legacyProxyRoutes(runtime: BffRuntime, options: { trust: TrustProxy; session: RequestHandler }): { router: Router; upgrade: UpgradeHandler } {
+  const router = Router();
+  const routes = runtime.legacyRoutes.map((row) => ({ row, proxy: createRouteProxy(row, options.trust) }));
+  for (const { row, proxy } of routes) {
+    router.use(row.path, ...guardsOf(row), proxy.web as unknown as RequestHandler);
+  }
+  const upgrade = createUpgradeHandler(routes, { config: runtime.config, session: options.session, logger: runtime.logger });
+  return { router, upgrade };
+}
