@@ -176,6 +176,22 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     expect(page.text).toContain('/api/contracts/{pponContNo}');
   });
 
+  it('refuses the compensation drill where drills are off, and starts nothing', async () => {
+    const sys2 = await startBffSystem({ pc: { ...upstreamEnv(), DRILLS_ALLOWED: 'false' } });
+    try {
+      const agent = await sys2.login(sys2.pc);
+      const before = (await agent.get('/api/contracts?size=1').expect(200)).body.total;
+      for (const mode of ['api', 'event']) {
+        const res = await agent.post('/api/contracts').set('X-CSRF', '1').send({ contract: CONTRACT, mode, drill: 'compensate' });
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe('DRILL_NOT_ALLOWED');
+      }
+      expect((await agent.get('/api/contracts?size=1').expect(200)).body.total).toBe(before);
+    } finally {
+      await sys2.close();
+    }
+  });
+
   describe('when a service fails', () => {
     it('answers 200 partial with per-part codes when MS3 is down, and 502 when MS1 is down', async () => {
       const no = (await register(pc).expect(201)).body.saPponContNo;
