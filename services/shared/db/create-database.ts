@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { createPool } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { openSqliteDriver } from './open-sqlite-driver';
 
 export type DbKind = 'sqlite' | 'mariadb';
 
@@ -43,11 +43,8 @@ export async function createDatabase(options: DatabaseOptions): Promise<ServiceD
 
 function openSqlite(file: string): Kysely<AnyDb> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const database = new BetterSqlite3(file);
   // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes in WAL.
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
+  const database = openSqliteDriver(file, ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000']);
   return new Kysely({ dialect: new SqliteDialect({ database }) });
 }
 
