@@ -3,7 +3,6 @@ import helmet from 'helmet';
 import { Passport } from 'passport';
 import '../core/http/global-types';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
-import type { BffUser } from '../core/session/session-types';
 import { assignGlobalNo } from '../lib/http/global-no';
 import { requestLogger } from '../lib/http/logger';
 import { createHttpMetrics } from '../lib/http/metrics';
@@ -11,6 +10,7 @@ import { notFound, problemHandler } from '../lib/errors/problem-handler';
 import { createSessionMiddleware } from '../core/session/create-session-middleware';
 import { enforceSessionLifetime } from '../core/session/enforce-session-lifetime';
 import { requireCsrf } from '../core/http/require-csrf';
+import { restoreSessionUser } from '../core/session/restore-session-user';
 import { requireSession } from '../core/http/require-session';
 import { authRoutes } from './auth-routes';
 import { sessionRoutes } from './session-routes';
@@ -29,8 +29,8 @@ export interface BffAppOptions {
 /**
  * The one BFF pipeline both apps are built from. Order matters and reads top to bottom:
  * edge (headers, globalNo, logs, metrics, WebSocket upgrades) → health (no session) → session →
- * passport → lifetime → /bff management endpoints → legacy routes (each row's checks, then the
- * proxy, before any body parser) → /api (session + CSRF) → 404 → problem+json.
+ * user from the session → lifetime → /bff management endpoints (passport) → legacy routes (each
+ * row's checks, then the proxy, before any body parser) → /api (session + CSRF) → 404 → problem+json.
  * Nothing here listens or connects: the runtime is built by the caller.
  */
 export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): Express {
@@ -48,12 +48,13 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   app.use(requestLogger(runtime.logger), assignGlobalNo(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
   app.use(healthRoutes(runtime, metrics));
 
+  // The whole user is kept in the session; restoreSessionUser reads it back (what passport.session()
+  // did with an identity deserializeUser), and passport itself is needed only where users log in.
   const passport = new Passport();
   passport.serializeUser((user, done) => done(null, user));
-  passport.deserializeUser((user: BffUser, done) => done(null, user));
-  app.use(session, passport.initialize(), passport.session(), enforceSessionLifetime(config));
+  app.use(session, restoreSessionUser(), enforceSessionLifetime(config));
 
-  app.use('/bff', express.json({ limit: '16kb' }), authRoutes(runtime, passport));
+  app.use('/bff', passport.initialize(), express.json({ limit: '16kb' }), authRoutes(runtime, passport));
   app.use(legacy.router);
 
   const api = Router();
