@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { SignJWT, generateKeyPair } from 'jose';
 import { Redis } from 'ioredis';
-import { startBffSystem, type BffSystem } from '../support/system';
+import { useBffSystem } from '../support/system';
 import { KIM } from '../support/login';
 
 const redis = new Redis('redis://127.0.0.1:6379');
@@ -15,14 +15,8 @@ async function confirmEndSession(ssoAgent: request.Agent, endSessionUrl: string)
 }
 
 describe('back-channel logout from the SSO', () => {
-  let sys: BffSystem;
-  beforeAll(async () => {
-    sys = await startBffSystem();
-  });
-  afterAll(async () => {
-    await sys?.close();
-    redis.disconnect();
-  });
+  const sys = useBffSystem();
+  afterAll(() => redis.disconnect());
 
   it('ends the PC and the mobile session of one SSO session when the user logs out on PC', async () => {
     const ssoBrowser = request.agent(sys.sso.issuer);

@@ -2,14 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createBffApp } from '../../routes/create-bff-app';
-import { startBffSystem, type BffSystem } from '../support/system';
+import { useBffSystem } from '../support/system';
 
 describe('edge behaviour: globalNo, headers, problem+json, health and metrics', () => {
-  let sys: BffSystem;
-  beforeAll(async () => {
-    sys = await startBffSystem();
-  });
-  afterAll(async () => sys?.close());
+  const sys = useBffSystem();
 
   it('echoes a well-formed x-global-no and replaces a malformed one', async () => {
     const given = await request(sys.pc.url).get('/healthz').set('x-global-no', 'UI-20261124-000123').expect(200);

@@ -2,20 +2,14 @@ import request from 'supertest';
 import { Redis } from 'ioredis';
 import { startBff } from '../support/bff';
 import { DEMO, KIM, loginVia } from '../support/login';
-import { sessionCookieOf, startBffSystem, type BffSystem } from '../support/system';
+import { sessionCookieOf, useBffSystem } from '../support/system';
 
 const redis = new Redis('redis://127.0.0.1:6379');
 const sessionIdOf = (setCookie: string) => decodeURIComponent(setCookie.split(';')[0].split('=')[1]).slice(2).split('.')[0];
 
 describe('SSO login, session cookie and logout (real dev SSO, real Redis)', () => {
-  let sys: BffSystem;
-  beforeAll(async () => {
-    sys = await startBffSystem();
-  });
-  afterAll(async () => {
-    await sys?.close();
-    redis.disconnect();
-  });
+  const sys = useBffSystem();
+  afterAll(() => redis.disconnect());
 
   it.each(['pc', 'mobile'] as const)('logs in on %s, returns to the asked path and shows the user', async (which) => {
     const bff = sys[which];

@@ -1,17 +1,13 @@
 import request from 'supertest';
 import { reserveServer, startBff } from '../support/bff';
 import { startDevSso } from '../support/dev-sso';
-import { sessionCookieOf, startBffSystem, type BffSystem } from '../support/system';
+import { sessionCookieOf, useBffSystem } from '../support/system';
 import { loginVia, DEMO } from '../support/login';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('sessions: sharing, timeouts, the user profile, CSRF and 401s', () => {
-  let sys: BffSystem;
-  beforeAll(async () => {
-    sys = await startBffSystem();
-  });
-  afterAll(async () => sys?.close());
+  const sys = useBffSystem();
 
   it('shares a session between two instances of the same app on the same Redis', async () => {
     const second = await startBff('pc', { SSO_ISSUER: sys.sso.issuer, SESSION_PREFIX: sys.pc.config.sessionPrefix });

@@ -35,3 +35,21 @@ export function sessionCookieOf(res: { headers: Record<string, unknown> }, name:
   const cookies = (res.headers['set-cookie'] as string[] | undefined) ?? [];
   return cookies.find((c) => c.startsWith(`${name}=`));
 }
+
+/**
+ * One system for a whole describe block: started before its tests, closed after them. The value
+ * returned stands for the running system (each property is read from it when used).
+ */
+export function useBffSystem(env?: Parameters<typeof startBffSystem>[0]): BffSystem {
+  let live: BffSystem | undefined;
+  beforeAll(async () => {
+    live = await startBffSystem(env);
+  });
+  afterAll(async () => live?.close());
+  return new Proxy({} as BffSystem, {
+    get: (_target, key: keyof BffSystem) => {
+      if (!live) throw new Error('the BFF system is not started yet (use it inside a test)');
+      return live[key];
+    },
+  });
+}
