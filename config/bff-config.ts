@@ -1,7 +1,9 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, bool, int, parseSettings, url, type SettingValues } from './define-settings';
 import { FILE_KINDS } from './file-kinds';
+import { PROJECT_ROOT } from './project-root';
 
 export type BffAppName = 'pc' | 'mobile';
 
@@ -50,6 +52,7 @@ export const bffSettings = {
   sagaModeDefault: { env: 'SAGA_MODE_DEFAULT', schema: z.enum(['api', 'event']), description: 'Saga mode when the screen does not say (`api`: synchronous outcome; `event`: 202 and follow the saga).' },
   drillsAllowed: { env: 'DRILLS_ALLOWED', schema: bool(), description: 'Accept `drill: "compensate"` (MS3 fails on purpose) on saga triggers.', defaultText: '`true` unless production' },
   breakerThreshold: { env: 'BREAKER_THRESHOLD', schema: int(1, 1000), description: 'Consecutive failures of one contract service that open its circuit breaker.' },
+  workers: { env: 'BFF_WORKERS', schema: z.union([z.literal('auto'), int(1, 64)]).transform((v) => (v === 'auto' ? availableParallelism() : v)), description: 'Worker processes of this app (node:cluster): `auto` = one per core. More than 1 forks workers that share the port; a crashed worker is replaced, SIGHUP restarts them one at a time.' },
   breakerHalfOpenMs: { env: 'BREAKER_HALF_OPEN_MS', schema: int(100, 600_000), description: 'How long an open circuit stays open before one trial call is let through.' },
 };
 
@@ -82,10 +85,10 @@ function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
     sessionAbsoluteSeconds: app === 'pc' ? '28800' : '259200',
     cookieSecure: publicUrl.startsWith('https:'),
     trustProxy: 'false',
-    menuFile: path.join(__dirname, 'menus', `${app}.json`),
-    legacyRoutesFile: path.join(__dirname, 'routes', `${app}.json`),
+    menuFile: path.join(PROJECT_ROOT, 'config', 'menus', `${app}.json`),
+    legacyRoutesFile: path.join(PROJECT_ROOT, 'config', 'routes', `${app}.json`),
     legacyAppUrl: 'http://localhost:8090',
-    filesDir: path.join(__dirname, '..', 'data', 'files'),
+    filesDir: path.join(PROJECT_ROOT, 'data', 'files'),
     filesMaxBytes: app === 'pc' ? String(50 * 1024 ** 2) : String(10 * 1024 ** 2),
     filesAllowedTypes: 'pdf,png,jpeg,zip,xlsx,docx,txt,csv',
     filesPrefix: 'bff:files:',
@@ -100,6 +103,7 @@ function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
     drillsAllowed: !production,
     breakerThreshold: '5',
     breakerHalfOpenMs: '5000',
+    workers: '1',
   };
 }
 
