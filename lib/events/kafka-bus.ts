@@ -86,7 +86,8 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger, kafka =
     publish,
     subscribe: async (group, topics, handler) => {
       await ensureTopics();
-      const consumer = kafka.consumer({ groupId: kafkaGroupId(group, topics), sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 10 } });
+      // maxWaitTimeInMs bounds a fetch's long poll, and so how long a stop waits for it.
+      const consumer = kafka.consumer({ groupId: kafkaGroupId(group, topics), sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 1000, retry: { retries: 10 } });
       consumers.push(consumer);
       await consumer.connect();
       // From the beginning: events published before this group first existed are not lost.

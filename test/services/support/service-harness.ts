@@ -141,13 +141,15 @@ export async function dropTestData(): Promise<void> {
   if (kafkaUsed) await dropKafkaTopics(`${RUN}.`);
 }
 
-/** Deletes the topics whose names start with `prefix` (this run's), so the broker does not fill up. */
+/** Deletes the topics (and consumer groups) of a run's prefix, so the broker does not fill up. */
 export async function dropKafkaTopics(prefix: string): Promise<void> {
   const admin = new Kafka({ clientId: 'test-cleanup', brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
     if (topics.length > 0) await admin.deleteTopics({ topics });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.includes(`@${prefix}`));
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined); // a group still closing stays; it expires
   } finally {
     await admin.disconnect();
   }
