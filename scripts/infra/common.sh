@@ -26,14 +26,15 @@ stop_pid() {
   fi
   local pid
   pid="$(cat "$pidfile")"
-  kill -TERM "$pid"
+  # setsid made it a process-group leader: the group is the service and its children (kc.sh → java).
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
   for _ in $(seq 1 60); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
   if kill -0 "$pid" 2>/dev/null; then
     echo "$name: still running after 30 s; SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$pidfile"
   echo "$name: stopped (pid $pid)"
