@@ -6,6 +6,9 @@ CACHE="$ROOT/.cache/infra"
 # Maven's own repository under the cache too: a fresh clone needs nothing from ~/.m2.
 M2="$CACHE/m2"
 mkdir -p "$CACHE"
+for tool in java mvn curl; do
+  command -v "$tool" >/dev/null || { echo "scripts/infra needs $tool (Java 17+, Maven 3.8+: the java-maven-svc machine kind)" >&2; exit 1; }
+done
 
 port_answers() { # host port
   (exec 3<>"/dev/tcp/$1/$2") >/dev/null 2>&1
