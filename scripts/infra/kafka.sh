@@ -23,8 +23,12 @@ fetch() {
   echo "kafka: fetching the broker's jars from Maven Central (once) into $LIBS"
   local t0=$SECONDS
   rm -rf "$LIBS"
-  mvn -q -B -Dstyle.color=never -f "$ROOT/scripts/infra/kafka-pom.xml" -Dmaven.repo.local="$M2" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS"
+  mkdir -p "$DIR"
+  if ! mvn -q -B -Dstyle.color=never -f "$ROOT/scripts/infra/kafka-pom.xml" -Dmaven.repo.local="$M2" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS" > "$DIR/fetch.log" 2>&1; then
+    cat "$DIR/fetch.log" >&2
+    return 1
+  fi
   echo "$want" > "$LIBS/.complete"
   echo "kafka: fetched in $((SECONDS - t0)) s"
 }
