@@ -96,10 +96,11 @@ start() {
   format_storage
   local t0=$SECONDS
   # setsid: the broker gets its own session and survives this script and the caller's terminal.
+  rm -f "$LOG" # readiness is read from this log: never from a previous run's
   setsid java "${JAVA_OPTS[@]}" kafka.Kafka "$PROPS" > "$LOG" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"
   # Listening is not serving: wait for the line the broker logs once it is started.
-  wait_until kafka 120 "$LOG" "$PIDFILE" grep -q 'Kafka Server started' "$LOG"
+  wait_until kafka 120 "$LOG" "$PIDFILE" grep -qs 'Kafka Server started' "$LOG"
   echo "kafka: running on $HOST:$PORT (pid $(cat "$PIDFILE"), ready in $((SECONDS - t0)) s, log $LOG)"
 }
 
