@@ -7,6 +7,9 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
+  // Kafka (127.0.0.1:9092) and Keycloak (127.0.0.1:8180) are started once if they do not answer,
+  // and left running (scripts/infra/).
+  globalSetup: '<rootDir>/test/support/start-infra.ts',
   // The suites share one Redis and one MariaDB and spawn processes: one worker keeps them
   // independent and fits a 2-core machine.
   maxWorkers: 1,

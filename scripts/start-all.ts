@@ -20,6 +20,11 @@ interface Proc {
 const root = path.resolve(__dirname, '..');
 const tsx = ['--import', 'tsx'];
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** One switch for the saga broker of all three services (`<SERVICE>_EVENT_BUS` still wins). */
+const EVENT_BUS = process.env.EVENT_BUS;
+const SERVICES = ['PPON', 'INETAPLCA', 'INTELNET'];
+const busOf = (withRedis: boolean) => EVENT_BUS ?? (withRedis ? 'redis' : 'memory');
+const BUS_TEXT: Record<string, string> = { kafka: 'Kafka at localhost:9092 (npm run infra:kafka)', redis: `Redis Streams at ${REDIS_URL}`, memory: 'in process memory (dev only)' };
 
 /** True when Redis answers PING within a second (no client library needed for that). */
 function redisAnswers(url: string): Promise<boolean> {
@@ -39,10 +44,11 @@ function redisAnswers(url: string): Promise<boolean> {
  * deployed). Without it, the three share one process so the in-process event bus connects them.
  */
 function contractServices(withRedis: boolean): Proc[] {
-  if (!withRedis) {
+  if (!withRedis && busOf(withRedis) === 'memory') {
     return [{ name: 'contracts', args: [...tsx, 'services/main-all.ts'], ready: /ppon ready/, url: 'http://localhost:8081 (ppon), :8082 (inetaplca), :8083 (intelnet)' }];
   }
-  const env = Object.fromEntries(['PPON', 'INETAPLCA', 'INTELNET'].map((s) => [`${s}_REDIS_URL`, REDIS_URL]));
+  const env: Record<string, string> = Object.fromEntries(withRedis ? SERVICES.map((s) => [`${s}_REDIS_URL`, REDIS_URL]) : []);
+  for (const s of SERVICES) if (EVENT_BUS && !process.env[`${s}_EVENT_BUS`]) env[`${s}_EVENT_BUS`] = EVENT_BUS;
   return [
     { name: 'inetaplca', args: [...tsx, 'services/inetaplca/main.ts'], ready: /inetaplca ready/, url: 'http://localhost:8082', env },
     { name: 'intelnet', args: [...tsx, 'services/intelnet/main.ts'], ready: /intelnet ready/, url: 'http://localhost:8083', env },
@@ -134,9 +140,8 @@ async function main() {
     '           http://localhost:3001/bff/login   (mobile)',
     '  Demo users: demo / demo1234   and   kim / kim1234',
     '',
-    withRedis
-      ? `  Redis at ${REDIS_URL}: sessions, contract caches and saga events (Redis Streams) use it.`
-      : '  No Redis: sessions and saga events stay in process memory (dev only).',
+    withRedis ? `  Redis at ${REDIS_URL}: sessions and contract caches use it.` : '  No Redis: sessions stay in process memory (dev only).',
+    `  Saga events (broker mode): ${BUS_TEXT[busOf(withRedis)] ?? busOf(withRedis)}.`,
     '  Ctrl-C stops everything.',
     '',
   ];

@@ -26,3 +26,13 @@ export function fromKafkaMessage(topic: string, partition: number, message: Pick
     deliveries,
   };
 }
+
+/**
+ * The Kafka consumer group of one subscription: the service's group plus its topics, sorted.
+ * Members of one Kafka group must subscribe to the same topics (the assignor hands every member
+ * a share of every topic), and a service may subscribe twice under one group name (MS1: replies,
+ * dead letters) — so each subscription gets its own group, shared by the instances of the service.
+ */
+export function kafkaGroupId(group: string, topics: string[]): string {
+  return `${group}@${[...topics].sort().join(',')}`;
+}

@@ -2,10 +2,10 @@ import { loadServiceConfig } from '../../config/service-config';
 import { fromKafkaMessage, toKafkaMessage } from '../../lib/events/kafka-codec';
 import { EVENT_TOPIC, replyOf, requestOf, SAGA_TOPICS, topicName } from '../../services/shared/events/saga-events';
 
-// No Kafka broker can run on this machine: these tests cover what we send to kafkajs and read back, not a broker.
+// What we send to kafkajs and read back; the broker itself is exercised in kafka-bus/kafka-saga/kafka-rebalance.test.ts.
 const prefix = loadServiceConfig('ppon', {}).eventTopicPrefix;
 
-describe('Kafka adapter mapping (no broker)', () => {
+describe('Kafka adapter mapping', () => {
   test('topics are exactly SPEC §4 names under the default prefix', () => {
     expect(SAGA_TOPICS.map((t) => topicName(prefix, t))).toEqual([
       'sa-app-samp-ppon-cont-inetaplcaContCreate',

@@ -4,7 +4,7 @@ import type { Logger } from '../../../lib/http/logger';
 import { createKafkaBus } from '../../../lib/events/kafka-bus';
 import { createMemoryBus } from '../../../lib/events/memory-bus';
 import { createRedisStreamsBus } from '../../../lib/events/redis-streams-bus';
-import { DEAD_LETTER_TOPIC, topicName } from './saga-events';
+import { DEAD_LETTER_TOPIC, SAGA_TOPICS, topicName, type TopicName } from './saga-events';
 
 /** The adapter this deployment chose (`<SERVICE>_EVENT_BUS`); the services only see `EventBus`. */
 export function createEventBus(config: ServiceConfig, logger: Logger): EventBus {
@@ -13,7 +13,11 @@ export function createEventBus(config: ServiceConfig, logger: Logger): EventBus 
     redeliverAfterMs: config.eventRedeliverMs,
     deadLetterTopic: topicName(config.eventTopicPrefix, DEAD_LETTER_TOPIC),
   };
-  if (config.eventBus === 'kafka') return createKafkaBus({ ...options, brokers: config.kafkaBrokers, clientId: `samp.${config.name}` }, logger);
+  if (config.eventBus === 'kafka') {
+    const topics = ([...SAGA_TOPICS, DEAD_LETTER_TOPIC] as TopicName[]).map((t) => topicName(config.eventTopicPrefix, t));
+    const { kafkaPartitions: partitions } = config;
+    return createKafkaBus({ ...options, brokers: config.kafkaBrokers, clientId: `samp.${config.name}`, topics, partitions, concurrency: Math.min(partitions, 4) }, logger);
+  }
   if (config.eventBus === 'redis') {
     if (!config.redisUrl) throw new Error(`${config.name.toUpperCase()}_EVENT_BUS=redis needs ${config.name.toUpperCase()}_REDIS_URL`);
     return createRedisStreamsBus(config.redisUrl, logger, options);

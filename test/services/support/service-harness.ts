@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
 import { createConnection } from 'mysql2/promise';
 import { loadServiceConfig, type ServiceName } from '../../../config/service-config';
 import { inetaplcaService } from '../../../services/inetaplca/service';
@@ -15,6 +16,17 @@ import type { Kysely } from 'kysely';
 export type DbKind = 'sqlite' | 'mariadb';
 export const DB_KINDS: DbKind[] = ['mariadb', 'sqlite'];
 export const REDIS_URL = 'redis://127.0.0.1:6379';
+/** The broker-mode transports the saga suites run on (the jest global setup starts Kafka). */
+export type BusKind = 'redis' | 'kafka';
+export const BUS_KINDS: BusKind[] = ['redis', 'kafka'];
+export const KAFKA_BROKERS = '127.0.0.1:9092';
+let kafkaUsed = false;
+/** Settings that put a service on one transport; Kafka topics of a test get 3 partitions. */
+export function busEnv(bus: BusKind): Record<string, string> {
+  if (bus === 'redis') return { EVENT_BUS: 'redis' };
+  kafkaUsed = true;
+  return { EVENT_BUS: 'kafka', KAFKA_BROKERS, KAFKA_PARTITIONS: '3' };
+}
 
 /** Unique per test file and run, so runs never share a database, a file or a cache key. */
 const RUN = `t${Date.now().toString(36)}_${process.pid}`;
@@ -66,6 +78,8 @@ export interface ThreeServices {
 }
 
 export interface ServiceSetOptions {
+  /** The transport of the set (Redis Streams unless told otherwise). */
+  bus?: BusKind;
   /** Own streams for this set (`<run>.<db>.<tag>.…`), so that sets never consume each other's events. */
   tag?: string;
   all?: Record<string, string>;
@@ -75,7 +89,7 @@ export interface ServiceSetOptions {
 
 /** The three real services on port 0, MS1 pointed at the real MS2 and MS3 unless told otherwise. */
 export async function startThreeServices(kind: DbKind, pponOverrides: Record<string, string> = {}, options: ServiceSetOptions = {}): Promise<ThreeServices> {
-  const common = { ...(options.tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, options.tag) } : {}), ...options.all };
+  const common = { ...(options.bus ? busEnv(options.bus) : {}), ...(options.tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, options.tag) } : {}), ...options.all };
   const settings: Record<ServiceName, Record<string, string>> = { inetaplca: { ...common, ...options.inetaplca }, intelnet: { ...common, ...options.intelnet }, ppon: {} };
   const running = {} as Record<ServiceName, RunningService>;
   const stopped = new Set<ServiceName>();
@@ -110,7 +124,7 @@ export async function startThreeServices(kind: DbKind, pponOverrides: Record<str
   };
 }
 
-/** Drops this run's databases, SQLite files and cache keys. */
+/** Drops this run's databases, SQLite files, cache keys and Kafka topics. */
 export async function dropTestData(): Promise<void> {
   const admin = await createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
   try {
@@ -124,6 +138,21 @@ export async function dropTestData(): Promise<void> {
   const keys = await redis.keys(`${RUN}[:.]*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
+  if (kafkaUsed) await dropKafkaTopics(`${RUN}.`);
+}
+
+/** Deletes the topics (and consumer groups) of a run's prefix, so the broker does not fill up. */
+export async function dropKafkaTopics(prefix: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-cleanup', brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.includes(`@${prefix}`));
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined); // a group still closing stays; it expires
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** A URL on which nothing listens (the port was just free). */

@@ -1,0 +1,64 @@
+# Shared by kafka.sh and keycloak.sh: where the cache lives and how to tell that a port answers.
+# Everything downloaded or written at run time stays under .cache/infra (ignored by git).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+CACHE="$ROOT/.cache/infra"
+# Maven's own repository under the cache too: a fresh clone needs nothing from ~/.m2.
+M2="$CACHE/m2"
+mkdir -p "$CACHE"
+for tool in java mvn curl; do
+  command -v "$tool" >/dev/null || { echo "scripts/infra needs $tool (Java 17+, Maven 3.8+: the java-maven-svc machine kind)" >&2; exit 1; }
+done
+
+port_answers() { # host port
+  (exec 3<>"/dev/tcp/$1/$2") >/dev/null 2>&1
+}
+
+# pid_alive pidfile: true when the file names a live process.
+pid_alive() {
+  [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# stop_pid name pidfile: SIGTERM, wait up to 30 s, then SIGKILL. Only the process we started.
+stop_pid() {
+  local name="$1" pidfile="$2"
+  if ! pid_alive "$pidfile"; then
+    echo "$name: not running (no live process started by this script)"
+    rm -f "$pidfile"
+    return 0
+  fi
+  local pid
+  pid="$(cat "$pidfile")"
+  # setsid made it a process-group leader: the group is the service and its children (kc.sh → java).
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "$name: still running after 30 s; SIGKILL"
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+  echo "$name: stopped (pid $pid)"
+}
+
+# wait_until name seconds logfile pidfile command...: polls the command once a second.
+wait_until() {
+  local name="$1" seconds="$2" log="$3" pidfile="$4"
+  shift 4
+  local started=$SECONDS
+  while ! "$@"; do
+    if ! pid_alive "$pidfile"; then
+      echo "$name: the process exited before it was ready; last lines of $log:" >&2
+      tail -n 40 "$log" >&2
+      return 1
+    fi
+    if (( SECONDS - started >= seconds )); then
+      echo "$name: not ready after ${seconds} s; last lines of $log:" >&2
+      tail -n 40 "$log" >&2
+      return 1
+    fi
+    sleep 1
+  done
+}
