@@ -5,6 +5,7 @@ import '../core/http/global-types';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import { assignGlobalNo } from '../lib/http/global-no';
 import { requestLogger } from '../lib/http/logger';
+import { normalizeRequestPath } from '../lib/http/normalize-request-path';
 import { createHttpMetrics } from '../lib/http/metrics';
 import { notFound, problemHandler } from '../lib/errors/problem-handler';
 import { createSessionMiddleware } from '../core/session/create-session-middleware';
@@ -45,7 +46,8 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   const session = createSessionMiddleware(config, runtime.sessionStore);
   const legacy = legacyProxyRoutes(runtime, { trust: app.get('trust proxy fn') as TrustProxy, session });
 
-  app.use(requestLogger(runtime.logger), assignGlobalNo(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
+  // The path is normalised before anything matches on it (routing-table rows included).
+  app.use(requestLogger(runtime.logger), assignGlobalNo(), normalizeRequestPath(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
   app.use(healthRoutes(runtime, metrics));
 
   // The whole user is kept in the session; restoreSessionUser reads it back (what passport.session()

@@ -51,7 +51,7 @@ export function createLegacyApp(): Express {
   });
 
   // What the legacy app received, as it received it.
-  app.all(['/echo', '/public/echo'], express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+  app.all(['/echo', '/public/echo', '/echo/{*rest}', '/public/echo/{*rest}'], express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
     res.json({ method: req.method, path: req.originalUrl, headers: req.headers, body: bodyOf(req) });
   });
 
