@@ -58,7 +58,7 @@ export function rawRequest(baseUrl: string, path: string, options: RawOptions = 
         const name = line.slice(0, i).trim().toLowerCase();
         (parsed[name] ??= []).push(line.slice(i + 1).trim());
       }
-      let rest = raw.subarray(split + 4);
+      let rest: Buffer = raw.subarray(split + 4);
       if (parsed['transfer-encoding']?.[0] === 'chunked') rest = dechunk(rest);
       const text = rest.toString('utf8');
       resolve({
