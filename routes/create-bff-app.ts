@@ -6,6 +6,7 @@ import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import { assignGlobalNo } from '../lib/http/global-no';
 import { requestLogger } from '../lib/http/logger';
 import { normalizeRequestPath } from '../lib/http/normalize-request-path';
+import { requireJsonBody } from '../lib/http/require-json-body';
 import { createHttpMetrics } from '../lib/http/metrics';
 import { notFound, problemHandler } from '../lib/errors/problem-handler';
 import { createSessionMiddleware } from '../core/session/create-session-middleware';
@@ -56,11 +57,14 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   passport.serializeUser((user, done) => done(null, user));
   app.use(session, restoreSessionUser(), enforceSessionLifetime(config));
 
-  app.use('/bff', passport.initialize(), express.json({ limit: '16kb' }), authRoutes(runtime, passport));
+  // /bff takes JSON, and forms only for the SSO's back-channel logout; anything else is a 415.
+  app.use('/bff', passport.initialize(), requireJsonBody({ also: ['application/x-www-form-urlencoded'] }), express.json({ limit: '16kb' }), authRoutes(runtime, passport));
   app.use(legacy.router);
 
   const api = Router();
-  api.use(requireSession(), requireCsrf(), express.json({ limit: '256kb' }));
+  // No /api answer is ever worth caching: the Back button after logout must not show one.
+  api.use((_req, res, next) => (res.set('cache-control', 'no-store'), next()));
+  api.use(requireSession(), requireCsrf(), requireJsonBody({ except: ['/files'] }), express.json({ limit: '256kb' }));
   api.get('/menu', (_req, res) => {
     res.json({ app: config.app, items: runtime.menu });
   });
