@@ -48,7 +48,9 @@ export function rawRequest(baseUrl: string, path: string, options: RawOptions = 
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', reject);
     socket.on('close', () => {
-      const raw = Buffer.concat(chunks);
+      let raw = Buffer.concat(chunks);
+      // Interim answers (100 Continue) come before the real one: skip them.
+      while (/^HTTP\/1\.1 1(0[02-9]|[1-9]\d) /.test(raw.subarray(0, 16).toString('latin1')) && raw.indexOf('\r\n\r\n') > 0) raw = raw.subarray(raw.indexOf('\r\n\r\n') + 4);
       const split = raw.indexOf('\r\n\r\n');
       if (split < 0) return reject(new Error(`connection closed without an answer to ${JSON.stringify(path)}`));
       const [statusLine, ...lines] = raw.subarray(0, split).toString('latin1').split('\r\n');
