@@ -21,6 +21,8 @@ import { openApiRoutes } from './openapi';
 import { fileRoutes } from './file-routes';
 import { legacyProxyRoutes } from './legacy-proxy-routes';
 import { attachUpgradeHandler } from '../core/proxy/attach-upgrade-handler';
+import { rateLimit } from '../core/rate-limit/rate-limit';
+import { memoryRateLimiter, redisRateLimiter } from '../core/rate-limit/rate-limiter';
 import type { TrustProxy } from '../core/proxy/forwarded-headers';
 
 export interface BffAppOptions {
@@ -58,6 +60,13 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   app.use(session, restoreSessionUser(), enforceSessionLifetime(config));
 
   // /bff takes JSON, and forms only for the SSO's back-channel logout; anything else is a 415.
+  // Rate limits (Redis-backed, shared by the app's instances): logins, saga triggers, uploads.
+  const limiter = runtime.redis ? redisRateLimiter(runtime.redis, config.rateLimitPrefix) : memoryRateLimiter();
+  const windowSeconds = config.rateLimitWindowSeconds;
+  const sagaLimit = rateLimit(limiter, { action: 'saga', perIp: config.rateLimitSagaPerIp, perSession: config.rateLimitSagaPerSession, windowSeconds });
+  const uploadLimit = rateLimit(limiter, { action: 'upload', perIp: config.rateLimitUploadPerIp, perSession: config.rateLimitUploadPerSession, windowSeconds });
+  app.get('/bff/login', rateLimit(limiter, { action: 'login', perIp: config.rateLimitLoginPerIp, perSession: 0, windowSeconds }));
+
   app.use('/bff', passport.initialize(), requireJsonBody({ also: ['application/x-www-form-urlencoded'] }), express.json({ limit: '16kb' }), authRoutes(runtime, passport));
   app.use(legacy.router);
 
@@ -65,6 +74,9 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   // No /api answer is ever worth caching: the Back button after logout must not show one.
   api.use((_req, res, next) => (res.set('cache-control', 'no-store'), next()));
   api.use(requireSession(), requireCsrf(), requireJsonBody({ except: ['/files'] }), express.json({ limit: '256kb' }));
+  api.post('/contracts', sagaLimit);
+  api.put('/contracts/:pponContNo', sagaLimit);
+  api.post('/files', uploadLimit);
   api.get('/menu', (_req, res) => {
     res.json({ app: config.app, items: runtime.menu });
   });
