@@ -5,6 +5,8 @@ import '../core/http/global-types';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import { assignGlobalNo } from '../lib/http/global-no';
 import { requestLogger } from '../lib/http/logger';
+import { normalizeRequestPath } from '../lib/http/normalize-request-path';
+import { requireJsonBody } from '../lib/http/require-json-body';
 import { createHttpMetrics } from '../lib/http/metrics';
 import { notFound, problemHandler } from '../lib/errors/problem-handler';
 import { createSessionMiddleware } from '../core/session/create-session-middleware';
@@ -19,6 +21,8 @@ import { openApiRoutes } from './openapi';
 import { fileRoutes } from './file-routes';
 import { legacyProxyRoutes } from './legacy-proxy-routes';
 import { attachUpgradeHandler } from '../core/proxy/attach-upgrade-handler';
+import { rateLimit } from '../core/rate-limit/rate-limit';
+import { memoryRateLimiter, redisRateLimiter } from '../core/rate-limit/rate-limiter';
 import type { TrustProxy } from '../core/proxy/forwarded-headers';
 
 export interface BffAppOptions {
@@ -45,7 +49,8 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   const session = createSessionMiddleware(config, runtime.sessionStore);
   const legacy = legacyProxyRoutes(runtime, { trust: app.get('trust proxy fn') as TrustProxy, session });
 
-  app.use(requestLogger(runtime.logger), assignGlobalNo(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
+  // The path is normalised before anything matches on it (routing-table rows included).
+  app.use(requestLogger(runtime.logger), assignGlobalNo(), normalizeRequestPath(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
   app.use(healthRoutes(runtime, metrics));
 
   // The whole user is kept in the session; restoreSessionUser reads it back (what passport.session()
@@ -54,11 +59,24 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   passport.serializeUser((user, done) => done(null, user));
   app.use(session, restoreSessionUser(), enforceSessionLifetime(config));
 
-  app.use('/bff', passport.initialize(), express.json({ limit: '16kb' }), authRoutes(runtime, passport));
+  // /bff takes JSON, and forms only for the SSO's back-channel logout; anything else is a 415.
+  // Rate limits (Redis-backed, shared by the app's instances): logins, saga triggers, uploads.
+  const limiter = runtime.redis ? redisRateLimiter(runtime.redis, config.rateLimitPrefix) : memoryRateLimiter();
+  const windowSeconds = config.rateLimitWindowSeconds;
+  const sagaLimit = rateLimit(limiter, { action: 'saga', perIp: config.rateLimitSagaPerIp, perSession: config.rateLimitSagaPerSession, windowSeconds });
+  const uploadLimit = rateLimit(limiter, { action: 'upload', perIp: config.rateLimitUploadPerIp, perSession: config.rateLimitUploadPerSession, windowSeconds });
+  app.get('/bff/login', rateLimit(limiter, { action: 'login', perIp: config.rateLimitLoginPerIp, perSession: 0, windowSeconds }));
+
+  app.use('/bff', passport.initialize(), requireJsonBody({ also: ['application/x-www-form-urlencoded'] }), express.json({ limit: '16kb' }), authRoutes(runtime, passport));
   app.use(legacy.router);
 
   const api = Router();
-  api.use(requireSession(), requireCsrf(), express.json({ limit: '256kb' }));
+  // No /api answer is ever worth caching: the Back button after logout must not show one.
+  api.use((_req, res, next) => (res.set('cache-control', 'no-store'), next()));
+  api.use(requireSession(), requireCsrf(), requireJsonBody({ except: ['/files'] }), express.json({ limit: '256kb' }));
+  api.post('/contracts', sagaLimit);
+  api.put('/contracts/:pponContNo', sagaLimit);
+  api.post('/files', uploadLimit);
   api.get('/menu', (_req, res) => {
     res.json({ app: config.app, items: runtime.menu });
   });

@@ -8,6 +8,10 @@ import type { LegacyRoute } from './legacy-route-schema';
 import type { ProxiedRequest } from './proxied-request';
 import { answerProxyError, upstreamTimeout } from './proxy-error';
 import { identityHeaders, rewriteUpstreamHeaders } from './upstream-headers';
+import { rewriteUpstreamResponse } from './rewrite-upstream-response';
+import { AppError } from '../../lib/errors/app-error';
+import { sendProblem } from '../../lib/errors/problem-handler';
+import type { Response } from 'express';
 
 export interface RouteProxy {
   /** Express middleware; the mount path has already been stripped from `req.url`. */
@@ -44,23 +48,37 @@ export function createRouteProxy(row: LegacyRoute, trust: TrustProxy): RouteProx
     plugins: [debugProxyErrorsPlugin, proxyEventsPlugin],
     on: {
       proxyReq: (proxyReq, req) => {
-        rewriteUpstreamHeaders(proxyReq, upstreamHeaders(req));
+        rewriteUpstreamHeaders(proxyReq, upstreamHeaders(req), { extra: row.forwardHeaders });
         // An idle timer, not a deadline: a long download that keeps flowing is not cut.
         proxyReq.setTimeout(row.timeoutMs, () => proxyReq.destroy(upstreamTimeout(row.timeoutMs)));
         // Only acts if some body parser consumed the stream before us; otherwise the body streams.
         fixRequestBody(proxyReq, req);
       },
       proxyReqWs: (proxyReq, req) => {
-        rewriteUpstreamHeaders(proxyReq, upstreamHeaders(req));
+        rewriteUpstreamHeaders(proxyReq, upstreamHeaders(req), { extra: row.forwardHeaders, websocket: true });
+        // http-proxy writes these answers' headers straight to the socket: no proxyRes event to clean them in.
+        // Registered before http-proxy's own listeners, so they run first.
+        proxyReq.on('upgrade', (upstreamRes: http.IncomingMessage) => void delete upstreamRes.headers['set-cookie']);
+        proxyReq.on('response', (upstreamRes: http.IncomingMessage) => void delete upstreamRes.headers['set-cookie']);
         proxyReq.setTimeout(row.timeoutMs, () => proxyReq.destroy(upstreamTimeout(row.timeoutMs)));
         // Once upgraded the connection may idle as long as both ends like.
         proxyReq.on('upgrade', (_res, upstreamSocket: Socket) => upstreamSocket.setTimeout(0));
       },
-      proxyRes: (proxyRes) => {
-        // The legacy app's cookies would land on the BFF's origin, where they could shadow the
-        // session cookie; the BFF never sends them back anyway, so they are useless to it.
-        delete proxyRes.headers['set-cookie'];
-        delete proxyRes.headers['x-global-no'];
+      proxyRes: (proxyRes, req, res) => {
+        rewriteUpstreamResponse(proxyRes, row);
+        if ((proxyRes.statusCode ?? 502) >= 500 && !row.relayErrors) {
+          // The app's error page may carry its stack trace and secrets: the browser gets a problem.
+          proxyRes.resume();
+          (req as { log?: { warn(o: object, m: string): void } }).log?.warn({ status: proxyRes.statusCode, row: row.path }, 'legacy app answered with a server error');
+          sendProblem(res as Response, new AppError('UPSTREAM_BAD_RESPONSE', `The legacy app behind ${row.path} failed to answer this request`), (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
+          return;
+        }
+        for (const [name, value] of Object.entries(row.responseHeaders)) {
+          if (value === null) {
+            res.removeHeader(name);
+            delete proxyRes.headers[name];
+          } else proxyRes.headers[name] = value;
+        }
       },
       error: (err, req, res) => answerProxyError(err, req, res as http.ServerResponse | Socket, row.path),
     },

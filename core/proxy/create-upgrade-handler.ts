@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import type { BffConfig } from '../../config/bff-config';
 import { AppError } from '../../lib/errors/app-error';
 import { globalNoOf } from '../../lib/http/global-no';
+import { normalizePath } from '../../lib/http/normalize-path';
 import type { Logger } from '../../lib/http/logger';
 import type { RouteProxy } from './create-route-proxy';
 import type { LegacyRoute } from './legacy-route-schema';
@@ -36,9 +37,14 @@ export function createUpgradeHandler(
     const globalNo = globalNoOf(req);
     req.globalNo = globalNo;
     socket.on('error', () => socket.destroy());
-    const url = req.url ?? '/';
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    // The same normalisation as for plain requests, before any row is matched.
+    const normalized = normalizePath(q < 0 ? raw : raw.slice(0, q));
+    const url = normalized.ok ? (q < 0 ? normalized.path : normalized.path + raw.slice(q)) : raw;
     const match = routes.map((r) => ({ ...r, rest: below(r.row.path, url) })).find((r) => r.rest !== undefined && r.row.websocket);
     const accept = async () => {
+      if (!normalized.ok) throw new AppError('INVALID_PATH', `The request path is not valid: ${normalized.reason}`);
       if (!match) throw new AppError('NOT_FOUND', 'No WebSocket endpoint here');
       if (match.row.auth === 'session') {
         const origin = req.headers.origin;

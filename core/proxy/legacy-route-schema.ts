@@ -3,6 +3,21 @@ import { z } from 'zod';
 /** Paths the BFF answers itself; a legacy row may not shadow them. */
 const RESERVED = ['/api', '/bff', '/healthz', '/readyz', '/metrics'];
 
+/** Headers a row may never ask to forward: credentials, hop-by-hop, rewrite and identity headers. */
+export const NEVER_FORWARDED = /^(cookie|authorization|proxy-[\w-]+|host|connection|keep-alive|te|trailer|transfer-encoding|upgrade|x-original-url|x-rewrite-url|x-http-method-override|x-user-[\w-]+|x-global-no|forwarded|x-forwarded-[\w-]+|x-real-ip)$/;
+
+/** The response headers a row may set for its pages. */
+export const ROW_RESPONSE_HEADERS = [
+  'content-security-policy',
+  'content-security-policy-report-only',
+  'x-frame-options',
+  'referrer-policy',
+  'permissions-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-embedder-policy',
+  'cross-origin-resource-policy',
+] as const;
+
 const compiles = (pattern: string) => {
   try {
     new RegExp(pattern);
@@ -33,6 +48,14 @@ export const legacyRouteSchema = z
     /** Session rows only: state-changing calls must carry `X-CSRF: 1` (off for legacy HTML forms). */
     csrf: z.boolean().default(true),
     websocket: z.boolean().default(false),
+    /** Request headers this app needs beyond the proxy's allow-list (never credentials, hop-by-hop or X-Forwarded-*). */
+    forwardHeaders: z
+      .array(z.string().regex(/^[a-z0-9-]+$/, 'must be a lower-case header name').refine((h) => !NEVER_FORWARDED.test(h), 'is a header the proxy never forwards'))
+      .default([]),
+    /** Security headers this app's pages need instead of the BFF's (helmet's); `null` drops the BFF's. */
+    responseHeaders: z.partialRecord(z.enum(ROW_RESPONSE_HEADERS), z.string().regex(/^[\x20-\x7e]*$/, 'must be printable ASCII').nullable()).default({}),
+    /** Relay the app's own 5xx pages (debug rows only); otherwise a 5xx becomes a 502 problem without its body. */
+    relayErrors: z.boolean().default(false),
   })
   .strict();
 

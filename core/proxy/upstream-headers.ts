@@ -2,11 +2,44 @@ import type { ClientRequest } from 'node:http';
 import type { BffUser } from '../session/session-types';
 
 /**
- * Never sent upstream as the browser gave them: its credentials (the BFF's session cookie must
- * not reach a legacy app — Duende BFF fixed exactly this leak), and every header the BFF itself
- * vouches for, so that a browser cannot pose as another user or fake its address.
+ * The request headers a legacy app gets from the browser: an allow-list, so a header nobody
+ * thought of (X-Original-URL, X-Rewrite-URL, X-HTTP-Method-Override, a debug switch) never
+ * reaches an app that might trust it. Credentials (the BFF's session cookie — Duende BFF fixed
+ * exactly this leak — and Authorization), hop-by-hop headers and every header the BFF vouches for
+ * itself (X-Forwarded-*, X-User-*, x-global-no) are not on it. Framing headers stay: Node has
+ * already checked them, and the body streams through as framed.
  */
-const STRIPPED = /^(cookie|authorization|proxy-authorization|x-user-[\w-]+|x-global-no|forwarded|x-forwarded-[\w-]+|x-real-ip)$/i;
+const FORWARDED = new Set([
+  'host', // already the target's (changeOrigin)
+  'content-length',
+  'transfer-encoding',
+  'content-type',
+  'content-encoding',
+  'content-language',
+  'accept',
+  'accept-language',
+  'accept-encoding',
+  'range',
+  'if-range',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'cache-control',
+  'pragma',
+  'user-agent',
+  'referer',
+  'origin',
+  'x-requested-with',
+  'x-csrf',
+  'idempotency-key',
+  'sec-fetch-mode',
+  'sec-fetch-site',
+  'sec-fetch-dest',
+]);
+
+/** A WebSocket handshake also needs these (http-proxy sets Connection/Upgrade for it). */
+const WEBSOCKET = new Set(['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-extensions']);
 
 /** The user's identity as the legacy apps read it. Header values are Latin-1, names may be Korean: percent-encoded UTF-8. */
 export function identityHeaders(user: BffUser | undefined, globalNo: string): Record<string, string> {
@@ -19,10 +52,12 @@ export function identityHeaders(user: BffUser | undefined, globalNo: string): Re
   return headers;
 }
 
-/** Rewrites the outgoing request's headers before they are sent. */
-export function rewriteUpstreamHeaders(proxyReq: ClientRequest, added: Record<string, string>): void {
+/** Rewrites the outgoing request's headers before they are sent: the allow-list (plus the row's own), then ours. */
+export function rewriteUpstreamHeaders(proxyReq: ClientRequest, added: Record<string, string>, options: { extra?: readonly string[]; websocket?: boolean } = {}): void {
+  const extra = new Set(options.extra ?? []);
   for (const name of proxyReq.getHeaderNames()) {
-    if (STRIPPED.test(name)) proxyReq.removeHeader(name);
+    if (FORWARDED.has(name) || extra.has(name) || (options.websocket && WEBSOCKET.has(name))) continue;
+    proxyReq.removeHeader(name);
   }
   for (const [name, value] of Object.entries(added)) proxyReq.setHeader(name, value);
 }

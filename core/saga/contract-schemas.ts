@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { UNSAFE_TEXT, UNSAFE_TEXT_MESSAGE } from '../../lib/http/plain-text';
 
-const business = z.string().trim().max(200);
+/** Refused, not stripped: a field silently changed on its way in is worse than a clear 400. */
+const business = z.string().refine((s) => !UNSAFE_TEXT.test(s), UNSAFE_TEXT_MESSAGE).trim().max(200);
 
 /** The contract's business columns as a screen sends them (SPEC §2: VARCHAR 200 each). */
 export const contractFields = z

@@ -7,6 +7,8 @@ export const errorCatalog = {
   // generic request errors
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
+  INVALID_PATH: { status: 400, title: 'The request path is not valid' },
+  MALFORMED_REQUEST: { status: 400, title: 'The request is not valid HTTP' },
   INVALID_RETURN_URL: { status: 400, title: 'returnTo must be a relative path on this site' },
   DRILL_NOT_ALLOWED: { status: 400, title: 'Compensation drills are disabled in this environment' },
   LOGIN_FAILED: { status: 401, title: 'The login with the identity provider did not complete' },
@@ -39,6 +41,9 @@ export const errorCatalog = {
   SAGA_FAILED: { status: 409, title: 'The saga did not complete; it was compensated or its compensation failed' },
   IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used for a different request' },
+  // hostile input and limits (issue 13)
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
+  TOO_MANY_REQUESTS: { status: 429, title: 'Too many requests; try again later' },
   CIRCUIT_OPEN: { status: 503, title: 'An upstream service is failing; calls to it are paused' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -4,15 +4,38 @@ import { errorCatalog, type ErrorCode } from './catalog';
 
 export const PROBLEM_TYPE_BASE = 'urn:contract-bff:problem:';
 
-/** Maps well-known errors thrown by libraries (body parser, multer, …) onto catalog codes. */
+/** The first catalog code answering with this status: a library's 4xx keeps its status, with our vocabulary. */
+function codeForStatus(status: number): ErrorCode | undefined {
+  return (Object.keys(errorCatalog) as ErrorCode[]).find((code) => errorCatalog[code].status === status);
+}
+
+/**
+ * Maps well-known errors thrown by libraries (body parser, router, multer, zod, …) onto catalog
+ * codes. A client error a library raised (http-errors with a 4xx status) stays a 4xx: a body or a
+ * path the client spoiled must never look like our fault.
+ */
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const e = err as { type?: string; status?: number; code?: string; name?: string };
-  if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE') return new AppError('PAYLOAD_TOO_LARGE');
-  if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
-    return new AppError('MALFORMED_BODY');
+  const e = err as { type?: string; status?: number; statusCode?: number; code?: string; name?: string; issues?: { path: PropertyKey[]; message: string }[] };
+  if (e?.type === 'entity.too.large' || e?.type === 'parameters.too.many' || e?.code === 'LIMIT_FILE_SIZE') return new AppError('PAYLOAD_TOO_LARGE');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'The body\'s Content-Encoding or charset is not supported');
   }
+  if (e?.type === 'entity.parse.failed') return new AppError('MALFORMED_BODY');
   if (e?.name === 'MulterError') return new AppError('VALIDATION_FAILED', 'The multipart upload is not valid');
+  if (e?.name === 'ZodError' && Array.isArray(e.issues)) {
+    const errors = e.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    return new AppError('VALIDATION_FAILED', errors.map((x) => `${x.path || 'request'}: ${x.message}`).join('; '), { errors });
+  }
+  // The router's "Failed to decode param" (a bad escape in a path parameter).
+  if (e?.name === 'URIError') return new AppError('INVALID_PATH', 'The request path is not valid percent-encoded UTF-8');
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // A body that failed to decompress (zlib's Z_DATA_ERROR, a truncated stream) is a body we cannot read.
+    if (status === 400) return new AppError('MALFORMED_BODY', 'The request body could not be read (bad Content-Encoding?)');
+    const code = codeForStatus(status);
+    if (code) return new AppError(code);
+  }
   return new AppError('INTERNAL');
 }
 

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
+import { answerClientError } from './answer-client-error';
 
 export interface RunningServer {
   server: http.Server;
@@ -15,6 +16,7 @@ export function serve(app: RequestListener, port: number, host?: string): Promis
   // Slow-loris guard; keep-alive longer than a typical load balancer's idle timeout.
   server.headersTimeout = 20_000;
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   // closeAllConnections() does not reach sockets upgraded to WebSockets: track every socket.
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (socket) => {

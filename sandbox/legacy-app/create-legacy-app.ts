@@ -51,7 +51,7 @@ export function createLegacyApp(): Express {
   });
 
   // What the legacy app received, as it received it.
-  app.all(['/echo', '/public/echo'], express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+  app.all(['/echo', '/public/echo', '/echo/{*rest}', '/public/echo/{*rest}'], express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
     res.json({ method: req.method, path: req.originalUrl, headers: req.headers, body: bodyOf(req) });
   });
 
@@ -83,6 +83,26 @@ export function createLegacyApp(): Express {
     req.on('data', (chunk: Buffer) => ((bytes += chunk.length), hash.update(chunk)));
     req.on('end', () => res.json({ bytes, sha256: hash.digest('hex') }));
   });
+
+  // A page with an inline script, as legacy apps have: a strict CSP without 'unsafe-inline' breaks it.
+  app.get('/inline-script', (_req, res) => {
+    res.type('html').send(page('Inline', '<p id="out"></p><script>document.getElementById("out").textContent = "inline ran";</script>'));
+  });
+
+  // Cacheable by the legacy app's own account; behind a session row it must not be.
+  app.get(['/cacheable', '/public/cacheable'], (_req, res) => {
+    res.set('cache-control', 'public, max-age=3600').type('html').send(page('Cacheable', '<p>contract list as of today</p>'));
+  });
+
+  // A realistic upstream fault: Express's default error page, with the stack trace outside production.
+  app.get(['/crash', '/public/crash'], () => {
+    throw new Error('ORA-01017: invalid username/password; db=legacy-db-01 user=app_rw password=hunter2');
+  });
+
+  // Redirects to the app's own absolute URL (as servlet containers build them), and elsewhere.
+  app.get('/go-billing', (req, res) => res.redirect(302, `${req.protocol}://${req.get('host')}/billing?from=go`));
+  app.get('/public/go-home', (req, res) => res.redirect(302, `${req.protocol}://${req.get('host')}/public/`));
+  app.get('/go-away', (_req, res) => res.redirect(302, 'https://elsewhere.example/x'));
 
   app.get('/set-cookie', (_req, res) => {
     res.cookie('LEGACY_SID', 'legacy-session', { httpOnly: true }).json({ set: true });

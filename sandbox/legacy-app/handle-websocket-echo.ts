@@ -15,7 +15,7 @@ export function handleWebsocketEcho(req: IncomingMessage, socket: Socket, head: 
   socket.on('error', () => socket.destroy());
   // The server's sockets allow half-open connections: close our side when the peer closes its.
   socket.on('end', () => socket.end());
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: ${acceptKeyOf(key)}\r\n\r\n`);
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: ${acceptKeyOf(key)}\r\nset-cookie: LEGACY_WS=ws-session; Path=/; HttpOnly\r\n\r\n`);
   const send = (opcode: number, payload: Buffer) => socket.write(encodeFrame(opcode, payload, false));
   send(OPCODE.text, Buffer.from(JSON.stringify({ type: 'hello', path: req.url, headers: req.headers })));
   const read = createFrameReader(({ opcode, payload }) => {

@@ -2,7 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createBffApp } from '../../routes/create-bff-app';
-import { useBffSystem } from '../support/system';
+import zlib from 'node:zlib';
+import { startBffSystem, useBffSystem, type BffSystem } from '../support/system';
+import { dropTestData, startThreeServices, type ThreeServices } from '../services/support/service-harness';
+import { loginCookie } from '../proxy/support/login-cookie';
+import { rawRequest, type RawResponse } from '../proxy/support/raw-request';
+import { rowCounts } from '../system/support/row-counts';
 
 describe('edge behaviour: globalNo, headers, problem+json, health and metrics', () => {
   const sys = useBffSystem();
@@ -74,5 +79,96 @@ describe('edge behaviour: globalNo, headers, problem+json, health and metrics', 
     const metrics = await request(sys.pc.url).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/http_requests_total\{route="\/api",method="GET",status="401",app="bff-pc"\} \d+/);
     expect(metrics.text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",app="bff-pc",route="\/readyz",method="GET",status="200"\}/);
+  });
+});
+
+describe('edge behaviour: hostile input is a 4xx problem, never a 500', () => {
+  let services: ThreeServices;
+  let sys: BffSystem;
+  let before: Record<string, number>;
+
+  beforeAll(async () => {
+    services = await startThreeServices('sqlite');
+    const urls = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url };
+    sys = await startBffSystem({ pc: urls, mobile: urls });
+    before = await rowCounts(services.db('ppon'));
+  });
+  afterAll(async () => {
+    await sys?.close();
+    await services?.close();
+    await dropTestData();
+  });
+
+  const problem = (res: RawResponse, status: number, code?: string) => {
+    expect({ status: res.status, type: res.header('content-type'), code: res.json()?.code }).toEqual({ status, type: expect.stringMatching(/^application\/problem\+json/), code: code ?? expect.any(String) });
+    expect(res.body).not.toMatch(/at \w+ \(|node:internal|Error:/);
+  };
+  const csrf = { 'x-csrf': '1', accept: 'application/json' };
+
+  it('a body whose Content-Encoding lies is a 400, an unknown one a 415: /bff and /api alike', async () => {
+    const cookie = await loginCookie(sys, sys.pc);
+    const form = 'logout_token=abc';
+    problem(await rawRequest(sys.pc.url, '/bff/backchannel-logout', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' }, body: form }), 400, 'MALFORMED_BODY');
+    problem(await rawRequest(sys.pc.url, '/bff/backchannel-logout', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'x-unknown' }, body: form }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const body = JSON.stringify({ contract: { contr: 'x' } });
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      problem(await rawRequest(sys.pc.url, '/api/contracts', { method: 'POST', headers: { ...csrf, cookie, 'content-type': 'application/json', 'content-encoding': encoding }, body }), 400, 'MALFORMED_BODY');
+    }
+    const truncated = zlib.gzipSync(body).subarray(0, 15);
+    problem(await rawRequest(sys.mobile.url, '/api/contracts', { method: 'POST', headers: { ...csrf, cookie: await loginCookie(sys, sys.mobile), 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: truncated }), 400, 'MALFORMED_BODY');
+    problem(await rawRequest(sys.pc.url, '/api/contracts', { method: 'POST', headers: { ...csrf, cookie, 'content-type': 'application/json', 'content-encoding': 'compress' }, body }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('too many form fields is a 413', async () => {
+    const fields = Array.from({ length: 1500 }, (_, i) => `f${i}=${i}`).join('&');
+    problem(await rawRequest(sys.pc.url, '/bff/backchannel-logout', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields }), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('a body of the wrong type is a 415 on /bff and /api', async () => {
+    const cookie = await loginCookie(sys, sys.pc);
+    problem(await rawRequest(sys.pc.url, '/bff/backchannel-logout', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'logout_token=abc' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+      problem(await rawRequest(sys.pc.url, '/api/contracts', { method: 'POST', headers: { ...csrf, cookie, 'content-type': type }, body: 'contract=x' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    problem(await rawRequest(sys.pc.url, '/api/contracts', { method: 'POST', headers: { ...csrf, cookie, 'content-type': 'application/json; charset=latin9' }, body: '{}' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('bad escapes and over-long ids in /api paths are a 400/404', async () => {
+    const cookie = await loginCookie(sys, sys.pc);
+    problem(await rawRequest(sys.pc.url, '/api/contracts/%ff', { headers: { cookie } }), 400, 'INVALID_PATH');
+    problem(await rawRequest(sys.pc.url, `/api/sagas/${'a'.repeat(101)}`, { headers: { cookie } }), 400, 'VALIDATION_FAILED');
+    problem(await rawRequest(sys.pc.url, `/api/contracts/${'9'.repeat(40)}`, { headers: { cookie } }), 400, 'VALIDATION_FAILED');
+    problem(await rawRequest(sys.pc.url, `/api/files/${'f'.repeat(300)}`, { headers: { cookie } }), 404, 'NOT_FOUND');
+  });
+
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['CR/LF', 'a\r\nX-Injected: 1'],
+    ['a bidi override', 'invoice\u202efdp.exe'],
+    ['a bidi isolate', 'a\u2067b\u2069'],
+  ])('a contract field holding %s is refused with a 400 naming the field', async (_label, text) => {
+    const agent = await sys.login(sys.pc);
+    const res = await agent.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'ok', payr: text } }).expect(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.detail).toMatch(/contract\.payr/);
+    const amend = await agent.put('/api/contracts/1').set('X-CSRF', '1').send({ contract: { admrInfo: text } }).expect(400);
+    expect(amend.body.detail).toMatch(/contract\.admrInfo/);
+  });
+
+  it('wrote nothing for any of the above; Korean and ordinary punctuation pass', async () => {
+    expect(await rowCounts(services.db('ppon'))).toEqual(before);
+    const agent = await sys.login(sys.pc);
+    const contract = { contr: '김민수 (주)한국통신', payr: "O'Brien & Co., Ltd. — 「결제」 #12/3", admrInfo: '서울시 강남구 테헤란로 1, 10층 ☎ 02)555-0100 ※ 야간 방문 불가!' };
+    const res = await agent.post('/api/contracts').set('X-CSRF', '1').send({ contract }).expect(201);
+    const view = await agent.get(`/api/contracts/${res.body.saPponContNo}`).expect(200);
+    expect(JSON.stringify(view.body)).toContain('「결제」');
+  });
+
+  it('every /api answer says Cache-Control: no-store', async () => {
+    const agent = await sys.login(sys.mobile);
+    for (const path of ['/api/menu', '/api/session/profile', '/api/files', '/api/openapi.json', '/api/contracts?size=1', '/api/no-such']) {
+      const res = await agent.get(path);
+      expect({ path, cache: res.headers['cache-control'] }).toEqual({ path, cache: 'no-store' });
+    }
   });
 });

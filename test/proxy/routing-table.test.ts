@@ -37,6 +37,21 @@ describe('the legacy routing table', () => {
     expect(problems).toMatch(/row 5 \(\/legacy\/regex\): auth/);
   });
 
+  it('refuses rows that would forward credentials or rewrite headers, or set headers other than security headers', async () => {
+    const file = writeRoutesFile([
+      { path: '/legacy/a', target: 'http://vm:8080', timeoutMs: 1000, auth: 'session', forwardHeaders: ['cookie'] },
+      { path: '/legacy/b', target: 'http://vm:8080', timeoutMs: 1000, auth: 'session', forwardHeaders: ['X-Original-URL', 'x-forwarded-for'] },
+      { path: '/legacy/c', target: 'http://vm:8080', timeoutMs: 1000, auth: 'session', responseHeaders: { 'set-cookie': 'a=1' } },
+      { path: '/legacy/d', target: 'http://vm:8080', timeoutMs: 1000, auth: 'session', responseHeaders: { 'x-frame-options': 'DENY\r\nX-Evil: 1' } },
+    ]);
+    const problems = ((await startWith(file).then(() => null, (err: unknown) => err)) as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/row 0 \(\/legacy\/a\): forwardHeaders\.0: is a header the proxy never forwards/);
+    expect(problems).toMatch(/row 1 \(\/legacy\/b\): forwardHeaders\.0: must be a lower-case header name/);
+    expect(problems).toMatch(/row 1 \(\/legacy\/b\): forwardHeaders\.1: is a header the proxy never forwards/);
+    expect(problems).toMatch(/row 2 \(\/legacy\/c\): responseHeaders/);
+    expect(problems).toMatch(/row 3 \(\/legacy\/d\): responseHeaders\.x-frame-options: must be printable ASCII/);
+  });
+
   it('refuses a table that is not JSON', async () => {
     const file = writeRoutesFile([]);
     require('node:fs').writeFileSync(file, '{ "routes": [ ');

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { plainText } from '../../../lib/http/plain-text';
 import { AMENDER_COLUMNS, BUSINESS_COLUMNS, MAKER_COLUMNS } from './contract-table';
 import { toFieldName } from './column-case';
 import type { ContractValues } from './contract-store';
 
-/** Lengths of SPEC §2: business columns VARCHAR 200, ids 50, names 100. */
-const text = (max: number) => z.string().max(max, `at most ${max} characters`);
+/** Lengths of SPEC §2: business columns VARCHAR 200, ids 50, names 100; no control or bidi characters. */
+const text = (max: number) => plainText(max);
 const fieldsOf = (columns: readonly string[], schemaOf: (column: string) => z.ZodType) =>
   Object.fromEntries(columns.map((c) => [toFieldName(c), schemaOf(c).optional()]));
 const auditSchema = (column: string) => text(column.endsWith('_ID') ? 50 : 100);

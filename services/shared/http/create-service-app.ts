@@ -4,6 +4,8 @@ import { notFound, problemHandler } from '../../../lib/errors/problem-handler';
 import { assignGlobalNo } from '../../../lib/http/global-no';
 import { requestLogger, type Logger } from '../../../lib/http/logger';
 import { createHttpMetrics } from '../../../lib/http/metrics';
+import { normalizeRequestPath } from '../../../lib/http/normalize-request-path';
+import { requireJsonBody } from '../../../lib/http/require-json-body';
 import type { ServiceDatabase } from '../db/create-database';
 import { toServiceError } from './to-service-error';
 
@@ -23,7 +25,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   const metrics = createHttpMetrics(options.name);
 
-  app.use(requestLogger(options.logger), assignGlobalNo(), metrics.middleware);
+  // Hostile input (issue 13): paths are normalised once, bodies are JSON or refused with 415.
+  app.use(requestLogger(options.logger), assignGlobalNo(), normalizeRequestPath(), metrics.middleware);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
@@ -34,7 +37,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     res.json({ status: 'ready', service: options.name, db: options.database.kind });
   });
   app.get('/metrics', metrics.handler);
-  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(requireJsonBody(), express.json({ limit: BODY_LIMIT }));
   for (const router of options.routers) app.use(router);
   const databaseDown: ErrorRequestHandler = (err, _req, _res, next) => next(toServiceError(err));
   app.use(notFound(), databaseDown, problemHandler());

@@ -1,0 +1,53 @@
+/**
+ * A request path decoded once and normalised (RFC 3986 §5.2.4 dot-segment removal), or the
+ * reason it is refused. Matching a routing table on the raw path lets `/public/../app` pass a
+ * public row and reach whatever the upstream calls `/app`; decoding more than once lets `%2e%2e`
+ * or `..%2f` become a dot segment after the check. So: every escape must be valid UTF-8; encoded
+ * `/`, `\`, NUL and other control characters are refused (they have no honest use in a path);
+ * a segment that is a dot segment only once decoded (`%2e%2e`, `.%2e`) is refused; literal dot
+ * segments are removed and repeated slashes merged; each segment is then re-encoded in one
+ * canonical form, so what the upstream receives decodes to exactly what was checked.
+ */
+export type NormalizedPath = { ok: true; path: string } | { ok: false; reason: string };
+
+/** Bytes allowed raw in a segment (RFC 3986 pchar minus '%'), everything else percent-encoded. */
+const PCHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@]/;
+const ENCODED_DOT_SEGMENT = /^(\.|%2e)+$/i;
+const BAD_DECODED = /[\u0000-\u001f\u007f/\\]/;
+
+function encodeSegment(segment: string): string {
+  let out = '';
+  for (const char of segment) out += PCHAR.test(char) ? char : encodeURIComponent(char);
+  return out;
+}
+
+export function normalizePath(rawPath: string): NormalizedPath {
+  if (!rawPath.startsWith('/')) return { ok: false, reason: 'the path must start with /' };
+  if (rawPath.includes('\\')) return { ok: false, reason: 'the path contains a backslash' };
+  if (/[\u0000-\u0020\u007f-\uffff]/.test(rawPath)) return { ok: false, reason: 'the path contains unencoded characters' };
+  if (/%(?![0-9a-fA-F]{2})/.test(rawPath)) return { ok: false, reason: 'the path contains an invalid percent escape' };
+
+  const output: string[] = [];
+  const raw = rawPath.split('/').slice(1);
+  for (const [i, segment] of raw.entries()) {
+    const last = i === raw.length - 1;
+    if (segment.includes('%') && ENCODED_DOT_SEGMENT.test(segment)) return { ok: false, reason: 'the path contains an encoded dot segment' };
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return { ok: false, reason: 'the path is not valid percent-encoded UTF-8' };
+    }
+    if (BAD_DECODED.test(decoded)) return { ok: false, reason: 'the path contains an encoded separator or control character' };
+    if (decoded === '.' || decoded === '..') {
+      if (decoded === '..') output.pop();
+      // `/a/..` and `/a/.` name a directory: keep the trailing slash.
+      if (last) output.push('');
+      continue;
+    }
+    // Merge repeated slashes; keep one trailing slash.
+    if (decoded === '' && !last) continue;
+    output.push(encodeSegment(decoded));
+  }
+  return { ok: true, path: `/${output.join('/')}` };
+}

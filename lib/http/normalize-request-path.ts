@@ -1,0 +1,20 @@
+import type { RequestHandler } from 'express';
+import { AppError } from '../errors/app-error';
+import { normalizePath } from './normalize-path';
+
+/**
+ * Replaces the request's path with its normalised form before any route or routing-table row
+ * is matched (so every later check sees what the upstream will see); refuses it with 400
+ * INVALID_PATH when it cannot be normalised safely. The query string is left as sent.
+ */
+export function normalizeRequestPath(): RequestHandler {
+  return (req, _res, next) => {
+    const url = req.url;
+    const q = url.indexOf('?');
+    const result = normalizePath(q < 0 ? url : url.slice(0, q));
+    if (!result.ok) return next(new AppError('INVALID_PATH', `The request path is not valid: ${result.reason}`));
+    req.url = q < 0 ? result.path : result.path + url.slice(q);
+    req.originalUrl = req.url;
+    next();
+  };
+}
