@@ -3,9 +3,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // openid-client (and its oauth4webapi, jose 6) are ESM-only: ts-jest turns them into CommonJS.
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose)/)'],
   testTimeout: 30000,
   // The suites share one Redis and one MariaDB and spawn processes: one worker keeps them
   // independent and fits a 2-core machine.

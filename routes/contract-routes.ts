@@ -22,7 +22,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   const kv = runtime.redis ? redisKeyValueStore(runtime.redis) : memoryKeyValueStore();
   const router = Router();
 
-  const ctxOf = (req: Request) => ({ globalNo: req.globalNo, userSub: (req.user as BffUser).sub });
+  const ctxOf = (req: Request) => ({ globalNo: req.globalNo, userSub: (req.user as BffUser).sub, accessToken: req.accessToken });
   const viewKey = (no: number) => `bff:view:${config.app}:${no}`;
 
   /** Composed view, read through a short-lived cache; partial results are never cached. */

@@ -12,6 +12,7 @@ import { enforceSessionLifetime } from '../core/session/enforce-session-lifetime
 import { requireCsrf } from '../core/http/require-csrf';
 import { restoreSessionUser } from '../core/session/restore-session-user';
 import { requireSession } from '../core/http/require-session';
+import { ensureAccessToken } from '../core/session/refresh-access-token';
 import { authRoutes } from './auth-routes';
 import { sessionRoutes } from './session-routes';
 import { healthRoutes } from './health-routes';
@@ -58,7 +59,7 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   app.use(legacy.router);
 
   const api = Router();
-  api.use(requireSession(), requireCsrf(), express.json({ limit: '256kb' }));
+  api.use(requireSession(), requireCsrf(), ensureAccessToken(runtime), express.json({ limit: '256kb' }));
   api.get('/menu', (_req, res) => {
     res.json({ app: config.app, items: runtime.menu });
   });

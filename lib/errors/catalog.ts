@@ -40,6 +40,11 @@ export const errorCatalog = {
   IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used for a different request' },
   CIRCUIT_OPEN: { status: 503, title: 'An upstream service is failing; calls to it are paused' },
+  // identity (issue 10)
+  LOGOUT_SID_INVALID: { status: 400, title: 'The logout link does not belong to this session' },
+  TOKEN_REQUIRED: { status: 401, title: 'A bearer token is required' },
+  TOKEN_INVALID: { status: 401, title: 'The bearer token is not valid (signature, issuer, audience or expiry)' },
+  FORBIDDEN: { status: 403, title: 'Your role does not allow this request' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
