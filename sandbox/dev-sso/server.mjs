@@ -103,6 +103,9 @@ const provider = new Provider(issuer, {
     backchannelLogout: { enabled: true },
     revocation: { enabled: true },
     clientCredentials: { enabled: true },
+    // Dynamic client registration (RFC 7591) only when a registration token is configured: the tests
+    // use it to add a second BFF's client to a running SSO, so that services trusting it keep working.
+    registration: process.env.SSO_REGISTRATION_TOKEN ? { enabled: true, initialAccessToken: process.env.SSO_REGISTRATION_TOKEN } : { enabled: false },
     resourceIndicators: {
       enabled: true,
       // Every token is for the contract services unless asked otherwise; refreshes keep it.

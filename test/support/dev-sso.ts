@@ -12,7 +12,11 @@ export interface DevSso extends Spawned {
   userToken(username: string): Promise<string>;
   /** A real client-credentials token (`contract-operator` by default). */
   clientToken(client?: keyof typeof SERVICE_CLIENTS): Promise<string>;
+  /** Registers one more BFF client (dynamic registration), for a second BFF on this same SSO. */
+  registerBff(url: string): Promise<{ clientId: string; clientSecret: string }>;
 }
+
+const REGISTRATION_TOKEN = 'dev-only-test-registration-token';
 
 /** The identity contract's service clients (config/dev-sso/clients.json). */
 export const SERVICE_CLIENTS = {
@@ -42,7 +46,7 @@ export async function startDevSso(bffs: { app: BffAppName; url: string }[], env:
     { client_id: TEST_CLIENT.client_id, client_secret: TEST_CLIENT.client_secret, grant_types: ['authorization_code'], redirect_uris: [TEST_CLIENT.redirect_uri] },
   ];
   const server = path.join(__dirname, '..', '..', 'sandbox', 'dev-sso', 'server.mjs');
-  const spawned = await spawnReady(process.execPath, [server], { SSO_PORT: String(port), SSO_ISSUER: issuer, SSO_CLIENTS: JSON.stringify(clients), ...env }, /dev-sso ready/);
+  const spawned = await spawnReady(process.execPath, [server], { SSO_PORT: String(port), SSO_ISSUER: issuer, SSO_CLIENTS: JSON.stringify(clients), SSO_REGISTRATION_TOKEN: REGISTRATION_TOKEN, ...env }, /dev-sso ready/);
   const cache = new Map<string, { token: string; exp: number }>();
   const cached = async (key: string, mint: () => Promise<string>) => {
     const hit = cache.get(key);
@@ -56,6 +60,24 @@ export async function startDevSso(bffs: { app: BffAppName; url: string }[], env:
     issuer,
     stats: async () => (await (await fetch(`${issuer}/dev/stats`)).json()) as Awaited<ReturnType<DevSso['stats']>>,
     userToken: (username) => cached(`user:${username}`, () => mintUserToken(issuer, username)),
+    registerBff: async (url) => {
+      const res = await fetch(`${issuer}/reg`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${REGISTRATION_TOKEN}` },
+        body: JSON.stringify({
+          token_endpoint_auth_method: 'client_secret_post',
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          redirect_uris: [`${url}/bff/callback`],
+          post_logout_redirect_uris: [`${url}/signed-out`],
+          backchannel_logout_uri: `${url}/bff/backchannel-logout`,
+          backchannel_logout_session_required: true,
+        }),
+      });
+      const body = (await res.json()) as { client_id?: string; client_secret?: string };
+      if (!res.ok || !body.client_id || !body.client_secret) throw new Error(`client registration answered ${res.status}: ${JSON.stringify(body)}`);
+      return { clientId: body.client_id, clientSecret: body.client_secret };
+    },
     clientToken: (client = 'contract-operator') => cached(`client:${client}`, () => mintClientToken(issuer, client, SERVICE_CLIENTS[client].secret)),
   };
 }
