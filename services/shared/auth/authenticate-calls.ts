@@ -18,7 +18,7 @@ const challenge = (error?: string) => `Bearer realm="contract-services"${error ?
 export function authenticateCalls(verifier: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
-    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header);
+    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(header);
     if (!match) {
       res.set('www-authenticate', challenge(header ? 'invalid_request' : undefined));
       throw new AppError(header ? 'TOKEN_INVALID' : 'TOKEN_REQUIRED');
