@@ -157,7 +157,8 @@ export function authRoutes(runtime: BffRuntime, passport: InstanceType<typeof Pa
       url.searchParams.set('post_logout_redirect_uri', config.ssoPostLogoutRedirectUrl);
       target = url.toString();
     }
-    res.set({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).redirect(302, target);
+    // No body: Express's redirect() would repeat the URL (and its hint) in a text body.
+    res.status(302).set({ location: target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end();
   });
 
   router.post('/backchannel-logout', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
