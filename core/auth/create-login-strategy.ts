@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import * as client from 'openid-client';
-import { Strategy, type AuthenticateOptions, type VerifyFunction } from 'openid-client/passport';
+import { OpenIdClientStrategy, type AuthenticateOptions, type VerifyFunction } from './openid-client-passport';
 import type { BffConfig } from '../../config/bff-config';
 import type { BffUser, SessionTokens } from '../session/session-types';
 
@@ -58,7 +58,7 @@ export function sessionTokens(response: client.TokenEndpointResponse, config: Bf
  * `nonce` always sent, and its per-attempt checks kept where our routes say (an encrypted cookie,
  * never the server-side session: an anonymous login must not write to Redis).
  */
-export class BffLoginStrategy extends Strategy {
+export class BffLoginStrategy extends OpenIdClientStrategy {
   constructor(configuration: client.Configuration, private readonly bff: BffConfig) {
     const verify: VerifyFunction = (tokens, done) => {
       const idClaims: Record<string, unknown> = tokens.claims() ?? {};
