@@ -132,7 +132,7 @@ async function main() {
     '',
     '  Log in:  http://localhost:3000/bff/login   (PC)     then http://localhost:3000/bff/user',
     '           http://localhost:3001/bff/login   (mobile)',
-    '  Demo users: demo / demo1234   and   kim / kim1234',
+    '  Demo users: demo / demo1234, kim / kim1234 (agent) · lee / lee1234 (viewer) · park / park1234 (supervisor) · ops / ops1234 (operator)',
     '',
     withRedis
       ? `  Redis at ${REDIS_URL}: sessions, contract caches and saga events (Redis Streams) use it.`

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Redis } from 'ioredis';
 import { dropTestData, startThreeServices, type ThreeServices } from '../services/support/service-harness';
 import { startBff, type RunningBff } from '../support/bff';
-import { DEMO, loginVia, type Agent } from '../support/login';
+import { DEMO, KIM, LEE, PARK, loginVia, type Agent } from '../support/login';
 import { startBffSystem, type BffSystem } from '../support/system';
 
 const redis = new Redis('redis://127.0.0.1:6379');
@@ -99,6 +99,24 @@ describe('tokens stay on the server and are refreshed once per session (real dev
       else expect(JSON.stringify(logout.headers)).not.toMatch(/eyJ[\w-]+\.eyJ/);
     },
   );
+
+  it("enforces the roles through the BFF: kim cannot modify demo's contract, lee cannot register, park may modify", async () => {
+    const login = (who: typeof DEMO) => loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, who).then((l) => l.bff);
+    const [demo, kim, lee, park] = await Promise.all([login(DEMO), login(KIM), login(LEE), login(PARK)]);
+    expect((await lee.get('/bff/user').expect(200)).body.roles).toEqual(['viewer']);
+    const no = (await demo.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Demo Owns This', payr: 'Demo' } }).expect(201)).body.saPponContNo;
+    const put = (agent: Agent, payr: string) => agent.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr } });
+    const refused = await put(kim, 'Kim was here');
+    expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect((await lee.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Viewer' } })).status).toBe(403);
+    expect((await kim.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Demo', mkerId: 'demo', amdrId: null });
+    await put(park, 'Supervisor').expect(200);
+    expect((await lee.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Supervisor', amdrId: 'park', amdrNm: 'Park Seoyeon' });
+    const mine = (await kim.get('/api/contracts?mine=true&size=100').expect(200)).body;
+    expect(mine.items.some((c: { ppon: { saPponContNo: number } }) => c.ppon.saPponContNo === no)).toBe(false);
+    expect((await demo.get('/api/contracts?mine=true&size=100').expect(200)).body.items.some((c: { ppon: { saPponContNo: number } }) => c.ppon.saPponContNo === no)).toBe(true);
+  });
 
   it('refreshes exactly once for 50 parallel requests on two instances at the moment of expiry, and every request succeeds', async () => {
     const { bff: agent } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);

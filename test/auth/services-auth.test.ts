@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import { api, dropTestData, harnessSso, mintBearer, rowsWhere, startThreeServices, startTestService, type ThreeServices } from '../services/support/service-harness';
-import { newGlobalNo } from '../services/support/saga-client';
+import { newGlobalNo, settledSaga } from '../services/support/saga-client';
 import { mintClientToken, mintUserToken, startDevSso } from '../support/dev-sso';
 
 /** A JWT signed by a key the SSO never published, with exactly the claims a good token has. */
@@ -119,6 +119,19 @@ describe('the contract services check who calls and what they may do (real dev S
     expect((await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'SA_INTELNET_CONT_NO', saIntelnetContNo))[0]).toMatchObject({ MKER_ID: 'demo', MKER_NM: 'Demo User' });
     await modify('demo', saPponContNo, { payr: 'Changed', amdrId: 'root' }).expect(200);
     expect((await rowsWhere(s.db('inetaplca'), 'SA_INETAPLCA_CONT', 'SA_INETAPLCA_CONT_NO', saInetaplcaContNo))[0]).toMatchObject({ AMDR_ID: 'demo', AMDR_NM: 'Demo User', PAYR: 'Changed' });
+  });
+
+  it('carries the acting identity on broker messages: MS2 and MS3 write the user MS1 verified', async () => {
+    const ack = await api(s.ppon.url, 'demo').post('/cont/regPubsub').set('x-global-no', newGlobalNo('authbus')).send({ pponContPayload: { contr: 'By broker', mkerId: 'root' } }).expect(202);
+    const saga = await settledSaga(s.ppon, ack.body.globalNo);
+    expect(saga.state).toBe('END');
+    const ms1 = (await rowsWhere(s.db('ppon'), 'SA_PPON_CONT', 'SA_PPON_CONT_NO', ack.body.saPponContNo))[0];
+    expect(ms1).toMatchObject({ MKER_ID: 'demo', MKER_NM: 'Demo User' });
+    expect((await rowsWhere(s.db('inetaplca'), 'SA_INETAPLCA_CONT', 'SA_INETAPLCA_CONT_NO', ms1.SA_INETAPLCA_CONT_NO))[0]).toMatchObject({ MKER_ID: 'demo', MKER_NM: 'Demo User' });
+    expect((await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'SA_INTELNET_CONT_NO', ms1.SA_INTELNET_CONT_NO))[0]).toMatchObject({ MKER_ID: 'demo', MKER_NM: 'Demo User' });
+    const amd = await api(s.ppon.url, 'park').post('/cont/amdPubsub').set('x-global-no', newGlobalNo('authbus')).send({ pponContPayload: { saPponContNo: ack.body.saPponContNo, payr: 'Via bus', amdrId: 'root' } }).expect(202);
+    expect((await settledSaga(s.ppon, amd.body.globalNo)).state).toBe('END');
+    expect((await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'SA_INTELNET_CONT_NO', ms1.SA_INTELNET_CONT_NO))[0]).toMatchObject({ AMDR_ID: 'park', AMDR_NM: 'Park Seoyeon', PAYR: 'Via bus' });
   });
 
   it("does not let kim modify demo's contract (403, nothing changes); a supervisor may, and kim may change her own", async () => {
