@@ -20,6 +20,7 @@ import { inetaplcaService } from '../services/inetaplca/service';
 import { intelnetService } from '../services/intelnet/service';
 import { pponService } from '../services/ppon/service';
 import { startService, type RunningService, type ServiceDefinition } from '../services/shared/run-service';
+import { startDevSso } from '../test/support/dev-sso';
 
 type Kind = 'sqlite' | 'mariadb';
 interface Row { db: Kind; what: string; n: number; p50: number; p99: number; perSecond: number }
@@ -34,6 +35,8 @@ const SECONDS = arg('seconds', 20);
 const RUN = `bench_${Date.now().toString(36)}`;
 const SQLITE_DIR = path.join(os.tmpdir(), `saga-bench-${RUN}`);
 const REDIS_URL = 'redis://127.0.0.1:6379';
+/** The services authenticate every call (issue 10): the real dev SSO, and the operator client's token. */
+const identity = { issuer: '', authorization: '' };
 const DEFINITIONS: Record<ServiceName, ServiceDefinition> = { ppon: pponService, inetaplca: inetaplcaService, intelnet: intelnetService };
 
 async function startAll(kind: Kind): Promise<Record<ServiceName, RunningService>> {
@@ -43,7 +46,7 @@ async function startAll(kind: Kind): Promise<Record<ServiceName, RunningService>
       Object.entries({
         PORT: '0', DB_KIND: kind, LOG_LEVEL: 'silent', SQLITE_FILE: path.join(SQLITE_DIR, `${name}.sqlite`),
         MARIADB_URL: `mysql://root@127.0.0.1:3306/sa_${RUN}_${name}`, REDIS_URL, EVENT_BUS: 'redis',
-        EVENT_TOPIC_PREFIX: `${RUN}.${kind}.sa-app-samp-ppon-cont-`, CACHE_KEY_PREFIX: `${RUN}:`, ...extra,
+        EVENT_TOPIC_PREFIX: `${RUN}.${kind}.sa-app-samp-ppon-cont-`, CACHE_KEY_PREFIX: `${RUN}:`, SSO_ISSUER: identity.issuer, ...extra,
       }).map(([k, v]) => [`${prefix}_${k}`, v]),
     );
     return startService(DEFINITIONS[name], loadServiceConfig(name, env));
@@ -55,7 +58,7 @@ async function startAll(kind: Kind): Promise<Record<ServiceName, RunningService>
 }
 
 async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: identity.authorization }, body: JSON.stringify(body) });
   const json = (await res.json()) as Record<string, unknown>;
   if (res.status >= 300) throw new Error(`saga failed: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -66,7 +69,7 @@ async function postAndAwait(ppon: RunningService, path: string, body: unknown, p
   const accepted = await post(`${ppon.url}${path}`, body);
   const t0 = performance.now();
   for (;;) {
-    const saga = (await (await fetch(`${ppon.url}/sagas/${accepted.globalNo as string}`)).json()) as Record<string, unknown>;
+    const saga = (await (await fetch(`${ppon.url}/sagas/${accepted.globalNo as string}`, { headers: { authorization: identity.authorization } })).json()) as Record<string, unknown>;
     if (saga.state === 'END') return accepted;
     if (saga.state !== 'START') throw new Error(`broker saga ended ${String(saga.state)}`);
     if (performance.now() - t0 > 30_000) throw new Error('broker saga did not end within 30 s');
@@ -143,11 +146,15 @@ async function cleanUp(): Promise<void> {
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
+  const sso = await startDevSso([], { SSO_ACCESS_TOKEN_TTL: '3600' });
+  identity.issuer = sso.issuer;
+  identity.authorization = `Bearer ${await sso.clientToken('contract-operator')}`;
   try {
     rows.push(...(await benchKind('sqlite')));
     rows.push(...(await benchKind('mariadb')));
   } finally {
     await cleanUp();
+    await sso.stop();
   }
   const baseline = rows.find((r) => r.db === 'sqlite' && r.what === 'register saga') as Row;
   const f = (x: number) => x.toFixed(2);

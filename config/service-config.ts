@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { bool, int, parseSettings, settingsTable, url, type Settings, type SettingValues } from './define-settings';
+import { ConfigError, bool, int, parseSettings, settingsTable, url, type Settings, type SettingValues } from './define-settings';
 
 /** The three contract services (SPEC §2). Each reads its own `<SERVICE>_…` variables. */
 export const SERVICE_NAMES = ['ppon', 'inetaplca', 'intelnet'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The dev SSO's secret of `contract-ppon` (config/dev-sso/clients.json); refused in production. */
+export const DEV_PPON_SECRET = 'dev-only-contract-ppon-secret';
 
 const DEFAULT_PORTS: Record<ServiceName, number> = { ppon: 8081, inetaplca: 8082, intelnet: 8083 };
 
@@ -80,6 +83,18 @@ function serviceSettings(prefix: string) {
     faultCompensationFailures: { env: key('FAULT_COMPENSATION_FAILURES'), schema: int(0, 1_000_000), description: 'Test hook: the first N broker-mode compensations this participant fails on purpose' },
     faultDuplicateRate: { env: key('FAULT_DUPLICATE_RATE'), schema: z.coerce.number().min(0).max(1), description: 'Test hook: share of outbox events the relay publishes twice' },
     faultSeed: { env: key('FAULT_SEED'), schema: int(0, 2_147_483_647), description: 'Test hook: seed of the fault hooks\' random choices' },
+    // --- issue 10: identity (the contract services authenticate every call) ---
+    ssoIssuer: { env: key('SSO_ISSUER'), schema: url(), description: "The SSO whose access tokens (JWT) this service accepts; its keys come from the issuer's discovery document (JWKS, cached)" },
+    ssoAudience: { env: key('SSO_AUDIENCE'), schema: z.string().min(1), description: 'The `aud` every access token must name' },
+    ssoAlgorithms: {
+      env: key('SSO_ALGORITHMS'),
+      schema: z.string().regex(/^(RS|PS|ES)(256|384|512)(,(RS|PS|ES)(256|384|512))*$/, 'comma-separated asymmetric JWS algorithms (RS*, PS*, ES*)').transform((v) => v.split(',')),
+      description: 'Signature algorithms accepted on access tokens (allow-list; `none` and HMAC are never accepted)',
+    },
+    ssoClientId: { env: key('SSO_CLIENT_ID'), schema: z.string().min(1), description: "This service's own client at the SSO (client credentials): MS1 calls MS2/MS3 with its token, role `saga`" },
+    ssoClientSecret: { env: key('SSO_CLIENT_SECRET'), schema: z.string().min(16), description: 'Secret of SSO_CLIENT_ID. The dev secret is refused in production', defaultText: 'dev secret (refused in production)' },
+    ssoTimeoutMs: { env: key('SSO_TIMEOUT_MS'), schema: int(100, 60_000), description: 'Timeout of discovery, JWKS and token calls to the SSO' },
+    // --- end issue 10 ---
     logLevel: { env: key('LOG_LEVEL'), schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), description: 'pino log level' },
   } satisfies Settings;
 }
@@ -115,6 +130,12 @@ function serviceDefaults(name: ServiceName, env: Record<string, string | undefin
     faultCompensationFailures: 0,
     faultDuplicateRate: 0,
     faultSeed: 1,
+    ssoIssuer: 'http://localhost:9000',
+    ssoAudience: 'contract-services',
+    ssoAlgorithms: 'RS256,PS256,ES256',
+    ssoClientId: 'contract-ppon',
+    ssoClientSecret: DEV_PPON_SECRET,
+    ssoTimeoutMs: 5000,
     logLevel: 'info',
   } satisfies Partial<Record<keyof ServiceSettings, unknown>>;
 }
@@ -126,6 +147,10 @@ function serviceDefaults(name: ServiceName, env: Record<string, string | undefin
 export function loadServiceConfig(name: ServiceName, env: Record<string, string | undefined> = process.env): ServiceConfig {
   const values = parseSettings(serviceSettings(name.toUpperCase()), env, serviceDefaults(name, env));
   const eventBus: EventBusKind = values.eventBus ?? (values.redisUrl ? 'redis' : 'memory');
+  // Only MS1 calls other services with its own client credentials.
+  if (name === 'ppon' && env.NODE_ENV === 'production' && values.ssoClientSecret === DEV_PPON_SECRET) {
+    throw new ConfigError([`${name.toUpperCase()}_SSO_CLIENT_SECRET: the dev secret is not allowed in production`]);
+  }
   return Object.freeze({ ...values, eventBus, name });
 }
 

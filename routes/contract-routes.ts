@@ -22,7 +22,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   const kv = runtime.redis ? redisKeyValueStore(runtime.redis) : memoryKeyValueStore();
   const router = Router();
 
-  const ctxOf = (req: Request) => ({ globalNo: req.globalNo, userSub: (req.user as BffUser).sub });
+  const ctxOf = (req: Request) => ({ globalNo: req.globalNo, userSub: (req.user as BffUser).sub, accessToken: req.accessToken });
   const viewKey = (no: number) => `bff:view:${config.app}:${no}`;
 
   /** Composed view, read through a short-lived cache; partial results are never cached. */
@@ -43,8 +43,8 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   };
 
   /** One page of MS1 rows, each enriched with MS2 and MS3 — a few at a time, never one by one. */
-  async function listPage(req: Request, query: { page: number; size: number; q?: string }) {
-    const params = new URLSearchParams({ page: String(query.page), size: String(query.size), ...(query.q ? { contr: query.q } : {}) });
+  async function listPage(req: Request, query: { page: number; size: number; q?: string; mine?: string }) {
+    const params = new URLSearchParams({ page: String(query.page), size: String(query.size), ...(query.q ? { contr: query.q } : {}), ...(query.mine === 'true' ? { mine: 'true' } : {}) });
     const page = await upstreams.ppon.getJson<{ items: ContractRow[]; page: number; size: number; total: number }>(`/cont?${params}`, ctxOf(req));
     const items = await mapLimit(page.items, ENRICH_CONCURRENCY, async (row) => {
       try {
@@ -59,7 +59,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   }
 
   router.get('/contracts', validate(contractListQuery, 'query'), async (req, res) => {
-    const list = await listPage(req, req.query as unknown as { page: number; size: number; q?: string });
+    const list = await listPage(req, req.query as unknown as { page: number; size: number; q?: string; mine?: string });
     res.set({ 'x-bff-completed': String(!list.partial), 'cache-control': 'no-store' }).json({ ...list, items: list.items.map(view.listItem) });
   });
 

@@ -14,6 +14,7 @@ import { enforceSessionLifetime } from '../core/session/enforce-session-lifetime
 import { requireCsrf } from '../core/http/require-csrf';
 import { restoreSessionUser } from '../core/session/restore-session-user';
 import { requireSession } from '../core/http/require-session';
+import { ensureAccessToken } from '../core/session/refresh-access-token';
 import { authRoutes } from './auth-routes';
 import { sessionRoutes } from './session-routes';
 import { healthRoutes } from './health-routes';
@@ -73,7 +74,7 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   const api = Router();
   // No /api answer is ever worth caching: the Back button after logout must not show one.
   api.use((_req, res, next) => (res.set('cache-control', 'no-store'), next()));
-  api.use(requireSession(), requireCsrf(), requireJsonBody({ except: ['/files'] }), express.json({ limit: '256kb' }));
+  api.use(requireSession(), requireCsrf(), requireJsonBody({ except: ['/files'] }), ensureAccessToken(runtime), express.json({ limit: '256kb' }));
   api.post('/contracts', sagaLimit);
   api.put('/contracts/:pponContNo', sagaLimit);
   api.post('/files', uploadLimit);

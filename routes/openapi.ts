@@ -14,9 +14,9 @@ const schemaOf = (s: z.ZodType) => {
 
 function operations(app: BffAppName): Record<string, Record<string, Op>> {
   return {
-    '/bff/login': { get: { summary: 'Start the SSO login; 302 to the identity provider (`returnTo` must be a path on this site)', responses: { 302: 'to the SSO', 400: 'INVALID_RETURN_URL' } } },
-    '/bff/user': { get: { summary: "The logged-in user's claims, session expiry and logout URL", responses: { 200: 'the user', 401: 'SESSION_REQUIRED' } } },
-    '/bff/logout': { post: { summary: "End the session; answers the SSO's end-session URL", csrf: true, responses: { 200: '{ loggedOut, endSessionUrl }', 401: 'CSRF_REQUIRED' } } },
+    '/bff/login': { get: { summary: 'Start the SSO login (code + PKCE); 302 to the identity provider. `returnTo` must resolve to this origin; `prompt=none` is the silent login (a refusal comes back as `returnTo?login_error=login_required`)', responses: { 302: 'to the SSO', 400: 'INVALID_RETURN_URL or VALIDATION_FAILED' } } },
+    '/bff/user': { get: { summary: 'The user `{ sub, name, roles, claims, session: { expiresAt, absoluteExpiresAt, expiresIn: { idle, absolute } }, logoutUrl }`; `?slide=false` does not extend the session', responses: { 200: 'the user', 401: 'SESSION_REQUIRED' } } },
+    '/bff/logout': { get: { summary: "Navigate here (the `logoutUrl` of /bff/user, with its `sid`): ends the session, revokes the refresh token, 302 to the SSO's end-session endpoint", responses: { 302: 'to the SSO', 400: 'LOGOUT_SID_INVALID' } } },
     '/api/menu': { get: { summary: `The ${app} menu tree`, responses: { 200: 'menu' } } },
     '/api/session/profile': {
       get: { summary: "The user's preferences kept in the session", responses: { 200: 'profile' } },

@@ -138,7 +138,7 @@ async function main() {
     '',
     '  Log in:  http://localhost:3000/bff/login   (PC)     then http://localhost:3000/bff/user',
     '           http://localhost:3001/bff/login   (mobile)',
-    '  Demo users: demo / demo1234   and   kim / kim1234',
+    '  Demo users: demo / demo1234, kim / kim1234 (agent) · lee / lee1234 (viewer) · park / park1234 (supervisor) · ops / ops1234 (operator)',
     '',
     withRedis ? `  Redis at ${REDIS_URL}: sessions and contract caches use it.` : '  No Redis: sessions stay in process memory (dev only).',
     `  Saga events (broker mode): ${BUS_TEXT[busOf(withRedis)] ?? busOf(withRedis)}.`,

@@ -1,55 +1,114 @@
-import { Strategy as OpenIDConnectStrategy } from 'passport-openidconnect';
+import type { Request } from 'express';
+import * as client from 'openid-client';
+import { OpenIdClientStrategy, type AuthenticateOptions, type VerifyFunction } from './openid-client-passport';
 import type { BffConfig } from '../../config/bff-config';
-import type { BffUser } from '../session/session-types';
-import type { OidcMetadata } from './oidc-metadata';
+import type { BffUser, SessionTokens } from '../session/session-types';
 
-function decodeJwtPayload(jwt: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+/** Options our routes pass through `passport.authenticate` to the strategy. */
+export interface LoginAuthenticateOptions extends AuthenticateOptions {
+  /** 'login' always starts an authorization request; 'callback' always finishes one. */
+  phase: 'login' | 'callback';
+  /** Where the strategy keeps (login) or finds (callback) its checks instead of the session. */
+  checks: Record<string, unknown>;
+  /** Called just before the strategy's redirect to the SSO, to persist `checks` (login). */
+  beforeRedirect?: () => void;
+}
+
+export interface LoginResult {
+  user: BffUser;
+  tokens: SessionTokens;
+}
+
+const CHECKS = 'oidc';
+const DROPPED_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash', 'aud', 'azp', 'exp', 'iat', 'iss', 'auth_time', 'sid', 'jti'];
+
+/** The payload of a JWT the BFF received straight from the SSO's token endpoint (over TLS, so not re-verified). */
+const payloadOf = (jwt: string | undefined): Record<string, unknown> => {
+  try {
+    return jwt ? (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+};
+
+/** The roles of the identity contract: the access token's top-level `roles`, else the ID token's. */
+export function rolesOf(accessToken: string | undefined, idClaims: Record<string, unknown>): string[] {
+  const fromAccess = payloadOf(accessToken).roles;
+  const roles = Array.isArray(fromAccess) ? fromAccess : idClaims.roles;
+  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+}
+
+/** Tokens as the session keeps them; refreshed a little before expiry (at most a third of the lifetime). */
+export function sessionTokens(response: client.TokenEndpointResponse, config: BffConfig, previous?: SessionTokens): SessionTokens {
+  const now = Date.now();
+  const lifetimeMs = (response.expires_in ?? 300) * 1000;
+  const skewMs = Math.min(config.tokenRefreshSkewSeconds * 1000, lifetimeMs / 3);
+  return {
+    accessToken: response.access_token,
+    refreshToken: response.refresh_token ?? previous?.refreshToken,
+    idToken: response.id_token ?? previous?.idToken ?? '',
+    expiresAt: now + lifetimeMs,
+    refreshAt: now + lifetimeMs - skewMs,
+    version: now,
+  };
 }
 
 /**
- * The authorization-code login as a passport strategy (confidential client, `client_secret_post`,
- * state and nonce in the session). passport-openidconnect picks the verify callback by arity:
- * this nine-argument form receives the userinfo profile, the ID token and the token response.
+ * openid-client's certified passport strategy (authorization code + PKCE S256), with `state` and
+ * `nonce` always sent, and its per-attempt checks kept where our routes say (an encrypted cookie,
+ * never the server-side session: an anonymous login must not write to Redis).
  */
-export function createLoginStrategy(config: BffConfig, metadata: OidcMetadata): OpenIDConnectStrategy {
-  const options = {
-    issuer: metadata.issuer,
-    authorizationURL: metadata.authorization_endpoint,
-    tokenURL: metadata.token_endpoint,
-    userInfoURL: metadata.userinfo_endpoint,
-    clientID: config.ssoClientId,
-    clientSecret: config.ssoClientSecret,
-    callbackURL: config.ssoRedirectUrl,
-    scope: config.ssoScopes.split(' ').filter((s) => s !== 'openid'),
-    skipUserProfile: false,
-    nonce: true,
-    sessionKey: `oidc:${config.app}`,
-  };
-  const verify = (
-    issuer: string,
-    uiProfile: { _json?: Record<string, unknown> } | undefined,
-    _idProfile: unknown,
-    _context: unknown,
-    idToken: string,
-    _accessToken: string,
-    _refreshToken: string,
-    _params: unknown,
-    done: (err: unknown, user?: BffUser) => void,
-  ) => {
-    const idClaims = decodeJwtPayload(idToken);
-    const { _raw, ...claims } = { ...idClaims, ...(uiProfile?._json ?? {}) } as Record<string, unknown>;
-    for (const k of ['nonce', 'at_hash', 'aud', 'azp', 'exp', 'iat', 'iss']) delete claims[k];
-    done(null, {
-      sub: String(idClaims.sub),
-      issuer,
-      claims,
-      idToken,
-      ssoSid: typeof idClaims.sid === 'string' ? idClaims.sid : undefined,
-    });
-  };
-  return new OpenIDConnectStrategy(
-    options as unknown as ConstructorParameters<typeof OpenIDConnectStrategy>[0],
-    verify as unknown as ConstructorParameters<typeof OpenIDConnectStrategy>[1],
-  );
+export class BffLoginStrategy extends OpenIdClientStrategy {
+  constructor(configuration: client.Configuration, private readonly bff: BffConfig) {
+    const verify: VerifyFunction = (tokens, done) => {
+      const idClaims: Record<string, unknown> = tokens.claims() ?? {};
+      const claims = Object.fromEntries(Object.entries(idClaims).filter(([k]) => !DROPPED_CLAIMS.includes(k)));
+      const user: BffUser = {
+        sub: String(idClaims.sub),
+        issuer: String(idClaims.iss),
+        name: String(idClaims.name ?? idClaims.preferred_username ?? idClaims.sub),
+        roles: rolesOf(tokens.access_token, idClaims),
+        claims,
+        ssoSid: typeof idClaims.sid === 'string' ? idClaims.sid : undefined,
+      };
+      done(null, { user, tokens: sessionTokens(tokens, bff) } satisfies LoginResult as unknown as Express.User);
+    };
+    super({ config: configuration, scope: bff.ssoScopes, callbackURL: bff.ssoRedirectUrl, sessionKey: CHECKS }, verify);
+  }
+
+  override authorizationRequestParams(req: Request, options: AuthenticateOptions): URLSearchParams {
+    const params = new URLSearchParams(super.authorizationRequestParams(req, options) as URLSearchParams | Record<string, string> | undefined);
+    // The strategy sends state only when the SSO lacks PKCE, and a nonce only for implicit flows: we want both.
+    params.set('state', client.randomState());
+    params.set('nonce', client.randomNonce());
+    return params;
+  }
+
+  override shouldInitiateAuthRequest(_req: Request, _url: URL, options: AuthenticateOptions): boolean {
+    return (options as LoginAuthenticateOptions).phase === 'login';
+  }
+
+  override currentUrl(req: Request): URL {
+    // The callback's query on our configured redirect URI: never the Host header a client sent.
+    const url = new URL(this.bff.ssoRedirectUrl);
+    url.search = new URL(req.originalUrl ?? req.url, 'http://x').search;
+    return url;
+  }
+
+  override authenticate(req: Request, options: AuthenticateOptions): void {
+    const opts = options as LoginAuthenticateOptions;
+    // The strategy reads and writes `req.session[sessionKey]`: give it a holder of our own instead.
+    const holder: Record<string, unknown> = opts.phase === 'callback' ? { [CHECKS]: opts.checks } : {};
+    const shadow = Object.create(req, { session: { value: holder } }) as Request;
+    if (opts.phase === 'login') {
+      const self = this as unknown as { redirect(url: string, status?: number): void };
+      const redirect = self.redirect.bind(self);
+      self.redirect = (url, status) => {
+        Object.assign(opts.checks, holder[CHECKS] as Record<string, unknown>);
+        opts.beforeRedirect?.();
+        redirect(url, status);
+      };
+    }
+    super.authenticate(shadow, options);
+  }
 }

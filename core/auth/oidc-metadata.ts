@@ -1,4 +1,5 @@
 import { createRemoteJWKSet } from 'jose';
+import * as client from 'openid-client';
 import type { BffConfig } from '../../config/bff-config';
 import { AppError } from '../../lib/errors/app-error';
 
@@ -9,6 +10,7 @@ export interface OidcMetadata {
   userinfo_endpoint: string;
   jwks_uri: string;
   end_session_endpoint?: string;
+  revocation_endpoint?: string;
   id_token_signing_alg_values_supported?: string[];
 }
 
@@ -16,6 +18,8 @@ export interface OidcProvider {
   /** The discovery document; fetched on first use and cached, retried while it fails. */
   metadata(): Promise<OidcMetadata>;
   jwks(): Promise<ReturnType<typeof createRemoteJWKSet>>;
+  /** openid-client's configuration of this app as a client of the SSO (same discovery, cached). */
+  client(): Promise<client.Configuration>;
 }
 
 /**
@@ -26,6 +30,7 @@ export interface OidcProvider {
 export function createOidcProvider(config: BffConfig): OidcProvider {
   let pending: Promise<OidcMetadata> | undefined;
   let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  let configuration: client.Configuration | undefined;
 
   async function discover(): Promise<OidcMetadata> {
     const url = `${config.ssoIssuer}/.well-known/openid-configuration`;
@@ -57,6 +62,16 @@ export function createOidcProvider(config: BffConfig): OidcProvider {
       const { jwks_uri } = await metadata();
       jwks ??= createRemoteJWKSet(new URL(jwks_uri), { timeoutDuration: config.ssoTimeoutMs, cooldownDuration: 30_000 });
       return jwks;
+    },
+    async client() {
+      if (configuration) return configuration;
+      const found = await metadata();
+      const made = new client.Configuration(found as client.ServerMetadata, config.ssoClientId, config.ssoClientSecret, client.ClientSecretPost(config.ssoClientSecret));
+      made.timeout = Math.ceil(config.ssoTimeoutMs / 1000);
+      // openid-client refuses plain HTTP; the dev SSO on localhost is the one place it is allowed.
+      if (!config.production && new URL(found.issuer).protocol === 'http:') client.allowInsecureRequests(made);
+      configuration = made;
+      return made;
     },
   };
 }

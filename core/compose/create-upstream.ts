@@ -6,6 +6,8 @@ import { isErrorCode } from '../../lib/errors/problem-handler';
 export interface CallContext {
   globalNo: string;
   userSub?: string;
+  /** The user's access token (JWT from the SSO): the contract services authenticate every call. */
+  accessToken?: string;
   /** Aborts the call (e.g. the composition's overall budget). */
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -41,7 +43,7 @@ export function createUpstream(name: string, baseUrl: string, options: { timeout
     const timeout = AbortSignal.timeout(ctx.timeoutMs ?? options.timeoutMs);
     const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
     const headers: Record<string, string> = { accept: 'application/json', 'x-global-no': ctx.globalNo };
-    if (ctx.userSub) headers['x-user-sub'] = ctx.userSub;
+    if (ctx.accessToken) headers.authorization = `Bearer ${ctx.accessToken}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {

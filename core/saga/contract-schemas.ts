@@ -44,6 +44,8 @@ export const contractListQuery = z
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     size: z.coerce.number().int().min(1).max(100).default(20),
     q: z.string().trim().min(1).max(200).optional(),
+    /** "My contracts" (issue 10): only those the logged-in user registered. */
+    mine: z.enum(['true', 'false']).optional(),
   })
   .strict();
 

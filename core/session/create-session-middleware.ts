@@ -2,6 +2,7 @@ import session, { type Store } from 'express-session';
 import type { RequestHandler } from 'express';
 import type { BffConfig } from '../../config/bff-config';
 import { AppError } from '../../lib/errors/app-error';
+import { keepNewestTokens } from './keep-newest-tokens';
 
 /**
  * express-session with this app's cookie, in the given store. A store that cannot be reached
@@ -9,7 +10,7 @@ import { AppError } from '../../lib/errors/app-error';
  */
 export function createSessionMiddleware(config: BffConfig, store: Store): RequestHandler {
   const middleware = session({
-    store,
+    store: keepNewestTokens(store),
     name: config.sessionCookieName,
     secret: config.sessionSecret,
     resave: false,

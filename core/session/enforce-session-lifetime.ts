@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { BffConfig } from '../../config/bff-config';
+import { slidesSession } from './slide-session';
 
 /**
  * Idle and absolute timeouts. The idle clock is kept without a write per request: `lastSeenAt`
@@ -22,7 +23,7 @@ export function enforceSessionLifetime(config: BffConfig): RequestHandler {
       s.destroy((err) => next(err));
       return;
     }
-    if (now - s.lastSeenAt >= touchEveryMs) {
+    if (now - s.lastSeenAt >= touchEveryMs && slidesSession(req)) {
       s.lastSeenAt = now;
       s.cookie.maxAge = Math.min(idleMs, s.createdAt + absoluteMs - now);
     }
@@ -34,5 +35,11 @@ export function enforceSessionLifetime(config: BffConfig): RequestHandler {
 export function sessionExpiry(config: BffConfig, createdAt: number, lastSeenAt: number) {
   const absoluteAt = createdAt + config.sessionAbsoluteSeconds * 1000;
   const idleAt = lastSeenAt + config.sessionIdleSeconds * 1000;
-  return { expiresAt: new Date(Math.min(absoluteAt, idleAt)).toISOString(), absoluteExpiresAt: new Date(absoluteAt).toISOString() };
+  const now = Date.now();
+  const seconds = (at: number) => Math.max(0, Math.floor((at - now) / 1000));
+  return {
+    expiresAt: new Date(Math.min(absoluteAt, idleAt)).toISOString(),
+    absoluteExpiresAt: new Date(absoluteAt).toISOString(),
+    expiresIn: { idle: seconds(Math.min(absoluteAt, idleAt)), absolute: seconds(absoluteAt) },
+  };
 }

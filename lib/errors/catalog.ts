@@ -45,6 +45,11 @@ export const errorCatalog = {
   HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   TOO_MANY_REQUESTS: { status: 429, title: 'Too many requests; try again later' },
   CIRCUIT_OPEN: { status: 503, title: 'An upstream service is failing; calls to it are paused' },
+  // identity (issue 10)
+  LOGOUT_SID_INVALID: { status: 400, title: 'The logout link does not belong to this session' },
+  TOKEN_REQUIRED: { status: 401, title: 'A bearer token is required' },
+  TOKEN_INVALID: { status: 401, title: 'The bearer token is not valid (signature, issuer, audience or expiry)' },
+  FORBIDDEN: { status: 403, title: 'Your role does not allow this request' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

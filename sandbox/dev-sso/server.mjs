@@ -1,13 +1,17 @@
 // The embedded dev SSO: a real OpenID Provider (oidc-provider, certified) in its own process,
 // because oidc-provider is ESM-only and the rest of the repository is CommonJS.
 // Settings come from the environment (see README): SSO_PORT, SSO_ISSUER, SSO_USERS_FILE,
-// SSO_CLIENTS (JSON array) or SSO_CLIENTS_FILE. Prints "dev-sso ready <issuer>" when listening.
+// SSO_CLIENTS (JSON array) or SSO_CLIENTS_FILE, SSO_ACCESS_TOKEN_TTL (seconds, short for tests),
+// SSO_REFRESH_TOKEN_TTL, SSO_AUDIENCE. Prints "dev-sso ready <issuer>" when listening.
+// The identity contract (README "Identity"): JWT access tokens for the contract services
+// (aud `contract-services`, top-level `roles`), refresh tokens (rotated), revocation, PKCE S256
+// required, client credentials for `contract-operator` [operator] and `contract-ppon` [saga].
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 import { loginPage } from './login-page.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,14 +21,23 @@ const issuer = (process.env.SSO_ISSUER ?? `http://localhost:${port}`).replace(/\
 const usersFile = process.env.SSO_USERS_FILE ?? path.join(repo, 'config', 'dev-sso', 'users.json');
 const clientsFile = process.env.SSO_CLIENTS_FILE ?? path.join(repo, 'config', 'dev-sso', 'clients.json');
 
+const accessTokenTtl = Number(process.env.SSO_ACCESS_TOKEN_TTL ?? 300);
+const refreshTokenTtl = Number(process.env.SSO_REFRESH_TOKEN_TTL ?? 8 * 3600);
+const audience = process.env.SSO_AUDIENCE ?? 'contract-services';
+// The contract services as one OAuth resource server; a URN because resource indicators are URIs.
+const RESOURCE = `urn:${audience}`;
+
 const users = new Map(JSON.parse(fs.readFileSync(usersFile, 'utf8')).users.map((u) => [u.username, u]));
 const clients = JSON.parse(process.env.SSO_CLIENTS ?? fs.readFileSync(clientsFile, 'utf8')).map((c) => ({
   token_endpoint_auth_method: 'client_secret_post',
-  grant_types: ['authorization_code'],
+  grant_types: ['authorization_code', 'refresh_token'],
   response_types: ['code'],
-  backchannel_logout_session_required: true,
+  ...(c.grant_types?.includes('client_credentials') ? {} : { backchannel_logout_session_required: true }),
   ...c,
 }));
+
+// What the tests count: grants by type at the token endpoint, revocations, end-session calls.
+const stats = { grants: {}, grantErrors: {}, revocations: 0 };
 
 function passwordMatches(user, password) {
   const [scheme, salt, hash] = String(user.passwordHash).split('$');
@@ -40,13 +53,40 @@ const provider = new Provider(issuer, {
   clients,
   jwks: { keys: [{ ...signingKey, kid: crypto.randomUUID(), use: 'sig', alg: 'RS256' }] },
   cookies: { keys: [crypto.randomBytes(32).toString('base64url')] },
-  claims: { openid: ['sub', 'sid'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
+  claims: { openid: ['sub', 'sid'], profile: ['name', 'preferred_username', 'roles'], email: ['email', 'email_verified'] },
+  // The ID token carries the profile claims itself: the BFF needs no userinfo call.
+  conformIdTokenClaims: false,
+  extraClientMetadata: {
+    properties: ['roles'],
+    validator: (_ctx, key, value) => {
+      if (key === 'roles' && value !== undefined && !(Array.isArray(value) && value.every((r) => typeof r === 'string'))) throw new Error('roles must be an array of strings');
+    },
+  },
+  // Top-level `roles` (and who the user is) in every access token, users' and service clients' alike.
+  extraTokenClaims: async (ctx, token) => {
+    if (token.accountId) {
+      const user = users.get(token.accountId);
+      return user ? { roles: user.roles ?? [], name: user.name, preferred_username: user.username } : { roles: [] };
+    }
+    const client = await ctx.oidc.provider.Client.find(token.clientId);
+    return { roles: client?.roles ?? [], name: token.clientId, preferred_username: token.clientId };
+  },
+  ttl: {
+    AccessToken: accessTokenTtl,
+    ClientCredentials: accessTokenTtl,
+    RefreshToken: refreshTokenTtl,
+    IdToken: 3600,
+  },
+  // Refresh tokens for every client allowed the grant (no offline_access dance), rotated on each use:
+  // a second refresh with the same token fails, which is what makes the BFF's single-flight matter.
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+  rotateRefreshToken: true,
   findAccount: async (_ctx, id) => {
     const user = users.get(id);
     if (!user) return undefined;
     return {
       accountId: id,
-      claims: async () => ({ sub: id, name: user.name, preferred_username: id, email: user.email, email_verified: true }),
+      claims: async () => ({ sub: id, name: user.name, preferred_username: id, email: user.email, email_verified: true, roles: user.roles ?? [] }),
     };
   },
   features: {
@@ -62,8 +102,22 @@ const provider = new Provider(issuer, {
     },
     backchannelLogout: { enabled: true },
     revocation: { enabled: true },
+    clientCredentials: { enabled: true },
+    // Dynamic client registration (RFC 7591) only when a registration token is configured: the tests
+    // use it to add a second BFF's client to a running SSO, so that services trusting it keep working.
+    registration: process.env.SSO_REGISTRATION_TOKEN ? { enabled: true, initialAccessToken: process.env.SSO_REGISTRATION_TOKEN } : { enabled: false },
+    resourceIndicators: {
+      enabled: true,
+      // Every token is for the contract services unless asked otherwise; refreshes keep it.
+      defaultResource: async () => RESOURCE,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async (_ctx, resourceIndicator) => {
+        if (resourceIndicator !== RESOURCE) throw new errors.InvalidTarget();
+        return { scope: 'contracts', audience, accessTokenTTL: accessTokenTtl, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+      },
+    },
   },
-  pkce: { required: () => false },
+  pkce: { required: () => true },
   // oidc-provider refuses outgoing calls to loopback addresses (SSRF guard); this dev SSO's
   // relying parties (the BFFs' back-channel logout endpoints) live exactly there.
   fetch: (url, { dispatcher: _loopbackBlocked, ...options }) => globalThis.fetch(url, options),
@@ -73,6 +127,7 @@ const provider = new Provider(issuer, {
     if (grantId) return ctx.oidc.provider.Grant.find(grantId);
     const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
     grant.addOIDCScope('openid profile email');
+    grant.addResourceScope(RESOURCE, 'contracts');
     await grant.save();
     return grant;
   },
@@ -81,6 +136,14 @@ const provider = new Provider(issuer, {
     ctx.type = 'html';
     ctx.body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>SSO error</title></head><body><h1>${out.error}</h1><p>${String(out.error_description ?? '').replace(/[<>&"]/g, '')}</p></body></html>`;
   },
+});
+provider.on('grant.success', (ctx) => {
+  const type = ctx.oidc.params.grant_type;
+  stats.grants[type] = (stats.grants[type] ?? 0) + 1;
+});
+provider.on('grant.error', (ctx) => {
+  const type = ctx.oidc.params?.grant_type ?? 'unknown';
+  stats.grantErrors[type] = (stats.grantErrors[type] ?? 0) + 1;
 });
 provider.on('backchannel.error', (_ctx, err, client) => console.error(`dev-sso: back-channel logout to ${client.clientId} failed: ${err.message}`));
 
@@ -108,6 +171,12 @@ app.post('/interaction/:uid/login', express.urlencoded({ extended: false, limit:
 });
 
 app.get('/healthz', (_req, res) => res.json({ ok: true }));
+// Dev only: how many tokens of each grant this SSO issued (the refresh race test counts here).
+app.get('/dev/stats', (_req, res) => res.json(stats));
+app.use((req, _res, next) => {
+  if (req.method === 'POST' && req.path === '/token/revocation') stats.revocations += 1;
+  next();
+});
 app.use(provider.callback());
 app.use((err, _req, res, _next) => {
   console.error(`dev-sso: ${err.message}`);

@@ -10,6 +10,7 @@ export function createInetaplcaApp(deps: ServiceDeps): Express {
     name: 'inetaplca',
     logger: deps.logger,
     database: deps.database,
+    auth: { verifier: deps.verifier, kind: 'participant' },
     routers: [
       contractQueryRoutes(deps.contracts),
       participantRoutes(deps.contracts, { envelope: 'inetaplcaContPayload', compensable: true }),

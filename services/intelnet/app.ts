@@ -11,6 +11,7 @@ export function createIntelnetApp(deps: ServiceDeps): Express {
     name: 'intelnet',
     logger: deps.logger,
     database: deps.database,
+    auth: { verifier: deps.verifier, kind: 'participant' },
     routers: [
       contractQueryRoutes(deps.contracts),
       participantRoutes(deps.contracts, {

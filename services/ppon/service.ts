@@ -10,6 +10,6 @@ export const pponService: ServiceDefinition = {
   name: 'ppon',
   table: pponTable,
   migrations: pponMigrations,
-  createApp: (deps) => createPponApp({ ...deps, participants: createHttpParticipants(deps.config) }),
+  createApp: (deps) => createPponApp({ ...deps, participants: createHttpParticipants(deps.config, deps.serviceToken) }),
   startWorkers: startPponWorkers,
 };

@@ -6,6 +6,8 @@ import { runMigrations, type Migrations } from './db/run-migrations';
 import { createContractStore, type ContractStore } from './contracts/contract-store';
 import type { ContractTable } from './contracts/contract-table';
 import { openServiceEvents, type ServiceEvents } from './events/service-events';
+import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier';
+import { createServiceTokenSource, type ServiceTokenSource } from './auth/service-token-source';
 
 /** What every contract service's app factory receives. */
 export interface ServiceDeps {
@@ -14,6 +16,10 @@ export interface ServiceDeps {
   database: ServiceDatabase;
   contracts: ContractStore;
   events: ServiceEvents;
+  /** Checks the bearer token of every call (issue 10). */
+  verifier: TokenVerifier;
+  /** This service's own client-credentials token, for its calls to other services. */
+  serviceToken: ServiceTokenSource;
   close(): Promise<void>;
 }
 
@@ -35,7 +41,11 @@ export async function openServiceDeps(config: ServiceConfig, table: ContractTabl
     logger: log,
   });
   const events = openServiceEvents(config, database, log);
+  const verifier = createTokenVerifier({ issuer: config.ssoIssuer, audience: config.ssoAudience, algorithms: config.ssoAlgorithms, timeoutMs: config.ssoTimeoutMs });
+  const serviceToken = createServiceTokenSource({ clientId: config.ssoClientId, clientSecret: config.ssoClientSecret, timeoutMs: config.ssoTimeoutMs, verifier });
   return {
+    verifier,
+    serviceToken,
     config,
     logger: log,
     database,

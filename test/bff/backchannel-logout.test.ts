@@ -25,10 +25,11 @@ describe('back-channel logout from the SSO', () => {
     const bystander = await sys.login(sys.mobile); // demo, another SSO session
     await mobile.get('/bff/user').expect(200);
 
-    const { endSessionUrl } = (await pc.post('/bff/logout').set('X-CSRF', '1').expect(200)).body;
+    const { logoutUrl } = (await pc.get('/bff/user').expect(200)).body;
+    const endSessionUrl = (await pc.get(logoutUrl).expect(302)).headers.location;
     const done = await confirmEndSession(ssoBrowser, endSessionUrl);
     expect(done.status).toBe(303);
-    expect(done.headers.location).toBe(`${sys.pc.url}/`);
+    expect(done.headers.location).toBe(`${sys.pc.url}/signed-out`);
 
     await pc.get('/bff/user').expect(401);
     await mobile.get('/bff/user').expect(401);

@@ -22,9 +22,16 @@ describe('event-mode sagas through the BFF (real services on Redis Streams, SSO,
   let pc: Agent;
 
   beforeAll(async () => {
-    services = await startThreeServices('sqlite', {}, { tag: 'bff' });
-    const env = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, SAGA_MODE_DEFAULT: 'event' };
-    sys = await startBffSystem({ pc: env, mobile: env });
+    // the services trust the system's SSO (issue 10), so they start once it is up
+    const env: Record<string, string> = { SAGA_MODE_DEFAULT: 'event' };
+    sys = await startBffSystem({
+      pc: env,
+      mobile: env,
+      beforeApps: async (sso) => {
+        services = await startThreeServices('sqlite', {}, { tag: 'bff', ssoIssuer: sso.issuer });
+        Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
+      },
+    });
     pc = await sys.login(sys.pc);
   });
   afterAll(async () => {

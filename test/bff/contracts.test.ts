@@ -16,8 +16,16 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
   const register = (agent: Agent, body: object = { contract: CONTRACT }) => agent.post('/api/contracts').set('X-CSRF', '1').send(body);
 
   beforeAll(async () => {
-    services = await startThreeServices('sqlite');
-    sys = await startBffSystem({ pc: upstreamEnv(), mobile: upstreamEnv() });
+    // the services trust the system's SSO (issue 10), so they start once it is up
+    const env: Record<string, string> = {};
+    sys = await startBffSystem({
+      pc: env,
+      mobile: env,
+      beforeApps: async (sso) => {
+        services = await startThreeServices('sqlite', {}, { ssoIssuer: sso.issuer });
+        Object.assign(env, upstreamEnv());
+      },
+    });
     pc = await sys.login(sys.pc);
     mobile = await sys.login(sys.mobile);
   });
@@ -177,7 +185,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
   });
 
   it('refuses the compensation drill where drills are off, and starts nothing', async () => {
-    const sys2 = await startBffSystem({ pc: { ...upstreamEnv(), DRILLS_ALLOWED: 'false' } });
+    const sys2 = await startBffSystem({ sharedSso: sys.sso, pc: { ...upstreamEnv(), DRILLS_ALLOWED: 'false' } });
     try {
       const agent = await sys2.login(sys2.pc);
       const before = (await agent.get('/api/contracts?size=1').expect(200)).body.total;
@@ -196,7 +204,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     it('answers 200 partial with per-part codes when MS3 is down, and 502 when MS1 is down', async () => {
       const no = (await register(pc).expect(201)).body.saPponContNo;
       const down = await closedPortUrl();
-      const sys2 = await startBffSystem({ pc: { ...upstreamEnv(), INTELNET_URL: down, COMPOSE_CACHE_SECONDS: '0' }, mobile: { ...upstreamEnv(), PPON_URL: down } });
+      const sys2 = await startBffSystem({ sharedSso: sys.sso, pc: { ...upstreamEnv(), INTELNET_URL: down, COMPOSE_CACHE_SECONDS: '0' }, mobile: { ...upstreamEnv(), PPON_URL: down } });
       try {
         const agent = await sys2.login(sys2.pc);
         const res = await agent.get(`/api/contracts/${no}`).expect(200);
@@ -216,7 +224,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     it('opens the circuit to a failing service and answers at once until it may be tried again', async () => {
       const no = (await register(pc).expect(201)).body.saPponContNo;
       const slow = await startDelayProxy(services.inetaplca.url, 1000);
-      const sys2 = await startBffSystem({ pc: { ...upstreamEnv(), INETAPLCA_URL: slow.url, UPSTREAM_TIMEOUT_MS: '100', BREAKER_THRESHOLD: '2', BREAKER_HALF_OPEN_MS: '60000', COMPOSE_CACHE_SECONDS: '0' } });
+      const sys2 = await startBffSystem({ sharedSso: sys.sso, pc: { ...upstreamEnv(), INETAPLCA_URL: slow.url, UPSTREAM_TIMEOUT_MS: '100', BREAKER_THRESHOLD: '2', BREAKER_HALF_OPEN_MS: '60000', COMPOSE_CACHE_SECONDS: '0' } });
       try {
         const agent = await sys2.login(sys2.pc);
         for (let i = 0; i < 2; i++) expect((await agent.get(`/api/contracts/${no}`)).body.errors.inetaplca).toBe('UPSTREAM_TIMEOUT');
@@ -234,7 +242,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     it('keeps to its time budget when MS3 is slow: what arrived, marked partial', async () => {
       const no = (await register(pc).expect(201)).body.saPponContNo;
       const slow = await startDelayProxy(services.intelnet.url, 2000);
-      const sys2 = await startBffSystem({ pc: { ...upstreamEnv(), INTELNET_URL: slow.url, COMPOSE_BUDGET_MS: '400', COMPOSE_CACHE_SECONDS: '0' } });
+      const sys2 = await startBffSystem({ sharedSso: sys.sso, pc: { ...upstreamEnv(), INTELNET_URL: slow.url, COMPOSE_BUDGET_MS: '400', COMPOSE_CACHE_SECONDS: '0' } });
       try {
         const agent = await sys2.login(sys2.pc);
         const started = Date.now();

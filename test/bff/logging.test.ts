@@ -25,7 +25,7 @@ describe('logs: every line of a request carries its globalNo, and no secret is e
     reserved.server.on('request', createPcApp(runtime));
     try {
       const { bff, callback } = await loginVia(reserved.url, request.agent(sso.issuer), sso.issuer, DEMO);
-      const cookie = String(callback.headers['set-cookie']).split(';')[0].split('=')[1];
+      const cookie = (callback.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('bff.pc.sid='))!.split(';')[0].split('=')[1];
       await bff.get('/api/menu').set('x-global-no', 'LOG-TEST-000001').expect(200);
       await bff.patch('/api/session/profile').set('x-global-no', 'LOG-TEST-000002').send({}).expect(401);
 

@@ -20,16 +20,19 @@ describe('SSO login, session cookie and logout (real dev SSO, real Redis)', () =
     expect(user.body.sub).toBe('demo');
     expect(user.body.claims).toMatchObject({ name: 'Demo User', email: 'demo@example.com', preferred_username: 'demo' });
     expect(user.body.claims).not.toHaveProperty('nonce');
-    expect(user.body.logoutUrl).toBe('/bff/logout');
+    expect(user.body.logoutUrl).toMatch(/^\/bff\/logout\?sid=[\w-]{16,}$/);
+    expect(user.body).toMatchObject({ name: 'Demo User', roles: ['agent'] });
+    expect(user.body.session.expiresIn.idle).toBeGreaterThan(bff.config.sessionIdleSeconds - 5);
+    expect(user.body.session.expiresIn.absolute).toBeGreaterThan(bff.config.sessionAbsoluteSeconds - 5);
     const expiresAt = Date.parse(user.body.session.expiresAt);
     expect(expiresAt).toBeGreaterThan(Date.now());
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + bff.config.sessionIdleSeconds * 1000);
   });
 
   it('sets an HttpOnly, SameSite=Lax session cookie per app, and regenerates the session id at login', async () => {
-    const agent = request.agent(sys.pc.url);
-    const start = await agent.get('/bff/login').expect(302);
-    const before = sessionCookieOf(start, 'bff.pc.sid')!;
+    // a first login gives this browser a session; logging in again must not keep its id
+    const { bff: agent, callback: first } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+    const before = sessionCookieOf(first, 'bff.pc.sid')!;
     expect(before).toMatch(/HttpOnly/);
     expect(before).toMatch(/SameSite=Lax/);
     expect(before).not.toMatch(/Secure/);
@@ -49,7 +52,7 @@ describe('SSO login, session cookie and logout (real dev SSO, real Redis)', () =
     const secure = await startBff('pc', { SSO_ISSUER: sys.sso.issuer, COOKIE_SECURE: 'true', TRUST_PROXY: 'loopback' });
     try {
       const res = await request(secure.url).get('/bff/login').set('x-forwarded-proto', 'https').expect(302);
-      expect(sessionCookieOf(res, 'bff.pc.sid')).toMatch(/; Secure/);
+      expect(sessionCookieOf(res, 'bff.pc.sid.login')).toMatch(/; Secure/);
     } finally {
       await secure.close();
     }
@@ -80,11 +83,9 @@ describe('SSO login, session cookie and logout (real dev SSO, real Redis)', () =
     '//evil.example/x',
     '/\\evil.example',
     '\\\\evil.example',
-    '%2F%2Fevil.example',
-    '/%5Cevil.example',
     'javascript:alert(1)',
     '/ok\r\nSet-Cookie:x=1',
-    'http:/evil.example',
+    '/..//evil.example',
   ])('refuses returnTo=%s with a 400 problem and no redirect', async (returnTo) => {
     const res = await request(sys.pc.url).get(`/bff/login?returnTo=${encodeURIComponent(returnTo)}`);
     expect(res.status).toBe(400);
@@ -93,20 +94,29 @@ describe('SSO login, session cookie and logout (real dev SSO, real Redis)', () =
     expect(res.body).toMatchObject({ code: 'INVALID_RETURN_URL', status: 400 });
   });
 
-  it('logs out: needs X-CSRF, deletes the Redis key, clears the cookie, answers the SSO end-session URL', async () => {
+  it('logs out through the GET logoutUrl: needs its sid, revokes the refresh token, deletes the Redis key, clears the cookie, 302 to end-session', async () => {
     const agent = await sys.login(sys.pc);
     const keysBefore = await redis.keys(`${sys.pc.config.sessionPrefix}*`);
-    await agent.post('/bff/logout').expect(401).expect((r) => expect(r.body.code).toBe('CSRF_REQUIRED'));
+    const { logoutUrl } = (await agent.get('/bff/user').expect(200)).body;
+    for (const forged of ['/bff/logout', '/bff/logout?sid=', '/bff/logout?sid=guess']) {
+      const refused = await agent.get(forged).expect(400);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.body.code).toBe('LOGOUT_SID_INVALID');
+    }
     await agent.get('/bff/user').expect(200);
+    const revocationsBefore = (await sys.sso.stats()).revocations;
 
-    const res = await agent.post('/bff/logout').set('X-CSRF', '1').expect(200);
-    const endSession = new URL(res.body.endSessionUrl);
+    const res = await agent.get(logoutUrl).expect(302);
+    const endSession = new URL(res.headers.location);
     expect(endSession.origin + endSession.pathname).toBe(`${sys.sso.issuer}/session/end`);
     expect(endSession.searchParams.get('id_token_hint')).toMatch(/^ey/);
-    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${sys.pc.url}/`);
+    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${sys.pc.url}/signed-out`);
     expect(sessionCookieOf(res, 'bff.pc.sid')).toMatch(/Expires=Thu, 01 Jan 1970/);
+    expect((await sys.sso.stats()).revocations).toBe(revocationsBefore + 1);
     const keysAfter = await redis.keys(`${sys.pc.config.sessionPrefix}*`);
     expect(keysAfter.length).toBe(keysBefore.length - 1);
     await agent.get('/bff/user').expect(401);
+    // the logout link of an ended session only sends the browser to the signed-out page
+    expect((await agent.get(logoutUrl).expect(302)).headers.location).toBe(`${sys.pc.url}/signed-out`);
   });
 });

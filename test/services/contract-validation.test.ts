@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DB_KINDS, dropTestData, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
+import { api, DB_KINDS, dropTestData, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
 import { register } from './support/saga-client';
 
 afterAll(dropTestData);
@@ -26,13 +26,14 @@ describe.each(DB_KINDS)('input checks on %s', (kind) => {
     ['no envelope', { contr: 'Kim' }, 'pponContPayload'],
     ['contractor missing', { pponContPayload: { payr: 'Kim' } }, 'pponContPayload.contr'],
     ['business field over 200', { pponContPayload: { contr: 'Kim', svcNo: LONG } }, 'pponContPayload.svcNo'],
-    ['maker id over 50', { pponContPayload: { contr: 'Kim', mkerId: 'i'.repeat(51) } }, 'pponContPayload.mkerId'],
-    ['maker name over 100', { pponContPayload: { contr: 'Kim', mkerNm: 'n'.repeat(101) } }, 'pponContPayload.mkerNm'],
+    // (the audit fields are no longer the caller's to set: they come from the token — test/auth/)
+    ['card number over 200', { pponContPayload: { contr: 'Kim', cardNo: LONG } }, 'pponContPayload.cardNo'],
+    ['payer of the wrong type', { pponContPayload: { contr: 'Kim', payr: 7 } }, 'pponContPayload.payr'],
     ['wrong type', { pponContPayload: { contr: 42 } }, 'pponContPayload.contr'],
     ['bad drill flag', { pponContPayload: { contr: 'Kim', compensateYn: 'yes' } }, 'pponContPayload.compensateYn'],
   ])('register with %s → 400 problem naming the field, nothing written', async (_label, body, path) => {
     const before = await counts();
-    const res = await request(s.ppon.url).post('/cont/regSagaApi').send(body);
+    const res = await api(s.ppon.url).post('/cont/regSagaApi').send(body);
     expect(res.status).toBe(400);
     expect(res.type).toBe('application/problem+json');
     expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -43,7 +44,7 @@ describe.each(DB_KINDS)('input checks on %s', (kind) => {
   test('modify: bad number → 400, unknown contract → 404, deleted contract → 409; nothing written', async () => {
     const cancelled = (await register(s.ppon, { contr: 'Gone', compensateYn: 'Y' }).expect(409)).body.saPponContNo;
     const before = await counts();
-    const amd = (payload: Record<string, unknown>) => request(s.ppon.url).post('/cont/amdSagaApi').send({ pponContPayload: payload });
+    const amd = (payload: Record<string, unknown>) => api(s.ppon.url).post('/cont/amdSagaApi').send({ pponContPayload: payload });
     expect((await amd({ saPponContNo: 'one', payr: 'x' })).status).toBe(400);
     expect((await amd({ saPponContNo: 1, payr: LONG })).status).toBe(400);
     expect((await amd({ saPponContNo: 99_999_999, payr: 'x' })).body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
@@ -52,31 +53,31 @@ describe.each(DB_KINDS)('input checks on %s', (kind) => {
   });
 
   test('malformed JSON → 400 MALFORMED_BODY; unknown route → 404 problem; no stack trace leaks', async () => {
-    const res = await request(s.ppon.url).post('/cont/regSagaApi').set('content-type', 'application/json').send('{"pponContPayload":');
+    const res = await api(s.ppon.url).post('/cont/regSagaApi').set('content-type', 'application/json').send('{"pponContPayload":');
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('MALFORMED_BODY');
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
-    expect((await request(s.inetaplca.url).get('/nope').expect(404)).body.code).toBe('NOT_FOUND');
+    expect((await api(s.inetaplca.url).get('/nope').expect(404)).body.code).toBe('NOT_FOUND');
   });
 
   test('participants answer successYn "N" with a problem on failure (the source answered "Y")', async () => {
-    const bad = await request(s.inetaplca.url).post('/cont/regSagaApi').send({ inetaplcaContPayload: { contr: 'No MS1 number' } });
+    const bad = await api(s.inetaplca.url).post('/cont/regSagaApi').send({ inetaplcaContPayload: { contr: 'No MS1 number' } });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ successYn: 'N', code: 'VALIDATION_FAILED', message: expect.stringContaining('saPponContNo') });
-    const missing = await request(s.inetaplca.url).post('/cont/regSagaApiConpensating').send({ inetaplcaContPayload: { saInetaplcaContNo: 99_999_999 } });
+    const missing = await api(s.inetaplca.url).post('/cont/regSagaApiConpensating').send({ inetaplcaContPayload: { saInetaplcaContNo: 99_999_999 } });
     expect(missing.body).toMatchObject({ status: 404, successYn: 'N' });
-    const drill = await request(s.intelnet.url).post('/cont/regSagaApi').send({ intelnetContPayload: { saPponContNo: 1, contr: 'D', compensateYn: 'Y' } });
+    const drill = await api(s.intelnet.url).post('/cont/regSagaApi').send({ intelnetContPayload: { saPponContNo: 1, contr: 'D', compensateYn: 'Y' } });
     expect(drill.body).toMatchObject({ status: 422, code: 'DRILL_FAILURE', successYn: 'N' });
   });
 
   test('a compensation from another saga than the row\'s is refused (409) and changes nothing', async () => {
     const reg = (await register(s.ppon, { contr: 'Owned' }).expect(201)).body;
-    const res = await request(s.inetaplca.url)
+    const res = await api(s.inetaplca.url)
       .post('/cont/regSagaApiConpensating')
       .set('x-global-no', 'some-other-saga-1')
       .send({ inetaplcaContPayload: { saInetaplcaContNo: reg.saInetaplcaContNo } });
     expect(res.body).toMatchObject({ status: 409, code: 'CONFLICT', successYn: 'N' });
-    expect((await request(s.inetaplca.url).get(`/cont/${reg.saInetaplcaContNo}`)).body).toMatchObject({ delYn: 'N', transacSttus: 'END' });
+    expect((await api(s.inetaplca.url).get(`/cont/${reg.saInetaplcaContNo}`)).body).toMatchObject({ delYn: 'N', transacSttus: 'END' });
   });
 
   test('drills off: compensateYn "Y" → 400 DRILL_NOT_ALLOWED at MS1 (nothing written) and at MS3', async () => {
@@ -84,13 +85,13 @@ describe.each(DB_KINDS)('input checks on %s', (kind) => {
     const intelnet = await startTestService(kind, 'intelnet', { DRILLS_ALLOWED: 'false' });
     try {
       const before = await counts();
-      const res = await request(ppon.url).post('/cont/regSagaApi').send({ pponContPayload: { contr: 'Drill', compensateYn: 'Y' } });
+      const res = await api(ppon.url).post('/cont/regSagaApi').send({ pponContPayload: { contr: 'Drill', compensateYn: 'Y' } });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('DRILL_NOT_ALLOWED');
       expect(await counts()).toEqual(before);
-      const ms3 = await request(intelnet.url).post('/cont/regSagaApi').send({ intelnetContPayload: { saPponContNo: 1, contr: 'Drill', compensateYn: 'Y' } });
+      const ms3 = await api(intelnet.url).post('/cont/regSagaApi').send({ intelnetContPayload: { saPponContNo: 1, contr: 'Drill', compensateYn: 'Y' } });
       expect(ms3.body).toMatchObject({ status: 400, code: 'DRILL_NOT_ALLOWED', successYn: 'N' });
-      await request(ppon.url).post('/cont/regSagaApi').send({ pponContPayload: { contr: 'Normal', compensateYn: 'N' } }).expect(201);
+      await api(ppon.url).post('/cont/regSagaApi').send({ pponContPayload: { contr: 'Normal', compensateYn: 'N' } }).expect(201);
     } finally {
       await ppon.close();
       await intelnet.close();
@@ -98,8 +99,8 @@ describe.each(DB_KINDS)('input checks on %s', (kind) => {
   });
 
   test('probes: /healthz, /readyz with the database kind, /metrics', async () => {
-    expect((await request(s.ppon.url).get('/healthz').expect(200)).body).toMatchObject({ status: 'ok', service: 'ppon' });
-    expect((await request(s.inetaplca.url).get('/readyz').expect(200)).body).toMatchObject({ status: 'ready', db: kind });
-    expect((await request(s.intelnet.url).get('/metrics').expect(200)).text).toContain('http_requests_total');
+    expect((await api(s.ppon.url).get('/healthz').expect(200)).body).toMatchObject({ status: 'ok', service: 'ppon' });
+    expect((await api(s.inetaplca.url).get('/readyz').expect(200)).body).toMatchObject({ status: 'ready', db: kind });
+    expect((await api(s.intelnet.url).get('/metrics').expect(200)).text).toContain('http_requests_total');
   });
 });

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { closedPortUrl, DB_KINDS, dropTestData, rowsWhere, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
+import { api, closedPortUrl, DB_KINDS, dropTestData, rowsWhere, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
 import { contractOf, historyOf, modify, newGlobalNo, ORIGINAL, register, sagaOf, stepLines } from './support/saga-client';
 import { startTestProxy } from './support/test-proxy';
 
@@ -34,7 +34,7 @@ describe.each(DB_KINDS)('API-mode saga on %s', (kind) => {
   });
 
   test('without x-global-no one is generated, echoed and carried to every participant', async () => {
-    const res = await request(s.ppon.url).post('/cont/regSagaApi').send({ pponContPayload: { contr: 'No Header' } }).expect(201);
+    const res = await api(s.ppon.url).post('/cont/regSagaApi').send({ pponContPayload: { contr: 'No Header' } }).expect(201);
     const globalNo = res.headers['x-global-no'];
     expect(globalNo).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.globalNo).toBe(globalNo);
@@ -88,7 +88,8 @@ describe.each(DB_KINDS)('API-mode saga on %s', (kind) => {
   test('modify success: history rows written first, PREV_…_HST_NO names them, rows END with the new values', async () => {
     const reg = (await register(s.ppon).expect(201)).body;
     const globalNo = newGlobalNo('amd-ok');
-    const change = { payr: 'Lee Jiwon', cardNo: '5555-2222', amdrId: 'op-2', amdrNm: 'Operator Two' };
+    // the amender is the caller (its token), not what the body claims
+    const change = { payr: 'Lee Jiwon', cardNo: '5555-2222', amdrId: 'ops', amdrNm: 'Ops Desk' };
     const res = await modify(s.ppon, { saPponContNo: reg.saPponContNo, ...change }, globalNo);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ globalNo, saPponContNo: reg.saPponContNo, state: 'END', successYn: 'Y' });
@@ -151,7 +152,7 @@ describe.each(DB_KINDS)('API-mode saga on %s', (kind) => {
     expect(stepLines(saga)).toEqual(['ppon register Y', 'inetaplca register Y', 'ppon store-inetaplca-no Y', 'intelnet register Y', 'ppon store-intelnet-no Y']);
     for (const step of saga.steps) expect(step).toMatchObject({ attempt: 1, error: null, durationMs: expect.any(Number) });
 
-    const missing = await request(s.ppon.url).get('/sagas/no-such-saga-0001').expect(404);
+    const missing = await api(s.ppon.url).get('/sagas/no-such-saga-0001').expect(404);
     expect(missing.body.code).toBe('NOT_FOUND');
   });
 
@@ -181,7 +182,7 @@ describe.each(DB_KINDS)('API-mode saga on %s', (kind) => {
 
       expect(await contractOf(s.ppon, reg.saPponContNo)).toMatchObject({ payr: 'First', transacNo: first, transacSttus: 'END' });
       expect(await historyOf(s.ppon, reg.saPponContNo)).toHaveLength(1);
-      await request(s.ppon.url).get(`/sagas/${second}`).expect(404);
+      await api(s.ppon.url).get(`/sagas/${second}`).expect(404);
     } finally {
       await ppon.close();
       await slowMs3.close();

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { Redis } from 'ioredis';
-import { DB_KINDS, dropTestData, REDIS_URL, rowsWhere, startThreeServices, type ThreeServices } from './support/service-harness';
+import { api, DB_KINDS, dropTestData, REDIS_URL, rowsWhere, startThreeServices, type ThreeServices } from './support/service-harness';
 import { contractOf, newGlobalNo, ORIGINAL, pubsub, settledSaga, stepLines } from './support/saga-client';
 
 afterAll(dropTestData);
@@ -102,7 +102,7 @@ describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
       const until = Date.now() + 10_000;
       let items: Record<string, unknown>[] = [];
       while (items.length === 0 && Date.now() < until) {
-        items = (await request(s.ppon.url).get('/sagas/dead-letters').expect(200)).body.items;
+        items = (await api(s.ppon.url).get('/sagas/dead-letters').expect(200)).body.items;
         if (items.length === 0) await new Promise((r) => setTimeout(r, 100));
       }
       expect(items).toEqual([

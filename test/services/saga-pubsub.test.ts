@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DB_KINDS, dropTestData, rowsWhere, startTestService, startThreeServices, type DbKind, type ThreeServices } from './support/service-harness';
+import { api, DB_KINDS, dropTestData, rowsWhere, startTestService, startThreeServices, type DbKind, type ThreeServices } from './support/service-harness';
 import { contractOf, historyOf, newGlobalNo, ORIGINAL, pubsub, register, settledSaga, stepLines } from './support/saga-client';
 
 afterAll(dropTestData);
@@ -47,7 +47,8 @@ function fourScenarios(kind: DbKind, services: () => ThreeServices) {
     const s = services();
     const reg = (await register(s.ppon).expect(201)).body;
     const globalNo = newGlobalNo('ps-amd');
-    const change = { payr: 'Lee Jiwon', cardNo: '5555-2222', amdrId: 'op-2', amdrNm: 'Operator Two' };
+    // the amender is the caller (its token), not what the body claims
+    const change = { payr: 'Lee Jiwon', cardNo: '5555-2222', amdrId: 'ops', amdrNm: 'Ops Desk' };
     await pubsub(s.ppon, 'amdPubsub', { saPponContNo: reg.saPponContNo, ...change }, globalNo).expect(202);
     const saga = await settledSaga(s.ppon, globalNo);
     expect(saga).toMatchObject({ state: 'END', kind: 'amd', mode: 'event' });
@@ -109,14 +110,14 @@ describe.each(DB_KINDS)('broker-mode saga (Redis Streams) on %s', (kind) => {
       const res = await pubsub(ppon, 'regPubsubCompensate', ORIGINAL, globalNo);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('DRILL_NOT_ALLOWED');
-      await request(ppon.url).get(`/sagas/${globalNo}`).expect(404);
+      await api(ppon.url).get(`/sagas/${globalNo}`).expect(404);
     } finally {
       await ppon.close();
     }
   });
 
   test('GET /sagas/dead-letters is its own route (not a saga named "dead-letters")', async () => {
-    const res = await request(s.ppon.url).get('/sagas/dead-letters').expect(200);
+    const res = await api(s.ppon.url).get('/sagas/dead-letters').expect(200);
     expect(res.body).toEqual({ items: expect.any(Array) });
   });
 });

@@ -13,11 +13,29 @@ export interface BffSystem {
 }
 
 /** The dev SSO and both BFF apps, wired to each other, on real Redis. */
-export async function startBffSystem(env: { pc?: Record<string, string>; mobile?: Record<string, string> } = {}): Promise<BffSystem> {
+export async function startBffSystem(
+  env: {
+    pc?: Record<string, string>;
+    mobile?: Record<string, string>;
+    /** Settings of the dev SSO process (e.g. SSO_ACCESS_TOKEN_TTL). */
+    sso?: Record<string, string>;
+    /** Runs once the SSO is up and before the apps are built (start the services that must trust it; fill `pc`/`mobile`). */
+    beforeApps?: (sso: DevSso) => Promise<void>;
+    /** Another system's running SSO (this system's apps are registered at it): services that trust it keep working. */
+    sharedSso?: DevSso;
+  } = {},
+): Promise<BffSystem> {
   const [pcServer, mobileServer] = await Promise.all([reserveServer(), reserveServer()]);
-  const sso = await startDevSso([{ app: 'pc', url: pcServer.url }, { app: 'mobile', url: mobileServer.url }]);
-  const pc = await startBff('pc', { SSO_ISSUER: sso.issuer, ...env.pc }, pcServer);
-  const mobile = await startBff('mobile', { SSO_ISSUER: sso.issuer, ...env.mobile }, mobileServer);
+  const shared = env.sharedSso;
+  const sso = shared ?? (await startDevSso([{ app: 'pc', url: pcServer.url }, { app: 'mobile', url: mobileServer.url }], env.sso));
+  const clientOf = async (url: string): Promise<Record<string, string>> => {
+    if (!shared) return {};
+    const { clientId, clientSecret } = await shared.registerBff(url);
+    return { SSO_CLIENT_ID: clientId, SSO_CLIENT_SECRET: clientSecret };
+  };
+  await env.beforeApps?.(sso);
+  const pc = await startBff('pc', { SSO_ISSUER: sso.issuer, ...(await clientOf(pcServer.url)), ...env.pc }, pcServer);
+  const mobile = await startBff('mobile', { SSO_ISSUER: sso.issuer, ...(await clientOf(mobileServer.url)), ...env.mobile }, mobileServer);
   return {
     sso,
     pc,
@@ -25,7 +43,7 @@ export async function startBffSystem(env: { pc?: Record<string, string>; mobile?
     login: async (app, who = DEMO, ssoAgent = request.agent(sso.issuer)) => (await loginVia(app.url, ssoAgent, sso.issuer, who)).bff,
     close: async () => {
       await Promise.all([pc.close(), mobile.close()]);
-      await sso.stop();
+      if (!shared) await sso.stop();
     },
   };
 }

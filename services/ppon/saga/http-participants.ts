@@ -1,12 +1,13 @@
 import type { ServiceConfig } from '../../../config/service-config';
+import type { ServiceTokenSource } from '../../shared/auth/service-token-source';
 import { createParticipantClient, type ParticipantClient } from '../../shared/http/participant-client';
 import type { ParticipantCall, SagaParticipants } from './participants';
 
 /** MS2 and MS3 over HTTP (API mode), at the paths and envelopes of the source. */
-export function createHttpParticipants(config: ServiceConfig): SagaParticipants {
+export function createHttpParticipants(config: ServiceConfig, auth: ServiceTokenSource): SagaParticipants {
   const timeoutMs = config.participantTimeoutMs;
-  const inetaplca = createParticipantClient({ baseUrl: config.inetaplcaUrl, timeoutMs });
-  const intelnet = createParticipantClient({ baseUrl: config.intelnetUrl, timeoutMs });
+  const inetaplca = createParticipantClient({ baseUrl: config.inetaplcaUrl, timeoutMs, auth });
+  const intelnet = createParticipantClient({ baseUrl: config.intelnetUrl, timeoutMs, auth });
   const call = (client: ParticipantClient, path: string, envelope: string): ParticipantCall =>
     (globalNo, payload) => client.post(path, { [envelope]: payload }, globalNo);
   return {

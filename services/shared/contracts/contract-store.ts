@@ -28,6 +28,8 @@ export interface ContractQuery {
   contr?: string;
   svcNo?: string;
   includeDeleted: boolean;
+  /** "My contracts": only rows this MKER_ID registered (issue 10). */
+  mkerId?: string;
 }
 
 /** Writes inside one transaction; `trx` lets a caller add its own rows (saga log, outbox) to it. */
@@ -150,6 +152,7 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
       if (!query.includeDeleted) base = base.where('DEL_YN', '=', 'N');
       if (query.contr) base = base.where('CONTR', '=', query.contr);
       if (query.svcNo) base = base.where('SVC_NO', '=', query.svcNo);
+      if (query.mkerId) base = base.where('MKER_ID', '=', query.mkerId);
       const counted = await base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
       const rows: ContractRow[] = await base
         .selectAll()

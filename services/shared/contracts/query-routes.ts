@@ -12,6 +12,8 @@ const listQuery = z.object({
   contr: z.string().max(200).optional(),
   svcNo: z.string().max(200).optional(),
   includeDeleted: z.enum(['true', 'false', 'Y', 'N']).default('false').transform((v) => v === 'true' || v === 'Y'),
+  /** "My contracts": the ones the caller (or the user it acts for) registered. */
+  mine: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 /**
@@ -27,8 +29,8 @@ export function contractQueryRoutes(store: ContractStore): Router {
   };
 
   router.get('/cont', async (req, res) => {
-    const query = parseOrThrow(listQuery, req.query, 'query');
-    const { items, total } = await store.list(query);
+    const { mine, ...query } = parseOrThrow(listQuery, req.query, 'query');
+    const { items, total } = await store.list({ ...query, ...(mine ? { mkerId: req.actor?.sub ?? '' } : {}) });
     res.json({ items, page: query.page, size: query.size, total });
   });
   router.get('/cont/:no', async (req, res) => {

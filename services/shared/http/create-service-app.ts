@@ -8,12 +8,17 @@ import { normalizeRequestPath } from '../../../lib/http/normalize-request-path';
 import { requireJsonBody } from '../../../lib/http/require-json-body';
 import type { ServiceDatabase } from '../db/create-database';
 import { toServiceError } from './to-service-error';
+import { authenticateCalls } from '../auth/authenticate-calls';
+import { authorizeCalls, type ServiceKind } from '../auth/contract-policy';
+import type { TokenVerifier } from '../auth/token-verifier';
 
 export interface ServiceAppOptions {
   name: string;
   logger: Logger;
   database: ServiceDatabase;
   routers: Router[];
+  /** Issue 10: who may call (bearer token verified against the SSO) and what each role may do. */
+  auth: { verifier: TokenVerifier; kind: ServiceKind; ownerOf?: (no: number) => Promise<string | null | undefined> };
 }
 
 /** A contract payload is a few kilobytes; anything far larger is a mistake or an attack. */
@@ -37,7 +42,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     res.json({ status: 'ready', service: options.name, db: options.database.kind });
   });
   app.get('/metrics', metrics.handler);
+  app.use(authenticateCalls(options.auth.verifier)); // issue 10: every call below needs a verified bearer token
   app.use(requireJsonBody(), express.json({ limit: BODY_LIMIT }));
+  app.use(authorizeCalls(options.auth.kind, options.auth.ownerOf)); // issue 10: roles, ownership, audit from the token
   for (const router of options.routers) app.use(router);
   const databaseDown: ErrorRequestHandler = (err, _req, _res, next) => next(toServiceError(err));
   app.use(notFound(), databaseDown, problemHandler());

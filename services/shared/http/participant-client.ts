@@ -1,6 +1,9 @@
 import http from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
 import { GLOBAL_NO_HEADER } from '../../../lib/http/global-no';
+import { actingUser } from '../auth/authenticate-calls';
+import { ACTING_USER_HEADER, encodeActingUser } from '../auth/identity';
+import type { ServiceTokenSource } from '../auth/service-token-source';
 
 /**
  * A participant's answer as the saga sees it. "FALLBACK" is the source's name for a call that got
@@ -17,7 +20,7 @@ export interface ParticipantClient {
 }
 
 /** axios lives only here; keep-alive because a saga makes several calls to the same participant. */
-export function createParticipantClient(options: { baseUrl: string; timeoutMs: number }): ParticipantClient {
+export function createParticipantClient(options: { baseUrl: string; timeoutMs: number; auth: ServiceTokenSource }): ParticipantClient {
   const client: AxiosInstance = axios.create({
     baseURL: options.baseUrl,
     timeout: options.timeoutMs,
@@ -29,7 +32,11 @@ export function createParticipantClient(options: { baseUrl: string; timeoutMs: n
   return {
     post: async (path, body, globalNo) => {
       try {
-        const response = await client.post(path, body, { headers: { [GLOBAL_NO_HEADER]: globalNo } });
+        // Issue 10: MS1's own token (role saga) and the user it acts for, as MS1 verified them.
+        const headers: Record<string, string> = { [GLOBAL_NO_HEADER]: globalNo, authorization: `Bearer ${await options.auth.token()}` };
+        const actor = actingUser.getStore();
+        if (actor) headers[ACTING_USER_HEADER] = encodeActingUser(actor);
+        const response = await client.post(path, body, { headers });
         return replyOf(response.status, response.data);
       } catch (err) {
         return { outcome: 'FALLBACK', message: fallbackMessage(err, options.timeoutMs), body: {} };

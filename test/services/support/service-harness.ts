@@ -12,6 +12,8 @@ import { pponService } from '../../../services/ppon/service';
 import { startService, type RunningService, type ServiceDefinition } from '../../../services/shared/run-service';
 import type { AnyDb } from '../../../services/shared/db/create-database';
 import type { Kysely } from 'kysely';
+import request from 'supertest';
+import { startDevSso, type DevSso } from '../../support/dev-sso';
 
 export type DbKind = 'sqlite' | 'mariadb';
 export const DB_KINDS: DbKind[] = ['mariadb', 'sqlite'];
@@ -38,6 +40,38 @@ export const cachePrefix = (kind: DbKind) => `${RUN}:${kind}:`;
 export const topicPrefix = (kind: DbKind, tag = 'main') => `${RUN}.${kind}.${tag}.sa-app-samp-ppon-cont-`;
 const databaseName = (kind: DbKind, name: ServiceName) => `sa_${RUN}_${kind === 'mariadb' ? 'm' : 's'}_${name}`;
 
+/**
+ * The services authenticate every call (issue 10): the harness runs the real dev SSO (one per test
+ * file, started on first use, stopped by dropTestData) and calls as a real user of it, by default
+ * `ops` (role operator, so saga steps and repairs may be called by hand).
+ */
+let harnessSsoRun: Promise<DevSso> | undefined;
+export const HARNESS_USER = 'ops';
+const bearers = new Map<string, string>();
+
+export function harnessSso(): Promise<DevSso> {
+  harnessSsoRun ??= startDevSso([], { SSO_ACCESS_TOKEN_TTL: '3600' });
+  return harnessSsoRun;
+}
+
+/** Mints (once) a real token of a dev user or service client, so that `auth()` can give it synchronously. */
+export async function mintBearer(who = HARNESS_USER): Promise<string> {
+  const sso = await harnessSso();
+  const token = who.startsWith('contract-') ? await sso.clientToken(who as 'contract-operator') : await sso.userToken(who);
+  bearers.set(who, `Bearer ${token}`);
+  return bearers.get(who)!;
+}
+
+/** `{ authorization }` of an already minted caller (HARNESS_USER is minted by every start). */
+export function auth(who = HARNESS_USER): { authorization: string } {
+  const bearer = bearers.get(who);
+  if (!bearer) throw new Error(`no token minted for ${who}: await mintBearer('${who}') first`);
+  return { authorization: bearer };
+}
+
+/** A supertest agent on a service that sends the harness user's token on every call. */
+export const api = (url: string, who = HARNESS_USER) => request.agent(url).set(auth(who));
+
 /** Test settings: port 0, silent logs, short timeouts and backoff so fault tests stay quick. */
 export function testEnv(kind: DbKind, name: ServiceName, overrides: Record<string, string> = {}): Record<string, string> {
   const settings: Record<string, string> = {
@@ -61,8 +95,10 @@ export function testEnv(kind: DbKind, name: ServiceName, overrides: Record<strin
   return Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${name.toUpperCase()}_${k}`, v]));
 }
 
-export function startTestService(kind: DbKind, name: ServiceName, overrides: Record<string, string> = {}): Promise<RunningService> {
-  return startService(DEFINITIONS[name], loadServiceConfig(name, testEnv(kind, name, overrides)));
+export async function startTestService(kind: DbKind, name: ServiceName, overrides: Record<string, string> = {}): Promise<RunningService> {
+  const ssoIssuer = overrides.SSO_ISSUER ?? (await harnessSso()).issuer;
+  if (!overrides.SSO_ISSUER) await mintBearer();
+  return startService(DEFINITIONS[name], loadServiceConfig(name, testEnv(kind, name, { SSO_ISSUER: ssoIssuer, ...overrides })));
 }
 
 export interface ThreeServices {
@@ -82,6 +118,8 @@ export interface ServiceSetOptions {
   bus?: BusKind;
   /** Own streams for this set (`<run>.<db>.<tag>.…`), so that sets never consume each other's events. */
   tag?: string;
+  /** The SSO the services trust (a BFF system's own); the harness's dev SSO otherwise. */
+  ssoIssuer?: string;
   all?: Record<string, string>;
   inetaplca?: Record<string, string>;
   intelnet?: Record<string, string>;
@@ -89,7 +127,7 @@ export interface ServiceSetOptions {
 
 /** The three real services on port 0, MS1 pointed at the real MS2 and MS3 unless told otherwise. */
 export async function startThreeServices(kind: DbKind, pponOverrides: Record<string, string> = {}, options: ServiceSetOptions = {}): Promise<ThreeServices> {
-  const common = { ...(options.bus ? busEnv(options.bus) : {}), ...(options.tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, options.tag) } : {}), ...options.all };
+  const common = { ...(options.bus ? busEnv(options.bus) : {}), ...(options.tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, options.tag) } : {}), ...(options.ssoIssuer ? { SSO_ISSUER: options.ssoIssuer } : {}), ...options.all };
   const settings: Record<ServiceName, Record<string, string>> = { inetaplca: { ...common, ...options.inetaplca }, intelnet: { ...common, ...options.intelnet }, ppon: {} };
   const running = {} as Record<ServiceName, RunningService>;
   const stopped = new Set<ServiceName>();
@@ -124,8 +162,12 @@ export async function startThreeServices(kind: DbKind, pponOverrides: Record<str
   };
 }
 
-/** Drops this run's databases, SQLite files, cache keys and Kafka topics. */
+/** Drops this run's databases, SQLite files, cache keys and Kafka topics (and stops the harness's dev SSO). */
 export async function dropTestData(): Promise<void> {
+  const sso = harnessSsoRun;
+  harnessSsoRun = undefined;
+  bearers.clear();
+  await (await sso?.catch(() => undefined))?.stop();
   const admin = await createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
   try {
     const [rows] = await admin.query(`SHOW DATABASES LIKE 'sa\\_${RUN}\\_%'`);

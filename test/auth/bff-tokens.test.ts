@@ -1,0 +1,178 @@
+import request from 'supertest';
+import { Redis } from 'ioredis';
+import { dropTestData, startThreeServices, type ThreeServices } from '../services/support/service-harness';
+import { startBff, type RunningBff } from '../support/bff';
+import { DEMO, KIM, LEE, PARK, loginVia, type Agent } from '../support/login';
+import { startBffSystem, type BffSystem } from '../support/system';
+
+const redis = new Redis('redis://127.0.0.1:6379');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sessionIdOf = (cookie: string) => decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
+
+interface Recorded {
+  what: string;
+  bytes: string;
+}
+
+/** Every byte the browser receives from the BFF: status line, each header, each cookie, the body. */
+function record(log: Recorded[], what: string, res: request.Response) {
+  const headers = Object.entries(res.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join('\n') : String(v)}`).join('\n');
+  log.push({ what, bytes: `${res.status}\n${headers}\n\n${res.text ?? ''}` });
+  return res;
+}
+
+describe('tokens stay on the server and are refreshed once per session (real dev SSO, services, two BFF instances)', () => {
+  let services: ThreeServices;
+  let sys: BffSystem;
+  let second: RunningBff;
+  const env: Record<string, string> = { SESSION_IDLE_SECONDS: '20' };
+  const mobileEnv: Record<string, string> = { SSO_END_SESSION_HINT: 'client_id' };
+
+  beforeAll(async () => {
+    sys = await startBffSystem({
+      pc: env,
+      mobile: mobileEnv,
+      // access tokens of 6 s: refreshed 2 s (a third of that) before they expire
+      sso: { SSO_ACCESS_TOKEN_TTL: '6' },
+      beforeApps: async (sso) => {
+        services = await startThreeServices('sqlite', {}, { tag: 'tokens', ssoIssuer: sso.issuer });
+        Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
+        Object.assign(mobileEnv, { ...env, ...mobileEnv });
+      },
+    });
+    // a second instance of the PC app on the same Redis sessions
+    second = await startBff('pc', { SSO_ISSUER: sys.sso.issuer, SESSION_PREFIX: sys.pc.config.sessionPrefix, ...env });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await sys?.close();
+    await services?.close();
+    await dropTestData();
+    redis.disconnect();
+  });
+
+  const sessionOf = async (app: RunningBff, cookie: string) => JSON.parse((await redis.get(app.config.sessionPrefix + sessionIdOf(cookie))) ?? 'null');
+  const cookieOf = (agent: Agent, app: RunningBff) => {
+    const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } }).jar;
+    const found = jar.getCookie(app.config.sessionCookieName, { domain: 'localhost', path: '/', secure: false, script: false });
+    return `${app.config.sessionCookieName}=${found!.value}`;
+  };
+
+  it.each([['pc', 'id_token'], ['mobile', 'client_id']] as const)(
+    'shows no token in any byte the browser receives during login → API → logout on %s (end-session hint: %s)',
+    async (which, hint) => {
+      const app = sys[which];
+      const log: Recorded[] = [];
+      const { bff: agent, callback, start } = await loginVia(app.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO, { returnTo: '/contracts' });
+      record(log, 'login', start);
+      record(log, 'callback', callback);
+      const cookie = cookieOf(agent, app);
+      const { tokens } = await sessionOf(app, cookie);
+      expect(tokens.accessToken).toMatch(/^ey/);
+      expect(tokens.refreshToken).toBeTruthy();
+      expect(tokens.idToken).toMatch(/^ey/);
+
+      const user = record(log, 'user', await agent.get('/bff/user').expect(200));
+      record(log, 'menu', await agent.get('/api/menu').expect(200));
+      record(log, 'profile', await agent.get('/api/session/profile').expect(200));
+      const created = record(log, 'register', await agent.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Token Scan' } }).expect(201));
+      record(log, 'view', await agent.get(`/api/contracts/${created.body.saPponContNo}`).expect(200));
+      record(log, 'list', await agent.get('/api/contracts?mine=true').expect(200));
+      record(log, 'saga', await agent.get(`/api/sagas/${created.body.globalNo}`).expect(200));
+      const logout = await agent.get(user.body.logoutUrl).expect(302);
+      record(log, 'user after logout', await agent.get('/bff/user').expect(401));
+
+      const secrets = { access: tokens.accessToken, refresh: tokens.refreshToken, id: tokens.idToken };
+      for (const { what, bytes } of log) {
+        for (const [name, token] of Object.entries(secrets)) expect([what, name, bytes.includes(token)]).toEqual([what, name, false]);
+        // nothing JWT-like either (header.payload.signature starting with a JSON object)
+        expect([what, /eyJ[\w-]+\.eyJ[\w-]+\./.test(bytes)]).toEqual([what, false]);
+        expect([what, /refresh_token|access_token|id_token/.test(bytes)]).toEqual([what, false]);
+      }
+      // The logout answer is a 302 (a navigation no script can read). With hint id_token it carries
+      // the ID token to the SSO there and only there; with client_id it carries none at all.
+      const location = new URL(logout.headers.location);
+      expect(location.origin + location.pathname).toBe(`${sys.sso.issuer}/session/end`);
+      expect(logout.text).toBe('');
+      expect(JSON.stringify(logout.headers).includes(tokens.accessToken) || JSON.stringify(logout.headers).includes(tokens.refreshToken)).toBe(false);
+      if (hint === 'id_token') expect(location.searchParams.get('id_token_hint')).toBe(tokens.idToken);
+      else expect(JSON.stringify(logout.headers)).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    },
+  );
+
+  it("enforces the roles through the BFF: kim cannot modify demo's contract, lee cannot register, park may modify", async () => {
+    const login = (who: typeof DEMO) => loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, who).then((l) => l.bff);
+    const [demo, kim, lee, park] = await Promise.all([login(DEMO), login(KIM), login(LEE), login(PARK)]);
+    expect((await lee.get('/bff/user').expect(200)).body.roles).toEqual(['viewer']);
+    const no = (await demo.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Demo Owns This', payr: 'Demo' } }).expect(201)).body.saPponContNo;
+    const put = (agent: Agent, payr: string) => agent.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr } });
+    const refused = await put(kim, 'Kim was here');
+    expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect((await lee.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Viewer' } })).status).toBe(403);
+    expect((await kim.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Demo', mkerId: 'demo', amdrId: null });
+    await put(park, 'Supervisor').expect(200);
+    expect((await lee.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Supervisor', amdrId: 'park', amdrNm: 'Park Seoyeon' });
+    const mine = (await kim.get('/api/contracts?mine=true&size=100').expect(200)).body;
+    expect(mine.items.some((c: { ppon: { saPponContNo: number } }) => c.ppon.saPponContNo === no)).toBe(false);
+    expect((await demo.get('/api/contracts?mine=true&size=100').expect(200)).body.items.some((c: { ppon: { saPponContNo: number } }) => c.ppon.saPponContNo === no)).toBe(true);
+  });
+
+  it('refreshes exactly once for 50 parallel requests on two instances at the moment of expiry, and every request succeeds', async () => {
+    const { bff: agent } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+    const cookie = cookieOf(agent, sys.pc);
+    const before = (await sessionOf(sys.pc, cookie)).tokens;
+    // wait until the token is due (a third of its 6 s lifetime before expiry)
+    while (Date.now() < before.refreshAt + 50) await sleep(50);
+    const refreshesBefore = (await sys.sso.stats()).grants.refresh_token ?? 0;
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => request(i % 2 ? second.url : sys.pc.url).get('/api/contracts?size=1').set('Cookie', cookie)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
+    expect(((await sys.sso.stats()).grants.refresh_token ?? 0) - refreshesBefore).toBe(1);
+    const after = (await sessionOf(sys.pc, cookie)).tokens;
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(after.refreshToken).not.toBe(before.refreshToken); // rotated at the SSO
+    expect(after.refreshAt).toBeGreaterThan(Date.now());
+    // and later requests (either instance) use the new token without refreshing again
+    await request(second.url).get('/api/contracts?size=1').set('Cookie', cookie).expect(200);
+    expect(((await sys.sso.stats()).grants.refresh_token ?? 0) - refreshesBefore).toBe(1);
+  });
+
+  it('ends the session with 401 SESSION_EXPIRED when the SSO refuses the refresh', async () => {
+    const { bff: agent } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+    const cookie = cookieOf(agent, sys.pc);
+    const key = sys.pc.config.sessionPrefix + sessionIdOf(cookie);
+    const { tokens } = await sessionOf(sys.pc, cookie);
+    // the SSO withdraws the grant (as an administrator or another logout would)
+    const revoked = await fetch(`${sys.sso.issuer}/token/revocation`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: tokens.refreshToken, token_type_hint: 'refresh_token', client_id: 'bff-pc', client_secret: sys.pc.config.ssoClientSecret }),
+    });
+    expect(revoked.status).toBe(200);
+    while (Date.now() < tokens.refreshAt + 50) await sleep(50);
+    const res = await request(second.url).get('/api/contracts?size=1').set('Cookie', cookie);
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('SESSION_EXPIRED');
+    expect(await redis.exists(key)).toBe(0);
+    await request(sys.pc.url).get('/bff/user').set('Cookie', cookie).expect(401);
+  });
+
+  it('tells the screen when the session ends, and a ?slide=false read does not extend it', async () => {
+    const { bff: agent } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+    const cookie = cookieOf(agent, sys.pc);
+    const first = (await agent.get('/bff/user?slide=false').expect(200)).body.session;
+    expect(first.expiresIn.idle).toBeGreaterThanOrEqual(19);
+    expect(first.expiresIn.absolute).toBeGreaterThan(sys.pc.config.sessionAbsoluteSeconds - 5);
+    const lastSeen = (await sessionOf(sys.pc, cookie)).lastSeenAt;
+    await sleep(3_500); // past a tenth of the idle timeout: an ordinary read would move the idle clock
+    const quiet = (await agent.get('/bff/user?slide=false').expect(200)).body.session;
+    expect(quiet.expiresIn.idle).toBeLessThanOrEqual(17);
+    expect(quiet.expiresAt).toBe(first.expiresAt);
+    expect((await sessionOf(sys.pc, cookie)).lastSeenAt).toBe(lastSeen);
+    const slid = (await agent.get('/bff/user').expect(200)).body.session;
+    expect(slid.expiresIn.idle).toBeGreaterThanOrEqual(19);
+    expect((await sessionOf(sys.pc, cookie)).lastSeenAt).toBeGreaterThan(lastSeen);
+  });
+});
