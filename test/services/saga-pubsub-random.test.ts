@@ -72,17 +72,16 @@ test(`randomized fault run: ${SAGAS} sagas, then 0 stuck and 0 inconsistent (see
         if (ms2[0]?.SA_PPON_CONT_NO !== ms1?.SA_PPON_CONT_NO || ms3[0]?.SA_PPON_CONT_NO !== ms1?.SA_PPON_CONT_NO) bad('participants name another MS1 contract');
       } else if (state === 'CANCEL') {
         if (ms1?.TRANSAC_STTUS !== 'CANCEL') bad('MS1 row not CANCEL');
-        if (run.kind === 'reg' && (ms1?.DEL_YN !== 'Y' || ms2.some((r) => r.DEL_YN !== 'Y'))) bad('a cancelled registration left a live MS1/MS2 row');
+        if (run.kind === 'reg' && (ms1?.DEL_YN !== 'Y' || ms2.some((r) => r.DEL_YN !== 'Y') || ms3.some((r) => r.DEL_YN !== 'Y'))) bad('a cancelled registration left a live row');
         if (run.kind === 'amd' && (ms1?.PAYR !== 'Original' || ms2.some((r) => r.PAYR !== 'Original' || r.TRANSAC_STTUS !== 'CANCEL'))) bad('a cancelled modification was not restored in MS1/MS2');
-      } else if (state === 'COMPENSATION_FAILED') {
-        if (ms1?.TRANSAC_STTUS !== 'CANCEL') bad('MS1 did not undo its own step');
       } else bad('not terminal');
     }
     const count = (state: string) => [...outcomes.values()].filter((v) => v === state).length;
-    console.log(`fault run: END ${count('END')}, CANCEL ${count('CANCEL')}, COMPENSATION_FAILED ${count('COMPENSATION_FAILED')}, stuck ${stuck.length}, inconsistent ${problems.length}`);
+    console.log(`fault run: END ${count('END')}, CANCEL ${count('CANCEL')}, stuck ${stuck.length}, inconsistent ${problems.length}`);
     expect(stuck).toEqual([]);
     expect(problems).toEqual([]);
-    expect(count('END') + count('CANCEL') + count('COMPENSATION_FAILED')).toBe(SAGAS);
+    // END and CANCEL are the only terminal states [issue 15]: a compensation is retried until it completes.
+    expect(count('END') + count('CANCEL')).toBe(SAGAS);
     expect(count('CANCEL')).toBeGreaterThan(0);
   } finally {
     await s.close();

@@ -19,6 +19,8 @@ export function createHttpParticipants(config: ServiceConfig): SagaParticipants 
     intelnet: {
       register: call(intelnet, '/cont/regSagaApi', 'intelnetContPayload'),
       modify: call(intelnet, '/cont/amdSagaApi', 'intelnetContPayload'),
+      compensateRegister: call(intelnet, '/cont/regSagaApiConpensating', 'intelnetContPayload'),
+      compensateModify: call(intelnet, '/cont/amdSagaApiConpensating', 'intelnetContPayload'),
     },
   };
 }

@@ -14,6 +14,9 @@ import type { Kysely } from 'kysely';
 
 export type DbKind = 'sqlite' | 'mariadb';
 export const DB_KINDS: DbKind[] = ['mariadb', 'sqlite'];
+/** Broker transports the broker-mode suites loop over (issue 16 adds 'kafka'). */
+export type BusKind = 'redis' | 'kafka';
+export const BUS_KINDS: BusKind[] = ['redis'];
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Unique per test file and run, so runs never share a database, a file or a cache key. */
@@ -38,6 +41,7 @@ export function testEnv(kind: DbKind, name: ServiceName, overrides: Record<strin
     PARTICIPANT_TIMEOUT_MS: '500',
     COMPENSATION_RETRIES: '2',
     COMPENSATION_BACKOFF_MS: '10',
+    COMPENSATION_BACKOFF_MAX_MS: '1000',
     LOG_LEVEL: 'silent',
     EVENT_TOPIC_PREFIX: topicPrefix(kind),
     EVENT_REDELIVER_MS: '300',
