@@ -89,6 +89,8 @@ function serviceSettings(prefix: string) {
     faultFailRate: { env: key('FAULT_FAIL_RATE'), schema: z.coerce.number().min(0).max(1), description: 'Test hook: share of broker-mode forward steps this participant fails on purpose' },
     faultCompensationFailures: { env: key('FAULT_COMPENSATION_FAILURES'), schema: int(0, 1_000_000), description: 'Test hook: the first N broker-mode compensations this participant fails on purpose' },
     faultDuplicateRate: { env: key('FAULT_DUPLICATE_RATE'), schema: z.coerce.number().min(0).max(1), description: 'Test hook: share of outbox events the relay publishes twice' },
+    faultDelayRate: { env: key('FAULT_DELAY_RATE'), schema: z.coerce.number().min(0).max(1), description: 'Test hook: share of outbox events the relay holds back FAULT_DELAY_MS before publishing (those after it wait too)' },
+    faultDelayMs: { env: key('FAULT_DELAY_MS'), schema: int(0, 600_000), description: 'Test hook: how long a delayed event is held back' },
     faultSeed: { env: key('FAULT_SEED'), schema: int(0, 2_147_483_647), description: 'Test hook: seed of the fault hooks\' random choices' },
     logLevel: { env: key('LOG_LEVEL'), schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), description: 'pino log level' },
   } satisfies Settings;
@@ -126,6 +128,8 @@ function serviceDefaults(name: ServiceName, env: Record<string, string | undefin
     faultFailRate: 0,
     faultCompensationFailures: 0,
     faultDuplicateRate: 0,
+    faultDelayRate: 0,
+    faultDelayMs: 0,
     faultSeed: 1,
     logLevel: 'info',
   } satisfies Partial<Record<keyof ServiceSettings, unknown>>;

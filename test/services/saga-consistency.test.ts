@@ -121,6 +121,32 @@ describe.each(DB_KINDS)('API mode, real processes, %s', (kind) => {
     await first;
     await settled(s.ppon, globalNo);
   });
+
+  test('operators: a compensation that cannot complete is listed, counted, keeps the contract locked, and can be retried now', async () => {
+    // A long backoff, so that only the operator's retry moves it on within this test.
+    await s.restart('ppon', { COMPENSATION_BACKOFF_MS: '60000', COMPENSATION_BACKOFF_MAX_MS: '60000', COMPENSATION_RETRIES: '0' });
+    s.freeze('inetaplca');
+    const globalNo = newGlobalNo('ops');
+    let saPponContNo: number;
+    try {
+      const res = await register(s.ppon, { ...ORIGINAL, contr: 'Ops' }, globalNo);
+      expect(res.body).toMatchObject({ status: 502, code: 'SAGA_COMPENSATION_FAILED', state: 'COMPENSATING', globalNo });
+      saPponContNo = res.body.saPponContNo;
+      const listed = (await request(s.ppon.url).get('/sagas?state=COMPENSATING').expect(200)).body.items as Record<string, unknown>[];
+      expect(listed.find((i) => i.globalNo === globalNo)).toMatchObject({ mode: 'api', kind: 'reg', attempts: 1, undo: 'inetaplca,ppon', nextTryAt: expect.any(String), deadlineAt: expect.any(String) });
+      expect((await modify(s.ppon, { saPponContNo, payr: 'Locked' })).body).toMatchObject({ status: 409, code: 'SAGA_IN_PROGRESS' });
+      expect((await request(s.ppon.url).get('/metrics/saga').expect(200)).text).toMatch(/saga_compensating\{[^}]*mode="api"[^}]*\} [1-9]/);
+      expect((await request(s.ppon.url).get('/sagas?state=BOGUS')).body).toMatchObject({ status: 400 });
+    } finally {
+      s.thaw('inetaplca');
+    }
+    await sleep(1500);
+    expect((await request(s.ppon.url).get(`/sagas/${globalNo}`)).body.state).toBe('COMPENSATING');
+    const retried = await request(s.ppon.url).post(`/sagas/${globalNo}/retry`).expect(200);
+    expect(retried.body).toMatchObject({ globalNo, state: 'CANCEL' });
+    expect((await request(s.ppon.url).post(`/sagas/${globalNo}/retry`)).body).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect(await agreement(s.db, saPponContNo)).toEqual([]);
+  });
 });
 
 describe.each(BUS_KINDS.flatMap((bus) => DB_KINDS.map((db) => [bus, db] as const)))('broker mode (%s), real processes, %s', (bus, kind) => {
