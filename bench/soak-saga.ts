@@ -41,11 +41,11 @@ const SETTINGS = {
   EVENT_REDELIVER_MS: '1000',
   OUTBOX_POLL_MS: '100',
   FAULT_DUPLICATE_RATE: '0.1',
-  FAULT_DELAY_RATE: '0.02',
-  FAULT_DELAY_MS: '1500',
+  FAULT_DELAY_RATE: '0.003',
+  FAULT_DELAY_MS: '1000',
 };
 
-interface Tally { accepted: number; api: number; broker: number; refused: Record<string, number> }
+interface Tally { accepted: number; api: number; broker: number; modify: number; refused: Record<string, number> }
 
 async function main() {
   const random = seededRandom(SEED);
@@ -56,7 +56,7 @@ async function main() {
     all: { ...SETTINGS, FAULT_SEED: String(SEED) },
   });
   const contracts: number[] = [];
-  const tally: Tally = { accepted: 0, api: 0, broker: 0, refused: {} };
+  const tally: Tally = { accepted: 0, api: 0, broker: 0, modify: 0, refused: {} };
   const refuse = (why: string) => (tally.refused[why] = (tally.refused[why] ?? 0) + 1);
   let faulting = true;
   const faultLog: string[] = [];
@@ -65,7 +65,7 @@ async function main() {
   const one = async (i: number) => {
     const broker = random() < 0.5;
     const drill = random() < 0.05 ? 'Y' : undefined;
-    const reg = contracts.length < 5 || random() < 0.25;
+    const reg = contracts.length < 5 || random() < 0.3;
     const payload = reg
       ? { contr: `Soak ${i}`, payr: `Payer ${i}`, svcNo: `02-${i}`, mkerId: 'soak', compensateYn: drill }
       : { saPponContNo: pick(contracts), payr: `Payer ${i}`, rack: `Rack ${i}`, amdrId: 'soak', compensateYn: drill };
@@ -83,19 +83,23 @@ async function main() {
       tally.accepted++;
       if (broker) tally.broker++;
       else tally.api++;
-      if (reg && typeof res.body.saPponContNo === 'number') contracts.push(res.body.saPponContNo);
+      if (!reg) tally.modify++;
+      if (reg && typeof res.body.saPponContNo === 'number' && (res.status === 201 || res.status === 202)) contracts.push(res.body.saPponContNo);
       return;
     }
     refuse(code ?? `HTTP ${res.status}`);
+    // A cancelled registration cannot be modified: no longer a target.
+    if (code === 'CONFLICT' && !reg) contracts.splice(contracts.indexOf(payload.saPponContNo as number), 1);
     if (res.status >= 500) await sleep(100);
   };
 
   const faults = async () => {
     while (faulting) {
-      await sleep(1500 + random() * 2500);
+      await sleep(500 + random() * 1500);
       if (!faulting) break;
-      const target: ServiceName = pick(['inetaplca', 'intelnet', 'inetaplca', 'intelnet', 'ppon']);
-      const what = pick(['freeze', 'freeze', 'kill']);
+      // Every fourth fault is on MS1 (killed: it is the orchestrator whose death matters), the rest on a participant.
+      const target: ServiceName = faultLog.length % 4 === 3 ? 'ppon' : pick(['inetaplca', 'intelnet']);
+      const what = target === 'ppon' ? 'kill' : pick(['freeze', 'freeze', 'kill']);
       const ms = Math.round(500 + random() * (what === 'freeze' ? 5000 : 2000));
       faultLog.push(`${what} ${target} ${ms}ms`);
       try {
@@ -141,7 +145,7 @@ async function main() {
   console.log(`faults: ${faultLog.length} (${faultLog.filter((f) => f.startsWith('freeze')).length} freezes, ${faultLog.filter((f) => f.startsWith('kill')).length} kills; ${faultLog.filter((f) => f.includes('ppon')).length} on MS1)`);
   console.log(`refused (not sagas): ${JSON.stringify(tally.refused)}`);
   console.log(
-    `| ${DB} | ${total} (${tally.api} API, ${tally.broker} broker) | ${count('END')} | ${count('CANCEL')} | ${count('COMPENSATING')} | ${report.pastDeadline} | ${report.inconsistent.length} | ${(tally.accepted / loadSeconds).toFixed(1)} | ${quiesceSeconds.toFixed(1)} s |`,
+    `| ${DB} | ${total} (${tally.api} API, ${tally.broker} broker; ${tally.modify} modify) | ${count('END')} | ${count('CANCEL')} | ${count('COMPENSATING')} | ${report.pastDeadline} | ${report.inconsistent.length} | ${(tally.accepted / loadSeconds).toFixed(1)} | ${quiesceSeconds.toFixed(1)} s |`,
   );
   await s.close();
   await dropTestData();
