@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { BUS_KINDS, DB_KINDS, dropTestData } from './support/service-harness';
+import { BUS_AND_DB, DB_KINDS, dropTestData } from './support/service-harness';
 import { startServiceProcesses, type ProcessSet } from './support/process-harness';
 import { modify, newGlobalNo, ORIGINAL, pubsub, register } from './support/saga-client';
 import { agreement, settled, sleep, waitFor } from './support/consistency-expect';
@@ -149,7 +149,7 @@ describe.each(DB_KINDS)('API mode, real processes, %s', (kind) => {
   });
 });
 
-describe.each(BUS_KINDS.flatMap((bus) => DB_KINDS.map((db) => [bus, db] as const)))('broker mode (%s), real processes, %s', (bus, kind) => {
+describe.each(BUS_AND_DB)('broker mode (%s), real processes, %s', (bus, kind) => {
   let s: ProcessSet;
   beforeAll(async () => {
     s = await startServiceProcesses(kind, { tag: `bus-procs-${bus}`, all: { ...SETTINGS, EVENT_BUS: bus } });

@@ -94,9 +94,11 @@ describe.each(DB_KINDS)('saga faults on %s', (kind) => {
       expect(res.body).toMatchObject({ code: 'SAGA_COMPENSATION_FAILED', state: 'COMPENSATING', successYn: 'N', globalNo, message: expect.stringContaining('retried') });
       expect(calls()).toBe(3);
       saPponContNo = res.body.saPponContNo;
+      // The other MS1 process's sweeper may already be at attempt 4: only the request's three are certain.
       const saga = await sagaOf(s.ppon, globalNo);
-      expect(saga).toMatchObject({ state: 'COMPENSATING', message: expect.stringContaining('intelnet register failed'), attempts: 3, undo: 'inetaplca,ppon' });
-      expect(stepLines(saga).slice(-3)).toEqual(['inetaplca register-compensation FALLBACK', 'inetaplca register-compensation FALLBACK', 'inetaplca register-compensation FALLBACK']);
+      expect(saga.message).toContain('intelnet register failed');
+      const attempts = saga.steps.filter((step) => step.participant === 'inetaplca' && step.action === 'register-compensation');
+      expect(attempts.slice(0, 3).map((a) => `${a.attempt} ${a.outcome}`)).toEqual(['1 FALLBACK', '2 FALLBACK', '3 FALLBACK']);
     });
     // That MS1 is gone; the other MS1 process on the same database (reaching MS2 directly) carries the compensation on.
     const until = Date.now() + 20_000;

@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { Redis } from 'ioredis';
-import { DB_KINDS, dropTestData, REDIS_URL, rowsWhere, startThreeServices, type ThreeServices } from './support/service-harness';
+import { BUS_AND_DB, dropTestData, REDIS_URL, rowsWhere, startThreeServices, type ThreeServices } from './support/service-harness';
 import { contractOf, newGlobalNo, ORIGINAL, pubsub, sagaOf, settledSaga, stepLines } from './support/saga-client';
 
 afterAll(dropTestData);
 
-describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
+describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
   let s: ThreeServices | undefined;
   afterEach(async () => {
     await s?.close();
@@ -13,7 +13,7 @@ describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
   });
 
   test("MS3's consumer stopped: MS1 compensates at the deadline, keeps the contract locked until MS3 is back, then undoes MS3's late step too", async () => {
-    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '1000' }, { tag: 'deadline' });
+    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '1000' }, { tag: 'deadline', bus });
     await s.stop('intelnet');
     const globalNo = newGlobalNo('deadline');
     const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
@@ -45,7 +45,7 @@ describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
   });
 
   test('MS2 row created after MS1 gave up is compensated by globalNo (MS1 never learnt its number)', async () => {
-    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '600' }, { tag: 'late-ms2' });
+    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '600' }, { tag: 'late-ms2', bus });
     await s.stop('inetaplca');
     const globalNo = newGlobalNo('late-ms2');
     const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
@@ -64,7 +64,7 @@ describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
   });
 
   test('MS1 stopped after its commit and before publishing: restarted, the saga completes', async () => {
-    s = await startThreeServices(kind, { OUTBOX_RELAY: 'false' }, { tag: 'restart' });
+    s = await startThreeServices(kind, { OUTBOX_RELAY: 'false' }, { tag: 'restart', bus });
     const globalNo = newGlobalNo('restart');
     const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
     await new Promise((r) => setTimeout(r, 300));
@@ -80,7 +80,7 @@ describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
   });
 
   test("MS2's compensation failing twice, then succeeding: retried with backoff, CANCEL", async () => {
-    s = await startThreeServices(kind, {}, { tag: 'comp-retry', inetaplca: { FAULT_COMPENSATION_FAILURES: '2' } });
+    s = await startThreeServices(kind, {}, { tag: 'comp-retry', bus, inetaplca: { FAULT_COMPENSATION_FAILURES: '2' } });
     const globalNo = newGlobalNo('ps-comp-retry');
     const res = await pubsub(s.ppon, 'regPubsubCompensate', ORIGINAL, globalNo).expect(202);
     const saga = await settledSaga(s.ppon, globalNo);
@@ -92,7 +92,7 @@ describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
   });
 
   test('a compensation failing for good: COMPENSATING forever (attempts growing), contract locked, listed for operators, retry now', async () => {
-    s = await startThreeServices(kind, {}, { tag: 'comp-fail', inetaplca: { FAULT_COMPENSATION_FAILURES: '1000' } });
+    s = await startThreeServices(kind, {}, { tag: 'comp-fail', bus, inetaplca: { FAULT_COMPENSATION_FAILURES: '1000' } });
     const globalNo = newGlobalNo('ps-comp-fail');
     const res = await pubsub(s.ppon, 'regPubsubCompensate', ORIGINAL, globalNo).expect(202);
     const until = Date.now() + 15_000;
@@ -121,8 +121,9 @@ describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
     expect((await request(s.ppon.url).post('/sagas/unknown-saga-1/retry')).body).toMatchObject({ status: 404 });
   });
 
-  test('a message that fails every delivery goes to the dead-letter stream and GET /sagas/dead-letters lists it', async () => {
-    s = await startThreeServices(kind, { EVENT_MAX_DELIVERIES: '3' }, { tag: 'dlq', all: { EVENT_MAX_DELIVERIES: '3' } });
+  // Writes a poison entry into the Redis stream and reads its pending list: Redis-specific (issue 16 adds Kafka's), skipped (and shown) otherwise.
+  (bus === 'redis' ? test : test.skip)('a message that fails every delivery goes to the dead-letter stream and GET /sagas/dead-letters lists it', async () => {
+    s = await startThreeServices(kind, { EVENT_MAX_DELIVERIES: '3' }, { tag: 'dlq', bus, all: { EVENT_MAX_DELIVERIES: '3' } });
     const redis = new Redis(REDIS_URL);
     try {
       // A poison message from a foreign producer: not a request MS2 can read.

@@ -1,4 +1,4 @@
-import { dropTestData, startThreeServices, type ThreeServices } from './support/service-harness';
+import { BUS_KINDS, dropTestData, startThreeServices, type ThreeServices } from './support/service-harness';
 import { newGlobalNo, pubsub, register, settledSaga } from './support/saga-client';
 import { seededRandom } from '../../services/shared/events/fault-hooks';
 
@@ -16,12 +16,13 @@ interface Run { globalNo: string; kind: 'reg' | 'amd'; contract?: Record<string,
  * fail, and MS2 and then MS1 are restarted while sagas are in flight. Then every saga must end, and
  * the three databases must agree with its outcome.
  */
-test(`randomized fault run: ${SAGAS} sagas, then 0 stuck and 0 inconsistent (seed printed)`, async () => {
+test.each(BUS_KINDS)(`randomized fault run on %s: ${SAGAS} sagas, then 0 stuck and 0 inconsistent (seed printed)`, async (bus) => {
   console.log(`broker-mode fault run seed: ${SEED} (replay with FAULT_RUN_SEED=${SEED})`);
   const random = seededRandom(SEED);
   const faults = (rate: string) => ({ FAULT_FAIL_RATE: rate, FAULT_DUPLICATE_RATE: '0.25', FAULT_SEED: String(Math.floor(random() * 1e9)) });
   const s: ThreeServices = await startThreeServices('mariadb', { SAGA_DEADLINE_MS: '8000', FAULT_DUPLICATE_RATE: '0.25', FAULT_SEED: String(Math.floor(random() * 1e9)) }, {
     tag: 'random',
+    bus,
     inetaplca: { ...faults('0.15'), FAULT_COMPENSATION_FAILURES: '3' },
     intelnet: faults('0.2'),
   });

@@ -7,7 +7,7 @@ import { toServiceError } from '../http/to-service-error';
 import { toFieldName } from './column-case';
 import { compensateYn, contractNo, modifyFields, registerFields, valuesOf } from './contract-payload';
 import type { CompensationOutcome, ContractStore } from './contract-store';
-import type { SagaGuard } from '../saga/saga-guard';
+import { GuardRefusal, type SagaGuard } from '../saga/saga-guard';
 
 export interface ParticipantRouteOptions {
   /** The source's request envelope, e.g. `inetaplcaContPayload`. */
@@ -71,7 +71,12 @@ export function participantRoutes(store: ContractStore, options: ParticipantRout
     body({ [ownField]: contractNo.optional(), saPponContNo: contractNo.optional() }),
     async (req, res) => {
       const named = payloadOf(req.body)[ownField] as number | undefined;
-      const { outcome, no } = await store.write((w) => guard.compensate(w, req.globalNo, apply, named));
+      const { outcome, no } = await store
+        .write((w) => guard.compensate(w, req.globalNo, apply, named))
+        .catch((err: unknown) => {
+          if (err instanceof GuardRefusal) return { outcome: err.outcome, no: err.no };
+          throw err;
+        });
       failUnlessDone(outcome, no ?? named ?? 0, req.globalNo);
       res.json(answer(no, no === null ? undefined : await store.find(no)));
     },

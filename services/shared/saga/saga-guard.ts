@@ -24,45 +24,60 @@ export interface SagaGuard {
 }
 
 export function createSagaGuard(database: ServiceDatabase): SagaGuard {
-  /** Locked for the transaction on MariaDB (SQLite runs one writer at a time already). */
-  const lock = async (trx: Transaction<AnyDb>, globalNo: string): Promise<Guard | undefined> => {
+  /**
+   * Claims the guard row of `globalNo` with `state`: inserted (answers undefined) or, when the saga
+   * already has one, that row, locked for the transaction. Insert first, never a locking read of a
+   * missing key: on MariaDB that takes a gap lock, and two sagas' inserts into the same gap deadlock.
+   */
+  const claim = async (trx: Transaction<AnyDb>, globalNo: string, state: GuardState): Promise<Guard | undefined> => {
+    const inserted = await trx
+      .insertInto('SA_SAGA_GUARD')
+      .orIgnore()
+      .values({ GLOBAL_NO: globalNo, STATE: state, CONT_NO: null, CHANGED_AT: database.timestamp() })
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return undefined;
     let query = trx.selectFrom('SA_SAGA_GUARD').select(['STATE', 'CONT_NO']).where('GLOBAL_NO', '=', globalNo);
     if (database.kind === 'mariadb') query = query.forUpdate();
-    const row = await query.executeTakeFirst();
-    return row && { state: row.STATE as GuardState, contNo: row.CONT_NO === null ? null : Number(row.CONT_NO) };
+    const row = await query.executeTakeFirstOrThrow();
+    return { state: row.STATE as GuardState, contNo: row.CONT_NO === null ? null : Number(row.CONT_NO) };
   };
-  const mark = async (trx: Transaction<AnyDb>, globalNo: string, state: GuardState, contNo: number | null, existing: boolean) => {
-    if (existing) {
-      await trx.updateTable('SA_SAGA_GUARD').set({ STATE: state, CONT_NO: contNo, CHANGED_AT: database.timestamp() }).where('GLOBAL_NO', '=', globalNo).execute();
-    } else {
-      await trx.insertInto('SA_SAGA_GUARD').values({ GLOBAL_NO: globalNo, STATE: state, CONT_NO: contNo, CHANGED_AT: database.timestamp() }).execute();
-    }
-  };
+  const mark = (trx: Transaction<AnyDb>, globalNo: string, state: GuardState, contNo: number | null) =>
+    trx.updateTable('SA_SAGA_GUARD').set({ STATE: state, CONT_NO: contNo, CHANGED_AT: database.timestamp() }).where('GLOBAL_NO', '=', globalNo).execute();
 
   return {
     forward: async (w, globalNo, write) => {
-      const guard = await lock(w.trx, globalNo);
+      const guard = await claim(w.trx, globalNo, 'APPLIED');
       if (guard?.state === 'COMPENSATED') throw new AppError('CONFLICT', `Saga ${globalNo} was already compensated here; its late step is refused`);
-      if (guard?.state === 'APPLIED' && guard.contNo !== null) return guard.contNo;
+      if (guard && guard.contNo !== null) return guard.contNo;
       const no = await write();
-      await mark(w.trx, globalNo, 'APPLIED', no, false);
+      await mark(w.trx, globalNo, 'APPLIED', no);
       return no;
     },
     compensate: async (w, globalNo, apply, namedNo) => {
-      const guard = await lock(w.trx, globalNo);
-      if (guard?.state === 'COMPENSATED') return { outcome: 'done', no: guard.contNo };
-      if (guard?.state === 'APPLIED' && guard.contNo !== null) {
-        const outcome = await w[apply](guard.contNo, globalNo);
-        if (outcome === 'done') await mark(w.trx, globalNo, 'COMPENSATED', guard.contNo, true);
-        return { outcome, no: guard.contNo };
-      }
-      if (namedNo !== undefined) {
+      const guard = await claim(w.trx, globalNo, 'COMPENSATED');
+      // Inserted: nothing of this saga was applied here; the row is the tombstone (unless a direct caller named a contract).
+      if (!guard) {
+        if (namedNo === undefined) return { outcome: 'done', no: null };
         const outcome = await w[apply](namedNo, globalNo);
-        if (outcome === 'done') await mark(w.trx, globalNo, 'COMPENSATED', namedNo, false);
+        // Rows from before the guard existed: it must be this saga's, or nothing is written (no tombstone either).
+        if (outcome !== 'done') throw new GuardRefusal(outcome, namedNo);
+        await mark(w.trx, globalNo, 'COMPENSATED', namedNo);
         return { outcome, no: namedNo };
       }
-      await mark(w.trx, globalNo, 'COMPENSATED', null, false);
-      return { outcome: 'done', no: null };
+      if (guard.state === 'COMPENSATED' || guard.contNo === null) return { outcome: 'done', no: guard.contNo };
+      const outcome = await w[apply](guard.contNo, globalNo);
+      if (outcome === 'done') await mark(w.trx, globalNo, 'COMPENSATED', guard.contNo);
+      return { outcome, no: guard.contNo };
     },
   };
+}
+
+/** Rolls the transaction back (no tombstone) when a named contract could not be compensated. */
+export class GuardRefusal extends Error {
+  constructor(
+    readonly outcome: Exclude<CompensationOutcome, 'done'>,
+    readonly no: number,
+  ) {
+    super(`contract ${no}: ${outcome}`);
+  }
 }

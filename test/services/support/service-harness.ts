@@ -17,6 +17,8 @@ export const DB_KINDS: DbKind[] = ['mariadb', 'sqlite'];
 /** Broker transports the broker-mode suites loop over (issue 16 adds 'kafka'). */
 export type BusKind = 'redis' | 'kafka';
 export const BUS_KINDS: BusKind[] = ['redis'];
+/** Every (transport, database) pair a broker-mode suite runs on: `describe.each(BUS_AND_DB)('… %s … %s', (bus, kind) => …)`. */
+export const BUS_AND_DB = BUS_KINDS.flatMap((bus) => ['mariadb', 'sqlite'].map((db) => [bus, db] as [BusKind, DbKind]));
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Unique per test file and run, so runs never share a database, a file or a cache key. */
@@ -72,6 +74,8 @@ export interface ThreeServices {
 export interface ServiceSetOptions {
   /** Own streams for this set (`<run>.<db>.<tag>.…`), so that sets never consume each other's events. */
   tag?: string;
+  /** The broker transport of all three (and part of the topic prefix). */
+  bus?: BusKind;
   all?: Record<string, string>;
   inetaplca?: Record<string, string>;
   intelnet?: Record<string, string>;
@@ -79,7 +83,8 @@ export interface ServiceSetOptions {
 
 /** The three real services on port 0, MS1 pointed at the real MS2 and MS3 unless told otherwise. */
 export async function startThreeServices(kind: DbKind, pponOverrides: Record<string, string> = {}, options: ServiceSetOptions = {}): Promise<ThreeServices> {
-  const common = { ...(options.tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, options.tag) } : {}), ...options.all };
+  const tag = options.bus ? `${options.bus}-${options.tag ?? 'main'}` : options.tag;
+  const common = { ...(tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, tag) } : {}), ...(options.bus ? { EVENT_BUS: options.bus } : {}), ...options.all };
   const settings: Record<ServiceName, Record<string, string>> = { inetaplca: { ...common, ...options.inetaplca }, intelnet: { ...common, ...options.intelnet }, ppon: {} };
   const running = {} as Record<ServiceName, RunningService>;
   const stopped = new Set<ServiceName>();
