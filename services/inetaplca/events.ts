@@ -4,10 +4,10 @@ import type { ServiceDeps } from '../shared/service-deps';
 /** MS2 in broker mode: creates, updates and their compensations (SPEC §4). */
 export async function startInetaplcaWorkers(deps: ServiceDeps): Promise<() => Promise<void>> {
   await subscribeParticipant(deps, {
-    inetaplcaContCreate: registerAction('inetaplcaContCreateCompensate'),
-    inetaplcaContUpdate: modifyAction('inetaplcaContUpdateCompensate'),
-    inetaplcaContCreateCompensate: compensateAction('inetaplcaContCreate', 'cancelRegistration'),
-    inetaplcaContUpdateCompensate: compensateAction('inetaplcaContUpdate', 'restoreFromHistory'),
+    inetaplcaContCreate: registerAction(),
+    inetaplcaContUpdate: modifyAction(),
+    inetaplcaContCreateCompensate: compensateAction('cancelRegistration'),
+    inetaplcaContUpdateCompensate: compensateAction('restoreFromHistory'),
   });
   return async () => undefined;
 }

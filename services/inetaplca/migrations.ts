@@ -1,9 +1,11 @@
 import type { Migrations } from '../shared/db/run-migrations';
 import { createContractTables } from '../shared/contracts/create-contract-tables';
 import { createEventTables } from '../shared/events/create-event-tables';
+import { createSagaGuardTable } from '../shared/saga/create-saga-guard-table';
 import { inetaplcaTable } from './contracts/inetaplca-table';
 
 export const inetaplcaMigrations: Migrations = {
   '001_contract_tables': createContractTables(inetaplcaTable),
   '002_event_tables': createEventTables,
+  '003_saga_guard': createSagaGuardTable,
 };

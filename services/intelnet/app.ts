@@ -2,10 +2,14 @@ import type { Express } from 'express';
 import { contractQueryRoutes } from '../shared/contracts/query-routes';
 import { participantRoutes } from '../shared/contracts/participant-routes';
 import { createServiceApp } from '../shared/http/create-service-app';
+import { createSagaGuard } from '../shared/saga/saga-guard';
 import type { ServiceDeps } from '../shared/service-deps';
 import { refuseOnDrill } from './drill/refuse-on-drill';
 
-/** MS3 (samp.intelnet): the saga's last step, so it is never compensated. */
+/**
+ * MS3 (samp.intelnet): the saga's last step. Compensated too [fix]: a step MS1 timed out may commit
+ * later, and then it must be undone (or, arriving after its compensation, refused).
+ */
 export function createIntelnetApp(deps: ServiceDeps): Express {
   return createServiceApp({
     name: 'intelnet',
@@ -16,7 +20,7 @@ export function createIntelnetApp(deps: ServiceDeps): Express {
       contractQueryRoutes(deps.contracts),
       participantRoutes(deps.contracts, {
         envelope: 'intelnetContPayload',
-        compensable: false,
+        guard: createSagaGuard(deps.database),
         beforeWrite: refuseOnDrill(deps.config.drillsAllowed),
       }),
     ],

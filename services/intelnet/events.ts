@@ -1,8 +1,13 @@
-import { modifyAction, registerAction, subscribeParticipant } from '../shared/events/participant-events';
+import { compensateAction, modifyAction, registerAction, subscribeParticipant } from '../shared/events/participant-events';
 import type { ServiceDeps } from '../shared/service-deps';
 
-/** MS3 in broker mode: creates and updates, never compensated (the saga's last step). */
+/** MS3 in broker mode: creates and updates, and [fix] their compensations (a step MS1 timed out may apply late). */
 export async function startIntelnetWorkers(deps: ServiceDeps): Promise<() => Promise<void>> {
-  await subscribeParticipant(deps, { intelnetContCreate: registerAction(), intelnetContUpdate: modifyAction() });
+  await subscribeParticipant(deps, {
+    intelnetContCreate: registerAction(),
+    intelnetContUpdate: modifyAction(),
+    intelnetContCreateCompensate: compensateAction('cancelRegistration'),
+    intelnetContUpdateCompensate: compensateAction('restoreFromHistory'),
+  });
   return async () => undefined;
 }

@@ -3,9 +3,8 @@ import { contractQueryRoutes } from '../shared/contracts/query-routes';
 import { createServiceApp } from '../shared/http/create-service-app';
 import type { ServiceDeps } from '../shared/service-deps';
 import type { SagaParticipants } from './saga/participants';
-import { createSagaLog } from './saga/saga-log';
+import { createOrchestration } from './saga/orchestration';
 import { sagaRoutes } from './saga/saga-routes';
-import { createBrokerSaga } from './pubsub/broker-saga';
 import { createDeadLetters } from './pubsub/dead-letters';
 import { pubsubRoutes } from './pubsub/pubsub-routes';
 
@@ -16,7 +15,7 @@ export interface PponDeps extends ServiceDeps {
 /** MS1 (samp.ppon): its own contracts, and the orchestrator of the register and modify sagas (API and broker mode). */
 export function createPponApp(deps: PponDeps): Express {
   const { config } = deps;
-  const sagaLog = createSagaLog(deps.database);
+  const { sagaLog, metrics, compensator, brokerSaga } = createOrchestration(deps);
   return createServiceApp({
     name: 'ppon',
     logger: deps.logger,
@@ -27,16 +26,22 @@ export function createPponApp(deps: PponDeps): Express {
       pubsubRoutes({
         contracts: deps.contracts,
         sagaLog,
-        brokerSaga: createBrokerSaga({ ...deps, sagaLog }),
+        brokerSaga,
         deadLetters: createDeadLetters(deps.database),
         drillsAllowed: config.drillsAllowed,
+        // Two steps, each with its own deadline.
+        deadlineMs: 2 * config.sagaDeadlineMs,
         kickRelay: deps.events.relay.kick,
       }),
       sagaRoutes({
         contracts: deps.contracts,
         participants: deps.participants,
         sagaLog,
-        retry: { retries: config.compensationRetries, backoffMs: config.compensationBackoffMs },
+        compensator,
+        brokerSaga,
+        metrics,
+        retries: config.compensationRetries,
+        deadlineMs: config.sagaDeadlineMs,
         drillsAllowed: config.drillsAllowed,
       }),
     ],

@@ -4,10 +4,12 @@ import { pponTable } from './contracts/ppon-table';
 import { createSagaLogTables } from './saga/create-saga-log-tables';
 import { createEventTables } from '../shared/events/create-event-tables';
 import { createPubsubTables } from './pubsub/create-pubsub-tables';
+import { createSagaRecoveryColumns } from './saga/create-saga-recovery-columns';
 
 export const pponMigrations: Migrations = {
   '001_contract_tables': createContractTables(pponTable),
   '002_saga_log': createSagaLogTables,
   '003_event_tables': createEventTables,
   '004_pubsub_saga': createPubsubTables,
+  '005_saga_recovery': createSagaRecoveryColumns,
 };

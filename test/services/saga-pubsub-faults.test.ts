@@ -1,40 +1,51 @@
 import request from 'supertest';
 import { Redis } from 'ioredis';
-import { api, DB_KINDS, dropTestData, REDIS_URL, rowsWhere, startThreeServices, type ThreeServices } from './support/service-harness';
-import { contractOf, newGlobalNo, ORIGINAL, pubsub, settledSaga, stepLines } from './support/saga-client';
+import { api, BUS_AND_DB, dropTestData, REDIS_URL, rowsWhere, startThreeServices, type ThreeServices } from './support/service-harness';
+import { contractOf, newGlobalNo, ORIGINAL, pubsub, sagaOf, settledSaga, stepLines } from './support/saga-client';
 
 afterAll(dropTestData);
 
-describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
+describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
   let s: ThreeServices | undefined;
   afterEach(async () => {
     await s?.close();
     s = undefined;
   });
 
-  test("MS3's consumer stopped: MS1 compensates at the deadline; MS3's late reply does not resurrect the saga", async () => {
-    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '1000' }, { tag: 'deadline' });
+  test("MS3's consumer stopped: MS1 compensates at the deadline, keeps the contract locked until MS3 is back, then undoes MS3's late step too", async () => {
+    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '1000' }, { tag: 'deadline', bus });
     await s.stop('intelnet');
     const globalNo = newGlobalNo('deadline');
     const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
+    const until = Date.now() + 10_000;
+    let state = 'START';
+    while (state !== 'COMPENSATING' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = (await request(s.ppon.url).get(`/sagas/${globalNo}`)).body.state;
+    }
+    expect(state).toBe('COMPENSATING');
+    // Locked meanwhile: MS1's row stays START.
+    expect(await contractOf(s.ppon, res.body.saPponContNo)).toMatchObject({ delYn: 'N', transacSttus: 'START' });
+    const other = await pubsub(s.ppon, 'amdPubsub', { saPponContNo: res.body.saPponContNo, payr: 'Too early' });
+    expect(other.body).toMatchObject({ status: 409, code: 'SAGA_IN_PROGRESS' });
+
+    // MS3 comes back and handles the old create and its compensation, in whichever order.
+    await s.start('intelnet');
     const saga = await settledSaga(s.ppon, globalNo);
     expect(saga).toMatchObject({ state: 'CANCEL', message: expect.stringContaining('no reply within the 1000 ms deadline') });
-    expect(stepLines(saga)).toEqual(['ppon register Y', 'inetaplca register Y', 'ppon store-inetaplca-no Y', 'intelnet register FALLBACK', 'inetaplca register-compensation Y', 'ppon register-cancel Y']);
+    const lines = stepLines(saga);
+    expect(lines.slice(0, 4)).toEqual(['ppon register Y', 'inetaplca register Y', 'ppon store-inetaplca-no Y', 'intelnet register FALLBACK']);
+    expect(lines.slice(-3)).toEqual(['intelnet register-compensation Y', 'inetaplca register-compensation Y', 'ppon register-cancel Y']);
     const ms1 = await contractOf(s.ppon, res.body.saPponContNo);
-    expect(ms1).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+    expect(ms1).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL', saIntelnetContNo: null });
     expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL', transacNo: globalNo });
-
-    // MS3 comes back and handles the old request (it is never compensated, as in the source); its reply is late.
-    await s.start('intelnet');
-    const until = Date.now() + 5000;
-    while ((await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'TRANSAC_NO', globalNo)).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
-    expect((await settledSaga(s.ppon, globalNo)).state).toBe('CANCEL');
-    expect(await contractOf(s.ppon, res.body.saPponContNo)).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL', saIntelnetContNo: null });
+    const ms3 = await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'TRANSAC_NO', globalNo);
+    expect(ms3.filter((r) => r.DEL_YN === 'N')).toEqual([]);
   });
 
   test('MS2 row created after MS1 gave up is compensated by globalNo (MS1 never learnt its number)', async () => {
-    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '600' }, { tag: 'late-ms2' });
+    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '600' }, { tag: 'late-ms2', bus });
     await s.stop('inetaplca');
     const globalNo = newGlobalNo('late-ms2');
     const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
@@ -53,12 +64,12 @@ describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
   });
 
   test('MS1 stopped after its commit and before publishing: restarted, the saga completes', async () => {
-    s = await startThreeServices(kind, { OUTBOX_RELAY: 'false' }, { tag: 'restart' });
+    s = await startThreeServices(kind, { OUTBOX_RELAY: 'false' }, { tag: 'restart', bus });
     const globalNo = newGlobalNo('restart');
     const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
     await new Promise((r) => setTimeout(r, 300));
-    const unsent = await s.db('ppon').selectFrom('SA_OUTBOX').selectAll().where('SENT_AT', 'is', null).execute();
-    expect(unsent).toHaveLength(1);
+    const unsent: Record<string, unknown>[] = await s.db('ppon').selectFrom('SA_OUTBOX').selectAll().where('SENT_AT', 'is', null).execute();
+    expect(unsent.filter((r) => String(r.PAYLOAD).includes(globalNo))).toHaveLength(1);
     expect(await rowsWhere(s.db('inetaplca'), 'SA_INETAPLCA_CONT', 'TRANSAC_NO', globalNo)).toEqual([]);
     await s.stop('ppon');
     await s.start('ppon', { OUTBOX_RELAY: 'true' });
@@ -69,7 +80,7 @@ describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
   });
 
   test("MS2's compensation failing twice, then succeeding: retried with backoff, CANCEL", async () => {
-    s = await startThreeServices(kind, {}, { tag: 'comp-retry', inetaplca: { FAULT_COMPENSATION_FAILURES: '2' } });
+    s = await startThreeServices(kind, {}, { tag: 'comp-retry', bus, inetaplca: { FAULT_COMPENSATION_FAILURES: '2' } });
     const globalNo = newGlobalNo('ps-comp-retry');
     const res = await pubsub(s.ppon, 'regPubsubCompensate', ORIGINAL, globalNo).expect(202);
     const saga = await settledSaga(s.ppon, globalNo);
@@ -80,20 +91,39 @@ describe.each(DB_KINDS)('broker-mode faults on %s', (kind) => {
     expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
   });
 
-  test('a compensation failing for good: COMPENSATION_FAILED, MS1 still undone, MS2 left for an operator', async () => {
-    s = await startThreeServices(kind, {}, { tag: 'comp-fail', inetaplca: { FAULT_COMPENSATION_FAILURES: '1000' } });
+  test('a compensation failing for good: COMPENSATING forever (attempts growing), contract locked, listed for operators, retry now', async () => {
+    s = await startThreeServices(kind, {}, { tag: 'comp-fail', bus, inetaplca: { FAULT_COMPENSATION_FAILURES: '1000' } });
     const globalNo = newGlobalNo('ps-comp-fail');
     const res = await pubsub(s.ppon, 'regPubsubCompensate', ORIGINAL, globalNo).expect(202);
-    const saga = await settledSaga(s.ppon, globalNo);
-    expect(saga).toMatchObject({ state: 'COMPENSATION_FAILED', message: expect.stringContaining('intelnet register failed') });
-    expect(stepLines(saga).slice(-4)).toEqual(['inetaplca register-compensation N', 'inetaplca register-compensation N', 'inetaplca register-compensation N', 'ppon register-cancel Y']);
+    const until = Date.now() + 15_000;
+    let listed: Record<string, unknown> | undefined;
+    while (Date.now() < until) {
+      const items = (await request(s.ppon.url).get('/sagas?state=COMPENSATING').expect(200)).body.items as Record<string, unknown>[];
+      listed = items.find((i) => i.globalNo === globalNo);
+      if (listed && (listed.attempts as number) >= 4) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(listed).toMatchObject({ globalNo, state: 'COMPENSATING', mode: 'event', kind: 'reg', nextTryAt: expect.any(String), deadlineAt: expect.any(String), message: expect.stringContaining('intelnet register failed') });
+    expect(listed?.attempts).toBeGreaterThanOrEqual(4);
+    const saga = await sagaOf(s.ppon, globalNo);
+    expect(stepLines(saga)).not.toContain('ppon register-cancel Y');
+    // MS1 has not undone itself: the contract stays locked, MS2's row is still there to compensate.
     const ms1 = await contractOf(s.ppon, res.body.saPponContNo);
-    expect(ms1).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+    expect(ms1).toMatchObject({ delYn: 'N', transacSttus: 'START' });
     expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'N', transacSttus: 'END' });
+    expect((await pubsub(s.ppon, 'amdPubsub', { saPponContNo: res.body.saPponContNo, payr: 'Locked' })).body).toMatchObject({ status: 409, code: 'SAGA_IN_PROGRESS' });
+    const metrics = (await request(s.ppon.url).get('/metrics/saga').expect(200)).text;
+    expect(metrics).toMatch(/saga_compensating\{[^}]*mode="event"[^}]*\} [1-9]/);
+    // An operator's retry now: a new attempt goes out at once.
+    const before = listed?.attempts as number;
+    const retried = await request(s.ppon.url).post(`/sagas/${globalNo}/retry`).expect(202);
+    expect(retried.body.attempts).toBeGreaterThan(before);
+    expect((await request(s.ppon.url).post('/sagas/unknown-saga-1/retry')).body).toMatchObject({ status: 404 });
   });
 
-  test('a message that fails every delivery goes to the dead-letter stream and GET /sagas/dead-letters lists it', async () => {
-    s = await startThreeServices(kind, { EVENT_MAX_DELIVERIES: '3' }, { tag: 'dlq', all: { EVENT_MAX_DELIVERIES: '3' } });
+  // Writes a poison entry into the Redis stream and reads its pending list: Redis-specific (issue 16 adds Kafka's), skipped (and shown) otherwise.
+  (bus === 'redis' ? test : test.skip)('a message that fails every delivery goes to the dead-letter stream and GET /sagas/dead-letters lists it', async () => {
+    s = await startThreeServices(kind, { EVENT_MAX_DELIVERIES: '3' }, { tag: 'dlq', bus, all: { EVENT_MAX_DELIVERIES: '3' } });
     const redis = new Redis(REDIS_URL);
     try {
       // A poison message from a foreign producer: not a request MS2 can read.

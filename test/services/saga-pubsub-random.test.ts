@@ -1,4 +1,4 @@
-import { dropTestData, startThreeServices, type ThreeServices } from './support/service-harness';
+import { BUS_KINDS, dropTestData, startThreeServices, type ThreeServices } from './support/service-harness';
 import { newGlobalNo, pubsub, register, settledSaga } from './support/saga-client';
 import { seededRandom } from '../../services/shared/events/fault-hooks';
 
@@ -16,12 +16,13 @@ interface Run { globalNo: string; kind: 'reg' | 'amd'; contract?: Record<string,
  * fail, and MS2 and then MS1 are restarted while sagas are in flight. Then every saga must end, and
  * the three databases must agree with its outcome.
  */
-test(`randomized fault run: ${SAGAS} sagas, then 0 stuck and 0 inconsistent (seed printed)`, async () => {
+test.each(BUS_KINDS)(`randomized fault run on %s: ${SAGAS} sagas, then 0 stuck and 0 inconsistent (seed printed)`, async (bus) => {
   console.log(`broker-mode fault run seed: ${SEED} (replay with FAULT_RUN_SEED=${SEED})`);
   const random = seededRandom(SEED);
   const faults = (rate: string) => ({ FAULT_FAIL_RATE: rate, FAULT_DUPLICATE_RATE: '0.25', FAULT_SEED: String(Math.floor(random() * 1e9)) });
   const s: ThreeServices = await startThreeServices('mariadb', { SAGA_DEADLINE_MS: '8000', FAULT_DUPLICATE_RATE: '0.25', FAULT_SEED: String(Math.floor(random() * 1e9)) }, {
     tag: 'random',
+    bus,
     inetaplca: { ...faults('0.15'), FAULT_COMPENSATION_FAILURES: '3' },
     intelnet: faults('0.2'),
   });
@@ -72,17 +73,16 @@ test(`randomized fault run: ${SAGAS} sagas, then 0 stuck and 0 inconsistent (see
         if (ms2[0]?.SA_PPON_CONT_NO !== ms1?.SA_PPON_CONT_NO || ms3[0]?.SA_PPON_CONT_NO !== ms1?.SA_PPON_CONT_NO) bad('participants name another MS1 contract');
       } else if (state === 'CANCEL') {
         if (ms1?.TRANSAC_STTUS !== 'CANCEL') bad('MS1 row not CANCEL');
-        if (run.kind === 'reg' && (ms1?.DEL_YN !== 'Y' || ms2.some((r) => r.DEL_YN !== 'Y'))) bad('a cancelled registration left a live MS1/MS2 row');
+        if (run.kind === 'reg' && (ms1?.DEL_YN !== 'Y' || ms2.some((r) => r.DEL_YN !== 'Y') || ms3.some((r) => r.DEL_YN !== 'Y'))) bad('a cancelled registration left a live row');
         if (run.kind === 'amd' && (ms1?.PAYR !== 'Original' || ms2.some((r) => r.PAYR !== 'Original' || r.TRANSAC_STTUS !== 'CANCEL'))) bad('a cancelled modification was not restored in MS1/MS2');
-      } else if (state === 'COMPENSATION_FAILED') {
-        if (ms1?.TRANSAC_STTUS !== 'CANCEL') bad('MS1 did not undo its own step');
       } else bad('not terminal');
     }
     const count = (state: string) => [...outcomes.values()].filter((v) => v === state).length;
-    console.log(`fault run: END ${count('END')}, CANCEL ${count('CANCEL')}, COMPENSATION_FAILED ${count('COMPENSATION_FAILED')}, stuck ${stuck.length}, inconsistent ${problems.length}`);
+    console.log(`fault run: END ${count('END')}, CANCEL ${count('CANCEL')}, stuck ${stuck.length}, inconsistent ${problems.length}`);
     expect(stuck).toEqual([]);
     expect(problems).toEqual([]);
-    expect(count('END') + count('CANCEL') + count('COMPENSATION_FAILED')).toBe(SAGAS);
+    // END and CANCEL are the only terminal states [issue 15]: a compensation is retried until it completes.
+    expect(count('END') + count('CANCEL')).toBe(SAGAS);
     expect(count('CANCEL')).toBeGreaterThan(0);
   } finally {
     await s.close();

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { api, DB_KINDS, dropTestData, rowsWhere, startTestService, startThreeServices, type DbKind, type ThreeServices } from './support/service-harness';
+import { api, BUS_AND_DB, dropTestData, rowsWhere, startTestService, startThreeServices, type DbKind, type ThreeServices } from './support/service-harness';
 import { contractOf, historyOf, newGlobalNo, ORIGINAL, pubsub, register, settledSaga, stepLines } from './support/saga-client';
 
 afterAll(dropTestData);
@@ -86,10 +86,10 @@ function fourScenarios(kind: DbKind, services: () => ThreeServices) {
   });
 }
 
-describe.each(DB_KINDS)('broker-mode saga (Redis Streams) on %s', (kind) => {
+describe.each(BUS_AND_DB)('broker-mode saga (%s) on %s', (bus, kind) => {
   let s: ThreeServices;
   beforeAll(async () => {
-    s = await startThreeServices(kind, {}, { tag: 'plain' });
+    s = await startThreeServices(kind, {}, { tag: 'plain', bus });
   });
   afterAll(() => s.close());
 
@@ -122,17 +122,18 @@ describe.each(DB_KINDS)('broker-mode saga (Redis Streams) on %s', (kind) => {
   });
 });
 
-describe.each(DB_KINDS)('every message delivered twice on %s', (kind) => {
+describe.each(BUS_AND_DB)('every message delivered twice (%s) on %s', (bus, kind) => {
   let s: ThreeServices;
   beforeAll(async () => {
     // Each relay publishes every outbox event twice: requests, replies and compensations.
-    s = await startThreeServices(kind, {}, { tag: 'twice', all: { FAULT_DUPLICATE_RATE: '1' } });
+    s = await startThreeServices(kind, {}, { tag: 'twice', bus, all: { FAULT_DUPLICATE_RATE: '1' } });
   });
   afterAll(() => s.close());
 
   fourScenarios(kind, () => s);
 
-  test('the duplicates were really delivered: every stream holds each event twice', async () => {
+  // Reads the Redis stream itself; a Kafka run needs its own reading of the topic (issue 16), so it shows as skipped there.
+  (bus === 'redis' ? test : test.skip)('the duplicates were really delivered: every stream holds each event twice', async () => {
     const globalNo = newGlobalNo('twice');
     await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
     await settledSaga(s.ppon, globalNo);

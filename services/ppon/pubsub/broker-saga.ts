@@ -9,12 +9,20 @@ import type { StepReply } from '../../shared/http/participant-client';
 import type { Begun } from '../saga/begin-saga';
 import { localStep } from '../saga/local-step';
 import type { SagaLog } from '../saga/saga-log';
-import type { Participant, SagaKind, SagaState } from '../saga/saga-plan';
+import { compensationBackoff } from '../saga/compensation-backoff';
+import type { SagaMetrics } from '../saga/saga-metrics';
+import type { Participant, SagaKind } from '../saga/saga-plan';
 
 /** SPEC §4's flow per kind: MS2's step, MS3's step, MS2's compensation; action names as in API mode's log. */
 const FLOW = {
-  reg: { ms2: 'inetaplcaContCreate', ms3: 'intelnetContCreate', compensate: 'inetaplcaContCreateCompensate', forward: 'register', compensation: 'register-compensation', undo: 'register-cancel' },
-  amd: { ms2: 'inetaplcaContUpdate', ms3: 'intelnetContUpdate', compensate: 'inetaplcaContUpdateCompensate', forward: 'modify', compensation: 'modify-compensation', undo: 'modify-compensation' },
+  reg: {
+    ms2: 'inetaplcaContCreate', ms3: 'intelnetContCreate', compensate: 'inetaplcaContCreateCompensate', compensateMs3: 'intelnetContCreateCompensate',
+    forward: 'register', compensation: 'register-compensation', undo: 'register-cancel',
+  },
+  amd: {
+    ms2: 'inetaplcaContUpdate', ms3: 'intelnetContUpdate', compensate: 'inetaplcaContUpdateCompensate', compensateMs3: 'intelnetContUpdateCompensate',
+    forward: 'modify', compensation: 'modify-compensation', undo: 'modify-compensation',
+  },
 } as const satisfies Record<SagaKind, Record<string, string>>;
 
 interface Pending {
@@ -39,6 +47,7 @@ export interface BrokerSagaDeps {
   events: ServiceEvents;
   sagaLog: SagaLog;
   logger: Logger;
+  metrics: SagaMetrics;
 }
 
 export interface BrokerSaga {
@@ -48,6 +57,8 @@ export interface BrokerSaga {
   onReply(reply: ReplyEvent): Promise<void>;
   /** Compensates sagas past their deadline; returns how many it moved on. */
   sweep(): Promise<number>;
+  /** An operator's retry: a COMPENSATING saga's compensation is sent again now (new attempt). */
+  retryNow(globalNo: string): Promise<boolean>;
 }
 
 /**
@@ -57,10 +68,10 @@ export interface BrokerSaga {
  * next state and the next event (outbox) together.
  */
 export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
-  const { config, database, contracts, events, sagaLog, logger } = deps;
+  const { config, database, contracts, events, sagaLog, logger, metrics } = deps;
   const { db } = database;
   const prefix = config.eventTopicPrefix;
-  const maxAttempts = config.compensationRetries + 1;
+  const isCompensation = (p: Pending) => p.awaiting === FLOW[p.kind].compensate || p.awaiting === FLOW[p.kind].compensateMs3;
 
   const load = async (trx: Transaction<AnyDb>, globalNo: string): Promise<Pending | undefined> => {
     let query = trx.selectFrom('SA_SAGA_PENDING').selectAll().where('GLOBAL_NO', '=', globalNo);
@@ -97,22 +108,27 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
       })
       .where('GLOBAL_NO', '=', p.globalNo)
       .execute();
+    // Operators see the attempt and when it goes out in the saga's row.
+    if (!forward) await sagaLog.progress(p.globalNo, { attempts: attempt, nextTryAt: availableAt }, w.trx);
   };
+
+  /** START → COMPENSATING: visible, the contract stays locked (MS1's row stays START) until every compensation is confirmed. */
+  const startCompensating = (w: ContractWriter, p: Pending, undo: string[]) =>
+    sagaLog.compensating(p.globalNo, { undo, message: p.failure ?? 'compensating', nextTryAt: new Date() }, w.trx);
 
   const step = (w: ContractWriter, p: Pending, participant: Participant, action: string, attempt: number, reply: Pick<StepReply, 'outcome' | 'message'>, since = new Date()) =>
     sagaLog.record(w.trx, p.globalNo, { participant, action, attempt }, {
       outcome: reply.outcome, durationMs: Math.max(0, Date.now() - since.getTime()), startedAt: since, error: reply.outcome === 'Y' ? undefined : reply.message,
     });
 
-  const end = async (w: ContractWriter, p: Pending, state: Exclude<SagaState, 'START'>) => {
+  /** END, or CANCEL once every participant confirmed its compensation: only then MS1 undoes its own first write. */
+  const end = async (w: ContractWriter, p: Pending, state: 'END' | 'CANCEL') => {
     if (state === 'END') await w.set(p.saPponContNo, { TRANSAC_STTUS: 'END' });
     else {
-      // MS1 undoes its own first write whatever happened to MS2's compensation (as in API mode).
       const undo = FLOW[p.kind].undo;
       const apply = p.kind === 'reg' ? () => w.cancelRegistration(p.saPponContNo, p.globalNo) : () => w.restoreFromHistory(p.saPponContNo, p.globalNo);
       await step(w, p, 'ppon', undo, 1, await localStep(undo, apply).run());
     }
-    if (state === 'COMPENSATION_FAILED') logger.error({ globalNo: p.globalNo, attempts: p.attempt }, 'compensation failed for good');
     await sagaLog.end(p.globalNo, state, p.failure ?? undefined, w.trx);
     await w.trx.deleteFrom('SA_SAGA_PENDING').where('GLOBAL_NO', '=', p.globalNo).execute();
   };
@@ -126,17 +142,30 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
     await step(w, p, 'ppon', `store-${participant}-no`, 1, { outcome: 'Y', message: 'success' });
   };
 
-  /** One row of SPEC §4's table; a FALLBACK is the deadline passing without a reply. */
+  /**
+   * One row of SPEC §4's table [with issue 15's changes]; a FALLBACK is the deadline passing
+   * without a reply. A step that got no answer may still apply later, so it is compensated (by
+   * globalNo: MS3 first if it was MS3's step, then MS2). A compensation is never given up: a failed
+   * or unanswered attempt is sent again after a capped exponential backoff, with an error log line.
+   */
   const transition = async (w: ContractWriter, p: Pending, outcome: StepReply['outcome'], message: string, reply?: ReplyEvent) => {
     const flow = FLOW[p.kind];
-    const participant: Participant = p.awaiting === flow.ms3 ? 'intelnet' : 'inetaplca';
-    const compensating = p.awaiting === flow.compensate;
+    const participant: Participant = p.awaiting === flow.ms3 || p.awaiting === flow.compensateMs3 ? 'intelnet' : 'inetaplca';
+    const compensating = isCompensation(p);
     await step(w, p, participant, compensating ? flow.compensation : flow.forward, p.attempt, { outcome, message }, p.awaitSince);
     const failed = () => `${participant} ${flow.forward} failed (${outcome}): ${message}`.slice(0, 500);
     if (compensating) {
-      if (outcome === 'Y') return end(w, p, 'CANCEL');
-      if (p.attempt < maxAttempts) return send(w, p, flow.compensate, p.attempt + 1, config.compensationBackoffMs * 2 ** (p.attempt - 1));
-      return end(w, p, 'COMPENSATION_FAILED');
+      if (outcome === 'Y') {
+        if (p.awaiting === flow.compensateMs3) {
+          await sagaLog.progress(p.globalNo, { undo: ['inetaplca', 'ppon'] }, w.trx);
+          return send(w, p, flow.compensate, 1);
+        }
+        return end(w, p, 'CANCEL');
+      }
+      const delayMs = compensationBackoff(p.attempt, config.compensationBackoffMs, config.compensationBackoffMaxMs);
+      metrics.escalation();
+      logger.error({ globalNo: p.globalNo, participant, attempts: p.attempt, retryInMs: delayMs, outcome, reason: message }, 'saga compensation incomplete; the contract stays locked and it is retried');
+      return send(w, p, p.awaiting, p.attempt + 1, delayMs);
     }
     if (p.awaiting === flow.ms2) {
       if (outcome === 'Y') {
@@ -145,14 +174,21 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
       }
       p.failure = failed();
       // "N": MS2 wrote nothing. No reply: it may have, later; it is compensated by globalNo.
-      return outcome === 'N' ? end(w, p, 'CANCEL') : send(w, p, flow.compensate, 1);
+      if (outcome === 'N') return end(w, p, 'CANCEL');
+      await startCompensating(w, p, ['inetaplca', 'ppon']);
+      return send(w, p, flow.compensate, 1);
     }
     if (outcome === 'Y') {
       if (p.kind === 'reg') await storeNo(w, p, 'intelnet', reply?.saIntelnetContNo);
       return end(w, p, 'END');
     }
     p.failure = failed();
-    return send(w, p, flow.compensate, 1);
+    if (outcome === 'N') {
+      await startCompensating(w, p, ['inetaplca', 'ppon']);
+      return send(w, p, flow.compensate, 1);
+    }
+    await startCompensating(w, p, ['intelnet', 'inetaplca', 'ppon']);
+    return send(w, p, flow.compensateMs3, 1);
   };
 
   return {
@@ -198,6 +234,17 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
       }
       if (overdue.length > 0) events.relay.kick();
       return overdue.length;
+    },
+    retryNow: async (globalNo) => {
+      const sent = await contracts.write(async (w) => {
+        const p = await load(w.trx, globalNo);
+        if (!p || !isCompensation(p)) return false;
+        logger.warn({ globalNo, attempt: p.attempt + 1 }, 'compensation retried now by an operator');
+        await send(w, p, p.awaiting, p.attempt + 1);
+        return true;
+      });
+      events.relay.kick();
+      return sent;
     },
   };
 }

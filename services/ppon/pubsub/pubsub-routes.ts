@@ -14,6 +14,8 @@ export interface PubsubRouteDeps {
   brokerSaga: BrokerSaga;
   deadLetters: DeadLetters;
   drillsAllowed: boolean;
+  /** Stored with the saga: the time by which it must have left START. */
+  deadlineMs: number;
   /** Publishes the first event now rather than at the relay's next poll. */
   kickRelay(): void;
 }

@@ -1,25 +1,31 @@
 import { consumerGroup, DEAD_LETTER_TOPIC, replyEvent, topicName } from '../../shared/events/saga-events';
 import type { ServiceDeps } from '../../shared/service-deps';
-import { createSagaLog } from '../saga/saga-log';
-import { createBrokerSaga } from './broker-saga';
+import { createHttpParticipants } from '../saga/http-participants';
+import { createOrchestration } from '../saga/orchestration';
 import { createDeadLetters } from './dead-letters';
 
-/** MS1's consumers (replies, dead letters) and its deadline sweeper, which reads deadlines from the DB, so it resumes after a restart. */
+/**
+ * MS1's consumers (replies, dead letters) and its sweeper, which reads deadlines and due
+ * compensations from the database, so it resumes after a restart: broker-mode steps past their
+ * deadline, API-mode sagas left START past theirs (MS1 died mid-saga), compensations due (both modes).
+ */
 export async function startPponWorkers(deps: ServiceDeps): Promise<() => Promise<void>> {
   const { config, events, logger } = deps;
-  const saga = createBrokerSaga({ ...deps, sagaLog: createSagaLog(deps.database) });
+  const { brokerSaga, compensator } = createOrchestration({ ...deps, participants: createHttpParticipants(config, deps.serviceToken) });
   const deadLetters = createDeadLetters(deps.database);
   const group = consumerGroup(config.name);
-  await events.bus.subscribe(group, [topicName(config.eventTopicPrefix, 'ContResponse')], (d) => saga.onReply(replyEvent.parse(d.payload)));
+  await events.bus.subscribe(group, [topicName(config.eventTopicPrefix, 'ContResponse')], (d) => brokerSaga.onReply(replyEvent.parse(d.payload)));
   await events.bus.subscribe(group, [topicName(config.eventTopicPrefix, DEAD_LETTER_TOPIC)], (d) => deadLetters.store(d.payload));
 
   let sweeping: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    sweeping ??= saga
-      .sweep()
-      .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'saga deadline sweep failed; retrying'))
+  const sweep = () => {
+    sweeping ??= Promise.all([brokerSaga.sweep(), compensator.sweep()])
+      .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'saga sweep failed; retrying'))
       .finally(() => (sweeping = undefined));
-  }, config.sagaSweepMs);
+  };
+  // At start-up first: sagas an earlier MS1 process left behind are recovered now, not one period later.
+  sweep();
+  const timer = setInterval(sweep, config.sagaSweepMs);
   return async () => {
     clearInterval(timer);
     await sweeping;

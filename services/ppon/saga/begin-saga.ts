@@ -32,7 +32,7 @@ export interface Begun {
  * one transaction, with whatever `alsoInTransaction` adds (broker mode: its deadline and first event).
  */
 export async function beginSaga(
-  deps: { contracts: ContractStore; sagaLog: SagaLog },
+  deps: { contracts: ContractStore; sagaLog: SagaLog; /** From now, the time by which the saga must have left START (stored with it). */ deadlineMs: number },
   req: Request,
   kind: SagaKind,
   mode: 'api' | 'event',
@@ -44,6 +44,8 @@ export async function beginSaga(
   const meta = { transacNo: globalNo, transacSttus: 'START' as const };
   const startedAt = new Date();
   return deps.contracts.write(async (w) => {
+    // First: a retried request (same x-global-no) is a CONFLICT, even while its own saga holds the contract.
+    if (await deps.sagaLog.exists(w.trx, globalNo)) throw new AppError('CONFLICT', `A saga with globalNo ${globalNo} already exists`);
     let begun: Begun;
     const input = (saPponContNo: number) => ({ globalNo, saPponContNo, fields: fieldsFromValues(values), compensateYn: payload.compensateYn });
     if (kind === 'reg') {
@@ -53,7 +55,8 @@ export async function beginSaga(
       begun = { input: input(saPponContNo), before: (await w.modify(saPponContNo, values, meta)).before };
     }
     const first = { participant: 'ppon' as const, action: kind === 'reg' ? 'register' : 'modify', attempt: 1, startedAt };
-    await deps.sagaLog.begin(w.trx, { globalNo, saPponContNo: begun.input.saPponContNo, kind, mode }, first);
+    const deadlineAt = new Date(startedAt.getTime() + deps.deadlineMs);
+    await deps.sagaLog.begin(w.trx, { globalNo, saPponContNo: begun.input.saPponContNo, kind, mode, deadlineAt }, first);
     await alsoInTransaction?.(w, begun);
     return begun;
   });

@@ -20,6 +20,8 @@ export function createHttpParticipants(config: ServiceConfig, auth: ServiceToken
     intelnet: {
       register: call(intelnet, '/cont/regSagaApi', 'intelnetContPayload'),
       modify: call(intelnet, '/cont/amdSagaApi', 'intelnetContPayload'),
+      compensateRegister: call(intelnet, '/cont/regSagaApiConpensating', 'intelnetContPayload'),
+      compensateModify: call(intelnet, '/cont/amdSagaApiConpensating', 'intelnetContPayload'),
     },
   };
 }

@@ -1,11 +1,9 @@
-import { localStep } from './local-step';
 import { contractNoIn, type PlanDeps, type PlanInput } from './plan-input';
 import type { SagaPlan } from './saga-plan';
 
 /**
- * Registration (SPEC §3): MS1's row (START) → MS2 registers (END), MS1 stores its number → MS3
- * registers (END), MS1 stores its number → MS1 END. Compensation: MS2's row DEL_YN='Y' CANCEL,
- * then MS1's likewise.
+ * Registration (SPEC §3): MS1 inserted its row (START) → MS2 registers, MS1 stores its number →
+ * MS3 registers, MS1 stores its number → MS1 END. Compensations: see `compensator.ts`.
  */
 export function registerPlan(input: PlanInput, { contracts, participants }: PlanDeps): SagaPlan {
   const { globalNo, saPponContNo } = input;
@@ -14,7 +12,6 @@ export function registerPlan(input: PlanInput, { contracts, participants }: Plan
     kind: 'reg',
     globalNo,
     saPponContNo,
-    undoBegin: localStep('register-cancel', () => contracts.write((w) => w.cancelRegistration(saPponContNo, globalNo))),
     steps: [
       {
         participant: 'inetaplca',
@@ -23,11 +20,6 @@ export function registerPlan(input: PlanInput, { contracts, participants }: Plan
         onSuccess: async (reply) => {
           saInetaplcaContNo = contractNoIn(reply, 'saInetaplcaContNo');
           await contracts.write((w) => w.set(saPponContNo, { SA_INETAPLCA_CONT_NO: saInetaplcaContNo as number }));
-        },
-        compensation: {
-          participant: 'inetaplca',
-          action: 'register-compensation',
-          run: () => participants.inetaplca.compensateRegister(globalNo, { saInetaplcaContNo, saPponContNo }),
         },
       },
       {
@@ -41,6 +33,6 @@ export function registerPlan(input: PlanInput, { contracts, participants }: Plan
         },
       },
     ],
-    finish: () => contracts.write((w) => w.set(saPponContNo, { TRANSAC_STTUS: 'END' })),
+    finish: (w) => w.set(saPponContNo, { TRANSAC_STTUS: 'END' }),
   };
 }

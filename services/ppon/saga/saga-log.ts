@@ -13,14 +13,37 @@ export interface StepRef {
   attempt: number;
 }
 
+export interface SagaSummary {
+  globalNo: string;
+  saPponContNo: number;
+  kind: SagaKind;
+  mode: 'api' | 'event';
+  state: SagaState;
+  message: string | null;
+  attempts: number;
+  nextTryAt: string | null;
+  deadlineAt: string | null;
+  startedAt: string;
+  undo: string | null;
+}
+
 export interface SagaLog {
   /** Opens the saga inside MS1's first transaction, recording that first local step; a globalNo already used is a 409. */
-  begin(trx: Transaction<AnyDb>, saga: { globalNo: string; saPponContNo: number; kind: SagaKind; mode: 'api' | 'event' }, first: StepRef & { startedAt: Date }): Promise<void>;
+  begin(trx: Transaction<AnyDb>, saga: { globalNo: string; saPponContNo: number; kind: SagaKind; mode: 'api' | 'event'; deadlineAt: Date }, first: StepRef & { startedAt: Date }): Promise<void>;
+  /** Whether a saga already has this globalNo (checked first, so a retried request is a CONFLICT, not SAGA_IN_PROGRESS). */
+  exists(trx: Transaction<AnyDb>, globalNo: string): Promise<boolean>;
+  /** START → COMPENSATING with the compensations to run, in order; false if the saga had already left START. */
+  compensating(globalNo: string, change: { undo: string[]; message: string; nextTryAt: Date }, trx?: Transaction<AnyDb>): Promise<boolean>;
+  /** While COMPENSATING: the remaining compensations, attempts and next try (visible to operators). */
+  progress(globalNo: string, change: { undo?: string[]; attempts?: number; nextTryAt?: Date | null }, trx?: Transaction<AnyDb>): Promise<void>;
+  summary(globalNo: string, trx?: Transaction<AnyDb>): Promise<SagaSummary | undefined>;
+  list(filter: { state?: SagaState; limit: number }): Promise<SagaSummary[]>;
   /** Runs one step attempt, timing it and recording its outcome; a thrown error is an "N". */
   track(globalNo: string, step: StepRef, run: () => Promise<StepReply>, logger: Logger): Promise<StepReply>;
   /** Records a step that already happened (broker mode: a reply), inside the caller's transaction. */
   record(trx: Transaction<AnyDb>, globalNo: string, step: StepRef, result: { outcome: StepReply['outcome']; durationMs: number; startedAt: Date; error?: string }): Promise<void>;
-  end(globalNo: string, state: Exclude<SagaState, 'START'>, message?: string, trx?: Transaction<AnyDb>): Promise<void>;
+  /** Ends the saga; with `from`, only if it is still in that state (answers whether it changed). */
+  end(globalNo: string, state: 'END' | 'CANCEL', message?: string, trx?: Transaction<AnyDb>, from?: SagaState): Promise<boolean>;
   find(globalNo: string): Promise<Record<string, unknown> | undefined>;
 }
 
@@ -60,6 +83,7 @@ export function createSagaLog(database: ServiceDatabase): SagaLog {
             MODE: saga.mode,
             STATE: 'START',
             STARTED_AT: database.timestamp(first.startedAt),
+            DEADLINE_AT: database.timestamp(saga.deadlineAt),
           })
           .execute();
       } catch (err) {
@@ -91,12 +115,42 @@ export function createSagaLog(database: ServiceDatabase): SagaLog {
     record: async (trx, globalNo, step, result) => {
       await insertStep(trx, globalNo, step, { ...result, startedAt: database.timestamp(result.startedAt) });
     },
-    end: async (globalNo, state, message, trx) => {
-      await (trx ?? db)
+    exists: async (trx, globalNo) => Boolean(await trx.selectFrom('SA_SAGA').select('GLOBAL_NO').where('GLOBAL_NO', '=', globalNo).executeTakeFirst()),
+    compensating: async (globalNo, change, trx) => {
+      const result = await (trx ?? db)
         .updateTable('SA_SAGA')
-        .set({ STATE: state, MESSAGE: message?.slice(0, MAX_TEXT) ?? null, ENDED_AT: database.timestamp() })
+        .set({ STATE: 'COMPENSATING', UNDO: change.undo.join(','), MESSAGE: change.message.slice(0, MAX_TEXT), ATTEMPTS: 0, NEXT_TRY_AT: database.timestamp(change.nextTryAt) })
         .where('GLOBAL_NO', '=', globalNo)
-        .execute();
+        .where('STATE', '=', 'START')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    progress: async (globalNo, change, trx) => {
+      const set: Record<string, unknown> = {};
+      if (change.undo) set.UNDO = change.undo.join(',');
+      if (change.attempts !== undefined) set.ATTEMPTS = change.attempts;
+      if (change.nextTryAt !== undefined) set.NEXT_TRY_AT = change.nextTryAt && database.timestamp(change.nextTryAt);
+      await (trx ?? db).updateTable('SA_SAGA').set(set).where('GLOBAL_NO', '=', globalNo).where('STATE', '=', 'COMPENSATING').execute();
+    },
+    summary: async (globalNo, trx) => {
+      let query = (trx ?? db).selectFrom('SA_SAGA').selectAll().where('GLOBAL_NO', '=', globalNo);
+      if (trx && database.kind === 'mariadb') query = query.forUpdate();
+      const row = await query.executeTakeFirst();
+      return row && summaryOf(row);
+    },
+    list: async (filter) => {
+      let query = db.selectFrom('SA_SAGA').selectAll().orderBy('STARTED_AT').limit(filter.limit);
+      if (filter.state) query = query.where('STATE', '=', filter.state);
+      const rows: Record<string, unknown>[] = await query.execute();
+      return rows.map(summaryOf);
+    },
+    end: async (globalNo, state, message, trx, from) => {
+      const set: Record<string, unknown> = { STATE: state, ENDED_AT: database.timestamp(), NEXT_TRY_AT: null, UNDO: null };
+      if (message !== undefined) set.MESSAGE = message.slice(0, MAX_TEXT);
+      let query = (trx ?? db).updateTable('SA_SAGA').set(set).where('GLOBAL_NO', '=', globalNo);
+      if (from) query = query.where('STATE', '=', from);
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
     find: async (globalNo) => {
       const saga = await db.selectFrom('SA_SAGA').selectAll().where('GLOBAL_NO', '=', globalNo).executeTakeFirst();
@@ -109,5 +163,23 @@ export function createSagaLog(database: ServiceDatabase): SagaLog {
         .execute();
       return { ...rowToJson(saga), steps: steps.map(rowToJson) };
     },
+  };
+}
+
+const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+
+function summaryOf(r: Record<string, unknown>): SagaSummary {
+  return {
+    globalNo: String(r.GLOBAL_NO),
+    saPponContNo: Number(r.SA_PPON_CONT_NO),
+    kind: r.KIND as SagaKind,
+    mode: r.MODE as 'api' | 'event',
+    state: r.STATE as SagaState,
+    message: (r.MESSAGE as string | null) ?? null,
+    attempts: Number(r.ATTEMPTS ?? 0),
+    nextTryAt: iso(r.NEXT_TRY_AT),
+    deadlineAt: iso(r.DEADLINE_AT),
+    startedAt: iso(r.STARTED_AT) as string,
+    undo: (r.UNDO as string | null) ?? null,
   };
 }

@@ -4,7 +4,8 @@ import type { SagaKind, SagaOutcome } from './saga-plan';
 
 /**
  * The status tells the screen the outcome: END → 201 (register) or 200 (modify); CANCEL → 409
- * SAGA_CANCELLED; COMPENSATION_FAILED → 502 SAGA_COMPENSATION_FAILED. Every answer, success or
+ * SAGA_CANCELLED; COMPENSATING (a compensation could not complete yet: MS1 keeps retrying it, the
+ * contract stays locked) → 502 SAGA_COMPENSATION_FAILED. Every answer, success or
  * problem document, carries globalNo, saPponContNo, state, successYn and message.
  */
 export function sendSagaAnswer(
@@ -26,7 +27,8 @@ export function sendSagaAnswer(
     return;
   }
   const step = outcome.failedStep;
-  const message = step ? `${step.participant} ${step.action} failed: ${step.message}` : 'the saga failed';
+  const failed = step ? `${step.participant} ${step.action} failed: ${step.message}` : 'the saga failed';
+  const message = outcome.state === 'COMPENSATING' ? `${failed}; its compensation is not complete yet and is retried (see /sagas/${globalNo})` : failed;
   const code = outcome.state === 'CANCEL' ? 'SAGA_CANCELLED' : 'SAGA_COMPENSATION_FAILED';
   throw new AppError(code, message, { globalNo, saPponContNo, state: outcome.state, successYn: 'N', message, failedStep: step });
 }

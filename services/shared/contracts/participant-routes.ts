@@ -7,12 +7,13 @@ import { toServiceError } from '../http/to-service-error';
 import { toFieldName } from './column-case';
 import { compensateYn, contractNo, modifyFields, registerFields, valuesOf } from './contract-payload';
 import type { CompensationOutcome, ContractStore } from './contract-store';
+import { GuardRefusal, type SagaGuard } from '../saga/saga-guard';
 
 export interface ParticipantRouteOptions {
   /** The source's request envelope, e.g. `inetaplcaContPayload`. */
   envelope: string;
-  /** MS2 offers compensations; MS3, the last step, never needs them. */
-  compensable: boolean;
+  /** Records, by globalNo, what each saga applied or compensated here (tombstones refuse late steps). */
+  guard: SagaGuard;
   /** Runs after validation, before anything is written (MS3's drill). */
   beforeWrite?: RequestHandler;
 }
@@ -30,7 +31,8 @@ export function participantRoutes(store: ContractStore, options: ParticipantRout
   const crossFields = t.crossKeys.map(toFieldName);
   const payloadOf = (body: unknown) => (body as Record<string, Payload>)[options.envelope];
   const body = <T extends z.ZodRawShape>(shape: T) => validate(z.object({ [options.envelope]: z.object(shape) }));
-  const answer = (no: number, row: Payload | undefined) => ({
+  const { guard } = options;
+  const answer = (no: number | null, row: Payload | undefined) => ({
     successYn: 'Y',
     message: 'success',
     ...Object.fromEntries(crossFields.map((f) => [f, row?.[f] ?? null])),
@@ -46,30 +48,42 @@ export function participantRoutes(store: ContractStore, options: ParticipantRout
     async (req, res) => {
       const payload = payloadOf(req.body);
       const cross = Object.fromEntries(t.crossKeys.map((k) => [k, payload[toFieldName(k)] as number]));
-      const no = await store.write((w) => w.insert(valuesOf(payload), cross, { transacNo: req.globalNo, transacSttus: 'END' }));
+      const no = await store.write((w) => guard.forward(w, req.globalNo, () => w.insert(valuesOf(payload), cross, { transacNo: req.globalNo, transacSttus: 'END' })));
       res.status(201).json(answer(no, payload));
     },
   );
   router.post('/cont/amdSagaApi', body({ ...modifyFields.shape, [ownField]: contractNo, compensateYn }), ...steps, async (req, res) => {
     const payload = payloadOf(req.body);
     const no = payload[ownField] as number;
-    await store.write((w) => w.modify(no, valuesOf(payload), { transacNo: req.globalNo, transacSttus: 'END' }));
+    await store.write((w) =>
+      guard.forward(w, req.globalNo, async () => {
+        await w.modify(no, valuesOf(payload), { transacNo: req.globalNo, transacSttus: 'END' });
+        return no;
+      }),
+    );
     res.json(answer(no, await store.find(no)));
   });
-  if (options.compensable) {
-    const compensation = (apply: 'cancelRegistration' | 'restoreFromHistory'): RequestHandler[] => [
-      body({ [ownField]: contractNo }),
-      async (req, res) => {
-        const no = payloadOf(req.body)[ownField] as number;
-        const outcome = await store.write((w) => w[apply](no, req.globalNo));
-        failUnlessDone(outcome, no, req.globalNo);
-        res.json(answer(no, await store.find(no)));
-      },
-    ];
-    // The source's spelling ("Conpensating"), which existing callers use.
-    router.post('/cont/regSagaApiConpensating', ...compensation('cancelRegistration'));
-    router.post('/cont/amdSagaApiConpensating', ...compensation('restoreFromHistory'));
-  }
+  /**
+   * Compensations (MS2 and MS3 alike) act by globalNo: MS1 need not know our number, and one that
+   * arrives before the step it undoes leaves a tombstone, so the late step is refused.
+   */
+  const compensation = (apply: 'cancelRegistration' | 'restoreFromHistory'): RequestHandler[] => [
+    body({ [ownField]: contractNo.optional(), saPponContNo: contractNo.optional() }),
+    async (req, res) => {
+      const named = payloadOf(req.body)[ownField] as number | undefined;
+      const { outcome, no } = await store
+        .write((w) => guard.compensate(w, req.globalNo, apply, named))
+        .catch((err: unknown) => {
+          if (err instanceof GuardRefusal) return { outcome: err.outcome, no: err.no };
+          throw err;
+        });
+      failUnlessDone(outcome, no ?? named ?? 0, req.globalNo);
+      res.json(answer(no, no === null ? undefined : await store.find(no)));
+    },
+  ];
+  // The source's spelling ("Conpensating"), which existing callers use.
+  router.post('/cont/regSagaApiConpensating', ...compensation('cancelRegistration'));
+  router.post('/cont/amdSagaApiConpensating', ...compensation('restoreFromHistory'));
   router.use(answerSagaFailure());
   return router;
 }

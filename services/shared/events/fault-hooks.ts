@@ -20,6 +20,8 @@ export interface FaultHooks {
   failForwardStep(): boolean;
   failCompensation(): boolean;
   publishTwice(): boolean;
+  /** Milliseconds the relay waits before publishing the next event (0: none); later events wait behind it. */
+  publishDelayMs(): number;
 }
 
 export function createFaultHooks(config: ServiceConfig): FaultHooks {
@@ -29,5 +31,6 @@ export function createFaultHooks(config: ServiceConfig): FaultHooks {
     failForwardStep: () => config.faultFailRate > 0 && random() < config.faultFailRate,
     failCompensation: () => compensationFailures > 0 && compensationFailures-- > 0,
     publishTwice: () => config.faultDuplicateRate > 0 && random() < config.faultDuplicateRate,
+    publishDelayMs: () => (config.faultDelayRate > 0 && random() < config.faultDelayRate ? config.faultDelayMs : 0),
   };
 }

@@ -64,6 +64,8 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
         if (closed) return;
         const event = { topic: String(row.TOPIC), key: String(row.MSG_KEY), payload: decodeEvent(String(row.PAYLOAD)) };
         try {
+          const delayMs = options.faults.publishDelayMs();
+          if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
           await bus.publish(event);
           if (options.faults.publishTwice()) await bus.publish(event);
         } catch (err) {

@@ -3,7 +3,8 @@ import { errorCatalog } from '../../../lib/errors/catalog';
 import type { Delivery } from '../../../lib/events/event-bus';
 import { toFieldName } from '../contracts/column-case';
 import { valuesOf } from '../contracts/contract-payload';
-import type { CompensationOutcome, ContractWriter } from '../contracts/contract-store';
+import type { ContractWriter } from '../contracts/contract-store';
+import { createSagaGuard, type SagaGuard } from '../saga/saga-guard';
 import type { ServiceDeps } from '../service-deps';
 import { consumerGroup, EVENT_TOPIC, replyEvent, replyOf, requestEvent, topicName, type EventName, type ReplyEvent, type RequestEvent } from './saga-events';
 
@@ -16,6 +17,7 @@ interface ActionContext {
   /** This participant's contract number named in the event (e.g. saInetaplcaContNo). */
   ownNo: number | null | undefined;
   deps: ServiceDeps;
+  guard: SagaGuard;
 }
 
 export interface ParticipantAction {
@@ -24,44 +26,42 @@ export interface ParticipantAction {
   run(ctx: ActionContext): Promise<number | null>;
 }
 
-/** A forward step is refused once its compensation ran first (MS1 gave up before it arrived). */
-export function registerAction(compensatedBy?: EventName): ParticipantAction {
+/** A forward step is refused once its saga was compensated here (a tombstone by globalNo), whatever topic came first. */
+export function registerAction(): ParticipantAction {
   return {
     compensation: false,
-    run: async ({ w, event, deps }) => {
-      await refuseForward(w, event, deps, compensatedBy);
+    run: async ({ w, event, deps, guard }) => {
+      refuseForward(event, deps);
       const t = deps.contracts.table;
       const cross = Object.fromEntries(t.crossKeys.map((k) => [k, event.saPponContNo]));
-      return w.insert(valuesOf(event), cross, { transacNo: event.globalNo, transacSttus: 'END' });
+      return guard.forward(w, event.globalNo, () => w.insert(valuesOf(event), cross, { transacNo: event.globalNo, transacSttus: 'END' }));
     },
   };
 }
 
-export function modifyAction(compensatedBy?: EventName): ParticipantAction {
+export function modifyAction(): ParticipantAction {
   return {
     compensation: false,
-    run: async ({ w, event, ownNo, deps }) => {
-      await refuseForward(w, event, deps, compensatedBy);
+    run: async ({ w, event, ownNo, deps, guard }) => {
+      refuseForward(event, deps);
       if (!ownNo) throw new StepRefused('the event names no contract to modify');
-      await w.modify(ownNo, valuesOf(event), { transacNo: event.globalNo, transacSttus: 'END' });
-      return ownNo;
+      return guard.forward(w, event.globalNo, async () => {
+        await w.modify(ownNo, valuesOf(event), { transacNo: event.globalNo, transacSttus: 'END' });
+        return ownNo;
+      });
     },
   };
 }
 
 /**
- * Undoes `forward` of the same saga, found by globalNo in the processed record (MS1 may not know
- * our number yet). Nothing done, or done as a failure, means nothing to undo: success.
+ * Undoes the forward step of the same saga, found by globalNo (MS1 may not know our number yet).
+ * Nothing done yet: a tombstone, so that the step, if it arrives later, is refused.
  */
-export function compensateAction(forward: EventName, apply: 'cancelRegistration' | 'restoreFromHistory'): ParticipantAction {
+export function compensateAction(apply: 'cancelRegistration' | 'restoreFromHistory'): ParticipantAction {
   return {
     compensation: true,
-    run: async ({ w, event, ownNo, deps }) => {
-      const done = await deps.events.processed.find(w.trx, event.globalNo, forward);
-      const field = toFieldName(deps.contracts.table.key) as keyof ReplyEvent;
-      const no = (done?.reply[field] as number | undefined) ?? ownNo ?? null;
-      if (!done || done.successYn === 'N' || !no) return no;
-      const outcome: CompensationOutcome = await w[apply](no, event.globalNo);
+    run: async ({ w, event, guard }) => {
+      const { outcome, no } = await guard.compensate(w, event.globalNo, apply);
       if (outcome === 'absent') throw new StepRefused(`contract ${no} has nothing to compensate`);
       if (outcome === 'foreign') throw new StepRefused(`contract ${no} is no longer in saga ${event.globalNo}`);
       return no;
@@ -69,10 +69,7 @@ export function compensateAction(forward: EventName, apply: 'cancelRegistration'
   };
 }
 
-async function refuseForward(w: ContractWriter, event: RequestEvent, deps: ServiceDeps, compensatedBy?: EventName) {
-  if (compensatedBy && (await deps.events.processed.find(w.trx, event.globalNo, compensatedBy))) {
-    throw new StepRefused('the saga was already compensated');
-  }
+function refuseForward(event: RequestEvent, deps: ServiceDeps) {
   if (event.compensateYn === 'Y' && deps.contracts.table.service === 'intelnet') {
     throw new StepRefused(deps.config.drillsAllowed ? errorCatalog.DRILL_FAILURE.title : errorCatalog.DRILL_NOT_ALLOWED.title);
   }
@@ -87,6 +84,7 @@ async function refuseForward(w: ContractWriter, event: RequestEvent, deps: Servi
  */
 export async function subscribeParticipant(deps: ServiceDeps, actions: Partial<Record<EventName, ParticipantAction>>): Promise<void> {
   const { config, contracts, events, database } = deps;
+  const guard = createSagaGuard(database);
   const prefix = config.eventTopicPrefix;
   const ownField = toFieldName(contracts.table.key) as 'saInetaplcaContNo' | 'saIntelnetContNo';
   const topics = [...new Set(Object.keys(actions).map((name) => topicName(prefix, EVENT_TOPIC[name as EventName])))];
@@ -112,7 +110,7 @@ export async function subscribeParticipant(deps: ServiceDeps, actions: Partial<R
       await contracts.write(async (w) => {
         if (await resend(w.trx, event)) return;
         if (action.compensation && events.faults.failCompensation()) throw new StepRefused('injected compensation failure (FAULT_COMPENSATION_FAILURES)');
-        const no = await action.run({ w, event, ownNo, deps });
+        const no = await action.run({ w, event, ownNo, deps, guard });
         await answer(w.trx, replyEvent.parse({ ...base, successYn: 'Y', message: 'success', [ownField]: no }), true);
       });
     } catch (err) {

@@ -6,7 +6,9 @@ import { compensateYn, contractNo, modifyFields, registerFields } from '../contr
 export const SAGA_TOPICS = ['inetaplcaContCreate', 'inetaplcaContUpdate', 'inetaplcaContConpensate', 'intelnetContCreate', 'intelnetContUpdate', 'ContResponse'] as const;
 /** Ours [fix]: messages that failed every delivery, with their error. */
 export const DEAD_LETTER_TOPIC = 'DeadLetter';
-export type TopicName = (typeof SAGA_TOPICS)[number] | typeof DEAD_LETTER_TOPIC;
+/** Ours [fix, issue 15]: MS3's compensations (the source never compensated MS3), spelled like MS2's topic. */
+export const EXTRA_SAGA_TOPICS = ['intelnetContConpensate'] as const;
+export type TopicName = (typeof SAGA_TOPICS)[number] | (typeof EXTRA_SAGA_TOPICS)[number] | typeof DEAD_LETTER_TOPIC;
 
 /** SPEC §4's event names and the topic each request travels on. */
 export const EVENT_TOPIC = {
@@ -16,6 +18,8 @@ export const EVENT_TOPIC = {
   intelnetContUpdate: 'intelnetContUpdate',
   inetaplcaContCreateCompensate: 'inetaplcaContConpensate',
   inetaplcaContUpdateCompensate: 'inetaplcaContConpensate',
+  intelnetContCreateCompensate: 'intelnetContConpensate',
+  intelnetContUpdateCompensate: 'intelnetContConpensate',
 } as const satisfies Record<string, TopicName>;
 export type EventName = keyof typeof EVENT_TOPIC;
 const EVENT_NAMES = Object.keys(EVENT_TOPIC) as [EventName, ...EventName[]];

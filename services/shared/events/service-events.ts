@@ -6,6 +6,7 @@ import { createEventBus } from './create-event-bus';
 import { createFaultHooks, type FaultHooks } from './fault-hooks';
 import { createOutbox, startOutboxRelay, type Outbox, type OutboxRelay } from './outbox';
 import { createProcessedMessages, type ProcessedMessages } from './processed-messages';
+import { startEventPurge, type EventPurge } from './event-purge';
 
 /** A service's side of the broker mode: bus, outbox and its relay, processed-message record. */
 export interface ServiceEvents {
@@ -14,6 +15,8 @@ export interface ServiceEvents {
   relay: OutboxRelay;
   processed: ProcessedMessages;
   faults: FaultHooks;
+  /** Periodic deletion of sent outbox rows and processed-message rows past their retention. */
+  purge: EventPurge;
   close(): Promise<void>;
 }
 
@@ -23,13 +26,16 @@ export function openServiceEvents(config: ServiceConfig, database: ServiceDataba
   const bus = createEventBus(config, logger);
   const faults = createFaultHooks(config);
   const relay = config.outboxRelay ? startOutboxRelay({ database, bus, pollMs: config.outboxPollMs, logger, faults }) : idleRelay;
+  const purge = startEventPurge({ database, retentionMs: config.eventRetentionMs, everyMs: config.purgeEveryMs, logger });
   return {
     bus,
+    purge,
     outbox: createOutbox(database),
     relay,
     processed: createProcessedMessages(database),
     faults,
     close: async () => {
+      await purge.close();
       await relay.close();
       await bus.close();
     },

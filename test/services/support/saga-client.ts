@@ -1,6 +1,7 @@
 import request from 'supertest';
-import type { RunningService } from '../../../services/shared/run-service';
 import { auth } from './service-harness';
+/** Anything with a base URL: an in-process RunningService or a child process. */
+export type Reachable = { url: string };
 
 let counter = 0;
 /** A well-formed, unique x-global-no (8–64 of [A-Za-z0-9._-]). */
@@ -9,26 +10,26 @@ export const newGlobalNo = (label: string) => `${label}-${Date.now().toString(36
 /** The audit columns are the caller's (the harness user `ops`, from its token), whatever the body says. */
 export const ORIGINAL = { contr: 'Kim Minsu', payr: 'Kim Minsu', svcNo: '02-555-0100', cardNo: '9410-1111', mkerId: 'ops', mkerNm: 'Ops Desk' };
 
-export function register(ppon: RunningService, payload: Record<string, unknown> = ORIGINAL, globalNo = newGlobalNo('reg')) {
+export function register(ppon: Reachable, payload: Record<string, unknown> = ORIGINAL, globalNo = newGlobalNo('reg')) {
   return request(ppon.url).post('/cont/regSagaApi').set(auth()).set('x-global-no', globalNo).send({ pponContPayload: payload });
 }
 
-export function modify(ppon: RunningService, payload: Record<string, unknown>, globalNo = newGlobalNo('amd')) {
+export function modify(ppon: Reachable, payload: Record<string, unknown>, globalNo = newGlobalNo('amd')) {
   return request(ppon.url).post('/cont/amdSagaApi').set(auth()).set('x-global-no', globalNo).send({ pponContPayload: payload });
 }
 
 /** A contract as its service's query API shows it. */
-export async function contractOf(service: RunningService, no: number): Promise<Record<string, unknown>> {
+export async function contractOf(service: Reachable, no: number): Promise<Record<string, unknown>> {
   const res = await request(service.url).get(`/cont/${no}`).set(auth()).expect(200);
   return res.body as Record<string, unknown>;
 }
 
-export async function historyOf(service: RunningService, no: number): Promise<Record<string, unknown>[]> {
+export async function historyOf(service: Reachable, no: number): Promise<Record<string, unknown>[]> {
   const res = await request(service.url).get(`/cont/${no}/history`).set(auth()).expect(200);
   return res.body.items as Record<string, unknown>[];
 }
 
-export async function sagaOf(ppon: RunningService, globalNo: string) {
+export async function sagaOf(ppon: Reachable, globalNo: string) {
   const res = await request(ppon.url).get(`/sagas/${globalNo}`).set(auth()).expect(200);
   return res.body as { state: string; steps: { participant: string; action: string; attempt: number; outcome: string; error: string | null; durationMs: number }[] } & Record<string, unknown>;
 }
@@ -38,16 +39,16 @@ export const stepLines = (saga: { steps: { participant: string; action: string; 
   saga.steps.map((s) => `${s.participant} ${s.action} ${s.outcome}`);
 
 /** A broker-mode saga request (`regPubsub`, `amdPubsub`, or their drill endpoints). */
-export function pubsub(ppon: RunningService, path: 'regPubsub' | 'amdPubsub' | 'regPubsubCompensate' | 'amdPubsubCompensate', payload: Record<string, unknown>, globalNo = newGlobalNo(path)) {
+export function pubsub(ppon: Reachable, path: 'regPubsub' | 'amdPubsub' | 'regPubsubCompensate' | 'amdPubsubCompensate', payload: Record<string, unknown>, globalNo = newGlobalNo(path)) {
   return request(ppon.url).post(`/cont/${path}`).set(auth()).set('x-global-no', globalNo).send({ pponContPayload: payload });
 }
 
-/** Polls the saga log until the saga leaves START (bounded), as a screen would after a 202. */
-export async function settledSaga(ppon: RunningService, globalNo: string, timeoutMs = 10_000): Promise<Awaited<ReturnType<typeof sagaOf>>> {
+/** Polls the saga log until the saga is END or CANCEL (bounded), as a screen would after a 202; COMPENSATING is not an outcome. */
+export async function settledSaga(ppon: Reachable, globalNo: string, timeoutMs = 10_000): Promise<Awaited<ReturnType<typeof sagaOf>>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const res = await request(ppon.url).get(`/sagas/${globalNo}`).set(auth());
-    if (res.status === 200 && res.body.state !== 'START') return res.body as Awaited<ReturnType<typeof sagaOf>>;
+    if (res.status === 200 && ['END', 'CANCEL'].includes(res.body.state)) return res.body as Awaited<ReturnType<typeof sagaOf>>;
     if (Date.now() > until) throw new Error(`saga ${globalNo} still ${res.body.state ?? res.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }

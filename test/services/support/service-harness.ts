@@ -29,6 +29,8 @@ export function busEnv(bus: BusKind): Record<string, string> {
   kafkaUsed = true;
   return { EVENT_BUS: 'kafka', KAFKA_BROKERS, KAFKA_PARTITIONS: '3' };
 }
+/** Every (transport, database) pair a broker-mode suite runs on: `describe.each(BUS_AND_DB)('… %s … %s', (bus, kind) => …)`. */
+export const BUS_AND_DB = BUS_KINDS.flatMap((bus) => DB_KINDS.map((db) => [bus, db] as [BusKind, DbKind]));
 
 /** Unique per test file and run, so runs never share a database, a file or a cache key. */
 const RUN = `t${Date.now().toString(36)}_${process.pid}`;
@@ -84,6 +86,7 @@ export function testEnv(kind: DbKind, name: ServiceName, overrides: Record<strin
     PARTICIPANT_TIMEOUT_MS: '500',
     COMPENSATION_RETRIES: '2',
     COMPENSATION_BACKOFF_MS: '10',
+    COMPENSATION_BACKOFF_MAX_MS: '1000',
     LOG_LEVEL: 'silent',
     EVENT_TOPIC_PREFIX: topicPrefix(kind),
     EVENT_REDELIVER_MS: '300',
@@ -127,7 +130,8 @@ export interface ServiceSetOptions {
 
 /** The three real services on port 0, MS1 pointed at the real MS2 and MS3 unless told otherwise. */
 export async function startThreeServices(kind: DbKind, pponOverrides: Record<string, string> = {}, options: ServiceSetOptions = {}): Promise<ThreeServices> {
-  const common = { ...(options.bus ? busEnv(options.bus) : {}), ...(options.tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, options.tag) } : {}), ...(options.ssoIssuer ? { SSO_ISSUER: options.ssoIssuer } : {}), ...options.all };
+  const tag = options.bus ? `${options.bus}-${options.tag ?? 'main'}` : options.tag;
+  const common = { ...(options.bus ? busEnv(options.bus) : {}), ...(tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, tag) } : {}), ...(options.ssoIssuer ? { SSO_ISSUER: options.ssoIssuer } : {}), ...options.all };
   const settings: Record<ServiceName, Record<string, string>> = { inetaplca: { ...common, ...options.inetaplca }, intelnet: { ...common, ...options.intelnet }, ppon: {} };
   const running = {} as Record<ServiceName, RunningService>;
   const stopped = new Set<ServiceName>();

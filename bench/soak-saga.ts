@@ -1,0 +1,159 @@
+/**
+ * Fault soak of the sagas (issue 15), bench-style (not a jest test): the three services as real
+ * child processes, N sagas (register and modify, several per contract, API and broker mode, a few
+ * drills) from concurrent clients while a fault loop freezes (SIGSTOP) and kills (SIGKILL) the
+ * participants and MS1 and restarts them, and the relays publish some events twice and hold some
+ * back. Then the faults stop, the run waits for quiescence (no saga START or COMPENSATING) and runs
+ * the consistency checker over the three databases. Prints ended / cancelled / still compensating /
+ * stuck past deadline / inconsistent and the sagas per second. Goal: 0 inconsistent, 0 stuck.
+ *
+ *   npm run soak:saga -- [--n 1000] [--db sqlite|mariadb] [--concurrency 12] [--seed 1] [--quiesce-seconds 300]
+ *
+ * Needs Redis on 127.0.0.1:6379 (and MariaDB on :3306 for --db mariadb); this run's databases,
+ * files and streams are deleted afterwards.
+ */
+import request from 'supertest';
+import type { ServiceName } from '../config/service-config';
+import { checkConsistency, formatReport } from '../scripts/check-consistency';
+import { seededRandom } from '../services/shared/events/fault-hooks';
+import { startServiceProcesses, type ProcessSet } from '../test/services/support/process-harness';
+import { dropTestData, type DbKind } from '../test/services/support/service-harness';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const N = Number(arg('n', '1000'));
+const DB = arg('db', 'sqlite') as DbKind;
+const CONCURRENCY = Number(arg('concurrency', '12'));
+const SEED = Number(arg('seed', String(Date.now() % 100_000)));
+const QUIESCE_SECONDS = Number(arg('quiesce-seconds', '300'));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const SETTINGS = {
+  LOG_LEVEL: 'error',
+  PARTICIPANT_TIMEOUT_MS: '1000',
+  SAGA_DEADLINE_MS: '3000',
+  SAGA_SWEEP_MS: '250',
+  COMPENSATION_RETRIES: '1',
+  COMPENSATION_BACKOFF_MS: '100',
+  COMPENSATION_BACKOFF_MAX_MS: '2000',
+  EVENT_REDELIVER_MS: '1000',
+  OUTBOX_POLL_MS: '100',
+  FAULT_DUPLICATE_RATE: '0.1',
+  FAULT_DELAY_RATE: '0.003',
+  FAULT_DELAY_MS: '1000',
+};
+
+interface Tally { accepted: number; api: number; broker: number; modify: number; refused: Record<string, number> }
+
+async function main() {
+  const random = seededRandom(SEED);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  console.log(`soak: ${N} sagas on ${DB}, concurrency ${CONCURRENCY}, seed ${SEED}`);
+  const s: ProcessSet = await startServiceProcesses(DB, {
+    tag: 'soak',
+    all: { ...SETTINGS, FAULT_SEED: String(SEED) },
+  });
+  const contracts: number[] = [];
+  const tally: Tally = { accepted: 0, api: 0, broker: 0, modify: 0, refused: {} };
+  const refuse = (why: string) => (tally.refused[why] = (tally.refused[why] ?? 0) + 1);
+  let faulting = true;
+  const faultLog: string[] = [];
+
+  /** One saga request; refusals (locked contract, MS1 down) do not count as sagas. */
+  const one = async (i: number) => {
+    const broker = random() < 0.5;
+    const drill = random() < 0.05 ? 'Y' : undefined;
+    const reg = contracts.length < 5 || random() < 0.3;
+    const payload = reg
+      ? { contr: `Soak ${i}`, payr: `Payer ${i}`, svcNo: `02-${i}`, mkerId: 'soak', compensateYn: drill }
+      : { saPponContNo: pick(contracts), payr: `Payer ${i}`, rack: `Rack ${i}`, amdrId: 'soak', compensateYn: drill };
+    const path = `/cont/${reg ? 'reg' : 'amd'}${broker ? 'Pubsub' : 'SagaApi'}`;
+    let res;
+    try {
+      res = await request(s.ppon.url).post(path).timeout(30_000).send({ pponContPayload: payload });
+    } catch {
+      refuse('MS1 unreachable');
+      await sleep(200);
+      return;
+    }
+    const code = (res.body as { code?: string }).code;
+    if (res.status === 202 || res.status < 300 || ['SAGA_CANCELLED', 'SAGA_COMPENSATION_FAILED'].includes(code ?? '')) {
+      tally.accepted++;
+      if (broker) tally.broker++;
+      else tally.api++;
+      if (!reg) tally.modify++;
+      if (reg && typeof res.body.saPponContNo === 'number' && (res.status === 201 || res.status === 202)) contracts.push(res.body.saPponContNo);
+      return;
+    }
+    refuse(code ?? `HTTP ${res.status}`);
+    // A cancelled registration cannot be modified: no longer a target.
+    if (code === 'CONFLICT' && !reg) contracts.splice(contracts.indexOf(payload.saPponContNo as number), 1);
+    if (res.status >= 500) await sleep(100);
+  };
+
+  const faults = async () => {
+    while (faulting) {
+      await sleep(500 + random() * 1500);
+      if (!faulting) break;
+      // Every fourth fault is on MS1 (killed: it is the orchestrator whose death matters), the rest on a participant.
+      const target: ServiceName = faultLog.length % 4 === 3 ? 'ppon' : pick(['inetaplca', 'intelnet']);
+      const what = target === 'ppon' ? 'kill' : pick(['freeze', 'freeze', 'kill']);
+      const ms = Math.round(500 + random() * (what === 'freeze' ? 5000 : 2000));
+      faultLog.push(`${what} ${target} ${ms}ms`);
+      try {
+        if (what === 'freeze') {
+          s.freeze(target);
+          await sleep(ms);
+          s.thaw(target);
+        } else {
+          await s.kill(target);
+          await sleep(ms);
+          await s.restart(target);
+        }
+      } catch (err) {
+        console.error(`fault ${what} ${target} failed: ${(err as Error).message}`);
+      }
+    }
+  };
+
+  const started = performance.now();
+  const faultLoop = faults();
+  let next = 0;
+  const workers = Array.from({ length: CONCURRENCY }, async () => {
+    while (tally.accepted < N) await one(next++);
+  });
+  await Promise.all(workers);
+  const loadSeconds = (performance.now() - started) / 1000;
+  faulting = false;
+  await faultLoop;
+
+  // Quiescence: no saga left START or COMPENSATING (or the bound).
+  const quiet = performance.now();
+  const open = async () =>
+    Number(((await s.db('ppon').selectFrom('SA_SAGA').select((eb: any) => eb.fn.countAll().as('n')).where('STATE', 'in', ['START', 'COMPENSATING']).executeTakeFirst()) as { n: number }).n);
+  while ((await open()) > 0 && performance.now() - quiet < QUIESCE_SECONDS * 1000) await sleep(500);
+  const quiesceSeconds = (performance.now() - quiet) / 1000;
+
+  const states = (await s.db('ppon').selectFrom('SA_SAGA').select(['STATE', (eb: any) => eb.fn.countAll().as('n')]).groupBy('STATE').execute()) as unknown as { STATE: string; n: number }[];
+  const count = (state: string) => Number(states.find((r) => r.STATE === state)?.n ?? 0);
+  const report = await checkConsistency({ ppon: s.db('ppon'), inetaplca: s.db('inetaplca'), intelnet: s.db('intelnet') });
+  const total = states.reduce((sum, r) => sum + Number(r.n), 0);
+
+  console.log(formatReport(report));
+  console.log(`faults: ${faultLog.length} (${faultLog.filter((f) => f.startsWith('freeze')).length} freezes, ${faultLog.filter((f) => f.startsWith('kill')).length} kills; ${faultLog.filter((f) => f.includes('ppon')).length} on MS1)`);
+  console.log(`refused (not sagas): ${JSON.stringify(tally.refused)}`);
+  console.log(
+    `| ${DB} | ${total} (${tally.api} API, ${tally.broker} broker; ${tally.modify} modify) | ${count('END')} | ${count('CANCEL')} | ${count('COMPENSATING')} | ${report.pastDeadline} | ${report.inconsistent.length} | ${(tally.accepted / loadSeconds).toFixed(1)} | ${quiesceSeconds.toFixed(1)} s |`,
+  );
+  await s.close();
+  await dropTestData();
+  process.exitCode = report.inconsistent.length > 0 || report.pastDeadline > 0 || count('START') + count('COMPENSATING') > 0 ? 1 : 0;
+}
+
+main().catch(async (err: unknown) => {
+  console.error(err);
+  await dropTestData().catch(() => undefined);
+  process.exit(2);
+});

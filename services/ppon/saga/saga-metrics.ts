@@ -1,0 +1,55 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { ServiceDatabase } from '../../shared/db/create-database';
+
+export interface SagaMetrics {
+  registry: Registry;
+  /** A compensation attempt failed: the saga stays COMPENSATING and is retried later. */
+  escalation(): void;
+}
+
+/**
+ * MS1's saga gauges, read from its database at scrape time (so every MS1 process reports the same
+ * truth): sagas COMPENSATING and sagas still START past their deadline, per mode; and a counter of
+ * failed compensation attempts. Served at `GET /metrics/saga` (own registry, beside `/metrics`).
+ */
+const perDatabase = new WeakMap<ServiceDatabase, SagaMetrics>();
+
+/** One set per MS1 (its app and its workers count into the same registry). */
+export function sagaMetricsFor(database: ServiceDatabase): SagaMetrics {
+  let metrics = perDatabase.get(database);
+  if (!metrics) perDatabase.set(database, (metrics = createSagaMetrics(database)));
+  return metrics;
+}
+
+function createSagaMetrics(database: ServiceDatabase): SagaMetrics {
+  const { db } = database;
+  const registry = new Registry();
+  registry.setDefaultLabels({ app: 'ppon' });
+  const countBy = async (state: string, overdue: boolean) => {
+    let query = db.selectFrom('SA_SAGA').select(['MODE', (eb: any) => eb.fn.countAll().as('N')]).where('STATE', '=', state).groupBy('MODE');
+    if (overdue) query = query.where('DEADLINE_AT', '<', database.timestamp());
+    return (await query.execute()) as unknown as { MODE: string; N: number | string }[];
+  };
+  new Gauge({
+    name: 'saga_compensating',
+    help: 'Sagas whose compensation has not completed yet (contract locked, retried with backoff)',
+    labelNames: ['mode'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await countBy('COMPENSATING', false)) this.set({ mode: row.MODE }, Number(row.N));
+    },
+  });
+  new Gauge({
+    name: 'saga_start_past_deadline',
+    help: 'Sagas still START after their deadline (should be 0 beyond one sweep)',
+    labelNames: ['mode'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await countBy('START', true)) this.set({ mode: row.MODE }, Number(row.N));
+    },
+  });
+  const escalations = new Counter({ name: 'saga_compensation_failed_attempts_total', help: 'Compensation attempts that failed (each is an error log line)', registers: [registry] });
+  return { registry, escalation: () => escalations.inc() };
+}

@@ -1,0 +1,42 @@
+import type { Logger } from '../../../lib/http/logger';
+import type { ServiceDatabase } from '../db/create-database';
+
+export interface EventPurge {
+  /** Deletes sent outbox rows and processed-message rows older than the retention; answers how many. */
+  run(): Promise<{ outbox: number; processed: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Housekeeping [issue 13, 15]: the outbox and the processed-message record would otherwise grow
+ * forever. Unsent outbox rows are never purged (they are work still to do). Purging a processed row
+ * is safe: a duplicate older than the retention is still absorbed by the participant's saga guard
+ * (SA_SAGA_GUARD, kept), which refuses or short-circuits a step already applied or compensated.
+ */
+export function startEventPurge(options: { database: ServiceDatabase; retentionMs: number; everyMs: number; logger: Logger }): EventPurge {
+  const { database, logger } = options;
+  const { db } = database;
+  let running: Promise<unknown> | undefined;
+
+  const run = async () => {
+    const cutoff = database.timestamp(new Date(Date.now() - options.retentionMs));
+    const outbox = await db.deleteFrom('SA_OUTBOX').where('SENT_AT', 'is not', null).where('SENT_AT', '<', cutoff).executeTakeFirst();
+    const processed = await db.deleteFrom('SA_PROCESSED_MSG').where('PROCESSED_AT', '<', cutoff).executeTakeFirst();
+    const counts = { outbox: Number(outbox.numDeletedRows), processed: Number(processed.numDeletedRows) };
+    if (counts.outbox + counts.processed > 0) logger.info(counts, 'purged old outbox and processed-message rows');
+    return counts;
+  };
+  const timer = setInterval(() => {
+    running ??= run()
+      .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'event purge failed; retried at the next period'))
+      .finally(() => (running = undefined));
+  }, options.everyMs);
+  timer.unref();
+  return {
+    run,
+    close: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
