@@ -29,7 +29,10 @@ const TERMINAL = ['end', 'timeout', 'failure'];
 export function useSagaEvents(globalNo: string | null, initial?: Partial<SagaView>): SagaView | null {
   const [view, setView] = useState<SagaView | null>(null);
   useEffect(() => {
-    if (!globalNo) return;
+    if (!globalNo) {
+      setView(null);
+      return;
+    }
     setView({ globalNo, state: 'START', steps: [], done: false, ...initial });
     if (initial?.done) return;
     const source = new EventSource(`/api/sagas/${encodeURIComponent(globalNo)}/events`);

@@ -112,8 +112,8 @@ export function SessionClock({ user, refresh }: { user: BffUserInfo; refresh(sli
   const stay = () => (absoluteLeft <= WARN_SECONDS ? signIn(currentScreen(), true) : void refresh(true));
   return (
     <>
-      <span className="session-clock" aria-label={t('sessionLeft')}>
-        {t('sessionLeft')} {mmss}
+      <span className="session-clock">
+        <span className="label">{t('sessionLeft')}</span> <span className="time">{mmss}</span>
       </span>
       {left <= WARN_SECONDS && left > 0 && (
         <div role="alertdialog" aria-labelledby="session-ending" className="session-warning">
