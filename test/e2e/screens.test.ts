@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { buildScreensIfStale, findChromium, launchChromium, reportMissingChromium } from './support/browser';
 import { startScreensSystem, type ScreensSystem } from './support/screens-system';
+import { startBffSystem } from '../support/system';
 import { expectAccessible, screenshot, signInAtSso, smallTouchTargets } from './support/screen-checks';
 import { timed } from './support/timed';
 import { DEMO, downloadBytes, expectSsoLoginPage, submitContract } from './support/flows';
@@ -122,7 +123,11 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     const modified = await submitContract(page, { fields: { payr: '김철수' }, mode: 'event' });
     expect(modified.state).toBe('END');
     expect(modified.steps).toBeGreaterThanOrEqual(2);
-    expect(requests.some((r) => /\/api\/sagas\/[^/]+\/events$/.test(r.url()))).toBe(true);
+    // One stream per saga: after the terminal event the browser does not reconnect (retry: is 2 s).
+    const streams = () => requests.filter((r) => /\/api\/sagas\/[^/]+\/events$/.test(r.url())).length;
+    expect(streams()).toBe(1);
+    await page.waitForTimeout(3_000);
+    expect(streams()).toBe(1);
     await page.locator('.saga').scrollIntoViewIfNeeded();
     await screenshot(page, 'pc-modify-progress');
 
@@ -136,6 +141,25 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     await screenshot(page, 'pc-saga-cancel');
 
     mark('Back in the grid: the search finds the c');
+    // Every menu entry leads to a real screen (the legacy one through the BFF's proxy).
+    const entries = await page.locator('nav.side a[data-menu]').evaluateAll((links) => links.map((a) => [a.getAttribute('data-menu'), a.getAttribute('href')]));
+    expect(entries.length).toBeGreaterThanOrEqual(6);
+    for (const [id, href] of entries) {
+      await page.click(`nav.side a[data-menu="${id}"]`);
+      await page.waitForURL(`${sys.pc.url}${href}`);
+      await page.locator('h1').first().waitFor();
+      expect(await page.locator('h1').first().textContent()).not.toBe('');
+      expect(await page.getByText('Nothing here.').count()).toBe(0);
+      if (href!.startsWith('/legacy/')) {
+        await expect(page.locator('h1').textContent()).resolves.toBe('Legacy contract app');
+        await page.goBack();
+      }
+      if (id === 'settings' || id === 'contracts.sagas') {
+        await expectAccessible(page, `pc ${id}`);
+        await screenshot(page, `pc-${id.replace('contracts.', '')}`);
+      }
+    }
+
     // Back in the grid: the search finds the contract, with composed columns.
     await page.click('[data-menu="contracts.search"]');
     await page.fill('#grid-q', name);
@@ -336,6 +360,31 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     await pc.waitForURL(`${sys.pc.url}/contracts`);
     await pc.locator('table.grid').waitFor();
   }, 90_000);
+  it('a session about to end offers to stay signed in, and staying renews it', async () => {
+    const { services } = system;
+    const env = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, SESSION_IDLE_SECONDS: '125' };
+    const short = await startBffSystem({ pc: env, mobile: env });
+    try {
+      const page = await (await newContext()).newPage();
+      debugPage = page;
+      await page.goto(`${short.pc.url}/files`);
+      await expectSsoLoginPage(page, short.sso.issuer);
+      await signInAtSso(page, DEMO);
+      await page.waitForURL(`${short.pc.url}/files`);
+      // Two minutes before the idle timeout the screen asks (125 s idle: within seconds here).
+      const dialog = page.getByRole('alertdialog');
+      await dialog.waitFor({ timeout: 20_000 });
+      await expectAccessible(page, 'pc session ending');
+      await screenshot(page, 'pc-session-ending');
+      const before = Date.now();
+      await dialog.getByRole('button').click();
+      await dialog.waitFor({ state: 'hidden' });
+      const renewed = await page.evaluate(() => fetch('/bff/user?slide=false').then((r) => r.json()));
+      expect(Date.parse(renewed.session.expiresAt) - before).toBeGreaterThan(120_000);
+    } finally {
+      await short.close();
+    }
+  }, 60_000);
 });
 
 /** A real 1×1 PNG (the BFF checks a file's first bytes against its kind). */
