@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, signIn } from '../shared/api';
 import { AppRoot } from '../shared/app-root';
-import { useT } from '../shared/i18n';
+import { useT, type MessageKey } from '../shared/i18n';
 import { Link, match, navigate, usePath } from '../shared/router';
 import { displayName, SessionClock, useSession, type BffUserInfo } from '../shared/session';
 import { LanguageSwitch, SettingsScreen } from '../shared/settings';
@@ -36,15 +36,28 @@ function Landing({ signedOut }: { signedOut: boolean }) {
   );
 }
 
+/** Menu labels in the user's language, by menu id; the menu file's label otherwise. */
+const MENU_LABELS: Record<string, MessageKey> = {
+  contracts: 'contracts',
+  'contracts.search': 'contractSearch',
+  'contracts.register': 'registerTitle',
+  'contracts.sagas': 'sagas',
+  files: 'files',
+  legacy: 'legacySystems',
+  'legacy.app': 'legacy',
+  settings: 'settings',
+};
+
 /** The menu tree from /api/menu; a group's own entry leads to its first screen. */
 function MenuTree({ items }: { items: MenuItem[] }) {
   const path = usePath();
+  const t = useT();
   return (
     <ul>
       {items.map((item) => (
         <li key={item.id}>
           <Link to={item.path} aria-current={item.path === path ? 'page' : undefined} data-menu={item.id}>
-            {item.label}
+            {MENU_LABELS[item.id] ? t(MENU_LABELS[item.id]) : item.label}
           </Link>
           {item.children && <MenuTree items={item.children} />}
         </li>
