@@ -66,8 +66,14 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     const requests = recordRequests(page);
     const mark = timed('pc');
 
-    await page.goto(`${sys.pc.url}/`);
+    // The API docs open for anyone, Swagger UI rendering under the BFF's Content-Security-Policy.
+    await page.goto(`${sys.pc.url}/docs/`);
     debugPage = page;
+    await page.locator('.swagger-ui .info .title').waitFor({ timeout: 15_000 });
+    await page.locator('.opblock-summary-path[data-path="/api/sagas/{globalNo}/events"]').first().waitFor();
+    await screenshot(page, 'pc-api-docs');
+
+    await page.goto(`${sys.pc.url}/`);
     await page.getByRole('button', { name: /Sign in|로그인/ }).waitFor();
     await expectAccessible(page, 'pc landing');
     await screenshot(page, 'pc-landing');
@@ -362,7 +368,7 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
   }, 90_000);
   it('a session about to end offers to stay signed in, and staying renews it', async () => {
     const { services } = system;
-    const env = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, SESSION_IDLE_SECONDS: '125' };
+    const env = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, SESSION_IDLE_SECONDS: '124' };
     const short = await startBffSystem({ pc: env, mobile: env });
     try {
       const page = await (await newContext()).newPage();
@@ -371,7 +377,7 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
       await expectSsoLoginPage(page, short.sso.issuer);
       await signInAtSso(page, DEMO);
       await page.waitForURL(`${short.pc.url}/files`);
-      // Two minutes before the idle timeout the screen asks (125 s idle: within seconds here).
+      // Two minutes before the idle timeout the screen asks (124 s idle: within seconds here).
       const dialog = page.getByRole('alertdialog');
       await dialog.waitFor({ timeout: 20_000 });
       await expectAccessible(page, 'pc session ending');
@@ -384,6 +390,29 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     } finally {
       await short.close();
     }
+  }, 60_000);
+  // Last: it stops MS3 for good (the rest of the system keeps pointing at its old port).
+  it('a part that cannot be read is marked in the grid and on the detail screen (MS3 stopped)', async () => {
+    const { sys, services } = system;
+    const page = await (await newContext()).newPage();
+    debugPage = page;
+    await page.goto(`${sys.pc.url}/contracts`);
+    await expectSsoLoginPage(page, sys.sso.issuer);
+    await signInAtSso(page, DEMO);
+    await page.locator('tbody tr').first().waitFor();
+    expect(await page.locator('tr.partial').count()).toBe(0);
+
+    await services.stop('intelnet');
+    await page.reload();
+    await page.locator('p.summary .partial-marker').waitFor();
+    const rows = await page.locator('tbody tr').count();
+    await expect(page.locator('tr.partial').count()).resolves.toBe(rows);
+    await expect(page.locator('tr.partial td').nth(6).textContent()).resolves.toMatch(/⚠ [A-Z_]+/);
+    await expectAccessible(page, 'pc grid (partial)');
+    await screenshot(page, 'pc-grid-partial');
+    await page.locator('tr.partial a').first().click();
+    await page.locator('section.panel[data-part="MS3 intelnet"] .partial-marker').waitFor();
+    await expect(page.locator('section.panel[data-part="MS2 inetaplca"] dl').count()).resolves.toBe(1);
   }, 60_000);
 });
 

@@ -29,6 +29,8 @@ export async function startScreensSystem(): Promise<ScreensSystem> {
     FILES_DIR: filesDir,
     FILES_PREFIX: `${testPrefix}files:`,
     DRILLS_ALLOWED: 'true',
+    // Every screen shows what the services hold now (the partial-data test stops a service).
+    COMPOSE_CACHE_SECONDS: '0',
   };
   const sys = await startBffSystem({ pc: env, mobile: env });
   return {
