@@ -38,6 +38,7 @@ function responseSchemas(app: BffAppName): Record<string, unknown> {
       session: obj({ expiresAt: { type: 'string', format: 'date-time' }, absoluteExpiresAt: { type: 'string', format: 'date-time' }, expiresIn: obj({ idle: int, absolute: int }) }, ['expiresAt', 'absoluteExpiresAt']),
       logoutUrl: str,
     }, ['sub', 'claims', 'session', 'logoutUrl']),
+    Readiness: obj({ ready: { type: 'boolean' }, checks: { type: 'object', additionalProperties: { enum: ['up', 'down', 'memory'] } } }),
     LoggedOut: obj({ loggedOut: { const: true }, endSessionUrl: strOrNull }),
     MenuItem: menuItem,
     Menu: obj({ app: { const: app }, items: { type: 'array', items: ref('MenuItem') } }),
@@ -61,6 +62,11 @@ const sagaEventsDescription = `Server-sent events until the saga ends. Every eve
 function operations(app: BffAppName): Record<string, Record<string, Op>> {
   return {
     '/bff/login': { get: { summary: 'Start the SSO login; 302 to the identity provider (`returnTo` must be a path on this site; `prompt=none` for a silent login)', public: true, responses: { 302: 'to the SSO', 400: 'INVALID_RETURN_URL' } } },
+    '/bff/callback': { get: { summary: 'The SSO returns here with the authorization code; the session id is regenerated and the browser sent to `returnTo`', public: true, responses: { 302: 'to returnTo', 401: 'LOGIN_FAILED', 503: 'SSO_UNAVAILABLE / SESSION_STORE_UNAVAILABLE' } } },
+    '/bff/backchannel-logout': { post: { summary: "The SSO's back-channel logout (form field `logout_token`): ends every BFF session of that SSO session", public: true, responses: { 200: { d: 'sessions ended (empty body)', type: 'text/plain', s: { type: 'string', maxLength: 0 } }, 400: 'LOGOUT_TOKEN_INVALID' } } },
+    '/healthz': { get: { summary: 'The process runs', public: true, responses: { 200: { d: 'up', s: obj({ status: { const: 'ok' } }) } } } },
+    '/readyz': { get: { summary: 'What the app depends on answers (Redis, SSO discovery)', public: true, responses: { 200: { d: 'ready', s: 'Readiness' }, 503: { d: 'not ready', s: 'Readiness' } } } },
+    '/metrics': { get: { summary: 'Prometheus metrics', public: true, responses: { 200: { d: 'exposition format', type: 'text/plain', s: { type: 'string' } } } } },
     '/bff/user': { get: { summary: "The logged-in user's claims, roles, session expiry and logout URL (`?slide=false` does not extend the session)", responses: { 200: { d: 'the user', s: 'User' }, 401: 'SESSION_REQUIRED / SESSION_EXPIRED' } } },
     '/bff/logout': { post: { summary: "End the session; answers the SSO's end-session URL", csrf: true, responses: { 200: { d: 'logged out', s: 'LoggedOut' }, 401: 'CSRF_REQUIRED' } } },
     '/api/menu': { get: { summary: `The ${app} menu tree`, responses: { 200: { d: 'menu', s: 'Menu' } } } },
@@ -97,7 +103,7 @@ function responsesOf(op: Op) {
   return Object.fromEntries(
     Object.entries(op.responses).map(([status, r]) => {
       const { d, s, type } = typeof r === 'string' ? { d: r, s: undefined, type: undefined } : r;
-      if (Number(status) >= 400) return [status, { description: d, content: problem }];
+      if (Number(status) >= 400 && !s) return [status, { description: d, content: problem }];
       if (!s) return [status, { description: d }];
       return [status, { description: d, content: { [type ?? 'application/json']: { schema: typeof s === 'string' ? ref(s) : s } } }];
     }),
