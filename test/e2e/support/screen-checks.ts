@@ -1,9 +1,17 @@
 /// <reference lib="dom" />
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 
-export const SCREENS_DIR = path.join(__dirname, '..', '..', '..', 'docs', 'screens');
+/**
+ * Where the screenshots go: docs/screens/ (committed, shown in the README) when
+ * UPDATE_SCREENSHOTS=1 (`npm run screens`), else a temp folder, so an ordinary test run still
+ * takes them but leaves the working tree clean.
+ */
+export const SCREENS_DIR =
+  process.env.UPDATE_SCREENSHOTS === '1' ? path.join(__dirname, '..', '..', '..', 'docs', 'screens') : fs.mkdtempSync(path.join(os.tmpdir(), 'contract-bff-screens-'));
 
 /** Types the credentials into the dev SSO's own login page, as a person would. */
 export async function signInAtSso(page: Page, who: { username: string; password: string }): Promise<void> {
