@@ -10,8 +10,11 @@ export const webDistDir = (app: BffAppName) => path.join(__dirname, '..', 'web',
 /** Paths the SPA never answers: they belong to the BFF, its API, the legacy apps or the docs. */
 const NOT_SPA = /^\/(api|bff|legacy|docs|assets)(\/|$)|^\/(healthz|readyz|metrics)$/;
 
-/** A browser navigation (not a fetch of a missing file): GET/HEAD asking for HTML. */
-const isNavigation = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && !NOT_SPA.test(req.path) && (req.accepts(['html', 'json']) === 'html');
+/**
+ * A browser navigation: GET/HEAD naming `text/html` in Accept (browsers always do). A client that
+ * does not ask for HTML (an API client, a fetch of a missing file) keeps getting the 404 problem.
+ */
+const isNavigation = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && !NOT_SPA.test(req.path) && /\btext\/html\b/.test(req.get('accept') ?? '');
 
 /**
  * The app's single-page screens at `/` of its own origin (so the session cookie and `X-CSRF` just

@@ -42,6 +42,9 @@ describe('each BFF serves its screens at / (built SPA, caching, fallback) and pu
       expect([401, 404]).toContain(res.status);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     }
+    // A client that does not ask for HTML gets the 404 problem, not index.html.
+    const api = await request(sys.pc.url).get('/no/such/page').expect(404);
+    expect(api.headers['content-type']).toMatch(/problem\+json/);
     // A script or image that is not there is a 404, not index.html.
     const img = await request(sys.pc.url).get('/favicon.ico').set('accept', 'image/*').expect(404);
     expect(img.headers['content-type']).toMatch(/problem\+json/);
