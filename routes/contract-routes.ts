@@ -68,6 +68,20 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
     sendComposed(res, contract, cached);
   });
 
+  /** The three services' history rows of one contract (each service keeps its own), for the detail screen. */
+  router.get('/contracts/:pponContNo/history', validate(contractNoParam, 'params'), async (req, res) => {
+    const { contract } = await composed(req, Number(req.params.pponContNo));
+    const read = (upstream: typeof upstreams.ppon, no: unknown) =>
+      no ? upstream.getJson<{ items: unknown[] }>(`/cont/${Number(no)}/history`, ctxOf(req)).then((h) => h.items) : Promise.resolve([]);
+    const parts = await Promise.allSettled([
+      read(upstreams.ppon, contract.ppon.saPponContNo),
+      read(upstreams.inetaplca, contract.ppon.saInetaplcaContNo),
+      read(upstreams.intelnet, contract.ppon.saIntelnetContNo),
+    ]);
+    const [ppon, inetaplca, intelnet] = parts.map((p) => (p.status === 'fulfilled' ? p.value : null));
+    res.set('cache-control', 'no-store').json({ saPponContNo: contract.ppon.saPponContNo, partial: parts.some((p) => p.status === 'rejected'), ppon, inetaplca, intelnet });
+  });
+
   async function startSaga(req: Request, res: Response, kind: 'reg' | 'amd') {
     const body = req.body as { contract: Record<string, string | undefined>; mode?: 'api' | 'event'; drill?: 'compensate' };
     if (body.drill && !config.drillsAllowed) throw new AppError('DRILL_NOT_ALLOWED');
@@ -105,7 +119,11 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   });
 
   router.get('/sagas/:globalNo/events', validate(globalNoParam, 'params'), async (req, res) => {
-    await streamSagaEvents(res, upstreams.ppon, String(req.params.globalNo), ctxOf(req), { pollMs: 200, maxMs: Math.max(config.sagaTimeoutMs, 60_000) });
+    await streamSagaEvents(res, upstreams.ppon, String(req.params.globalNo), ctxOf(req), {
+      pollMs: 200,
+      maxMs: Math.max(config.sagaTimeoutMs, 60_000),
+      lastEventId: req.get('last-event-id'),
+    });
   });
 
   return { router, listPage };

@@ -19,6 +19,7 @@ import { authRoutes } from './auth-routes';
 import { sessionRoutes } from './session-routes';
 import { healthRoutes } from './health-routes';
 import { openApiRoutes } from './openapi';
+import { staticWebRoutes } from './static-web';
 import { fileRoutes } from './file-routes';
 import { legacyProxyRoutes } from './legacy-proxy-routes';
 import { attachUpgradeHandler } from '../core/proxy/attach-upgrade-handler';
@@ -53,6 +54,7 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   // The path is normalised before anything matches on it (routing-table rows included).
   app.use(requestLogger(runtime.logger), assignGlobalNo(), normalizeRequestPath(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
   app.use(healthRoutes(runtime, metrics));
+  app.use(staticWebRoutes(config.app));
 
   // The whole user is kept in the session; restoreSessionUser reads it back (what passport.session()
   // did with an identity deserializeUser), and passport itself is needed only where users log in.

@@ -22,14 +22,25 @@ export function combinedStatus(c: ComposedContract): 'deleted' | 'in-progress' |
   return 'active';
 }
 
-/** Mobile cards: number, contractor, service number, one combined status. */
+const card = (c: ComposedContract) => ({
+  no: c.ppon.saPponContNo,
+  contractor: c.ppon.contr ?? null,
+  serviceNumber: c.ppon.svcNo ?? null,
+  status: combinedStatus(c),
+  partial: c.partial,
+});
+const part = (row: ComposedContract['ppon'] | null, no: unknown, error?: string) => (row ? { no: no ?? null, state: row.transacSttus ?? null } : { no: no ?? null, state: null, error: error ?? null });
+
+/** Mobile cards: number, contractor, service number, one combined status; the detail card adds each part's state and its maker. */
 export const mobileContractView: ContractView = {
   detail: (c) => ({
-    no: c.ppon.saPponContNo,
-    contractor: c.ppon.contr ?? null,
-    serviceNumber: c.ppon.svcNo ?? null,
-    status: combinedStatus(c),
-    partial: c.partial,
+    ...card(c),
+    madeBy: c.ppon.mkerId ?? null,
+    parts: {
+      ppon: part(c.ppon, c.ppon.saPponContNo),
+      inetaplca: part(c.inetaplca, c.ppon.saInetaplcaContNo, c.errors.inetaplca),
+      intelnet: part(c.intelnet, c.ppon.saIntelnetContNo, c.errors.intelnet),
+    },
   }),
-  listItem: (c) => mobileContractView.detail(c),
+  listItem: card,
 };

@@ -3,6 +3,18 @@ import { AppError } from '../../lib/errors/app-error';
 import type { CallContext, Upstream } from '../compose/create-upstream';
 
 const TERMINAL = new Set(['END', 'CANCEL', 'COMPENSATION_FAILED']);
+/** What the browser waits before reconnecting after a dropped stream (the `retry:` field). */
+export const SSE_RETRY_MS = 2000;
+const KEEPALIVE_MS = 15_000;
+
+/** The event types of `/api/sagas/{globalNo}/events`, as documented in the OpenAPI document. */
+export const SAGA_EVENT_TYPES = {
+  step: 'one new step of the saga log (participant, action, attempt, outcome, durationMs, error, startedAt)',
+  state: 'the saga state changed: `{ globalNo, state }`',
+  end: 'terminal state reached (END, CANCEL or COMPENSATION_FAILED): the saga summary including `message` (the reason); the stream then ends',
+  timeout: 'the saga did not end in time: `{ globalNo, state, statusUrl }`; the stream then ends',
+  failure: 'MS1 could not be read: `{ code }`; the stream then ends',
+} as const;
 
 interface SagaLog {
   state: string;
@@ -11,45 +23,76 @@ interface SagaLog {
 }
 
 /**
+ * Where a stream stands, carried in every event's `id:` as `<steps sent>-<last state>[-end]`, so a
+ * reconnect's `Last-Event-ID` resumes exactly after what the browser already has. Unreadable ids
+ * restart from the beginning (a replay is better than a gap).
+ */
+export function parseSagaEventId(id: string | undefined): { steps: number; state: string; ended: boolean } {
+  const m = /^(\d{1,6})-([A-Z_]{1,40})(-end)?$/.exec(id ?? '');
+  return m ? { steps: Number(m[1]), state: m[2], ended: Boolean(m[3]) } : { steps: 0, state: '', ended: false };
+}
+
+/**
  * Server-sent events of a saga from MS1's saga log: `step` for each new step, `state` when the
  * state changes, and `end` at a terminal state, after which the stream closes. Polls MS1 (the log
  * is MS1's), stops when the client goes away, and gives up after `maxMs` with a `timeout` event.
+ * A reconnect whose `Last-Event-ID` already covers the end is answered 204, which tells an
+ * EventSource to stop reconnecting.
  */
-export async function streamSagaEvents(res: Response, ms1: Upstream, globalNo: string, ctx: CallContext, options: { pollMs: number; maxMs: number }): Promise<void> {
+export async function streamSagaEvents(res: Response, ms1: Upstream, globalNo: string, ctx: CallContext, options: { pollMs: number; maxMs: number; lastEventId?: string }): Promise<void> {
   const path = `/sagas/${encodeURIComponent(globalNo)}`;
   // The first read decides between a 404 problem and a stream.
   let log = await ms1.getJson<SagaLog>(path, ctx);
-  res.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
+  const resume = parseSagaEventId(options.lastEventId);
+  if (resume.ended) {
+    res.status(204).set('cache-control', 'no-store').end();
+    return;
+  }
+  res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
   res.flushHeaders();
   let closed = false;
   res.on('close', () => (closed = true));
-  const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
-  let sentSteps = 0;
-  let lastState = '';
+  let sentSteps = Math.min(resume.steps, log.steps?.length ?? 0);
+  let lastState = resume.state;
+  const idNow = (end = false) => `${sentSteps}-${lastState || 'NONE'}${end ? '-end' : ''}`;
+  const send = (event: keyof typeof SAGA_EVENT_TYPES, data: unknown, end = false) => res.write(`id: ${idNow(end)}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  res.write(`retry: ${SSE_RETRY_MS}\n\n`);
+
+  let lastWrite = Date.now();
   const deadline = Date.now() + options.maxMs;
   for (;;) {
     const steps = log.steps ?? [];
-    for (; sentSteps < steps.length; sentSteps++) send('step', steps[sentSteps]);
+    while (sentSteps < steps.length) {
+      sentSteps++;
+      send('step', steps[sentSteps - 1]);
+      lastWrite = Date.now();
+    }
     if (log.state !== lastState) {
       lastState = log.state;
       send('state', { globalNo, state: log.state });
+      lastWrite = Date.now();
     }
     if (TERMINAL.has(log.state)) {
       const { steps: _s, ...summary } = log;
-      send('end', summary);
+      send('end', summary, true);
       break;
     }
     if (Date.now() > deadline) {
-      send('timeout', { globalNo, state: log.state, statusUrl: `/api/sagas/${encodeURIComponent(globalNo)}` });
+      send('timeout', { globalNo, state: log.state, statusUrl: `/api/sagas/${encodeURIComponent(globalNo)}` }, true);
       break;
+    }
+    // A comment now and then keeps idle proxies from closing a slow saga's stream.
+    if (Date.now() - lastWrite > KEEPALIVE_MS) {
+      res.write(': keep-alive\n\n');
+      lastWrite = Date.now();
     }
     await new Promise((r) => setTimeout(r, options.pollMs));
     if (closed) return;
     try {
       log = await ms1.getJson<SagaLog>(path, ctx);
     } catch (err) {
-      send('error', { code: err instanceof AppError ? err.code : 'INTERNAL' });
+      send('failure', { code: err instanceof AppError ? err.code : 'INTERNAL' }, true);
       break;
     }
   }

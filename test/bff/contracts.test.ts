@@ -49,7 +49,12 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     expect(view.body.intelnet).toMatchObject({ saIntelnetContNo: created.body.saIntelnetContNo, saPponContNo: no, transacSttus: 'END' });
 
     const card = await mobile.get(`/api/contracts/${no}`).expect(200);
-    expect(card.body).toEqual({ no, contractor: '홍길동', serviceNumber: '02-555-0100', status: 'active', partial: false });
+    expect(card.body).toMatchObject({ no, contractor: '홍길동', serviceNumber: '02-555-0100', status: 'active', partial: false, madeBy: 'demo' });
+    expect(card.body.parts).toEqual({
+      ppon: { no, state: 'END' },
+      inetaplca: { no: created.body.saInetaplcaContNo, state: 'END' },
+      intelnet: { no: created.body.saIntelnetContNo, state: 'END' },
+    });
 
     const saga = await pc.get(`/api/sagas/${created.body.globalNo}`).expect(200);
     expect(saga.body).toMatchObject({ state: 'END', saPponContNo: no, kind: 'reg' });

@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install -y chromium`); Playwright's own download cannot be reached here. */
+export function findChromium(): string | null {
+  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (candidate && fs.existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** The flags proven on these machines (TOOLCHAIN.md): no sandbox as root, no GPU, no background traffic. */
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic', '--disable-dev-shm-usage'],
+  });
+}
+
+/** The screens as `npm start` serves them: built now unless web/dist is already up to date. */
+export function buildScreensIfStale(): void {
+  execFileSync(process.execPath, [path.join(__dirname, '..', '..', '..', 'web', 'build-web.mjs'), '--if-stale'], { stdio: 'inherit' });
+}
+
+/** Says loudly, once, that the browser suite did not run and why; CI sets E2E_REQUIRED=1 so it fails instead. */
+export function reportMissingChromium(): void {
+  const line = '!'.repeat(78);
+  const text = [line, '!!  BROWSER TESTS NOT RUN: Chromium is not installed (/usr/bin/chromium).', '!!  Install it with `apt-get update && apt-get install -y chromium` (.ci/run does).', line].join('\n');
+  process.stderr.write(`\n${text}\n\n`);
+}

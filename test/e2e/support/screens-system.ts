@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startThreeServices, dropTestData, type ThreeServices } from '../../services/support/service-harness';
+import { startBffSystem, type BffSystem } from '../../support/system';
+import { testPrefix } from '../../support/bff';
+import { startLegacyApp } from '../../../sandbox/legacy-app/start-legacy-app';
+import type { RunningServer } from '../../../lib/http/serve';
+
+export interface ScreensSystem {
+  sys: BffSystem;
+  services: ThreeServices;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a user of the screens reaches: the dev SSO, both BFFs (serving the built screens),
+ * the three contract services and the legacy-app stand-in — real processes and ports, port 0.
+ */
+export async function startScreensSystem(): Promise<ScreensSystem> {
+  const services = await startThreeServices('sqlite');
+  const legacy: RunningServer = await startLegacyApp(0);
+  const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-files-'));
+  const env = {
+    PPON_URL: services.ppon.url,
+    INETAPLCA_URL: services.inetaplca.url,
+    INTELNET_URL: services.intelnet.url,
+    LEGACY_APP_URL: legacy.url,
+    FILES_DIR: filesDir,
+    FILES_PREFIX: `${testPrefix}files:`,
+    DRILLS_ALLOWED: 'true',
+    // Every screen shows what the services hold now (the partial-data test stops a service).
+    COMPOSE_CACHE_SECONDS: '0',
+  };
+  const sys = await startBffSystem({ pc: env, mobile: env });
+  return {
+    sys,
+    services,
+    close: async () => {
+      await sys.close();
+      await legacy.close();
+      await services.close();
+      await dropTestData();
+      fs.rmSync(filesDir, { recursive: true, force: true });
+    },
+  };
+}

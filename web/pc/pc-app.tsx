@@ -1,0 +1,125 @@
+import { useEffect, useState } from 'react';
+import { api, signIn } from '../shared/api';
+import { AppRoot } from '../shared/app-root';
+import { useT, type MessageKey } from '../shared/i18n';
+import { Link, match, navigate, usePath } from '../shared/router';
+import { displayName, SessionClock, useSession, type BffUserInfo } from '../shared/session';
+import { LanguageSwitch, SettingsScreen } from '../shared/settings';
+import { FilesScreen } from '../shared/files-screen';
+import { ContractGrid } from './contract-grid';
+import { ContractDetail, ModifyScreen } from './contract-detail';
+import { RegisterScreen } from './register-screen';
+import { SagaMonitor } from './saga-monitor';
+
+interface MenuItem {
+  id: string;
+  label: string;
+  path: string;
+  children?: MenuItem[];
+}
+
+function Landing({ signedOut }: { signedOut: boolean }) {
+  const t = useT();
+  return (
+    <main className="landing">
+      <h1>{t('appPc')}</h1>
+      {signedOut && (
+        <p role="status" className="signed-out">
+          {t('signedOut')}
+        </p>
+      )}
+      <p>{t('welcome')}</p>
+      <button type="button" className="primary big" onClick={() => signIn('/contracts')}>
+        {t('signIn')}
+      </button>
+    </main>
+  );
+}
+
+/** Menu labels in the user's language, by menu id; the menu file's label otherwise. */
+const MENU_LABELS: Record<string, MessageKey> = {
+  contracts: 'contracts',
+  'contracts.search': 'contractSearch',
+  'contracts.register': 'registerTitle',
+  'contracts.sagas': 'sagas',
+  files: 'files',
+  legacy: 'legacySystems',
+  'legacy.app': 'legacy',
+  settings: 'settings',
+};
+
+/** The menu tree from /api/menu; a group's own entry leads to its first screen. */
+function MenuTree({ items }: { items: MenuItem[] }) {
+  const path = usePath();
+  const t = useT();
+  return (
+    <ul>
+      {items.map((item) => (
+        <li key={item.id}>
+          <Link to={item.path} aria-current={item.path === path ? 'page' : undefined} data-menu={item.id}>
+            {MENU_LABELS[item.id] ? t(MENU_LABELS[item.id]) : item.label}
+          </Link>
+          {item.children && <MenuTree items={item.children} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Screen() {
+  const path = usePath();
+  const t = useT();
+  if (path === '/' || path === '/signed-out') {
+    navigate('/contracts', true);
+    return null;
+  }
+  if (path === '/contracts') return <ContractGrid />;
+  if (path === '/contracts/new') return <RegisterScreen />;
+  let m = match('/contracts/:no/edit', path);
+  if (m) return <ModifyScreen no={Number(m.no)} />;
+  m = match('/contracts/:no', path);
+  if (m) return <ContractDetail no={Number(m.no)} />;
+  if (path === '/sagas') return <SagaMonitor />;
+  if (path === '/files') return <FilesScreen />;
+  if (path === '/settings') return <SettingsScreen />;
+  return <p>{t('notFound')}</p>;
+}
+
+function Shell({ user, refresh }: { user: BffUserInfo; refresh(slide?: boolean): Promise<void> }) {
+  const t = useT();
+  const { roles, signOut } = useSession();
+  const [menu, setMenu] = useState<MenuItem[]>([]);
+  useEffect(() => {
+    void api<{ items: MenuItem[] }>('/api/menu').then((m) => setMenu(m.items), () => undefined);
+  }, []);
+  return (
+    <div className="pc">
+      <header className="top">
+        <Link to="/contracts" className="brand">
+          {t('appPc')}
+        </Link>
+        <span className="who" data-testid="user">
+          {displayName(user)}
+        </span>
+        <span className="role" data-testid="role">
+          {t('role')}: {roles.join(', ')}
+        </span>
+        <SessionClock user={user} refresh={refresh} />
+        <LanguageSwitch />
+        <button type="button" onClick={signOut}>
+          {t('signOut')}
+        </button>
+      </header>
+      <nav aria-label={t('menu')} className="side">
+        <MenuTree items={menu} />
+      </nav>
+      <main className="content">
+        <Screen />
+      </main>
+    </div>
+  );
+}
+
+export function PcApp() {
+  return <AppRoot landing={(signedOut) => <Landing signedOut={signedOut} />}>{(user, refresh) => <Shell user={user} refresh={refresh} />}</AppRoot>;
+}
