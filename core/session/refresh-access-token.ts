@@ -94,7 +94,12 @@ export function ensureAccessToken(runtime: BffRuntime): RequestHandler {
 
   return async (req, res, next) => {
     const tokens = req.session?.tokens;
-    if (!req.user || !tokens) return next();
+    if (!req.user) return next();
+    if (!tokens) {
+      // A session from before tokens were kept (or damaged): it cannot call the services; log in again.
+      await endHere(req, res);
+      return next(new AppError('SESSION_EXPIRED', 'The session holds no tokens; log in again'));
+    }
     if (tokens.refreshAt > Date.now()) {
       req.accessToken = tokens.accessToken;
       return next();
