@@ -82,6 +82,8 @@ export function createUpstream(name: string, baseUrl: string, options: { timeout
     async getJson<T>(path: string, ctx: CallContext) {
       const { status, body } = await request<T>('GET', path, ctx);
       if (status === 404) throw new AppError('NOT_FOUND', `${name} has no such record`);
+      // The service judged the user's roles (the BFF only mirrors them): that is the screen's answer too.
+      if (status === 403) throw new AppError('FORBIDDEN', `${name} does not let this user read that`);
       if (status >= 300) throw new AppError('UPSTREAM_BAD_RESPONSE', `${name} answered ${status}`, { upstream: name });
       return body;
     },

@@ -40,7 +40,9 @@ function ms1Payload(req: SagaRequest): Record<string, unknown> {
 
 /** An MS1 refusal (4xx problem) becomes the same problem here; members the screen needs are kept. */
 function refusal(status: number, body: Ms1Answer): AppError {
-  const code = body.code && isErrorCode(body.code) ? body.code : status === 404 ? 'NOT_FOUND' : 'UPSTREAM_BAD_RESPONSE';
+  // A refused bearer token is this BFF's problem with the service, not something the browser sent.
+  const ownToken = body.code === 'TOKEN_REQUIRED' || body.code === 'TOKEN_INVALID';
+  const code = body.code && isErrorCode(body.code) && !ownToken ? body.code : status === 404 ? 'NOT_FOUND' : 'UPSTREAM_BAD_RESPONSE';
   const { errors, globalNo, saPponContNo } = body;
   return new AppError(code, typeof body.detail === 'string' ? body.detail : undefined, { ...(errors ? { errors } : {}), ...(globalNo ? { globalNo } : {}), ...(saPponContNo ? { saPponContNo } : {}) });
 }

@@ -23,7 +23,10 @@ export function ensureAccessToken(runtime: BffRuntime): RequestHandler {
 
   const load = (sid: string) =>
     new Promise<SessionData | null | undefined>((resolve, reject) => store.get(sid, (err, s) => (err ? reject(new AppError('SESSION_STORE_UNAVAILABLE', undefined, {}, { cause: err })) : resolve(s))));
-  const save = (sid: string, s: SessionData) => new Promise<void>((resolve, reject) => store.set(sid, s, (err) => (err ? reject(err) : resolve())));
+  const save = (sid: string, s: SessionData) =>
+    new Promise<void>((resolve, reject) => store.set(sid, s, (err) => (err ? reject(new AppError('SESSION_STORE_UNAVAILABLE', undefined, {}, { cause: err })) : resolve())));
+  /** A Redis command of the lock: a store outage is a 503, never a 500 (and never the session's end). */
+  const locking = <T>(command: Promise<T>) => command.catch((cause: unknown) => Promise.reject(new AppError('SESSION_STORE_UNAVAILABLE', undefined, {}, { cause })));
   const destroy = (sid: string) => new Promise<void>((resolve) => store.destroy(sid, () => resolve()));
 
   /** Refreshes at the SSO and stores the result; the caller holds the lock. */
@@ -66,7 +69,7 @@ export function ensureAccessToken(runtime: BffRuntime): RequestHandler {
     const owner = randomUUID();
     const deadline = Date.now() + lockMs + 2_000;
     for (;;) {
-      if ((await redis.set(lockKey, owner, 'PX', lockMs, 'NX')) === 'OK') {
+      if ((await locking(redis.set(lockKey, owner, 'PX', lockMs, 'NX'))) === 'OK') {
         try {
           return await refresh(sid);
         } finally {
@@ -91,7 +94,12 @@ export function ensureAccessToken(runtime: BffRuntime): RequestHandler {
 
   return async (req, res, next) => {
     const tokens = req.session?.tokens;
-    if (!req.user || !tokens) return next();
+    if (!req.user) return next();
+    if (!tokens) {
+      // A session from before tokens were kept (or damaged): it cannot call the services; log in again.
+      await endHere(req, res);
+      return next(new AppError('SESSION_EXPIRED', 'The session holds no tokens; log in again'));
+    }
     if (tokens.refreshAt > Date.now()) {
       req.accessToken = tokens.accessToken;
       return next();

@@ -159,6 +159,17 @@ describe('tokens stay on the server and are refreshed once per session (real dev
     await request(sys.pc.url).get('/bff/user').set('Cookie', cookie).expect(401);
   });
 
+  it('ends a session that holds no tokens (made before they were kept) with 401 SESSION_EXPIRED', async () => {
+    const { bff: agent } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+    const cookie = cookieOf(agent, sys.pc);
+    const key = sys.pc.config.sessionPrefix + sessionIdOf(cookie);
+    const { tokens: _gone, ...old } = await sessionOf(sys.pc, cookie);
+    await redis.set(key, JSON.stringify(old), 'KEEPTTL');
+    const res = await agent.get('/api/menu');
+    expect([res.status, res.body.code]).toEqual([401, 'SESSION_EXPIRED']);
+    expect(await redis.exists(key)).toBe(0);
+  });
+
   it('tells the screen when the session ends, and a ?slide=false read does not extend it', async () => {
     const { bff: agent } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
     const cookie = cookieOf(agent, sys.pc);

@@ -171,6 +171,14 @@ describe('the contract services check who calls and what they may do (real dev S
     expect((await rowsWhere(s.db('inetaplca'), 'SA_INETAPLCA_CONT', 'SA_INETAPLCA_CONT_NO', reg.saInetaplcaContNo))[0]).toMatchObject({ DEL_YN: 'Y', TRANSAC_STTUS: 'CANCEL' });
   });
 
+  it('keeps any other state-changing call (repairs, future endpoints) to the saga and operators', async () => {
+    for (const who of ['demo', 'lee', 'park']) {
+      expect((await api(s.ppon.url, who).post('/sagas/some-saga/retry').send({})).status).toBe(403);
+      expect((await api(s.inetaplca.url, who).delete('/cont/1')).status).toBe(403);
+    }
+    expect((await api(s.ppon.url, 'ops').post('/sagas/some-saga/retry').send({})).status).toBe(404);
+  });
+
   it('believes x-acting-user only from the saga itself', async () => {
     const spoof = Buffer.from(JSON.stringify({ sub: 'park', name: 'Park Seoyeon', roles: ['supervisor'] })).toString('base64url');
     const demos = (await register('demo')).body.saPponContNo as number;

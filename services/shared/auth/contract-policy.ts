@@ -20,7 +20,7 @@ interface Rule {
 
 export type ServiceKind = 'orchestrator' | 'participant';
 
-/** The identity contract's authorization, as data: read it top to bottom, first match wins, default deny. */
+/** The identity contract's authorization, as data: read it top to bottom, first match wins; what no row names is the saga's and operators' only. */
 export function contractPolicy(kind: ServiceKind): Rule[] {
   if (kind === 'orchestrator') {
     return [
@@ -28,6 +28,8 @@ export function contractPolicy(kind: ServiceKind): Rule[] {
       { method: 'POST', path: /^\/cont\/(amdSagaApi|amdPubsub|amdPubsubCompensate)$/, roles: MAKERS, audit: 'amender', ownContract: true },
       { method: 'GET', path: /^\/sagas\/dead-letters$/, roles: ['operator', 'supervisor'] },
       { method: 'GET', path: /^\//, roles: READERS },
+      // Anything else that changes state (repairs, retries, whatever comes next) is the saga's and operators' alone.
+      { method: '*', path: /^\//, roles: SAGA_ONLY },
     ];
   }
   return [
@@ -36,6 +38,7 @@ export function contractPolicy(kind: ServiceKind): Rule[] {
     { method: 'POST', path: /^\/cont\/amdSagaApi$/, roles: SAGA_ONLY, audit: 'amender' },
     { method: 'POST', path: /^\/cont\/\w+Conpensating$/, roles: SAGA_ONLY },
     { method: 'GET', path: /^\//, roles: READERS },
+    { method: '*', path: /^\//, roles: SAGA_ONLY },
   ];
 }
 
@@ -59,7 +62,7 @@ export function authorizeCalls(kind: ServiceKind, ownerOf?: (no: number) => Prom
   return async (req, _res, next) => {
     const caller = req.identity as Identity;
     const actor = req.actor ?? caller;
-    const rule = rules.find((r) => r.method === req.method && r.path.test(req.path));
+    const rule = rules.find((r) => (r.method === '*' || r.method === req.method) && r.path.test(req.path));
     if (!rule || !has(caller, rule.roles)) throw new AppError('FORBIDDEN', rule ? `This needs one of the roles ${rule.roles.join(', ')}` : 'No role may call this');
     const payload = payloadOf(req);
     if (payload && rule.ownContract && !has(caller, MODIFY_ANY) && typeof payload.saPponContNo === 'number' && ownerOf) {
