@@ -58,7 +58,7 @@ export const bffSettings = {
   drillsAllowed: { env: 'DRILLS_ALLOWED', schema: bool(), description: 'Accept `drill: "compensate"` (MS3 fails on purpose) on saga triggers.', defaultText: '`true` unless production' },
   breakerThreshold: { env: 'BREAKER_THRESHOLD', schema: int(1, 1000), description: 'Consecutive failures of one contract service that open its circuit breaker.' },
   workers: { env: 'BFF_WORKERS', schema: z.union([z.literal('auto'), int(1, 64)]).transform((v) => (v === 'auto' ? availableParallelism() : v)), description: 'Worker processes of this app (node:cluster): `auto` = one per core. More than 1 forks workers that share the port; a crashed worker is replaced, SIGHUP restarts them one at a time.' },
-  rateLimitWindowSeconds: { env: 'RATE_LIMIT_WINDOW_SECONDS', schema: int(1, 3600), description: 'Length of one rate-limit window; counts start again in each (Retry-After says when).' },
+  rateLimitWindowSeconds: { env: 'RATE_LIMIT_WINDOW_SECONDS', schema: int(1, 3600), description: 'Length of a rate-limit window, opened by the first counted call of a client IP or session; over the limit, Retry-After says when it closes.' },
   rateLimitLoginPerIp: { env: 'RATE_LIMIT_LOGIN_PER_IP', schema: int(0, 1_000_000), description: 'Logins (`GET /bff/login`) one client IP may start per window (0 = no limit); generous, since offices share an address.' },
   rateLimitSagaPerSession: { env: 'RATE_LIMIT_SAGA_PER_SESSION', schema: int(0, 1_000_000), description: 'Saga triggers (`POST`/`PUT /api/contracts`) one session may send per window (0 = no limit).' },
   rateLimitSagaPerIp: { env: 'RATE_LIMIT_SAGA_PER_IP', schema: int(0, 1_000_000), description: 'Saga triggers one client IP may send per window, all its sessions together (0 = no limit).' },

@@ -1,8 +1,14 @@
 /**
  * `npm start`: the whole system on one machine with embedded defaults — the dev SSO, the three
  * contract services, the legacy-app stand-in and both BFF apps — each as its own process with
- * its output prefixed. Prints the URLs and the demo login once everything is ready; Ctrl-C stops
- * them all. Redis is used when it answers; otherwise everything runs on its in-process fallback.
+ * its output prefixed. Prints the URLs and the demo login once everything is ready.
+ *
+ * It supervises them: a process that dies is restarted with backoff (logged and counted) while the
+ * others keep serving; Ctrl-C stops everything. Redis is used when it answers; otherwise everything
+ * runs on its in-process fallback.
+ *
+ * `START_BASE_PORT=<n>` moves every port (SSO n, ppon n+1, inetaplca n+2, intelnet n+3, legacy
+ * n+4, bff-pc n+5, bff-mobile n+6), so a second system (a test's) can run beside a developer's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +23,17 @@ interface Proc {
   env?: Record<string, string>;
 }
 
+/** A supervised process: the current child, how often it was restarted, and its backoff state. */
+interface Supervised {
+  proc: Proc;
+  child?: ChildProcess;
+  restarts: number;
+  /** Crashes in a row without a stable run in between: sets the backoff. */
+  streak: number;
+  startedAt: number;
+  timer?: NodeJS.Timeout;
+}
+
 const root = path.resolve(__dirname, '..');
 const tsx = ['--import', 'tsx'];
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -25,6 +42,16 @@ const EVENT_BUS = process.env.EVENT_BUS;
 const SERVICES = ['PPON', 'INETAPLCA', 'INTELNET'];
 const busOf = (withRedis: boolean) => EVENT_BUS ?? (withRedis ? 'redis' : 'memory');
 const BUS_TEXT: Record<string, string> = { kafka: 'Kafka at localhost:9092 (npm run infra:kafka)', redis: `Redis Streams at ${REDIS_URL}`, memory: 'in process memory (dev only)' };
+const BASE = process.env.START_BASE_PORT ? Number(process.env.START_BASE_PORT) : undefined;
+/** First restart after 0.5 s, doubling to at most 10 s; a run of 30 s counts as stable and resets it. */
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_MAX_MS = 10_000;
+const STABLE_MS = 30_000;
+
+const ports = BASE
+  ? { sso: BASE, ppon: BASE + 1, inetaplca: BASE + 2, intelnet: BASE + 3, legacy: BASE + 4, pc: BASE + 5, mobile: BASE + 6 }
+  : { sso: 9000, ppon: 8081, inetaplca: 8082, intelnet: 8083, legacy: 8090, pc: 3000, mobile: 3001 };
+const local = (port: number) => `http://localhost:${port}`;
 
 /** True when Redis answers PING within a second (no client library needed for that). */
 function redisAnswers(url: string): Promise<boolean> {
@@ -39,45 +66,76 @@ function redisAnswers(url: string): Promise<boolean> {
   });
 }
 
+/** Every process's ports and peers, only when moved: the defaults need none of it. */
+function portEnv(): Record<string, string> {
+  if (!BASE) return {};
+  const clients = fs
+    .readFileSync(path.join(root, 'config', 'dev-sso', 'clients.json'), 'utf8')
+    .replaceAll('localhost:3000', `localhost:${ports.pc}`)
+    .replaceAll('localhost:3001', `localhost:${ports.mobile}`);
+  return {
+    SSO_PORT: String(ports.sso),
+    SSO_ISSUER: local(ports.sso),
+    SSO_CLIENTS: JSON.stringify(JSON.parse(clients)),
+    PPON_PORT: String(ports.ppon),
+    INETAPLCA_PORT: String(ports.inetaplca),
+    INTELNET_PORT: String(ports.intelnet),
+    PPON_INETAPLCA_URL: local(ports.inetaplca),
+    PPON_INTELNET_URL: local(ports.intelnet),
+    LEGACY_PORT: String(ports.legacy),
+    PPON_URL: local(ports.ppon),
+    INETAPLCA_URL: local(ports.inetaplca),
+    INTELNET_URL: local(ports.intelnet),
+    LEGACY_APP_URL: local(ports.legacy),
+  };
+}
+
 /**
  * With Redis, each contract service is its own process (cache and Redis Streams saga events, as
  * deployed). Without it, the three share one process so the in-process event bus connects them.
  */
 function contractServices(withRedis: boolean): Proc[] {
   if (!withRedis && busOf(withRedis) === 'memory') {
-    return [{ name: 'contracts', args: [...tsx, 'services/main-all.ts'], ready: /ppon ready/, url: 'http://localhost:8081 (ppon), :8082 (inetaplca), :8083 (intelnet)' }];
+    return [{ name: 'contracts', args: [...tsx, 'services/main-all.ts'], ready: /ppon ready/, url: `${local(ports.ppon)} (ppon), :${ports.inetaplca} (inetaplca), :${ports.intelnet} (intelnet)` }];
   }
   const env: Record<string, string> = Object.fromEntries(withRedis ? SERVICES.map((s) => [`${s}_REDIS_URL`, REDIS_URL]) : []);
   for (const s of SERVICES) if (EVENT_BUS && !process.env[`${s}_EVENT_BUS`]) env[`${s}_EVENT_BUS`] = EVENT_BUS;
   return [
-    { name: 'inetaplca', args: [...tsx, 'services/inetaplca/main.ts'], ready: /inetaplca ready/, url: 'http://localhost:8082', env },
-    { name: 'intelnet', args: [...tsx, 'services/intelnet/main.ts'], ready: /intelnet ready/, url: 'http://localhost:8083', env },
-    { name: 'ppon', args: [...tsx, 'services/ppon/main.ts'], ready: /ppon ready/, url: 'http://localhost:8081', env },
+    { name: 'inetaplca', args: [...tsx, 'services/inetaplca/main.ts'], ready: /inetaplca ready/, url: local(ports.inetaplca), env },
+    { name: 'intelnet', args: [...tsx, 'services/intelnet/main.ts'], ready: /intelnet ready/, url: local(ports.intelnet), env },
+    { name: 'ppon', args: [...tsx, 'services/ppon/main.ts'], ready: /ppon ready/, url: local(ports.ppon), env },
   ];
 }
 
 function processes(withRedis: boolean): Proc[] {
   return [
-    { name: 'dev-sso', args: ['sandbox/dev-sso/server.mjs'], ready: /dev-sso ready/, url: 'http://localhost:9000' },
+    { name: 'dev-sso', args: ['sandbox/dev-sso/server.mjs'], ready: /dev-sso ready/, url: local(ports.sso) },
     ...contractServices(withRedis),
-    { name: 'legacy-app', args: [...tsx, 'sandbox/legacy-app/main.ts'], ready: /ready/, url: 'http://localhost:8090' },
-    { name: 'bff-pc', args: [...tsx, 'bff-pc/main.ts'], ready: /bff-pc ready/, url: 'http://localhost:3000' },
-    { name: 'bff-mobile', args: [...tsx, 'bff-mobile/main.ts'], ready: /bff-mobile ready/, url: 'http://localhost:3001' },
+    { name: 'legacy-app', args: [...tsx, 'sandbox/legacy-app/main.ts'], ready: /ready/, url: local(ports.legacy) },
+    { name: 'bff-pc', args: [...tsx, 'bff-pc/main.ts'], ready: /bff-pc ready/, url: local(ports.pc), env: { PORT: String(ports.pc) } },
+    { name: 'bff-mobile', args: [...tsx, 'bff-mobile/main.ts'], ready: /bff-mobile ready/, url: local(ports.mobile), env: { PORT: String(ports.mobile) } },
   ];
 }
 
-const children: ChildProcess[] = [];
+const supervised: Supervised[] = [];
 let stopping = false;
 let width = 10;
+let shared: Record<string, string> = {};
 
-function start(p: Proc): Promise<void> {
+const say = (line: string) => console.log(`${'supervisor'.padEnd(width)} | ${line}`);
+
+/** Spawns the process once; resolves when it prints its ready line, rejects if it exits before. */
+function spawnChild(s: Supervised): Promise<void> {
+  const p = s.proc;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, p.args, {
       cwd: root,
-      env: { NODE_ENV: 'development', ...process.env, ...p.env, PORT: undefined },
+      env: { NODE_ENV: 'development', ...process.env, ...shared, PORT: undefined, ...p.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    children.push(child);
+    s.child = child;
+    s.startedAt = Date.now();
+    say(`${p.name} started (pid ${child.pid})`);
     let ready = false;
     const prefix = `${p.name.padEnd(width)} | `;
     const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
@@ -90,29 +148,48 @@ function start(p: Proc): Promise<void> {
     };
     child.stdout!.on('data', relay(process.stdout));
     child.stderr!.on('data', relay(process.stderr));
-    child.once('exit', (code) => {
-      if (!ready) reject(new Error(`${p.name} exited with ${code} before it was ready`));
-      else if (!stopping) {
-        console.error(`${p.name} stopped unexpectedly (exit ${code}); stopping everything`);
-        void stopAll(1);
-      }
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      if (!ready) reject(new Error(`${p.name} exited with ${code ?? signal} before it was ready`));
+      scheduleRestart(s, code ?? signal);
     });
   });
 }
 
+/** The others keep serving meanwhile; a crash loop backs off rather than spinning. */
+function scheduleRestart(s: Supervised, how: number | string | null): void {
+  if (stopping || s.timer) return;
+  s.streak = Date.now() - s.startedAt >= STABLE_MS ? 1 : s.streak + 1;
+  const delay = Math.min(BACKOFF_FIRST_MS * 2 ** (s.streak - 1), BACKOFF_MAX_MS);
+  say(`${s.proc.name} exited unexpectedly (${how}); restarting in ${delay} ms (restart #${s.restarts + 1})`);
+  s.timer = setTimeout(() => {
+    s.timer = undefined;
+    if (stopping) return;
+    s.restarts += 1;
+    spawnChild(s).then(
+      () => say(`${s.proc.name} is back (restart #${s.restarts}, pid ${s.child?.pid})`),
+      // A child that dies before it is ready exits again: its exit handler schedules the next try.
+      () => undefined,
+    );
+  }, delay);
+}
+
 async function stopAll(code: number): Promise<never> {
   stopping = true;
+  for (const s of supervised) clearTimeout(s.timer);
   await Promise.all(
-    children.map(
-      (c) =>
+    supervised.map(
+      ({ child: c }) =>
         new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
           c.once('exit', () => resolve());
           c.kill('SIGTERM');
           setTimeout(() => c.kill('SIGKILL'), 5_000).unref();
         }),
     ),
   );
+  const restarted = supervised.filter((s) => s.restarts > 0).map((s) => `${s.proc.name} ×${s.restarts}`);
+  if (restarted.length > 0) say(`restarts during this run: ${restarted.join(', ')}`);
   process.exit(code);
 }
 
@@ -120,13 +197,16 @@ async function main() {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
   const withRedis = await redisAnswers(REDIS_URL);
+  shared = portEnv();
   const procs = processes(withRedis).filter((p) => fs.existsSync(path.join(root, p.args[p.args.length - 1])));
-  width = Math.max(...procs.map((p) => p.name.length));
+  width = Math.max(...procs.map((p) => p.name.length), 'supervisor'.length);
+  for (const proc of procs) supervised.push({ proc, restarts: 0, streak: 0, startedAt: 0 });
   try {
-    // The SSO and the services first (the BFFs call them), then the BFFs.
-    const [first, rest] = [procs.filter((p) => !p.name.startsWith('bff-')), procs.filter((p) => p.name.startsWith('bff-'))];
-    await Promise.all(first.map(start));
-    await Promise.all(rest.map(start));
+    // The SSO and the services first (the BFFs call them), then the BFFs. A process that cannot
+    // start at all (a port in use, a bad setting) stops everything: that is not a crash to heal.
+    const [first, rest] = [supervised.filter((s) => !s.proc.name.startsWith('bff-')), supervised.filter((s) => s.proc.name.startsWith('bff-'))];
+    await Promise.all(first.map(spawnChild));
+    await Promise.all(rest.map(spawnChild));
   } catch (err) {
     console.error(`npm start failed: ${(err as Error).message}`);
     await stopAll(1);
@@ -136,13 +216,12 @@ async function main() {
     'The contract BFF system is up:',
     ...procs.map((p) => `  ${p.name.padEnd(width)}  ${p.url}`),
     '',
-    '  Log in:  http://localhost:3000/bff/login   (PC)     then http://localhost:3000/bff/user',
-    '           http://localhost:3001/bff/login   (mobile)',
+    `  Open the screens:  ${local(ports.pc)}/   (PC)     ${local(ports.mobile)}/   (mobile)     API docs: ${local(ports.pc)}/docs/`,
     '  Demo users: demo / demo1234, kim / kim1234 (agent) · lee / lee1234 (viewer) · park / park1234 (supervisor) · ops / ops1234 (operator)',
     '',
     withRedis ? `  Redis at ${REDIS_URL}: sessions and contract caches use it.` : '  No Redis: sessions stay in process memory (dev only).',
     `  Saga events (broker mode): ${BUS_TEXT[busOf(withRedis)] ?? busOf(withRedis)}.`,
-    '  Ctrl-C stops everything.',
+    '  A process that dies is restarted (with backoff); Ctrl-C stops everything.',
     '',
   ];
   console.log(lines.join('\n'));

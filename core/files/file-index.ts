@@ -18,4 +18,6 @@ export interface FileIndex {
   /** The owner's files, newest first. */
   listOf(owner: string): Promise<StoredFile[]>;
   remove(file: StoredFile): Promise<void>;
+  /** Every record, for the orphan sweep. */
+  all(): Promise<StoredFile[]>;
 }

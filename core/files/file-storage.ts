@@ -7,4 +7,6 @@ export interface FileStorage {
   /** The stored bytes, or the inclusive byte range of them; null when nothing is stored under `id`. */
   open(id: string, range?: { start: number; end: number }): Promise<Readable | null>;
   remove(id: string): Promise<void>;
+  /** Every stored file's id and last modification (ms), for the orphan sweep; partial uploads are not listed. */
+  list(): Promise<{ id: string; modifiedAt: number }[]>;
 }

@@ -72,5 +72,17 @@ export function localDiskStorage(dir: string): FileStorage {
     async remove(id) {
       await fsp.rm(located(id), { force: true });
     },
+    async list() {
+      const found: { id: string; modifiedAt: number }[] = [];
+      for (const shard of await fsp.readdir(dir)) {
+        if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+        for (const name of await fsp.readdir(path.join(dir, shard)).catch(() => [] as string[])) {
+          if (!isFileId(name) || !name.startsWith(shard)) continue;
+          const stat = await fsp.stat(path.join(dir, shard, name)).catch(() => null);
+          if (stat?.isFile()) found.push({ id: name, modifiedAt: stat.mtimeMs });
+        }
+      }
+      return found;
+    },
   };
 }

@@ -16,5 +16,8 @@ export function memoryFileIndex(): FileIndex {
     async remove(file) {
       files.delete(file.id);
     },
+    async all() {
+      return [...files.values()];
+    },
   };
 }

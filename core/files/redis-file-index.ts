@@ -22,5 +22,16 @@ export function redisFileIndex(redis: Redis, prefix: string): FileIndex {
     async remove(file) {
       await redis.multi().del(fileKey(file.id)).zrem(ownerKey(file.owner), file.id).exec();
     },
+    async all() {
+      const found: StoredFile[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}file:*`, 'COUNT', 500);
+        cursor = next;
+        const records = keys.length ? await redis.mget(keys) : [];
+        for (const json of records) if (json) found.push(JSON.parse(json) as StoredFile);
+      } while (cursor !== '0');
+      return found;
+    },
   };
 }

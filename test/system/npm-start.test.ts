@@ -1,46 +1,26 @@
-import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { DEMO, loginVia } from '../support/login';
-
-const root = path.join(__dirname, '..', '..');
+import { startSystem, type RunningSystem } from './support/start-system';
 
 /**
- * What a newcomer does: `npm start`, log in as demo on http://localhost:3000, use a screen, Ctrl-C.
- * Uses the fixed ports of `npm start` (3000, 3001, 9000, 8081–8083, 8090): they must be free.
+ * What a newcomer does: `npm start`, log in as demo, use a screen, Ctrl-C. Runs on ports of its
+ * own (START_BASE_PORT) so it does not need 3000/3001/9000/8081–8083/8090 to be free.
  */
 describe('npm start: the whole system on one machine', () => {
-  let child: ChildProcess;
-  let output = '';
+  let system: RunningSystem;
 
   beforeAll(async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-all.ts'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not up after 60 s:\n${output}`)), 60_000);
-      const collect = (c: Buffer) => {
-        output += c.toString();
-        if (output.includes('The contract BFF system is up')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout!.on('data', collect);
-      child.stderr!.on('data', collect);
-      child.once('exit', (code) => reject(new Error(`npm start exited ${code}:\n${output}`)));
-    });
-  }, 70_000);
+    system = await startSystem();
+  }, 100_000);
 
-  afterAll(() => {
-    // its own process group: a failed test must not leave the services holding the ports
-    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
-  });
+  afterAll(() => system?.kill());
 
   it('prints the URLs and the demo login', () => {
-    for (const text of ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:9000', 'http://localhost:8081', 'demo / demo1234']) expect(output).toContain(text);
+    for (const text of [system.urls.pc, system.urls.mobile, system.urls.sso, system.urls.ppon, 'demo / demo1234']) expect(system.output()).toContain(text);
   });
 
   it('lets demo log in on the PC app and register a contract through the whole system', async () => {
-    const { bff } = await loginVia('http://localhost:3000', request.agent('http://localhost:9000'), 'http://localhost:9000', DEMO);
+    const { bff } = await loginVia(system.urls.pc, request.agent(system.urls.sso), system.urls.sso, DEMO);
     expect((await bff.get('/bff/user').expect(200)).body.sub).toBe('demo');
     const created = await bff.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'npm start smoke test' } }).expect(201);
     const view = await bff.get(`/api/contracts/${created.body.saPponContNo}`).expect(200);
@@ -56,11 +36,11 @@ describe('npm start: the whole system on one machine', () => {
   });
 
   it('stops every process on Ctrl-C', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGINT');
+    const exited = new Promise<number | null>((resolve) => system.child.once('exit', (code) => resolve(code)));
+    system.child.kill('SIGINT');
     expect(await exited).toBe(0);
-    for (const port of [3000, 3001, 9000, 8081]) {
-      await expect(fetch(`http://localhost:${port}/healthz`, { signal: AbortSignal.timeout(1000) })).rejects.toThrow();
+    for (const url of Object.values(system.urls)) {
+      await expect(fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).rejects.toThrow();
     }
   }, 20_000);
 });
