@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { KEYCLOAK_ISSUER, keycloakAuthorize, keycloakBrowser } from '../support/keycloak';
+import { createKeycloakTestClient, KEYCLOAK_ISSUER, keycloakAuthorize, keycloakBrowser } from '../support/keycloak';
 
 // The Keycloak realm (config/keycloak/contract-bff.json) on the real Keycloak that the jest
 // global setup starts: the identity contract of COMMON.md, checked as a relying party sees it.
@@ -109,5 +109,23 @@ describe('Keycloak realm contract-bff (real Keycloak on 127.0.0.1:8180)', () => 
     expect(payload).toMatchObject({ roles: [role], azp: clientId, sub: expect.any(String) });
     const wrong = await fetch(String(discovery.token_endpoint), form({ grant_type: 'client_credentials', client_id: clientId, client_secret: 'not-the-secret' }));
     expect(wrong.status).toBe(401);
+  });
+});
+
+describe('a per-run Keycloak client (test/support/keycloak.ts) for port-0 BFFs', () => {
+  test('carries its own exact redirect, back-channel and post-logout URLs, and the same roles and audience', async () => {
+    const bffUrl = `http://localhost:${40000 + Math.floor(Math.random() * 20000)}`;
+    const client = await createKeycloakTestClient('pc', bffUrl);
+    try {
+      const req = authorizeRequest({ id: client.clientId }, { redirectUri: `${bffUrl}/bff/callback` });
+      const back = await keycloakAuthorize(req.url, USERS[2]);
+      const res = await fetch(String(discovery.token_endpoint), form({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: req.redirectUri, client_id: client.clientId, client_secret: client.secret, code_verifier: req.verifier }));
+      const { access_token: token } = (await res.json()) as { access_token: string };
+      expect(decodeJwt(token)).toMatchObject({ roles: ['viewer'], aud: 'contract-services', azp: client.clientId });
+      // another port is not this client's
+      await expect(keycloakAuthorize(authorizeRequest({ id: client.clientId }, { redirectUri: 'http://localhost:1/bff/callback' }).url, USERS[2])).rejects.toThrow('Invalid parameter: redirect_uri');
+    } finally {
+      await client.remove();
+    }
   });
 });
