@@ -118,5 +118,7 @@ case "${1:-start}" in
   stop) stop_pid kafka "$PIDFILE" ;;
   status) status ;;
   fetch) fetch ;;
-  *) echo "usage: $0 [start|stop|status|fetch]" >&2; exit 2 ;;
+  # Every topic, offset and group gone (e.g. topics left by interrupted test runs).
+  reset) stop_pid kafka "$PIDFILE" && rm -rf "$DATA" && start ;;
+  *) echo "usage: $0 [start|stop|status|fetch|reset]" >&2; exit 2 ;;
 esac
