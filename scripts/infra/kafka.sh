@@ -100,7 +100,7 @@ start() {
   setsid java "${JAVA_OPTS[@]}" kafka.Kafka "$PROPS" > "$LOG" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"
   # Listening is not serving: wait for the line the broker logs once it is started.
-  wait_until kafka 120 "$LOG" "$PIDFILE" grep -qs 'Kafka Server started' "$LOG"
+  wait_until kafka "${KAFKA_START_TIMEOUT:-300}" "$LOG" "$PIDFILE" grep -qs 'Kafka Server started' "$LOG"
   echo "kafka: running on $HOST:$PORT (pid $(cat "$PIDFILE"), ready in $((SECONDS - t0)) s, log $LOG)"
 }
 
