@@ -129,7 +129,7 @@ describe('a per-run Keycloak client (test/support/keycloak.ts) for port-0 BFFs',
     } finally {
       await client.remove();
     }
-  });
+  }, 60_000); // admin calls and logins: slow when the machine is shared
 });
 
 describe('back-channel logout from Keycloak (per-run clients)', () => {
@@ -175,5 +175,5 @@ describe('back-channel logout from Keycloak (per-run clients)', () => {
       server.close();
       await Promise.all([pc.remove(), mobile.remove()]);
     }
-  });
+  }, 60_000);
 });
