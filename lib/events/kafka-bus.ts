@@ -24,8 +24,8 @@ const logCreator = (logger: Logger) => () => (entry: LogEntry) => {
   else logger.debug(fields, `kafka: ${message}`);
 };
 
-/** Thrown inside a handler loop when the partition moved to another member: it redelivers. */
-class PartitionRevoked extends Error {}
+/** Thrown out of a redelivery loop when the bus closes: the record stays uncommitted. */
+class BusClosing extends Error {}
 
 /**
  * Kafka adapter (kafkajs 2.2.4, checked against Apache Kafka 4.4 — see the README's toolchain
@@ -137,7 +137,7 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger, kafka =
               if (closed) {
                 // Not committed: whoever reads this partition next delivers it again.
                 pause();
-                throw new PartitionRevoked('bus closing');
+                throw new BusClosing('bus closing');
               }
               await heartbeat(); // throws when the group rebalanced: the new owner redelivers
             }

@@ -19,7 +19,14 @@ pid_alive() {
   [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
 }
 
-# stop_pid name pidfile: SIGTERM, wait up to 30 s, then SIGKILL. Only the process we started.
+# group_alive pid: true while any process of the group `pid` leads is alive (setsid made it a
+# group leader; Keycloak's kc.sh is a shell whose java child may outlive it for a moment).
+group_alive() {
+  kill -0 -- "-$1" 2>/dev/null || kill -0 "$1" 2>/dev/null
+}
+
+# stop_pid name pidfile: SIGTERM to the process group, wait up to 30 s for all of it to end, then
+# SIGKILL. Only the processes this script started (their pid is in the file).
 stop_pid() {
   local name="$1" pidfile="$2"
   if ! pid_alive "$pidfile"; then
@@ -29,13 +36,12 @@ stop_pid() {
   fi
   local pid
   pid="$(cat "$pidfile")"
-  # setsid made it a process-group leader: the group is the service and its children (kc.sh → java).
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
   for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || break
+    group_alive "$pid" || break
     sleep 0.5
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if group_alive "$pid"; then
     echo "$name: still running after 30 s; SIGKILL"
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   fi
@@ -57,6 +63,7 @@ wait_until() {
     if (( SECONDS - started >= seconds )); then
       echo "$name: not ready after ${seconds} s; last lines of $log:" >&2
       tail -n 40 "$log" >&2
+      stop_pid "$name" "$pidfile" >&2 # nothing half-started stays behind
       return 1
     fi
     sleep 1

@@ -100,7 +100,7 @@ start() {
   setsid java "${JAVA_OPTS[@]}" kafka.Kafka "$PROPS" > "$LOG" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"
   # Listening is not serving: wait for the line the broker logs once it is started.
-  wait_until kafka 120 "$LOG" "$PIDFILE" grep -qs 'Kafka Server started' "$LOG"
+  wait_until kafka "${KAFKA_START_TIMEOUT:-300}" "$LOG" "$PIDFILE" grep -qs 'Kafka Server started' "$LOG"
   echo "kafka: running on $HOST:$PORT (pid $(cat "$PIDFILE"), ready in $((SECONDS - t0)) s, log $LOG)"
 }
 
@@ -118,5 +118,7 @@ case "${1:-start}" in
   stop) stop_pid kafka "$PIDFILE" ;;
   status) status ;;
   fetch) fetch ;;
-  *) echo "usage: $0 [start|stop|status|fetch]" >&2; exit 2 ;;
+  # Every topic, offset and group gone (e.g. topics left by interrupted test runs).
+  reset) stop_pid kafka "$PIDFILE" && rm -rf "$DATA" && start ;;
+  *) echo "usage: $0 [start|stop|status|fetch|reset]" >&2; exit 2 ;;
 esac

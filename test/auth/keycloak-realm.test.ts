@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { KEYCLOAK_ISSUER, keycloakAuthorize, keycloakBrowser } from '../support/keycloak';
+import { createKeycloakTestClient, KEYCLOAK_ISSUER, keycloakAuthorize, keycloakBrowser } from '../support/keycloak';
 
 // The Keycloak realm (config/keycloak/contract-bff.json) on the real Keycloak that the jest
 // global setup starts: the identity contract of COMMON.md, checked as a relying party sees it.
@@ -110,4 +112,68 @@ describe('Keycloak realm contract-bff (real Keycloak on 127.0.0.1:8180)', () => 
     const wrong = await fetch(String(discovery.token_endpoint), form({ grant_type: 'client_credentials', client_id: clientId, client_secret: 'not-the-secret' }));
     expect(wrong.status).toBe(401);
   });
+});
+
+describe('a per-run Keycloak client (test/support/keycloak.ts) for port-0 BFFs', () => {
+  test('carries its own exact redirect, back-channel and post-logout URLs, and the same roles and audience', async () => {
+    const bffUrl = `http://localhost:${40000 + Math.floor(Math.random() * 20000)}`;
+    const client = await createKeycloakTestClient('pc', bffUrl);
+    try {
+      const req = authorizeRequest({ id: client.clientId }, { redirectUri: `${bffUrl}/bff/callback` });
+      const back = await keycloakAuthorize(req.url, USERS[2]);
+      const res = await fetch(String(discovery.token_endpoint), form({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: req.redirectUri, client_id: client.clientId, client_secret: client.secret, code_verifier: req.verifier }));
+      const { access_token: token } = (await res.json()) as { access_token: string };
+      expect(decodeJwt(token)).toMatchObject({ roles: ['viewer'], aud: 'contract-services', azp: client.clientId });
+      // another port is not this client's
+      await expect(keycloakAuthorize(authorizeRequest({ id: client.clientId }, { redirectUri: 'http://localhost:1/bff/callback' }).url, USERS[2])).rejects.toThrow('Invalid parameter: redirect_uri');
+    } finally {
+      await client.remove();
+    }
+  }, 60_000); // admin calls and logins: slow when the machine is shared
+});
+
+describe('back-channel logout from Keycloak (per-run clients)', () => {
+  test('logging out on PC makes Keycloak POST a signed logout token for the same session to the mobile client', async () => {
+    // The mobile BFF's back-channel endpoint, as a bare server on port 0.
+    const received: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        if (req.method === 'POST' && req.url === '/bff/backchannel-logout') received.push(new URLSearchParams(body).get('logout_token') ?? '');
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, resolve));
+    const mobileUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
+    const pcUrl = `http://localhost:${40000 + Math.floor(Math.random() * 20000)}`;
+    const [pc, mobile] = [await createKeycloakTestClient('pc', pcUrl), await createKeycloakTestClient('mobile', mobileUrl)];
+    try {
+      const browser = keycloakBrowser();
+      const tokensOf = async (client: typeof pc, url: string) => {
+        const req = authorizeRequest({ id: client.clientId }, { redirectUri: `${url}/bff/callback` });
+        const back = await keycloakAuthorize(req.url, USERS[0], browser); // the second one rides the SSO session
+        const res = await fetch(String(discovery.token_endpoint), form({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: req.redirectUri, client_id: client.clientId, client_secret: client.secret, code_verifier: req.verifier }));
+        return (await res.json()) as { id_token: string };
+      };
+      const pcTokens = await tokensOf(pc, pcUrl);
+      const mobileTokens = await tokensOf(mobile, mobileUrl);
+      const sid = decodeJwt(mobileTokens.id_token).sid;
+      expect(decodeJwt(pcTokens.id_token).sid).toBe(sid); // one SSO session, two clients
+
+      const logout = new URL(String(discovery.end_session_endpoint));
+      logout.search = new URLSearchParams({ id_token_hint: pcTokens.id_token, client_id: pc.clientId, post_logout_redirect_uri: `${pcUrl}/signed-out` }).toString();
+      const done = await browser.request(logout.toString());
+      expect({ status: done.status, location: done.location }).toEqual({ status: 302, location: `${pcUrl}/signed-out` });
+
+      const end = Date.now() + 10_000;
+      while (received.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      expect(received).toHaveLength(1);
+      const { payload } = await jwtVerify(received[0], jwks(), { issuer: KEYCLOAK_ISSUER, audience: mobile.clientId });
+      expect(payload).toMatchObject({ sid, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
+    } finally {
+      server.close();
+      await Promise.all([pc.remove(), mobile.remove()]);
+    }
+  }, 60_000);
 });

@@ -76,3 +76,49 @@ export async function loginViaKeycloak(
   const callback = await bff.get(back.pathname + back.search);
   return { bff, callback };
 }
+
+/** Keycloak's admin REST API as the dev admin of `npm run infra:keycloak` (master realm). */
+async function adminFetch(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+  const token = await fetch(`${KEYCLOAK_ORIGIN}/realms/master/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: 'dev-only-admin' }).toString(),
+  });
+  if (token.status !== 200) throw new Error(`Keycloak admin login failed: ${token.status}`);
+  const { access_token: accessToken } = (await token.json()) as { access_token: string };
+  const res = await fetch(`${KEYCLOAK_ORIGIN}/admin/realms/contract-bff${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${accessToken}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  if (res.status >= 400) throw new Error(`Keycloak admin ${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+export interface KeycloakTestClient {
+  clientId: string;
+  secret: string;
+  /** Removes the client (and so its sessions' link to this run). */
+  remove(): Promise<void>;
+}
+
+/**
+ * A client of this test run only, copied from the realm's `bff-pc`/`bff-mobile` (same mappers,
+ * PKCE, roles in scope) but with this BFF's exact URLs: its redirect URI, its back-channel logout
+ * URL (Keycloak holds one per client, so port-0 apps sharing `bff-pc` could not each receive
+ * theirs) and its post-logout redirect `<origin>/signed-out`. Runs on one Keycloak never share it.
+ */
+export async function createKeycloakTestClient(app: 'pc' | 'mobile', bffUrl: string): Promise<KeycloakTestClient> {
+  const [template] = (await (await adminFetch(`/clients?clientId=bff-${app}`)).json()) as Record<string, unknown>[];
+  const clientId = `bff-${app}-test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const secret = `test-secret-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const { id: _id, ...rest } = template;
+  const attributes = { ...(template.attributes as Record<string, string>), 'backchannel.logout.url': `${bffUrl}/bff/backchannel-logout`, 'post.logout.redirect.uris': `${bffUrl}/signed-out` };
+  const mappers = (template.protocolMappers as Record<string, unknown>[]).map(({ id: _mapperId, ...m }) => m);
+  const created = await adminFetch('/clients', { method: 'POST', body: { ...rest, clientId, secret, rootUrl: bffUrl, redirectUris: [`${bffUrl}/bff/callback`], attributes, protocolMappers: mappers } });
+  const id = created.headers.get('location')!.split('/').pop()!;
+  // fullScopeAllowed is off: the application roles must be in the new client's scope, as in the realm file.
+  const templateScope = await (await adminFetch(`/clients/${String(template.id)}/scope-mappings/realm`)).json();
+  await adminFetch(`/clients/${id}/scope-mappings/realm`, { method: 'POST', body: templateScope });
+  return { clientId, secret, remove: async () => void (await adminFetch(`/clients/${id}`, { method: 'DELETE' })) };
+}

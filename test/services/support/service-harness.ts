@@ -214,3 +214,75 @@ export async function closedPortUrl(): Promise<string> {
 export function rowsWhere(db: Kysely<AnyDb>, table: string, column: string, value: unknown): Promise<Record<string, unknown>[]> {
   return db.selectFrom(table).selectAll().where(column, '=', value).execute();
 }
+
+/** One record of a topic (Kafka) or stream (Redis), as a foreign reader sees it. */
+export interface RawRecord {
+  /** Kafka `<partition>/<offset>`, Redis the entry id: the `id` the bus delivers and dead-letters. */
+  id: string;
+  key: string;
+  value: string;
+}
+
+/** Writes a record as a foreign producer would (any value, even one no service can read). */
+export async function publishRaw(bus: BusKind, topic: string, key: string, value: string): Promise<string> {
+  if (bus === 'redis') {
+    const redis = new Redis(REDIS_URL);
+    try {
+      return (await redis.xadd(topic, '*', 'key', key, 'payload', value)) as string;
+    } finally {
+      redis.disconnect();
+    }
+  }
+  const producer = new Kafka({ clientId: 'test-raw', brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  try {
+    const [meta] = await producer.send({ topic, acks: -1, messages: [{ key, value }] });
+    return `${meta.partition}/${meta.baseOffset}`;
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Every record a topic / stream holds now (Kafka: all partitions up to their end), in log order per partition. */
+export async function readTopic(bus: BusKind, topic: string): Promise<RawRecord[]> {
+  if (bus === 'redis') {
+    const redis = new Redis(REDIS_URL);
+    try {
+      const entries = (await redis.xrange(topic, '-', '+')) as [string, string[]][];
+      return entries.map(([id, f]) => ({ id, key: f[f.indexOf('key') + 1] ?? '', value: f[f.indexOf('payload') + 1] ?? '' }));
+    } finally {
+      redis.disconnect();
+    }
+  }
+  const kafka = new Kafka({ clientId: 'test-raw', brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const ends = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+  const wanted = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  const records: RawRecord[] = [];
+  if (wanted === 0) return records;
+  // A throwaway group reading from the beginning until every partition's end offset.
+  const consumer = kafka.consumer({ groupId: `test-read-${process.pid}-${Date.now().toString(36)}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`read ${records.length} of ${wanted} records of ${topic} in 20 s`)), 20_000);
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          if (Number(message.offset) < (ends.get(partition) ?? 0)) records.push({ id: `${partition}/${message.offset}`, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
+          if (records.length >= wanted) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
