@@ -76,6 +76,10 @@ function portEnv(): Record<string, string> {
   return {
     SSO_PORT: String(ports.sso),
     SSO_ISSUER: local(ports.sso),
+    // The services verify every caller's token against the same SSO.
+    PPON_SSO_ISSUER: local(ports.sso),
+    INETAPLCA_SSO_ISSUER: local(ports.sso),
+    INTELNET_SSO_ISSUER: local(ports.sso),
     SSO_CLIENTS: JSON.stringify(JSON.parse(clients)),
     PPON_PORT: String(ports.ppon),
     INETAPLCA_PORT: String(ports.inetaplca),
