@@ -31,6 +31,8 @@ describe('each BFF serves its screens at / (built SPA, caching, fallback) and pu
     const res = await request(sys.pc.url).get(asset).expect(200);
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(res.headers['content-type']).toMatch(/javascript/);
+    // Production React, minified (the development build, which a test-mode build once bundled, is twice this).
+    expect(res.body.length ?? Buffer.byteLength(res.text)).toBeLessThan(350_000);
     expect(fs.existsSync(path.join(webDistDir('pc'), asset))).toBe(true);
     const missing = await request(sys.pc.url).get('/assets/nope-123.js').expect(404);
     expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -368,8 +368,10 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
   }, 90_000);
   it('a session about to end offers to stay signed in, and staying renews it', async () => {
     const { services } = system;
-    const env = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, SESSION_IDLE_SECONDS: '124' };
+    const env = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, SESSION_IDLE_SECONDS: '135' };
+    const mark = timed('session');
     const short = await startBffSystem({ pc: env, mobile: env });
+    mark('system started');
     try {
       const page = await (await newContext()).newPage();
       debugPage = page;
@@ -377,18 +379,32 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
       await expectSsoLoginPage(page, short.sso.issuer);
       await signInAtSso(page, DEMO);
       await page.waitForURL(`${short.pc.url}/files`);
-      // Two minutes before the idle timeout the screen asks (124 s idle: within seconds here).
+      await page.getByTestId('user').waitFor();
+      mark('signed in');
+      // Only the button may renew here: the background checks (which must not slide the session)
+      // are kept off the wire, so the test holds whatever /bff/user?slide=false does.
+      await page.route(/\/bff\/user\?slide=false$/, (route) => route.abort());
+      // Two minutes before the idle timeout the screen asks (135 s idle: 15 s here). The BFF moves
+      // the idle clock at most every tenth of the idle time (13.5 s), so the click does move it.
       const dialog = page.getByRole('alertdialog');
       await dialog.waitFor({ timeout: 20_000 });
+      mark('dialog shown');
       await expectAccessible(page, 'pc session ending');
+      mark('axe');
       await screenshot(page, 'pc-session-ending');
+      mark('screenshot');
       const before = Date.now();
       await dialog.getByRole('button').click();
+      mark('clicked');
       await dialog.waitFor({ state: 'hidden' });
+      mark('hidden');
+      await page.unroute(/\/bff\/user\?slide=false$/);
       const renewed = await page.evaluate(() => fetch('/bff/user?slide=false').then((r) => r.json()));
       expect(Date.parse(renewed.session.expiresAt) - before).toBeGreaterThan(120_000);
+      mark('renewed');
     } finally {
       await short.close();
+      mark('closed');
     }
   }, 60_000);
   // Last: it stops MS3 for good (the rest of the system keeps pointing at its old port).

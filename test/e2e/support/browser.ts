@@ -5,10 +5,9 @@ import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); Playwright's own download cannot be reached here. */
 export function findChromium(): string | null {
-  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    if (candidate && fs.existsSync(candidate)) return candidate;
-  }
-  return null;
+  // An explicit CHROMIUM_PATH is the only candidate (so a wrong one is reported, never bypassed).
+  const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((c) => fs.existsSync(c)) ?? null;
 }
 
 /** The flags proven on these machines (TOOLCHAIN.md): no sandbox as root, no GPU, no background traffic. */
@@ -28,6 +27,6 @@ export function buildScreensIfStale(): void {
 /** Says loudly, once, that the browser suite did not run and why; CI sets E2E_REQUIRED=1 so it fails instead. */
 export function reportMissingChromium(): void {
   const line = '!'.repeat(78);
-  const text = [line, '!!  BROWSER TESTS NOT RUN: Chromium is not installed (/usr/bin/chromium).', '!!  Install it with `apt-get update && apt-get install -y chromium` (.ci/run does).', line].join('\n');
+  const text = [line, `!!  BROWSER TESTS NOT RUN: Chromium not found (${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}).`, '!!  Install it with `apt-get update && apt-get install -y chromium` (.ci/run does).', line].join('\n');
   process.stderr.write(`\n${text}\n\n`);
 }
