@@ -90,7 +90,8 @@ describe('login: PKCE, the login attempt outside Redis, returnTo, problems, sile
       server.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
     });
     const redis = new Redis(port, '127.0.0.1');
-    const bff = await startBff('pc', { SSO_ISSUER: sys.sso.issuer, REDIS_URL: `redis://127.0.0.1:${port}` });
+    // No login rate limit here: the flood is the point (rate-limit.test.ts covers the limit).
+    const bff = await startBff('pc', { SSO_ISSUER: sys.sso.issuer, REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_LOGIN_PER_IP: '0' });
     try {
       expect(await redis.dbsize()).toBe(0);
       const statsBefore = await redis.info('commandstats');

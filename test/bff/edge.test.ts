@@ -88,9 +88,16 @@ describe('edge behaviour: hostile input is a 4xx problem, never a 500', () => {
   let before: Record<string, number>;
 
   beforeAll(async () => {
-    services = await startThreeServices('sqlite');
-    const urls = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url };
-    sys = await startBffSystem({ pc: urls, mobile: urls });
+    const urls: Record<string, string> = {};
+    sys = await startBffSystem({
+      pc: urls,
+      mobile: urls,
+      // The services trust this system's SSO, so the users' tokens reach them.
+      beforeApps: async (sso) => {
+        services = await startThreeServices('sqlite', {}, { ssoIssuer: sso.issuer });
+        Object.assign(urls, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
+      },
+    });
     before = await rowCounts(services.db('ppon'));
   });
   afterAll(async () => {

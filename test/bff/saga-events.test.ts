@@ -31,9 +31,16 @@ describe('saga progress over SSE: ids, retry, resume without replay, end of stre
   let pc: Agent;
 
   beforeAll(async () => {
-    services = await startThreeServices('sqlite', {}, { tag: 'sse' });
-    const env = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url };
-    sys = await startBffSystem({ pc: env, mobile: env });
+    const env: Record<string, string> = {};
+    sys = await startBffSystem({
+      pc: env,
+      mobile: env,
+      // The services trust this system's SSO, so the users' tokens reach them.
+      beforeApps: async (sso) => {
+        services = await startThreeServices('sqlite', {}, { tag: 'sse', ssoIssuer: sso.issuer });
+        Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
+      },
+    });
     pc = await sys.login(sys.pc);
   });
   afterAll(async () => {

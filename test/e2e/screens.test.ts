@@ -370,7 +370,7 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     const { services } = system;
     const env = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, SESSION_IDLE_SECONDS: '135' };
     const mark = timed('session');
-    const short = await startBffSystem({ pc: env, mobile: env });
+    const short = await startBffSystem({ sharedSso: system.sys.sso, pc: env, mobile: env });
     mark('system started');
     try {
       const page = await (await newContext()).newPage();

@@ -18,13 +18,10 @@ export interface ScreensSystem {
  * the three contract services and the legacy-app stand-in — real processes and ports, port 0.
  */
 export async function startScreensSystem(): Promise<ScreensSystem> {
-  const services = await startThreeServices('sqlite');
+  let services!: ThreeServices;
   const legacy: RunningServer = await startLegacyApp(0);
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-files-'));
-  const env = {
-    PPON_URL: services.ppon.url,
-    INETAPLCA_URL: services.inetaplca.url,
-    INTELNET_URL: services.intelnet.url,
+  const env: Record<string, string> = {
     LEGACY_APP_URL: legacy.url,
     FILES_DIR: filesDir,
     FILES_PREFIX: `${testPrefix}files:`,
@@ -32,7 +29,15 @@ export async function startScreensSystem(): Promise<ScreensSystem> {
     // Every screen shows what the services hold now (the partial-data test stops a service).
     COMPOSE_CACHE_SECONDS: '0',
   };
-  const sys = await startBffSystem({ pc: env, mobile: env });
+  const sys = await startBffSystem({
+    pc: env,
+    mobile: env,
+    // The services trust this system's SSO, so the users' tokens reach them.
+    beforeApps: async (sso) => {
+      services = await startThreeServices('sqlite', {}, { ssoIssuer: sso.issuer });
+      Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
+    },
+  });
   return {
     sys,
     services,
