@@ -17,7 +17,7 @@ import type { ServiceName } from '../config/service-config';
 import { checkConsistency, formatReport } from '../scripts/check-consistency';
 import { seededRandom } from '../services/shared/events/fault-hooks';
 import { startServiceProcesses, type ProcessSet } from '../test/services/support/process-harness';
-import { dropTestData, type DbKind } from '../test/services/support/service-harness';
+import { auth, dropTestData, type DbKind } from '../test/services/support/service-harness';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -72,7 +72,7 @@ async function main() {
     const path = `/cont/${reg ? 'reg' : 'amd'}${broker ? 'Pubsub' : 'SagaApi'}`;
     let res;
     try {
-      res = await request(s.ppon.url).post(path).timeout(30_000).send({ pponContPayload: payload });
+      res = await request(s.ppon.url).post(path).set(auth()).timeout(30_000).send({ pponContPayload: payload });
     } catch {
       refuse('MS1 unreachable');
       await sleep(200);

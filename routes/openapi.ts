@@ -49,7 +49,7 @@ function responseSchemas(app: BffAppName): Record<string, unknown> {
     SagaAccepted: obj({ globalNo: str, state: { const: 'START' }, accepted: { const: true }, statusUrl: str, eventsUrl: str }),
     SagaOutcome: { type: 'object', required: ['globalNo', 'state'], additionalProperties: true, properties: { globalNo: str, state: { const: 'END' }, saPponContNo: int, saInetaplcaContNo: int, saIntelnetContNo: int } },
     SagaStep: { type: 'object', additionalProperties: true, properties: { participant: str, action: str, attempt: int, outcome: str, durationMs: int, error: strOrNull, startedAt: str } },
-    Saga: { type: 'object', required: ['state'], additionalProperties: true, properties: { globalNo: str, kind: { enum: ['reg', 'amd'] }, mode: { enum: ['api', 'event'] }, state: { enum: ['START', 'END', 'CANCEL', 'COMPENSATION_FAILED'] }, message: strOrNull, saPponContNo: { type: ['integer', 'null'] }, steps: { type: 'array', items: ref('SagaStep') } } },
+    Saga: { type: 'object', required: ['state'], additionalProperties: true, properties: { globalNo: str, kind: { enum: ['reg', 'amd'] }, mode: { enum: ['api', 'event'] }, state: { enum: ['START', 'COMPENSATING', 'END', 'CANCEL'] }, message: strOrNull, saPponContNo: { type: ['integer', 'null'] }, steps: { type: 'array', items: ref('SagaStep') } } },
     File: obj({ id: str, name: str, size: int, kind: str, contentType: str, createdAt: { type: 'string', format: 'date-time' } }),
     FileList: obj({ items: { type: 'array', items: ref('File') } }),
     ...(app === 'mobile' ? { Home: obj({ user: obj({ sub: str, name: str }), menu: { type: 'array', items: ref('MenuItem') }, recent: obj({ total: int, partial: { type: 'boolean' }, items: { type: 'array', items: ref('Contract') } }) }) } : {}),
@@ -76,7 +76,7 @@ function operations(app: BffAppName): Record<string, Record<string, Op>> {
     },
     '/api/contracts': {
       get: { summary: 'A page of contracts, each composed from MS1, MS2 and MS3', query: contractListQuery, responses: { 200: { d: 'page (x-bff-completed: false when a part is missing)', s: 'ContractPage' } } },
-      post: { summary: 'Register a contract (saga). api mode: 201 with the outcome or 409 SAGA_FAILED; event mode: 202 + Location', csrf: true, body: registerContractBody, responses: { 201: { d: 'saga ended END', s: 'SagaOutcome' }, 202: { d: 'event mode: accepted, follow Location', s: 'SagaAccepted' }, 409: 'SAGA_FAILED (CANCEL / COMPENSATION_FAILED)', 400: 'VALIDATION_FAILED / DRILL_NOT_ALLOWED' } },
+      post: { summary: 'Register a contract (saga). api mode: 201 with the outcome or 409 SAGA_FAILED; event mode: 202 + Location', csrf: true, body: registerContractBody, responses: { 201: { d: 'saga ended END', s: 'SagaOutcome' }, 202: { d: 'event mode: accepted, follow Location', s: 'SagaAccepted' }, 409: 'SAGA_FAILED (CANCEL, or COMPENSATING while a compensation is still being retried)', 400: 'VALIDATION_FAILED / DRILL_NOT_ALLOWED' } },
     },
     '/api/contracts/{pponContNo}': {
       get: { summary: app === 'pc' ? 'One contract, full rows of ppon, inetaplca and intelnet' : 'One contract as a compact card', params: ['pponContNo'], responses: { 200: { d: 'view (partial: true when MS2/MS3 failed)', s: 'Contract' }, 404: 'NOT_FOUND', 502: 'MS1 failed', 504: 'MS1 too slow' } },

@@ -2,7 +2,8 @@ import type { Response } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import type { CallContext, Upstream } from '../compose/create-upstream';
 
-const TERMINAL = new Set(['END', 'CANCEL', 'COMPENSATION_FAILED']);
+// COMPENSATING is not an outcome: MS1 keeps retrying the compensation until the saga is CANCEL.
+const TERMINAL = new Set(['END', 'CANCEL']);
 /** What the browser waits before reconnecting after a dropped stream (the `retry:` field). */
 export const SSE_RETRY_MS = 2000;
 const KEEPALIVE_MS = 15_000;
@@ -11,7 +12,7 @@ const KEEPALIVE_MS = 15_000;
 export const SAGA_EVENT_TYPES = {
   step: 'one new step of the saga log (participant, action, attempt, outcome, durationMs, error, startedAt)',
   state: 'the saga state changed: `{ globalNo, state }`',
-  end: 'terminal state reached (END, CANCEL or COMPENSATION_FAILED): the saga summary including `message` (the reason); the stream then ends',
+  end: 'terminal state reached (END or CANCEL; a saga still COMPENSATING is not over): the saga summary including `message` (the reason); the stream then ends',
   timeout: 'the saga did not end in time: `{ globalNo, state, statusUrl }`; the stream then ends',
   failure: 'MS1 could not be read: `{ code }`; the stream then ends',
 } as const;

@@ -49,7 +49,7 @@ function refusal(status: number, body: Ms1Answer): AppError {
 
 /**
  * Starts a register or modify saga at MS1. API mode answers the outcome (END → 201/200; CANCEL or
- * COMPENSATION_FAILED → 409 SAGA_FAILED carrying state and the failed step). Event mode answers
+ * COMPENSATING → 409 SAGA_FAILED carrying state and the failed step). Event mode answers
  * 202 as soon as MS1 has recorded the first step: an acknowledgement, never the outcome.
  */
 export async function triggerSaga(ms1: Upstream, req: SagaRequest, ctx: CallContext & { sagaTimeoutMs: number }): Promise<SagaAnswer> {

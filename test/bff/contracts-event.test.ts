@@ -3,7 +3,7 @@ import { startBffSystem, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
 
 const CONTRACT = { contr: '이순신', payr: '이순신', svcNo: '02-777-0001', cardNo: '5555-0000' };
-const TERMINAL = ['END', 'CANCEL', 'COMPENSATION_FAILED'];
+const TERMINAL = ['END', 'CANCEL'];
 
 /** Follows the saga the way a screen does after a 202: poll the Location until it is terminal. */
 async function settled(agent: Agent, location: string, timeoutMs = 20_000) {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
-import { dropTestData, startThreeServices, testEnv, type ThreeServices } from './support/service-harness';
+import { auth, dropTestData, startThreeServices, testEnv, type ThreeServices } from './support/service-harness';
 import { modify, newGlobalNo, ORIGINAL, register } from './support/saga-client';
 
 afterAll(dropTestData);
@@ -47,6 +47,6 @@ describe('npm run check:consistency', () => {
     expect(corrupt.output).toContain(`contract ${kept.saPponContNo} (last saga ${drilled.body.globalNo} CANCEL): inetaplca values differ from MS1's`);
     expect(corrupt.output).toContain(`contract ${cancelled.body.saPponContNo} (last saga ${cancelled.body.globalNo} CANCEL): intelnet keeps 1 live row(s) for a cancelled contract`);
     expect(corrupt.output).toMatch(/2 inconsistent/);
-    expect((await request(s.ppon.url).get('/sagas?state=COMPENSATING').expect(200)).body.items).toEqual([]);
+    expect((await request(s.ppon.url).get('/sagas?state=COMPENSATING').set(auth()).expect(200)).body.items).toEqual([]);
   });
 });

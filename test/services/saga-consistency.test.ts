@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { BUS_AND_DB, DB_KINDS, dropTestData } from './support/service-harness';
+import { auth, BUS_AND_DB, DB_KINDS, dropTestData } from './support/service-harness';
 import { startServiceProcesses, type ProcessSet } from './support/process-harness';
 import { modify, newGlobalNo, ORIGINAL, pubsub, register } from './support/saga-client';
 import { agreement, settled, sleep, waitFor } from './support/consistency-expect';
@@ -132,19 +132,19 @@ describe.each(DB_KINDS)('API mode, real processes, %s', (kind) => {
       const res = await register(s.ppon, { ...ORIGINAL, contr: 'Ops' }, globalNo);
       expect(res.body).toMatchObject({ status: 502, code: 'SAGA_COMPENSATION_FAILED', state: 'COMPENSATING', globalNo });
       saPponContNo = res.body.saPponContNo;
-      const listed = (await request(s.ppon.url).get('/sagas?state=COMPENSATING').expect(200)).body.items as Record<string, unknown>[];
+      const listed = (await request(s.ppon.url).get('/sagas?state=COMPENSATING').set(auth()).expect(200)).body.items as Record<string, unknown>[];
       expect(listed.find((i) => i.globalNo === globalNo)).toMatchObject({ mode: 'api', kind: 'reg', attempts: 1, undo: 'inetaplca,ppon', nextTryAt: expect.any(String), deadlineAt: expect.any(String) });
       expect((await modify(s.ppon, { saPponContNo, payr: 'Locked' })).body).toMatchObject({ status: 409, code: 'SAGA_IN_PROGRESS' });
-      expect((await request(s.ppon.url).get('/metrics/saga').expect(200)).text).toMatch(/saga_compensating\{[^}]*mode="api"[^}]*\} [1-9]/);
-      expect((await request(s.ppon.url).get('/sagas?state=BOGUS')).body).toMatchObject({ status: 400 });
+      expect((await request(s.ppon.url).get('/metrics/saga').set(auth()).expect(200)).text).toMatch(/saga_compensating\{[^}]*mode="api"[^}]*\} [1-9]/);
+      expect((await request(s.ppon.url).get('/sagas?state=BOGUS').set(auth())).body).toMatchObject({ status: 400 });
     } finally {
       s.thaw('inetaplca');
     }
     await sleep(1500);
-    expect((await request(s.ppon.url).get(`/sagas/${globalNo}`)).body.state).toBe('COMPENSATING');
-    const retried = await request(s.ppon.url).post(`/sagas/${globalNo}/retry`).expect(200);
+    expect((await request(s.ppon.url).get(`/sagas/${globalNo}`).set(auth())).body.state).toBe('COMPENSATING');
+    const retried = await request(s.ppon.url).post(`/sagas/${globalNo}/retry`).set(auth()).expect(200);
     expect(retried.body).toMatchObject({ globalNo, state: 'CANCEL' });
-    expect((await request(s.ppon.url).post(`/sagas/${globalNo}/retry`)).body).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect((await request(s.ppon.url).post(`/sagas/${globalNo}/retry`).set(auth())).body).toMatchObject({ status: 409, code: 'CONFLICT' });
     expect(await agreement(s.db, saPponContNo)).toEqual([]);
   });
 });
@@ -167,7 +167,7 @@ describe.each(BUS_AND_DB)('broker mode (%s), real processes, %s', (bus, kind) =>
     try {
       await pubsub(s.ppon, 'amdPubsub', { saPponContNo, payr: 'P1 payer A', amdrId: 'op-a' }, a).expect(202);
       // MS1 gives up waiting (old code: ends the saga; new: COMPENSATING, contract still locked).
-      await waitFor('saga A to leave START', async () => (await request(s.ppon.url).get(`/sagas/${a}`)).body.state !== 'START', 30_000);
+      await waitFor('saga A to leave START', async () => (await request(s.ppon.url).get(`/sagas/${a}`).set(auth())).body.state !== 'START', 30_000);
       const second = await pubsub(s.ppon, 'amdPubsub', { saPponContNo, svcNo: 'P1 svc B', amdrId: 'op-b' }, newGlobalNo('p1-b'));
       if (second.status === 202) b = second.body.globalNo as string;
       else expect(second.body).toMatchObject({ status: 409, code: 'SAGA_IN_PROGRESS' });
@@ -193,7 +193,7 @@ describe.each(BUS_AND_DB)('broker mode (%s), real processes, %s', (bus, kind) =>
     let saPponContNo: number;
     try {
       saPponContNo = (await pubsub(s.ppon, 'regPubsub', { ...ORIGINAL, contr: 'P3 broker' }, reg).expect(202)).body.saPponContNo;
-      await waitFor('the register saga to leave START', async () => (await request(s.ppon.url).get(`/sagas/${reg}`)).body.state !== 'START', 30_000);
+      await waitFor('the register saga to leave START', async () => (await request(s.ppon.url).get(`/sagas/${reg}`).set(auth())).body.state !== 'START', 30_000);
     } finally {
       s.thaw('intelnet');
     }

@@ -62,7 +62,7 @@ const stepLabel = (s: SagaStep) => `${s.participant ?? ''} ${s.action ?? ''}`.tr
 /** The steps as they happen, then END or CANCEL with the reason. */
 export function SagaProgress({ view }: { view: SagaView }) {
   const t = useT();
-  const outcome = view.state === 'END' ? t('sagaEnd') : view.state === 'CANCEL' ? t('sagaCancel') : view.state === 'COMPENSATION_FAILED' ? t('sagaCompFailed') : view.state;
+  const outcome = view.state === 'END' ? t('sagaEnd') : view.state === 'CANCEL' ? t('sagaCancel') : view.state === 'COMPENSATING' ? t('sagaCompensating') : view.state;
   return (
     <section className="saga" aria-live="polite" aria-labelledby="saga-title">
       <h2 id="saga-title">

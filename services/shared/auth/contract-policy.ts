@@ -27,6 +27,8 @@ export function contractPolicy(kind: ServiceKind): Rule[] {
       { method: 'POST', path: /^\/cont\/(regSagaApi|regPubsub|regPubsubCompensate)$/, roles: MAKERS, audit: 'maker' },
       { method: 'POST', path: /^\/cont\/(amdSagaApi|amdPubsub|amdPubsubCompensate)$/, roles: MAKERS, audit: 'amender', ownContract: true },
       { method: 'GET', path: /^\/sagas\/dead-letters$/, roles: ['operator', 'supervisor'] },
+      // The operator's view of every saga (e.g. ?state=COMPENSATING) and its metrics; a saga by its globalNo stays readable.
+      { method: 'GET', path: /^\/(sagas\/?|metrics\/saga)$/, roles: ['operator', 'supervisor'] },
       { method: 'GET', path: /^\//, roles: READERS },
       // Anything else that changes state (repairs, retries, whatever comes next) is the saga's and operators' alone.
       { method: '*', path: /^\//, roles: SAGA_ONLY },

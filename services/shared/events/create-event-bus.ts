@@ -4,7 +4,7 @@ import type { Logger } from '../../../lib/http/logger';
 import { createKafkaBus } from '../../../lib/events/kafka-bus';
 import { createMemoryBus } from '../../../lib/events/memory-bus';
 import { createRedisStreamsBus } from '../../../lib/events/redis-streams-bus';
-import { DEAD_LETTER_TOPIC, SAGA_TOPICS, topicName, type TopicName } from './saga-events';
+import { DEAD_LETTER_TOPIC, EXTRA_SAGA_TOPICS, SAGA_TOPICS, topicName, type TopicName } from './saga-events';
 
 /** The adapter this deployment chose (`<SERVICE>_EVENT_BUS`); the services only see `EventBus`. */
 export function createEventBus(config: ServiceConfig, logger: Logger): EventBus {
@@ -14,7 +14,7 @@ export function createEventBus(config: ServiceConfig, logger: Logger): EventBus 
     deadLetterTopic: topicName(config.eventTopicPrefix, DEAD_LETTER_TOPIC),
   };
   if (config.eventBus === 'kafka') {
-    const topics = ([...SAGA_TOPICS, DEAD_LETTER_TOPIC] as TopicName[]).map((t) => topicName(config.eventTopicPrefix, t));
+    const topics = ([...SAGA_TOPICS, ...EXTRA_SAGA_TOPICS, DEAD_LETTER_TOPIC] as TopicName[]).map((t) => topicName(config.eventTopicPrefix, t));
     const { kafkaPartitions: partitions } = config;
     return createKafkaBus({ ...options, brokers: config.kafkaBrokers, clientId: `samp.${config.name}`, topics, partitions, concurrency: Math.min(partitions, 4) }, logger);
   }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { loadServiceConfig, type ServiceName } from '../../../config/service-config';
 import { createDatabase, type AnyDb, type ServiceDatabase } from '../../../services/shared/db/create-database';
 import { spawnReady, type Spawned } from '../../support/spawn-ready';
-import { testEnv, topicPrefix, type DbKind } from './service-harness';
+import { harnessSso, mintBearer, testEnv, topicPrefix, type DbKind } from './service-harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const READY = /ready on (http:\/\/\S+)/;
@@ -47,7 +47,10 @@ export interface ProcessSetOptions {
  * in-process harness builds, on port 0, so that a test can freeze, kill and restart one of them.
  */
 export async function startServiceProcesses(kind: DbKind, options: ProcessSetOptions): Promise<ProcessSet> {
-  const common = { EVENT_TOPIC_PREFIX: topicPrefix(kind, options.tag), LOG_LEVEL: process.env.SAGA_TEST_LOG_LEVEL ?? 'silent', ...options.all };
+  // The services verify every call against the harness's dev SSO; the test's calls carry its tokens.
+  const ssoIssuer = (await harnessSso()).issuer;
+  await mintBearer();
+  const common = { EVENT_TOPIC_PREFIX: topicPrefix(kind, options.tag), LOG_LEVEL: process.env.SAGA_TEST_LOG_LEVEL ?? 'silent', SSO_ISSUER: ssoIssuer, ...options.all };
   const envs = {} as Record<ServiceName, Record<string, string>>;
   const running = {} as Record<ServiceName, ServiceProcess>;
   const databases = new Map<ServiceName, ServiceDatabase>();
