@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { Redis } from 'ioredis';
-import { api, BUS_AND_DB, dropTestData, REDIS_URL, rowsWhere, startThreeServices, type ThreeServices } from './support/service-harness';
+import { api, auth, BUS_AND_DB, dropTestData, REDIS_URL, rowsWhere, startThreeServices, type ThreeServices } from './support/service-harness';
 import { contractOf, newGlobalNo, ORIGINAL, pubsub, sagaOf, settledSaga, stepLines } from './support/saga-client';
 
 afterAll(dropTestData);
@@ -21,7 +21,7 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
     let state = 'START';
     while (state !== 'COMPENSATING' && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 100));
-      state = (await request(s.ppon.url).get(`/sagas/${globalNo}`)).body.state;
+      state = (await request(s.ppon.url).get(`/sagas/${globalNo}`).set(auth())).body.state;
     }
     expect(state).toBe('COMPENSATING');
     // Locked meanwhile: MS1's row stays START.
@@ -98,7 +98,7 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
     const until = Date.now() + 15_000;
     let listed: Record<string, unknown> | undefined;
     while (Date.now() < until) {
-      const items = (await request(s.ppon.url).get('/sagas?state=COMPENSATING').expect(200)).body.items as Record<string, unknown>[];
+      const items = (await request(s.ppon.url).get('/sagas?state=COMPENSATING').set(auth()).expect(200)).body.items as Record<string, unknown>[];
       listed = items.find((i) => i.globalNo === globalNo);
       if (listed && (listed.attempts as number) >= 4) break;
       await new Promise((r) => setTimeout(r, 100));
@@ -112,13 +112,13 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
     expect(ms1).toMatchObject({ delYn: 'N', transacSttus: 'START' });
     expect(await contractOf(s.inetaplca, ms1.saInetaplcaContNo as number)).toMatchObject({ delYn: 'N', transacSttus: 'END' });
     expect((await pubsub(s.ppon, 'amdPubsub', { saPponContNo: res.body.saPponContNo, payr: 'Locked' })).body).toMatchObject({ status: 409, code: 'SAGA_IN_PROGRESS' });
-    const metrics = (await request(s.ppon.url).get('/metrics/saga').expect(200)).text;
+    const metrics = (await request(s.ppon.url).get('/metrics/saga').set(auth()).expect(200)).text;
     expect(metrics).toMatch(/saga_compensating\{[^}]*mode="event"[^}]*\} [1-9]/);
     // An operator's retry now: a new attempt goes out at once.
     const before = listed?.attempts as number;
-    const retried = await request(s.ppon.url).post(`/sagas/${globalNo}/retry`).expect(202);
+    const retried = await request(s.ppon.url).post(`/sagas/${globalNo}/retry`).set(auth()).expect(202);
     expect(retried.body.attempts).toBeGreaterThan(before);
-    expect((await request(s.ppon.url).post('/sagas/unknown-saga-1/retry')).body).toMatchObject({ status: 404 });
+    expect((await request(s.ppon.url).post('/sagas/unknown-saga-1/retry').set(auth())).body).toMatchObject({ status: 404 });
   });
 
   // Writes a poison entry into the Redis stream and reads its pending list: Redis-specific (issue 16 adds Kafka's), skipped (and shown) otherwise.

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ServiceName } from '../../../config/service-config';
 import { BUSINESS_COLUMNS } from '../../../services/shared/contracts/contract-table';
 import type { AnyDb } from '../../../services/shared/db/create-database';
+import { auth } from './service-harness';
 
 type Row = Record<string, unknown>;
 const TABLES: Record<ServiceName, string> = { ppon: 'SA_PPON_CONT', inetaplca: 'SA_INETAPLCA_CONT', intelnet: 'SA_INTELNET_CONT' };
@@ -23,7 +24,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 /** Waits until the saga is neither running nor compensating (old or new vocabulary), returns its log. */
 export function settled(ppon: { url: string }, globalNo: string, timeoutMs = 30_000) {
   return waitFor(`saga ${globalNo} to settle`, async () => {
-    const res = await request(ppon.url).get(`/sagas/${globalNo}`);
+    const res = await request(ppon.url).get(`/sagas/${globalNo}`).set(auth());
     return res.status === 200 && !['START', 'COMPENSATING'].includes(res.body.state) ? (res.body as { state: string; steps: { participant: string; action: string; outcome: string }[] } & Row) : undefined;
   }, timeoutMs);
 }
