@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { startBff, type RunningBff } from '../support/bff';
 import { KEYCLOAK_ISSUER, loginViaKeycloak } from '../support/keycloak';
 

@@ -132,7 +132,8 @@ const STORED_EVENTS = ['REFRESH_TOKEN', 'REFRESH_TOKEN_ERROR', 'REVOKE_GRANT', '
  * its default stored types, so it is named here.
  */
 export async function enableKeycloakEvents(): Promise<void> {
-  const config = (await (await adminFetch('/events/config')).json()) as { eventsEnabled: boolean; enabledEventTypes: string[] };
-  if (config.eventsEnabled && STORED_EVENTS.every((t) => config.enabledEventTypes.includes(t))) return;
-  await adminFetch('/events/config', { method: 'PUT', body: { ...config, eventsEnabled: true, enabledEventTypes: [...new Set([...config.enabledEventTypes, ...STORED_EVENTS])] } });
+  const config = (await (await adminFetch('/events/config')).json()) as { eventsEnabled: boolean; eventsExpiration?: number; enabledEventTypes: string[] };
+  if (config.eventsEnabled && config.eventsExpiration && STORED_EVENTS.every((t) => config.enabledEventTypes.includes(t))) return;
+  // kept a day (as in the realm file), so that a Keycloak left running does not pile them up
+  await adminFetch('/events/config', { method: 'PUT', body: { ...config, eventsEnabled: true, eventsExpiration: 86400, enabledEventTypes: [...new Set([...config.enabledEventTypes, ...STORED_EVENTS])] } });
 }
