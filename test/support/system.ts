@@ -103,7 +103,10 @@ async function startOnProvider(
     idp,
     pc,
     mobile,
-    login: async (app, who = DEMO) => (await loginThrough(idp, app.url, who)).bff,
+    login: async (app, who = DEMO, ssoAgent) => {
+      if (ssoAgent) throw new Error('a supertest agent is no browser for every provider: use loginAt(app, who, { browser: sys.idp.browser() })');
+      return (await loginThrough(idp, app.url, who)).bff;
+    },
     loginAt: (app, who = DEMO, options = {}) => loginThrough(idp, app.url, who, options),
     close: async () => {
       await Promise.all([pc.close(), mobile.close()]);
