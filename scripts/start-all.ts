@@ -42,6 +42,13 @@ const EVENT_BUS = process.env.EVENT_BUS;
 const SERVICES = ['PPON', 'INETAPLCA', 'INTELNET'];
 const busOf = (withRedis: boolean) => EVENT_BUS ?? (withRedis ? 'redis' : 'memory');
 const BUS_TEXT: Record<string, string> = { kafka: 'Kafka at localhost:9092 (npm run infra:kafka)', redis: `Redis Streams at ${REDIS_URL}`, memory: 'in process memory (dev only)' };
+/**
+ * An OIDC provider of one's own (Keycloak: `SSO_ISSUER=http://127.0.0.1:8180/realms/contract-bff`)
+ * for the whole system: the dev SSO is not started, and the services trust that issuer too
+ * (`<SERVICE>_SSO_ISSUER` still wins). The apps keep their client ids, dev secrets and redirect URIs
+ * (`SSO_CLIENT_ID`, `SSO_CLIENT_SECRET`, `SSO_REDIRECT_URL` change them), which the realm registers.
+ */
+const SSO_ISSUER = process.env.SSO_ISSUER;
 const BASE = process.env.START_BASE_PORT ? Number(process.env.START_BASE_PORT) : undefined;
 /** First restart after 0.5 s, doubling to at most 10 s; a run of 30 s counts as stable and resets it. */
 const BACKOFF_FIRST_MS = 500;
@@ -111,9 +118,15 @@ function contractServices(withRedis: boolean): Proc[] {
   ];
 }
 
+/** The external provider's issuer for the BFFs and every service, when one is given. */
+function ssoEnv(): Record<string, string> {
+  if (!SSO_ISSUER) return {};
+  return { SSO_ISSUER, ...Object.fromEntries(SERVICES.filter((s) => !process.env[`${s}_SSO_ISSUER`]).map((s) => [`${s}_SSO_ISSUER`, SSO_ISSUER])) };
+}
+
 function processes(withRedis: boolean): Proc[] {
   return [
-    { name: 'dev-sso', args: ['sandbox/dev-sso/server.mjs'], ready: /dev-sso ready/, url: local(ports.sso) },
+    ...(SSO_ISSUER ? [] : [{ name: 'dev-sso', args: ['sandbox/dev-sso/server.mjs'], ready: /dev-sso ready/, url: local(ports.sso) }]),
     ...contractServices(withRedis),
     { name: 'legacy-app', args: [...tsx, 'sandbox/legacy-app/main.ts'], ready: /ready/, url: local(ports.legacy) },
     { name: 'bff-pc', args: [...tsx, 'bff-pc/main.ts'], ready: /bff-pc ready/, url: local(ports.pc), env: { PORT: String(ports.pc) } },
@@ -201,7 +214,7 @@ async function main() {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
   const withRedis = await redisAnswers(REDIS_URL);
-  shared = portEnv();
+  shared = { ...portEnv(), ...ssoEnv() };
   const procs = processes(withRedis).filter((p) => fs.existsSync(path.join(root, p.args[p.args.length - 1])));
   width = Math.max(...procs.map((p) => p.name.length), 'supervisor'.length);
   for (const proc of procs) supervised.push({ proc, restarts: 0, streak: 0, startedAt: 0 });
@@ -223,6 +236,7 @@ async function main() {
     `  Open the screens:  ${local(ports.pc)}/   (PC)     ${local(ports.mobile)}/   (mobile)     API docs: ${local(ports.pc)}/docs/`,
     '  Demo users: demo / demo1234, kim / kim1234 (agent) · lee / lee1234 (viewer) · park / park1234 (supervisor) · ops / ops1234 (operator)',
     '',
+    `  Sign-in: ${SSO_ISSUER ? `the OIDC provider ${SSO_ISSUER} (SSO_ISSUER), for the BFFs and the services` : `the dev SSO at ${local(ports.sso)}`}.`,
     withRedis ? `  Redis at ${REDIS_URL}: sessions and contract caches use it.` : '  No Redis: sessions stay in process memory (dev only).',
     `  Saga events (broker mode): ${BUS_TEXT[busOf(withRedis)] ?? busOf(withRedis)}.`,
     '  A process that dies is restarted (with backoff); Ctrl-C stops everything.',

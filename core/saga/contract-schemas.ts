@@ -37,7 +37,9 @@ export const modifyContractBody = z
   .object({ contract: contractFields.refine((c) => Object.keys(c).length > 0, { message: 'at least one field to change' }), ...sagaOptions })
   .strict();
 
-export const contractNoParam = z.object({ pponContNo: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict();
+// The services number contracts in an INT column (max 2^31-1, their `contractNo`): a larger number
+// names no contract and is this request's 400, not a 502 after MS1 refuses it.
+export const contractNoParam = z.object({ pponContNo: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
 export const globalNoParam = z.object({ globalNo: z.string().regex(/^[A-Za-z0-9._-]{8,64}$/) }).strict();
 export const contractListQuery = z
   .object({

@@ -2,10 +2,15 @@ import request from 'supertest';
 import { Redis } from 'ioredis';
 import { dropTestData, startThreeServices, type ThreeServices } from '../services/support/service-harness';
 import { startBff, type RunningBff } from '../support/bff';
-import { DEMO, KIM, LEE, PARK, loginVia, type Agent } from '../support/login';
+import { DEMO, KIM, LEE, PARK, type Agent } from '../support/login';
+import { SSO_PROVIDERS } from '../support/sso-provider';
 import { startBffSystem, type BffSystem } from '../support/system';
 
 const redis = new Redis('redis://127.0.0.1:6379');
+afterAll(async () => {
+  await dropTestData();
+  redis.disconnect();
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sessionIdOf = (cookie: string) => decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
 
@@ -21,7 +26,7 @@ function record(log: Recorded[], what: string, res: request.Response) {
   return res;
 }
 
-describe('tokens stay on the server and are refreshed once per session (real dev SSO, services, two BFF instances)', () => {
+describe.each(SSO_PROVIDERS)('tokens stay on the server and are refreshed once per session (real %s, services, two BFF instances)', (_name, provider) => {
   let services: ThreeServices;
   let sys: BffSystem;
   let second: RunningBff;
@@ -30,25 +35,25 @@ describe('tokens stay on the server and are refreshed once per session (real dev
 
   beforeAll(async () => {
     sys = await startBffSystem({
+      provider,
       pc: env,
       mobile: mobileEnv,
       // access tokens of 6 s: refreshed 2 s (a third of that) before they expire
-      sso: { SSO_ACCESS_TOKEN_TTL: '6' },
+      accessTokenSeconds: 6,
       beforeApps: async (sso) => {
-        services = await startThreeServices('sqlite', {}, { tag: 'tokens', ssoIssuer: sso.issuer });
+        // the services trust the same provider (their SSO_ISSUER) and call each other with its client-credentials tokens
+        services = await startThreeServices('sqlite', {}, { tag: `tokens-${provider.name.replace(/\W/g, '')}`, ssoIssuer: sso.issuer });
         Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
         Object.assign(mobileEnv, { ...env, ...mobileEnv });
       },
     });
     // a second instance of the PC app on the same Redis sessions
-    second = await startBff('pc', { SSO_ISSUER: sys.sso.issuer, SESSION_PREFIX: sys.pc.config.sessionPrefix, ...env });
+    second = await startBff('pc', { ...sys.idp.appEnv('pc'), SESSION_PREFIX: sys.pc.config.sessionPrefix, ...env });
   });
   afterAll(async () => {
     await second?.close();
     await sys?.close();
     await services?.close();
-    await dropTestData();
-    redis.disconnect();
   });
 
   const sessionOf = async (app: RunningBff, cookie: string) => JSON.parse((await redis.get(app.config.sessionPrefix + sessionIdOf(cookie))) ?? 'null');
@@ -63,7 +68,7 @@ describe('tokens stay on the server and are refreshed once per session (real dev
     async (which, hint) => {
       const app = sys[which];
       const log: Recorded[] = [];
-      const { bff: agent, callback, start } = await loginVia(app.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO, { returnTo: '/contracts' });
+      const { bff: agent, callback, start } = await sys.loginAt(app, DEMO, { returnTo: '/contracts' });
       record(log, 'login', start);
       record(log, 'callback', callback);
       const cookie = cookieOf(agent, app);
@@ -92,7 +97,7 @@ describe('tokens stay on the server and are refreshed once per session (real dev
       // The logout answer is a 302 (a navigation no script can read). With hint id_token it carries
       // the ID token to the SSO there and only there; with client_id it carries none at all.
       const location = new URL(logout.headers.location);
-      expect(location.origin + location.pathname).toBe(`${sys.sso.issuer}/session/end`);
+      expect(location.origin + location.pathname).toBe(sys.idp.endpoints.endSession);
       expect(logout.text).toBe('');
       expect(JSON.stringify(logout.headers).includes(tokens.accessToken) || JSON.stringify(logout.headers).includes(tokens.refreshToken)).toBe(false);
       if (hint === 'id_token') expect(location.searchParams.get('id_token_hint')).toBe(tokens.idToken);
@@ -101,7 +106,8 @@ describe('tokens stay on the server and are refreshed once per session (real dev
   );
 
   it("enforces the roles through the BFF: kim cannot modify demo's contract, lee cannot register, park may modify", async () => {
-    const login = (who: typeof DEMO) => loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, who).then((l) => l.bff);
+    const login = (who: typeof DEMO) => sys.loginAt(sys.pc, who).then((l) => l.bff);
+    const [demoUser, parkUser] = [await sys.idp.user('demo'), await sys.idp.user('park')];
     const [demo, kim, lee, park] = await Promise.all([login(DEMO), login(KIM), login(LEE), login(PARK)]);
     expect((await lee.get('/bff/user').expect(200)).body.roles).toEqual(['viewer']);
     const no = (await demo.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Demo Owns This', payr: 'Demo' } }).expect(201)).body.saPponContNo;
@@ -110,44 +116,44 @@ describe('tokens stay on the server and are refreshed once per session (real dev
     expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect((await lee.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Viewer' } })).status).toBe(403);
-    expect((await kim.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Demo', mkerId: 'demo', amdrId: null });
+    expect((await kim.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Demo', mkerId: demoUser.sub, amdrId: null });
     await put(park, 'Supervisor').expect(200);
-    expect((await lee.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Supervisor', amdrId: 'park', amdrNm: 'Park Seoyeon' });
+    expect((await lee.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Supervisor', amdrId: parkUser.sub, amdrNm: parkUser.name });
     const mine = (await kim.get('/api/contracts?mine=true&size=100').expect(200)).body;
     expect(mine.items.some((c: { ppon: { saPponContNo: number } }) => c.ppon.saPponContNo === no)).toBe(false);
     expect((await demo.get('/api/contracts?mine=true&size=100').expect(200)).body.items.some((c: { ppon: { saPponContNo: number } }) => c.ppon.saPponContNo === no)).toBe(true);
   });
 
   it('refreshes exactly once for 50 parallel requests on two instances at the moment of expiry, and every request succeeds', async () => {
-    const { bff: agent } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+    const { bff: agent } = await sys.loginAt(sys.pc, DEMO);
     const cookie = cookieOf(agent, sys.pc);
     const before = (await sessionOf(sys.pc, cookie)).tokens;
     // wait until the token is due (a third of its 6 s lifetime before expiry)
     while (Date.now() < before.refreshAt + 50) await sleep(50);
-    const refreshesBefore = (await sys.sso.stats()).grants.refresh_token ?? 0;
+    const refreshesBefore = (await sys.idp.counts()).refreshes;
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) => request(i % 2 ? second.url : sys.pc.url).get('/api/contracts?size=1').set('Cookie', cookie)),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
-    expect(((await sys.sso.stats()).grants.refresh_token ?? 0) - refreshesBefore).toBe(1);
+    expect((await sys.idp.counts()).refreshes - refreshesBefore).toBe(1);
     const after = (await sessionOf(sys.pc, cookie)).tokens;
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(after.refreshToken).not.toBe(before.refreshToken); // rotated at the SSO
     expect(after.refreshAt).toBeGreaterThan(Date.now());
     // and later requests (either instance) use the new token without refreshing again
     await request(second.url).get('/api/contracts?size=1').set('Cookie', cookie).expect(200);
-    expect(((await sys.sso.stats()).grants.refresh_token ?? 0) - refreshesBefore).toBe(1);
+    expect((await sys.idp.counts()).refreshes - refreshesBefore).toBe(1);
   });
 
   it('ends the session with 401 SESSION_EXPIRED when the SSO refuses the refresh', async () => {
-    const { bff: agent } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+    const { bff: agent } = await sys.loginAt(sys.pc, DEMO);
     const cookie = cookieOf(agent, sys.pc);
     const key = sys.pc.config.sessionPrefix + sessionIdOf(cookie);
     const { tokens } = await sessionOf(sys.pc, cookie);
     // the SSO withdraws the grant (as an administrator or another logout would)
-    const revoked = await fetch(`${sys.sso.issuer}/token/revocation`, {
+    const revoked = await fetch(sys.idp.endpoints.revocation, {
       method: 'POST',
-      body: new URLSearchParams({ token: tokens.refreshToken, token_type_hint: 'refresh_token', client_id: 'bff-pc', client_secret: sys.pc.config.ssoClientSecret }),
+      body: new URLSearchParams({ token: tokens.refreshToken, token_type_hint: 'refresh_token', client_id: sys.pc.config.ssoClientId, client_secret: sys.pc.config.ssoClientSecret }),
     });
     expect(revoked.status).toBe(200);
     while (Date.now() < tokens.refreshAt + 50) await sleep(50);
@@ -160,7 +166,7 @@ describe('tokens stay on the server and are refreshed once per session (real dev
   });
 
   it('ends a session that holds no tokens (made before they were kept) with 401 SESSION_EXPIRED', async () => {
-    const { bff: agent } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+    const { bff: agent } = await sys.loginAt(sys.pc, DEMO);
     const cookie = cookieOf(agent, sys.pc);
     const key = sys.pc.config.sessionPrefix + sessionIdOf(cookie);
     const { tokens: _gone, ...old } = await sessionOf(sys.pc, cookie);
@@ -171,7 +177,7 @@ describe('tokens stay on the server and are refreshed once per session (real dev
   });
 
   it('tells the screen when the session ends, and a ?slide=false read does not extend it', async () => {
-    const { bff: agent } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+    const { bff: agent } = await sys.loginAt(sys.pc, DEMO);
     const cookie = cookieOf(agent, sys.pc);
     const first = (await agent.get('/bff/user?slide=false').expect(200)).body.session;
     expect(first.expiresIn.idle).toBeGreaterThanOrEqual(19);

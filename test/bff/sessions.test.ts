@@ -1,21 +1,21 @@
 import request from 'supertest';
 import { reserveServer, startBff } from '../support/bff';
-import { startDevSso } from '../support/dev-sso';
-import { sessionCookieOf, useBffSystem } from '../support/system';
-import { loginVia, DEMO } from '../support/login';
+import { SSO_PROVIDERS } from '../support/sso-provider';
+import { loginThrough, sessionCookieOf, useBffSystem } from '../support/system';
+import { DEMO } from '../support/login';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('sessions: sharing, timeouts, the user profile, CSRF and 401s', () => {
-  const sys = useBffSystem();
+describe.each(SSO_PROVIDERS)('sessions: sharing, timeouts, the user profile, CSRF and 401s (%s)', (_name, provider) => {
+  const sys = useBffSystem({ provider });
 
   it('shares a session between two instances of the same app on the same Redis', async () => {
-    const second = await startBff('pc', { SSO_ISSUER: sys.sso.issuer, SESSION_PREFIX: sys.pc.config.sessionPrefix });
+    const second = await startBff('pc', { ...sys.idp.appEnv('pc'), SESSION_PREFIX: sys.pc.config.sessionPrefix });
     try {
-      const { callback } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+      const { callback } = await sys.loginAt(sys.pc, DEMO);
       const cookie = sessionCookieOf(callback, 'bff.pc.sid')!.split(';')[0];
       const onSecond = await request(second.url).get('/bff/user').set('Cookie', cookie).expect(200);
-      expect(onSecond.body.sub).toBe('demo');
+      expect(onSecond.body.sub).toBe((await sys.idp.user('demo')).sub);
       // a profile change on one instance is seen on the other
       await request(second.url).patch('/api/session/profile').set('Cookie', cookie).set('X-CSRF', '1').send({ language: 'en' }).expect(200);
       const onFirst = await request(sys.pc.url).get('/api/session/profile').set('Cookie', cookie).expect(200);
@@ -26,7 +26,7 @@ describe('sessions: sharing, timeouts, the user profile, CSRF and 401s', () => {
   });
 
   it('does not accept a PC cookie on the mobile app', async () => {
-    const { callback } = await loginVia(sys.pc.url, request.agent(sys.sso.issuer), sys.sso.issuer, DEMO);
+    const { callback } = await sys.loginAt(sys.pc, DEMO);
     const cookie = sessionCookieOf(callback, 'bff.pc.sid')!.split(';')[0];
     await request(sys.mobile.url).get('/bff/user').set('Cookie', cookie).expect(401);
   });
@@ -79,12 +79,12 @@ describe('sessions: sharing, timeouts, the user profile, CSRF and 401s', () => {
     expect(pcMenu.items).not.toEqual(mobileMenu.items);
   });
 
-  /** A PC app with its own SSO registration, for timeouts other than the defaults. */
+  /** A PC app with its own registration at the provider, for timeouts other than the defaults. */
   async function shortLived(idle: number, absolute: number) {
     const reserved = await reserveServer();
-    const sso = await startDevSso([{ app: 'pc', url: reserved.url }]);
-    const bff = await startBff('pc', { SSO_ISSUER: sso.issuer, SESSION_IDLE_SECONDS: String(idle), SESSION_ABSOLUTE_SECONDS: String(absolute) }, reserved);
-    const agent = (await loginVia(bff.url, request.agent(sso.issuer), sso.issuer, DEMO)).bff;
+    const sso = await provider.start([{ app: 'pc', url: reserved.url }]);
+    const bff = await startBff('pc', { ...sso.appEnv('pc'), SESSION_IDLE_SECONDS: String(idle), SESSION_ABSOLUTE_SECONDS: String(absolute) }, reserved);
+    const agent = (await loginThrough(sso, bff.url, DEMO)).bff;
     return { agent, close: async () => (await bff.close(), await sso.stop()) };
   }
 

@@ -41,9 +41,16 @@ describe('fuzz: hostile requests over every route of both BFF apps and the three
 
   beforeAll(async () => {
     legacy = await startLegacyApp(0);
-    services = await startThreeServices('sqlite');
-    const env = { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, LEGACY_APP_URL: legacy.url, ...files };
-    sys = await startBffSystem({ pc: env, mobile: env });
+    const env: Record<string, string> = { LEGACY_APP_URL: legacy.url, ...files };
+    sys = await startBffSystem({
+      pc: env,
+      mobile: env,
+      // the services trust the BFFs' SSO: a logged-in user's calls get through to them (not a 401 → 502)
+      beforeApps: async (sso) => {
+        services = await startThreeServices('sqlite', {}, { ssoIssuer: sso.issuer });
+        Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
+      },
+    });
   }, 60_000);
   afterAll(async () => {
     await sys?.close();
@@ -57,12 +64,16 @@ describe('fuzz: hostile requests over every route of both BFF apps and the three
     const counts = async () => Object.fromEntries(await Promise.all(names.map(async (n) => [n, await rowCounts(services.db(n))])));
     const before = { rows: await counts(), files: filesOnDisk(files.FILES_DIR) };
     const [pcCookie, mobileCookie] = [await loginCookie(sys, sys.pc), await loginCookie(sys, sys.mobile)];
+    // Real tokens of the services' SSO: an operator (every route is open to
+    // it), an agent and a viewer. About 70 % of the service requests carry one; the rest, and the
+    // forged `Bearer x.y.z` the header noise adds, must get a 401 problem.
+    const bearers = await Promise.all(['ops', 'demo', 'lee'].map(async (who) => `Bearer ${await sys.sso.userToken(who)}`));
     const targets: FuzzTarget[] = [
       { name: 'bff-pc', url: sys.pc.url, routes: BFF_ROUTES, envelopes: ['contract'], cookie: pcCookie },
       { name: 'bff-mobile', url: sys.mobile.url, routes: BFF_ROUTES, envelopes: ['contract'], cookie: mobileCookie },
-      { name: 'ppon', url: services.ppon.url, routes: PPON_ROUTES, envelopes: ['pponContPayload'] },
-      { name: 'inetaplca', url: services.inetaplca.url, routes: SERVICE_ROUTES, envelopes: ['inetaplcaContPayload'] },
-      { name: 'intelnet', url: services.intelnet.url, routes: SERVICE_ROUTES, envelopes: ['intelnetContPayload'] },
+      { name: 'ppon', url: services.ppon.url, routes: PPON_ROUTES, envelopes: ['pponContPayload'], bearers },
+      { name: 'inetaplca', url: services.inetaplca.url, routes: SERVICE_ROUTES, envelopes: ['inetaplcaContPayload'], bearers },
+      { name: 'intelnet', url: services.intelnet.url, routes: SERVICE_ROUTES, envelopes: ['intelnetContPayload'], bearers },
     ];
 
     const random = seededRandom(SEED);
@@ -72,6 +83,8 @@ describe('fuzz: hostile requests over every route of both BFF apps and the three
     });
     const failures: string[] = [];
     const statuses: Record<string, number> = {};
+    /** The services' answers, split by whether the request carried one of the real tokens. */
+    const serviceStatuses: Record<'withToken' | 'without', Record<number, number>> = { withToken: {}, without: {} };
     let next = 0;
     const started = Date.now();
     const worker = async () => {
@@ -80,6 +93,15 @@ describe('fuzz: hostile requests over every route of both BFF apps and the three
         try {
           const res = await rawRequest(target.url, req.path, { method: req.method, headers: req.headers, body: req.body, timeoutMs: 20_000 });
           statuses[`${Math.floor(res.status / 100)}xx`] = (statuses[`${Math.floor(res.status / 100)}xx`] ?? 0) + 1;
+          if (target.bearers) {
+            const withToken = target.bearers.includes(req.headers.authorization ?? '');
+            const tally = serviceStatuses[withToken ? 'withToken' : 'without'];
+            tally[res.status] = (tally[res.status] ?? 0) + 1;
+            // a real token is never the reason for a refusal; no token never opens a contract route
+            if (withToken && res.status === 401) failures.push(`${target.name} 401 with a real token ← ${describeRequest(req)} → ${res.body.slice(0, 200)}`);
+            const route = (() => { try { return new URL(req.path, 'http://x').pathname; } catch { return req.path; } })();
+            if (!withToken && res.status < 300 && /^\/(cont|sagas)/.test(route)) failures.push(`${target.name} ${res.status} without a token ← ${describeRequest(req)}`);
+          }
           if (!(res.status >= 100 && res.status < 500)) failures.push(`${target.name} ${res.status} ← ${describeRequest(req)} → ${res.body.slice(0, 200)}`);
           // A legacy app's own 4xx page is relayed as it is (the row's business); ours never carry a trace.
           else if (!(req.path.startsWith('/legacy/') && !/problem\+json/.test(res.header('content-type') ?? '')) && /at \w+ \(.*:\d+:\d+\)|node:internal/.test(res.body)) failures.push(`${target.name} stack trace ← ${describeRequest(req)}`);
@@ -90,9 +112,14 @@ describe('fuzz: hostile requests over every route of both BFF apps and the three
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`fuzz: seed ${SEED}, ${REQUESTS} requests over ${targets.length} targets in ${seconds} s; ${JSON.stringify(statuses)}; ${failures.length} failures (replay: FUZZ_SEED=${SEED})`);
+    console.log(`fuzz: seed ${SEED}, ${REQUESTS} requests over ${targets.length} targets in ${seconds} s; ${JSON.stringify(statuses)}; services ${JSON.stringify(serviceStatuses)}; ${failures.length} failures (replay: FUZZ_SEED=${SEED})`);
 
     expect(failures.slice(0, 25)).toEqual([]);
+    // The mix reached past authentication: tokened requests got parsed and refused (4xx other than 401) …
+    const refusedPastAuth = Object.entries(serviceStatuses.withToken).filter(([status]) => Number(status) >= 400 && Number(status) !== 401).reduce((n, [, c]) => n + c, 0);
+    expect(refusedPastAuth).toBeGreaterThan(REQUESTS / 10);
+    // … and the others were turned away at the door.
+    expect(serviceStatuses.without[401]).toBeGreaterThan(0);
     // Still alive and still logged in: nothing crashed, the fuzz session survived.
     for (const t of targets) await request(t.url).get('/healthz').expect(200);
     expect((await request(sys.pc.url).get('/bff/user').set('cookie', pcCookie).expect(200)).body.sub).toBe('demo');

@@ -78,7 +78,7 @@ export async function loginViaKeycloak(
 }
 
 /** Keycloak's admin REST API as the dev admin of `npm run infra:keycloak` (master realm). */
-async function adminFetch(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+export async function adminFetch(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
   const token = await fetch(`${KEYCLOAK_ORIGIN}/realms/master/protocol/openid-connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -108,12 +108,12 @@ export interface KeycloakTestClient {
  * URL (Keycloak holds one per client, so port-0 apps sharing `bff-pc` could not each receive
  * theirs) and its post-logout redirect `<origin>/signed-out`. Runs on one Keycloak never share it.
  */
-export async function createKeycloakTestClient(app: 'pc' | 'mobile', bffUrl: string): Promise<KeycloakTestClient> {
+export async function createKeycloakTestClient(app: 'pc' | 'mobile', bffUrl: string, extraAttributes: Record<string, string> = {}): Promise<KeycloakTestClient> {
   const [template] = (await (await adminFetch(`/clients?clientId=bff-${app}`)).json()) as Record<string, unknown>[];
   const clientId = `bff-${app}-test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const secret = `test-secret-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   const { id: _id, ...rest } = template;
-  const attributes = { ...(template.attributes as Record<string, string>), 'backchannel.logout.url': `${bffUrl}/bff/backchannel-logout`, 'post.logout.redirect.uris': `${bffUrl}/signed-out` };
+  const attributes = { ...(template.attributes as Record<string, string>), 'backchannel.logout.url': `${bffUrl}/bff/backchannel-logout`, 'post.logout.redirect.uris': `${bffUrl}/signed-out`, ...extraAttributes };
   const mappers = (template.protocolMappers as Record<string, unknown>[]).map(({ id: _mapperId, ...m }) => m);
   const created = await adminFetch('/clients', { method: 'POST', body: { ...rest, clientId, secret, rootUrl: bffUrl, redirectUris: [`${bffUrl}/bff/callback`], attributes, protocolMappers: mappers } });
   const id = created.headers.get('location')!.split('/').pop()!;
@@ -121,4 +121,19 @@ export async function createKeycloakTestClient(app: 'pc' | 'mobile', bffUrl: str
   const templateScope = await (await adminFetch(`/clients/${String(template.id)}/scope-mappings/realm`)).json();
   await adminFetch(`/clients/${id}/scope-mappings/realm`, { method: 'POST', body: templateScope });
   return { clientId, secret, remove: async () => void (await adminFetch(`/clients/${id}`, { method: 'DELETE' })) };
+}
+
+/** Event types the identity suites read from Keycloak's event store (refreshes and revocations of their clients). */
+const STORED_EVENTS = ['REFRESH_TOKEN', 'REFRESH_TOKEN_ERROR', 'REVOKE_GRANT', 'CODE_TO_TOKEN', 'LOGOUT'];
+
+/**
+ * Turns on Keycloak's event store for these types (as the realm file does; idempotent, and a
+ * Keycloak started from an older realm file gets them too). Keycloak leaves REFRESH_TOKEN out of
+ * its default stored types, so it is named here.
+ */
+export async function enableKeycloakEvents(): Promise<void> {
+  const config = (await (await adminFetch('/events/config')).json()) as { eventsEnabled: boolean; eventsExpiration?: number; enabledEventTypes: string[] };
+  if (config.eventsEnabled && config.eventsExpiration && STORED_EVENTS.every((t) => config.enabledEventTypes.includes(t))) return;
+  // kept a day (as in the realm file), so that a Keycloak left running does not pile them up
+  await adminFetch('/events/config', { method: 'PUT', body: { ...config, eventsEnabled: true, eventsExpiration: 86400, enabledEventTypes: [...new Set([...config.enabledEventTypes, ...STORED_EVENTS])] } });
 }

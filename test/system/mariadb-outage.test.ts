@@ -1,7 +1,7 @@
 import { createConnection, type Connection } from 'mysql2/promise';
 import request from 'supertest';
 import type { RunningService } from '../../services/shared/run-service';
-import { dropTestData, startTestService } from '../services/support/service-harness';
+import { auth, dropTestData, startTestService } from '../services/support/service-harness';
 import { newGlobalNo } from '../services/support/saga-client';
 
 /**
@@ -31,8 +31,9 @@ describe('a service survives its MariaDB going away and coming back', () => {
     for (const { ID } of rows as { ID: number }[]) await admin.query(`KILL ${Number(ID)}`).catch(() => undefined);
     return (rows as unknown[]).length;
   };
-  const read = () => request(service.url).get('/cont?size=1');
-  const write = () => request(service.url).post('/cont/regSagaApi').set('x-global-no', newGlobalNo('outage')).send({ inetaplcaContPayload: { contr: '장애 복구', saPponContNo: 1 } });
+  // as the harness user (ops, operator: may call MS2's saga step by hand); without a token both would be a 401 before any query
+  const read = () => request(service.url).get('/cont?size=1').set(auth());
+  const write = () => request(service.url).post('/cont/regSagaApi').set(auth()).set('x-global-no', newGlobalNo('outage')).send({ inetaplcaContPayload: { contr: '장애 복구', saPponContNo: 1 } });
 
   it('answers 503 (never 500) while its connections are being killed, then serves reads and writes again within 10 s', async () => {
     await read().expect(200);

@@ -1,15 +1,23 @@
 import zlib from 'node:zlib';
 import request from 'supertest';
 import type { ServiceName } from '../../config/service-config';
-import { dropTestData, startThreeServices, type ThreeServices } from '../services/support/service-harness';
+import { auth, dropTestData, startThreeServices, type ThreeServices } from '../services/support/service-harness';
 import { newGlobalNo } from '../services/support/saga-client';
-import { rawRequest } from '../proxy/support/raw-request';
+import { rawRequest as rawAnonymous, type RawOptions } from '../proxy/support/raw-request';
 import { rowCounts } from './support/row-counts';
 
 const NAMES: ServiceName[] = ['ppon', 'inetaplca', 'intelnet'];
 const ENVELOPE: Record<ServiceName, string> = { ppon: 'pponContPayload', inetaplca: 'inetaplcaContPayload', intelnet: 'intelnetContPayload' };
 const registerPath = '/cont/regSagaApi';
 const json = { 'content-type': 'application/json' };
+
+/**
+ * Every call carries a real bearer token of the harness user (ops, role operator: may register on
+ * MS1 and call MS2/MS3's saga steps), so that what answers is the hostile-input handling and not
+ * the authentication in front of it (a 401 would hide it).
+ */
+const rawRequest = (url: string, path: string, options: RawOptions = {}) => rawAnonymous(url, path, { ...options, headers: { ...auth(), ...options.headers } });
+const post = (url: string) => request(url).post(registerPath).set(auth());
 
 /** Characters no business field may hold: they break logs, CSV exports and what a screen shows. */
 const HOSTILE_TEXT: Record<string, string> = {
@@ -89,12 +97,12 @@ describe('the contract services answer hostile input with a 4xx problem, never a
   });
 
   it.each(Object.entries(HOSTILE_TEXT))('every service refuses %s in a business field with a 400 naming the field', async (_label, text) => {
-    const ppon = await request(s.ppon.url).post(registerPath).set('x-global-no', newGlobalNo('bad')).send({ pponContPayload: { contr: 'ok', payr: text } });
+    const ppon = await post(s.ppon.url).set('x-global-no', newGlobalNo('bad')).send({ pponContPayload: { contr: 'ok', payr: text } });
     expect(ppon.status).toBe(400);
     expect(ppon.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'pponContPayload.payr' })]));
     expect(ppon.body.detail).toMatch(/payr/);
     for (const name of ['inetaplca', 'intelnet'] as const) {
-      const res = await request(s[name].url).post(registerPath).set('x-global-no', newGlobalNo('bad')).send({ [ENVELOPE[name]]: { contr: text, saPponContNo: 1 } });
+      const res = await post(s[name].url).set('x-global-no', newGlobalNo('bad')).send({ [ENVELOPE[name]]: { contr: text, saPponContNo: 1 } });
       expect(res.status).toBe(400);
       expect(res.body.detail).toMatch(/contr/);
     }
@@ -106,8 +114,8 @@ describe('the contract services answer hostile input with a 4xx problem, never a
 
   it('accepts Korean and ordinary punctuation in the same fields', async () => {
     const contract = { contr: '김민수 (주)한국통신', payr: "O'Brien & Co., Ltd. — 「결제」 #12/3", svcNo: '02-555-0100', admrInfo: '서울시 강남구 테헤란로 1, 10층 ☎ 02)555-0100 ※ 야간 방문 불가!', mkerId: 'op-1', mkerNm: '운영자 하나' };
-    const res = await request(s.ppon.url).post(registerPath).set('x-global-no', newGlobalNo('kor')).send({ pponContPayload: contract }).expect(201);
-    const row = await request(s.ppon.url).get(`/cont/${res.body.saPponContNo}`).expect(200);
+    const res = await post(s.ppon.url).set('x-global-no', newGlobalNo('kor')).send({ pponContPayload: contract }).expect(201);
+    const row = await request(s.ppon.url).get(`/cont/${res.body.saPponContNo}`).set(auth()).expect(200);
     expect(row.body).toMatchObject({ contr: contract.contr, payr: contract.payr, admrInfo: contract.admrInfo });
   });
 });

@@ -64,7 +64,9 @@ export function authorizeCalls(kind: ServiceKind, ownerOf?: (no: number) => Prom
   return async (req, _res, next) => {
     const caller = req.identity as Identity;
     const actor = req.actor ?? caller;
-    const rule = rules.find((r) => (r.method === '*' || r.method === req.method) && r.path.test(req.path));
+    // HEAD is a GET without the body: it reads, so it is authorized as one.
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const rule = rules.find((r) => (r.method === '*' || r.method === method) && r.path.test(req.path));
     if (!rule || !has(caller, rule.roles)) throw new AppError('FORBIDDEN', rule ? `This needs one of the roles ${rule.roles.join(', ')}` : 'No role may call this');
     const payload = payloadOf(req);
     if (payload && rule.ownContract && !has(caller, MODIFY_ANY) && typeof payload.saPponContNo === 'number' && ownerOf) {

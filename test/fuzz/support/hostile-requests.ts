@@ -10,6 +10,11 @@ export interface FuzzTarget {
   envelopes: readonly string[];
   /** Session cookie to send sometimes (BFF apps). */
   cookie?: string;
+  /**
+   * Real `Authorization: Bearer …` values to send sometimes (the services): without one a service
+   * answers 401 before it reads anything, so only authenticated requests reach its parsers and routes.
+   */
+  bearers?: readonly string[];
 }
 
 export interface FuzzRequest {
@@ -115,10 +120,12 @@ export function hostileRequest(r: Random, target: FuzzTarget): FuzzRequest {
   const path = pathOf(r, template);
   const headers: Record<string, string> = {};
   if (target.cookie && r.chance(0.6) && !template.startsWith('/bff/logout')) headers.cookie = target.cookie;
+  if (target.bearers?.length && r.chance(0.7)) headers.authorization = r.pick(target.bearers);
   if (r.chance(0.6)) headers['x-csrf'] = r.pick(['1', '1', '0', 'true']);
   for (let i = r.int(3); i > 0; i--) {
     const [name, value] = r.pick(HEADERS);
     if (name === 'cookie' && headers.cookie) continue;
+    if (name === 'authorization' && headers.authorization) continue;
     headers[name] = value();
   }
   let body: Buffer | undefined;
