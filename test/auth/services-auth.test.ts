@@ -131,7 +131,7 @@ describe('the contract services check who calls and what they may do (real dev S
     expect((await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'SA_INTELNET_CONT_NO', ms1.SA_INTELNET_CONT_NO))[0]).toMatchObject({ MKER_ID: 'demo', MKER_NM: 'Demo User' });
     const amd = await api(s.ppon.url, 'park').post('/cont/amdPubsub').set('x-global-no', newGlobalNo('authbus')).send({ pponContPayload: { saPponContNo: ack.body.saPponContNo, payr: 'Via bus', amdrId: 'root' } }).expect(202);
     expect((await settledSaga(s.ppon, amd.body.globalNo)).state).toBe('END');
-    expect((await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'SA_INTELNET_CONT_NO', ms1.SA_INTELNET_CONT_NO))[0]).toMatchObject({ AMDR_ID: 'park', AMDR_NM: 'Park Seoyeon', PAYR: 'Via bus' });
+    expect((await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'SA_INTELNET_CONT_NO', ms1.SA_INTELNET_CONT_NO))[0]).toMatchObject({ AMDR_ID: 'park', AMDR_NM: 'Park Seojun', PAYR: 'Via bus' });
   });
 
   it("does not let kim modify demo's contract (403, nothing changes); a supervisor may, and kim may change her own", async () => {
@@ -180,7 +180,7 @@ describe('the contract services check who calls and what they may do (real dev S
   });
 
   it('believes x-acting-user only from the saga itself', async () => {
-    const spoof = Buffer.from(JSON.stringify({ sub: 'park', name: 'Park Seoyeon', roles: ['supervisor'] })).toString('base64url');
+    const spoof = Buffer.from(JSON.stringify({ sub: 'park', name: 'Park Seojun', roles: ['supervisor'] })).toString('base64url');
     const demos = (await register('demo')).body.saPponContNo as number;
     // kim claiming to act for park gains nothing: the header is ignored for a non-saga caller
     const refused = await api(s.ppon.url, 'kim').post('/cont/amdSagaApi').set('x-acting-user', spoof).send({ pponContPayload: { saPponContNo: demos, payr: 'spoof' } });
