@@ -11,7 +11,8 @@ import { newGlobalNo, ORIGINAL, pubsub, settledSaga } from './support/saga-clien
 afterAll(dropTestData);
 
 const TAG = 'rebal';
-const PREFIX = topicPrefix('mariadb', TAG);
+// The harness puts the transport into a set's topic prefix (`<bus>-<tag>`), so this set's topics are these.
+const PREFIX = topicPrefix('mariadb', `kafka-${TAG}`);
 // A rebalance pauses consumption for a moment; the saga deadline is not what is tested here.
 const SETTINGS = { SAGA_DEADLINE_MS: '20000' };
 const ms2Group = kafkaGroupId(consumerGroup('inetaplca'), [EVENT_TOPIC.inetaplcaContCreate, EVENT_TOPIC.inetaplcaContUpdate, EVENT_TOPIC.inetaplcaContCreateCompensate].map((t) => topicName(PREFIX, t)));
