@@ -47,11 +47,28 @@ function passwordMatches(user, password) {
   return crypto.timingSafeEqual(expected, actual);
 }
 
-const signingKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+/**
+ * The signing key outlives a restart, as a real IdP's does: a token issued before a crash (held in
+ * a BFF session) must still verify at a service that fetches the JWKS afresh after its own restart.
+ * Kept in SSO_KEYS_FILE (default data/dev-sso-keys.json, ignored by git), made on first start.
+ */
+function loadSigningKey(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    const key = { ...crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: crypto.randomUUID(), use: 'sig', alg: 'RS256' };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(key), { mode: 0o600 });
+    fs.renameSync(tmp, file); // atomic: two SSOs starting together end with one key file
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  }
+}
+const signingKey = loadSigningKey(process.env.SSO_KEYS_FILE ?? path.join(repo, 'data', 'dev-sso-keys.json'));
 
 const provider = new Provider(issuer, {
   clients,
-  jwks: { keys: [{ ...signingKey, kid: crypto.randomUUID(), use: 'sig', alg: 'RS256' }] },
+  jwks: { keys: [signingKey] },
   cookies: { keys: [crypto.randomBytes(32).toString('base64url')] },
   claims: { openid: ['sub', 'sid'], profile: ['name', 'preferred_username', 'roles'], email: ['email', 'email_verified'] },
   // The ID token carries the profile claims itself: the BFF needs no userinfo call.
