@@ -23,7 +23,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   const router = Router();
 
   const ctxOf = (req: Request) => ({ globalNo: req.globalNo, userSub: (req.user as BffUser).sub, accessToken: req.accessToken });
-  const viewKey = (no: number) => `bff:view:${config.app}:${no}`;
+  const viewKey = (no: number) => `${config.composeCachePrefix}${no}`;
 
   /** Composed view, read through a short-lived cache; partial results are never cached. */
   async function composed(req: Request, no: number): Promise<{ contract: ComposedContract; cached: boolean }> {

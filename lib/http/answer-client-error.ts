@@ -14,6 +14,11 @@ export function answerClientError(err: Error & { code?: string }, socket: Socket
   const { status, title } = errorCatalog[code];
   const globalNo = newGlobalNo();
   const body = JSON.stringify({ type: PROBLEM_TYPE_BASE + code, title, status, code, detail: title, globalNo });
+  // A lingering close, as nginx does: the rest of the refused request (headers past the limit, a
+  // body) is read and dropped, so the kernel does not answer it with a reset that can destroy our
+  // answer before the client reads it; the socket goes when the client closes, or after 2 s.
+  socket.resume();
+  setTimeout(() => socket.destroy(), 2_000).unref();
   socket.end(
     `HTTP/1.1 ${status} ${code === 'HEADERS_TOO_LARGE' ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
       `content-type: application/problem+json\r\ncache-control: no-store\r\nconnection: close\r\nx-global-no: ${globalNo}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

@@ -1,5 +1,5 @@
-import { startThreeServices, dropTestData, type ThreeServices } from '../services/support/service-harness';
-import { startBffSystem, type BffSystem } from '../support/system';
+import { dropTestData, type ThreeServices } from '../services/support/service-harness';
+import { startSystemWithServices, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
 
 const CONTRACT = { contr: '이순신', payr: '이순신', svcNo: '02-777-0001', cardNo: '5555-0000' };
@@ -22,16 +22,7 @@ describe('event-mode sagas through the BFF (real services on Redis Streams, SSO,
   let pc: Agent;
 
   beforeAll(async () => {
-    // the services trust the system's SSO (issue 10), so they start once it is up
-    const env: Record<string, string> = { SAGA_MODE_DEFAULT: 'event' };
-    sys = await startBffSystem({
-      pc: env,
-      mobile: env,
-      beforeApps: async (sso) => {
-        services = await startThreeServices('sqlite', {}, { tag: 'bff', ssoIssuer: sso.issuer });
-        Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
-      },
-    });
+    ({ sys, services } = await startSystemWithServices({ env: { SAGA_MODE_DEFAULT: 'event' }, services: { tag: 'bff' } }));
     pc = await sys.login(sys.pc);
   });
   afterAll(async () => {

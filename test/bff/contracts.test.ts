@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startThreeServices, dropTestData, closedPortUrl, type ThreeServices } from '../services/support/service-harness';
-import { startBffSystem, type BffSystem } from '../support/system';
+import { dropTestData, closedPortUrl, type ThreeServices } from '../services/support/service-harness';
+import { startBffSystem, startSystemWithServices, type BffSystem } from '../support/system';
 import { startDelayProxy } from '../support/delay-proxy';
 import type { Agent } from '../support/login';
 
@@ -16,16 +16,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
   const register = (agent: Agent, body: object = { contract: CONTRACT }) => agent.post('/api/contracts').set('X-CSRF', '1').send(body);
 
   beforeAll(async () => {
-    // the services trust the system's SSO (issue 10), so they start once it is up
-    const env: Record<string, string> = {};
-    sys = await startBffSystem({
-      pc: env,
-      mobile: env,
-      beforeApps: async (sso) => {
-        services = await startThreeServices('sqlite', {}, { ssoIssuer: sso.issuer });
-        Object.assign(env, upstreamEnv());
-      },
-    });
+    ({ sys, services } = await startSystemWithServices());
     pc = await sys.login(sys.pc);
     mobile = await sys.login(sys.mobile);
   });

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createBffApp } from '../../routes/create-bff-app';
 import zlib from 'node:zlib';
-import { startBffSystem, useBffSystem, type BffSystem } from '../support/system';
-import { dropTestData, startThreeServices, type ThreeServices } from '../services/support/service-harness';
+import { startSystemWithServices, useBffSystem, type BffSystem } from '../support/system';
+import { dropTestData, type ThreeServices } from '../services/support/service-harness';
 import { loginCookie } from '../proxy/support/login-cookie';
 import { rawRequest, type RawResponse } from '../proxy/support/raw-request';
 import { rowCounts } from '../system/support/row-counts';
@@ -88,16 +88,7 @@ describe('edge behaviour: hostile input is a 4xx problem, never a 500', () => {
   let before: Record<string, number>;
 
   beforeAll(async () => {
-    const urls: Record<string, string> = {};
-    sys = await startBffSystem({
-      pc: urls,
-      mobile: urls,
-      // The services trust this system's SSO, so the users' tokens reach them.
-      beforeApps: async (sso) => {
-        services = await startThreeServices('sqlite', {}, { ssoIssuer: sso.issuer });
-        Object.assign(urls, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
-      },
-    });
+    ({ sys, services } = await startSystemWithServices());
     before = await rowCounts(services.db('ppon'));
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
-import { startThreeServices, dropTestData, type ThreeServices } from '../services/support/service-harness';
-import { startBffSystem, type BffSystem } from '../support/system';
+import { dropTestData, type ThreeServices } from '../services/support/service-harness';
+import { startSystemWithServices, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
 
 interface SseEvent {
@@ -31,16 +31,7 @@ describe('saga progress over SSE: ids, retry, resume without replay, end of stre
   let pc: Agent;
 
   beforeAll(async () => {
-    const env: Record<string, string> = {};
-    sys = await startBffSystem({
-      pc: env,
-      mobile: env,
-      // The services trust this system's SSO, so the users' tokens reach them.
-      beforeApps: async (sso) => {
-        services = await startThreeServices('sqlite', {}, { tag: 'sse', ssoIssuer: sso.issuer });
-        Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
-      },
-    });
+    ({ sys, services } = await startSystemWithServices({ services: { tag: 'sse' } }));
     pc = await sys.login(sys.pc);
   });
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { loadBffConfig, type BffAppName, type BffConfig } from '../../config/bff-config';
 import { buildBffRuntime, type BffRuntime } from '../../core/runtime/build-bff-runtime';
 import { createLogger } from '../../lib/http/logger';
+import { answerClientError } from '../../lib/http/answer-client-error';
 import { createPcApp } from '../../bff-pc/app';
 import { createMobileApp } from '../../bff-mobile/app';
 
@@ -18,6 +19,8 @@ export interface RunningBff {
 /** A port-0 server whose URL is known before the app (and its config) is built. */
 export async function reserveServer(): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer();
+  // As lib/http/serve.ts does in production: a request Node's parser refuses gets a problem document.
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve) => server.listen(0, resolve));
   return { server, url: `http://localhost:${(server.address() as AddressInfo).port}` };
 }
@@ -38,6 +41,8 @@ export async function startBff(
     PORT: url.split(':').pop()!,
     PUBLIC_URL: url,
     SESSION_PREFIX: `${testPrefix}${app}:sess:`,
+    // Every test system composes from its own services: views never cross systems.
+    COMPOSE_CACHE_PREFIX: `${testPrefix}${randomUUID().slice(0, 8)}:${app}:view:`,
     ...env,
   });
   const runtime = await buildBffRuntime(config, createLogger({ name: `test-${app}`, level: config.logLevel }));

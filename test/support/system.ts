@@ -3,6 +3,7 @@ import { reserveServer, startBff, type RunningBff } from './bff';
 import { startDevSso, type DevSso } from './dev-sso';
 import { DEMO, loginVia, type Agent } from './login';
 import type { Sso, SsoBrowser, SsoProvider } from './sso-provider';
+import { startThreeServices, type ServiceSetOptions, type ThreeServices } from '../services/support/service-harness';
 
 export interface BffSystem {
   /** The dev SSO process (systems started without a provider, or with the dev SSO's). */
@@ -113,6 +114,26 @@ async function startOnProvider(
       await idp.stop();
     },
   };
+}
+
+/**
+ * Both apps, their dev SSO and the three contract services that trust it (started once the SSO is
+ * up, so users' tokens reach them), the apps pointed at the services. `env` goes to both apps.
+ */
+export async function startSystemWithServices(
+  options: { env?: Record<string, string>; services?: ServiceSetOptions } = {},
+): Promise<{ sys: BffSystem; services: ThreeServices; close(): Promise<void> }> {
+  const env: Record<string, string> = { ...options.env };
+  let services!: ThreeServices;
+  const sys = await startBffSystem({
+    pc: env,
+    mobile: env,
+    beforeApps: async (sso) => {
+      services = await startThreeServices('sqlite', {}, { ...options.services, ssoIssuer: sso.issuer });
+      Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, ...options.env });
+    },
+  });
+  return { sys, services, close: async () => (await sys.close(), await services.close()) };
 }
 
 /** The session cookie (name=value) an agent holds for a BFF. */

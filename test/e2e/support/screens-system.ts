@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startThreeServices, dropTestData, type ThreeServices } from '../../services/support/service-harness';
-import { startBffSystem, type BffSystem } from '../../support/system';
+import { dropTestData, type ThreeServices } from '../../services/support/service-harness';
+import { startSystemWithServices, type BffSystem } from '../../support/system';
 import { testPrefix } from '../../support/bff';
 import { startLegacyApp } from '../../../sandbox/legacy-app/start-legacy-app';
 import type { RunningServer } from '../../../lib/http/serve';
@@ -18,10 +18,9 @@ export interface ScreensSystem {
  * the three contract services and the legacy-app stand-in — real processes and ports, port 0.
  */
 export async function startScreensSystem(): Promise<ScreensSystem> {
-  let services!: ThreeServices;
   const legacy: RunningServer = await startLegacyApp(0);
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-files-'));
-  const env: Record<string, string> = {
+  const env = {
     LEGACY_APP_URL: legacy.url,
     FILES_DIR: filesDir,
     FILES_PREFIX: `${testPrefix}files:`,
@@ -29,15 +28,7 @@ export async function startScreensSystem(): Promise<ScreensSystem> {
     // Every screen shows what the services hold now (the partial-data test stops a service).
     COMPOSE_CACHE_SECONDS: '0',
   };
-  const sys = await startBffSystem({
-    pc: env,
-    mobile: env,
-    // The services trust this system's SSO, so the users' tokens reach them.
-    beforeApps: async (sso) => {
-      services = await startThreeServices('sqlite', {}, { ssoIssuer: sso.issuer });
-      Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
-    },
-  });
+  const { sys, services } = await startSystemWithServices({ env });
   return {
     sys,
     services,
