@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, signIn } from '../shared/api';
+import { api, ApiError } from '../shared/api';
 import { AppRoot } from '../shared/app-root';
 import { ContractForm, FIELDS } from '../shared/contract-form';
 import { FilesScreen } from '../shared/files-screen';
 import { useT, type MessageKey } from '../shared/i18n';
+import { Landing } from '../shared/landing';
 import { Link, match, navigate, usePath } from '../shared/router';
 import { displayName, SessionClock, useSession, type BffUserInfo } from '../shared/session';
 import { LanguageSwitch, SettingsScreen } from '../shared/settings';
@@ -23,24 +24,6 @@ interface Home {
   user: { sub: string; name: string };
   menu: { id: string; label: string; path: string }[];
   recent: { total: number; partial: boolean; items: Card[] };
-}
-
-function Landing({ signedOut }: { signedOut: boolean }) {
-  const t = useT();
-  return (
-    <main className="landing">
-      <h1>{t('appMobile')}</h1>
-      {signedOut && (
-        <p role="status" className="signed-out">
-          {t('signedOut')}
-        </p>
-      )}
-      <p>{t('welcome')}</p>
-      <button type="button" className="primary big" onClick={() => signIn('/')}>
-        {t('signIn')}
-      </button>
-    </main>
-  );
 }
 
 function CardItem({ c }: { c: Card }) {
@@ -273,5 +256,5 @@ function Shell({ user, refresh }: { user: BffUserInfo; refresh(slide?: boolean):
 }
 
 export function MobileApp() {
-  return <AppRoot landing={(signedOut) => <Landing signedOut={signedOut} />}>{(user, refresh) => <Shell user={user} refresh={refresh} />}</AppRoot>;
+  return <AppRoot landing={(signedOut) => <Landing title="appMobile" signedOut={signedOut} returnTo="/" />}>{(user, refresh) => <Shell user={user} refresh={refresh} />}</AppRoot>;
 }

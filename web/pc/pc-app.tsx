@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { api, signIn } from '../shared/api';
+import { api } from '../shared/api';
 import { AppRoot } from '../shared/app-root';
 import { useT, type MessageKey } from '../shared/i18n';
+import { Landing } from '../shared/landing';
 import { Link, match, navigate, usePath } from '../shared/router';
 import { displayName, SessionClock, useSession, type BffUserInfo } from '../shared/session';
 import { LanguageSwitch, SettingsScreen } from '../shared/settings';
@@ -16,24 +17,6 @@ interface MenuItem {
   label: string;
   path: string;
   children?: MenuItem[];
-}
-
-function Landing({ signedOut }: { signedOut: boolean }) {
-  const t = useT();
-  return (
-    <main className="landing">
-      <h1>{t('appPc')}</h1>
-      {signedOut && (
-        <p role="status" className="signed-out">
-          {t('signedOut')}
-        </p>
-      )}
-      <p>{t('welcome')}</p>
-      <button type="button" className="primary big" onClick={() => signIn('/contracts')}>
-        {t('signIn')}
-      </button>
-    </main>
-  );
 }
 
 /** Menu labels in the user's language, by menu id; the menu file's label otherwise. */
@@ -121,5 +104,5 @@ function Shell({ user, refresh }: { user: BffUserInfo; refresh(slide?: boolean):
 }
 
 export function PcApp() {
-  return <AppRoot landing={(signedOut) => <Landing signedOut={signedOut} />}>{(user, refresh) => <Shell user={user} refresh={refresh} />}</AppRoot>;
+  return <AppRoot landing={(signedOut) => <Landing title="appPc" signedOut={signedOut} returnTo="/contracts" />}>{(user, refresh) => <Shell user={user} refresh={refresh} />}</AppRoot>;
 }
