@@ -3,6 +3,12 @@ export interface OutgoingEvent {
   topic: string;
   key: string;
   payload: Record<string, unknown>;
+  /**
+   * Message headers (Redis Streams entry fields, Kafka record headers): the W3C trace context
+   * (`traceparent`, `tracestate`) of whoever published it. Optional; a bus fills in the active
+   * trace context when tracing is on and none is given.
+   */
+  headers?: Record<string, string>;
 }
 
 /** One delivery of an event; `deliveries` counts this one (1 = first delivery). */

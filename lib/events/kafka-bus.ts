@@ -2,6 +2,7 @@ import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type LogEntry
 import type { Logger } from '../http/logger';
 import { deadLetterOf, errorText, type DeadLetter, type Delivery, type EventBus, type EventBusOptions, type OutgoingEvent } from './event-bus';
 import { fromKafkaMessage, kafkaGroupId, toKafkaMessage } from './kafka-codec';
+import { traceDeliveries, withTraceHeaders } from './trace-events';
 
 export interface KafkaBusOptions extends EventBusOptions {
   brokers: string[];
@@ -78,13 +79,14 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger, kafka =
     ));
   const publish = async (event: OutgoingEvent) => {
     await ensureTopics();
-    await (await connectedProducer()).send({ topic: event.topic, acks: -1, messages: [toKafkaMessage(event)] });
+    await (await connectedProducer()).send({ topic: event.topic, acks: -1, messages: [toKafkaMessage(withTraceHeaders(event))] });
   };
 
   return {
     kind: 'kafka',
     publish,
-    subscribe: async (group, topics, handler) => {
+    subscribe: async (group, topics, untraced) => {
+      const handler = traceDeliveries(group, untraced);
       await ensureTopics();
       // maxWaitTimeInMs bounds a fetch's long poll, and so how long a stop waits for it.
       const consumer = kafka.consumer({ groupId: kafkaGroupId(group, topics), sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 1000, retry: { retries: 10 } });

@@ -12,19 +12,31 @@ export function toKafkaMessage(event: OutgoingEvent): Message {
   return {
     key: event.key,
     value: encodeEvent(event.payload),
-    headers: typeof eventName === 'string' ? { eventName } : {},
+    headers: { ...event.headers, ...(typeof eventName === 'string' ? { eventName } : {}) },
   };
 }
 
 /** A consumed record as a delivery; the id is partition/offset, unique within the topic. */
-export function fromKafkaMessage(topic: string, partition: number, message: Pick<KafkaMessage, 'key' | 'value' | 'offset'>, deliveries = 1): Delivery {
-  return {
+export function fromKafkaMessage(topic: string, partition: number, message: Pick<KafkaMessage, 'key' | 'value' | 'offset'> & { headers?: KafkaMessage['headers'] }, deliveries = 1): Delivery {
+  const delivery: Delivery = {
     topic,
     id: `${partition}/${message.offset}`,
     key: message.key?.toString() ?? '',
     payload: decodeEvent(message.value),
     deliveries,
   };
+  const headers = stringHeaders(message.headers);
+  if (headers) delivery.headers = headers;
+  return delivery;
+}
+
+/** Record headers as strings (the event name is the payload's own, so it is left out). */
+function stringHeaders(raw: KafkaMessage['headers']): Record<string, string> | undefined {
+  const entries = Object.entries(raw ?? {}).flatMap(([name, value]) => {
+    const one = Array.isArray(value) ? value[0] : value;
+    return name === 'eventName' || one === undefined ? [] : [[name, one.toString()] as const];
+  });
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 /**

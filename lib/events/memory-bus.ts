@@ -1,3 +1,4 @@
+import { traceDeliveries, withTraceHeaders } from './trace-events';
 import { deadLetterOf, errorText, type EventBus, type EventBusOptions, type EventHandler, type OutgoingEvent } from './event-bus';
 
 interface Group {
@@ -69,9 +70,10 @@ export function createMemoryBus(options: EventBusOptions, hub: MemoryHub = proce
     kind: 'memory',
     publish: async (event) => {
       if (closed) throw new Error('the event bus is closed');
-      publish(event);
+      publish(withTraceHeaders(event));
     },
-    subscribe: async (groupName, topics, handler) => {
+    subscribe: async (groupName, topics, untraced) => {
+      const handler = traceDeliveries(groupName, untraced);
       for (const name of topics) {
         const topic = topicOf(name);
         let group = topic.groups.get(groupName);

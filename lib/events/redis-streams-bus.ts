@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../http/logger';
 import { createRedis } from '../redis/create-redis';
 import { decodeEvent, encodeEvent } from './event-codec';
-import { deadLetterOf, errorText, type Delivery, type EventBus, type EventBusOptions, type EventHandler } from './event-bus';
+import { traceDeliveries, withTraceHeaders } from './trace-events';
+import { deadLetterOf, errorText, type Delivery, type EventBus, type EventBusOptions, type EventHandler, type OutgoingEvent } from './event-bus';
 
 type StreamEntry = [id: string, fields: string[] | null];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,8 +26,11 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
   let closed = false;
   const blockMs = Math.max(20, Math.min(1000, Math.floor(options.redeliverAfterMs / 2)));
 
-  const publish = async (topic: string, key: string, payload: Record<string, unknown>) => {
-    await writer.xadd(topic, 'MAXLEN', '~', MAX_STREAM_LENGTH, '*', 'key', key, 'payload', encodeEvent(payload));
+  /** An entry is `key`, `payload` and, when there are any, `headers` (a JSON object of strings). */
+  const publish = async (event: OutgoingEvent) => {
+    const { topic, key, payload, headers } = withTraceHeaders(event);
+    const extra = headers && Object.keys(headers).length > 0 ? ['headers', JSON.stringify(headers)] : [];
+    await writer.xadd(topic, 'MAXLEN', '~', MAX_STREAM_LENGTH, '*', 'key', key, 'payload', encodeEvent(payload), ...extra);
   };
 
   const consume = async (group: string, topics: string[], handler: EventHandler, reader: Redis) => {
@@ -46,7 +50,7 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
     };
     const deadLetter = async (delivery: Delivery, error: string, attempts: number) => {
       if (delivery.topic !== options.deadLetterTopic) {
-        await publish(options.deadLetterTopic, delivery.key, { ...deadLetterOf(delivery, group, error, attempts) });
+        await publish({ topic: options.deadLetterTopic, key: delivery.key, payload: { ...deadLetterOf(delivery, group, error, attempts) } });
       }
       logger.error({ topic: delivery.topic, id: delivery.id, group, attempts, error }, 'event dead-lettered');
       await writer.xack(delivery.topic, group, delivery.id);
@@ -62,6 +66,8 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
       let delivery: Delivery;
       try {
         delivery = { topic, id, key: field('key'), payload: decodeEvent(field('payload')), deliveries };
+        const headers = headersOf(fields);
+        if (headers) delivery.headers = headers;
       } catch (err) {
         await deadLetter({ topic, id, key: field('key'), payload: {}, deliveries }, `unreadable: ${errorText(err)}`, deliveries);
         return;
@@ -112,8 +118,9 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
 
   return {
     kind: 'redis',
-    publish: (event) => publish(event.topic, event.key, event.payload),
-    subscribe: async (group, topics, handler) => {
+    publish,
+    subscribe: async (group, topics, untraced) => {
+      const handler = traceDeliveries(group, untraced);
       // Blocking reads need their own connection, without a command timeout.
       const reader = createRedis(url, logger, { lazyConnect: false, commandTimeoutMs: 0, outageLevel: 'warn' });
       readers.push(reader);
@@ -126,4 +133,18 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
       await writer.quit().catch(() => writer.disconnect());
     },
   };
+}
+
+/** The entry's headers; unreadable ones are dropped (they only carry trace context). */
+function headersOf(fields: string[]): Record<string, string> | undefined {
+  const at = fields.findIndex((name, i) => i % 2 === 0 && name === 'headers');
+  if (at < 0) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(fields[at + 1] ?? '');
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    const entries = Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string');
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  } catch {
+    return undefined;
+  }
 }
