@@ -18,7 +18,7 @@ const ENRICH_CONCURRENCY = 4;
 /** The contract screens' API: composed views, saga triggers, saga status and its event stream. */
 export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   const { config } = runtime;
-  const upstreams = createContractUpstreams(config);
+  const upstreams = createContractUpstreams(config, runtime.metrics.observeUpstream);
   const kv = runtime.redis ? redisKeyValueStore(runtime.redis) : memoryKeyValueStore();
   const router = Router();
 

@@ -8,6 +8,7 @@ import { requestLogger } from '../lib/http/logger';
 import { normalizeRequestPath } from '../lib/http/normalize-request-path';
 import { requireJsonBody } from '../lib/http/require-json-body';
 import { createHttpMetrics } from '../lib/http/metrics';
+import { traceRequests } from '../lib/telemetry/trace-requests';
 import { notFound, problemHandler } from '../lib/errors/problem-handler';
 import { createSessionMiddleware } from '../core/session/create-session-middleware';
 import { enforceSessionLifetime } from '../core/session/enforce-session-lifetime';
@@ -42,7 +43,7 @@ export interface BffAppOptions {
 export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): Express {
   const { config } = runtime;
   const app = express();
-  const metrics = createHttpMetrics(`bff-${config.app}`);
+  const metrics = createHttpMetrics(`bff-${config.app}`, [runtime.metrics.registry]);
   const trust = config.trustProxy;
   app.set('trust proxy', trust === 'true' ? true : trust === 'false' ? false : /^\d+$/.test(trust) ? Number(trust) : trust);
   app.disable('x-powered-by');
@@ -52,7 +53,7 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   const legacy = legacyProxyRoutes(runtime, { trust: app.get('trust proxy fn') as TrustProxy, session });
 
   // The path is normalised before anything matches on it (routing-table rows included).
-  app.use(requestLogger(runtime.logger), assignGlobalNo(), normalizeRequestPath(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
+  app.use(requestLogger(runtime.logger), assignGlobalNo(), traceRequests(), normalizeRequestPath(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
   app.use(healthRoutes(runtime, metrics));
   app.use(staticWebRoutes(config.app));
 

@@ -5,6 +5,8 @@ import { buildBffRuntime, type BffRuntime } from '../core/runtime/build-bff-runt
 import { serve } from '../lib/http/serve';
 import { superviseWorkers } from '../lib/http/supervise-workers';
 import type { Express } from 'express';
+import { loadTelemetryConfig } from '../config/telemetry-config';
+import { startTracing } from '../lib/telemetry/start-tracing';
 
 const cannotStart = (app: BffAppName, err: unknown): never => {
   console.error(`bff-${app} cannot start: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}`);
@@ -29,6 +31,12 @@ export async function runBff(app: BffAppName, createApp: (runtime: BffRuntime) =
     superviseWorkers({ name: `bff-${app}`, workers: config.workers, readyLine: `bff-${app} ready on ${config.publicUrl} (${config.workers} workers)`, log: (line) => console.log(line) });
     return;
   }
+  let tracing;
+  try {
+    tracing = startTracing(loadTelemetryConfig(`bff-${app}`));
+  } catch (err) {
+    return cannotStart(app, err);
+  }
   const runtime = await buildBffRuntime(config).catch((err: unknown) => cannotStart(app, err));
   const { logger } = runtime;
   const server = await serve(createApp(runtime), config.port, config.host);
@@ -41,6 +49,7 @@ export async function runBff(app: BffAppName, createApp: (runtime: BffRuntime) =
     logger.info(`bff-${app} stopping`);
     await server.close();
     await runtime.close();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -1,5 +1,5 @@
 import type { BffConfig } from '../../config/bff-config';
-import { createUpstream, type Upstream } from './create-upstream';
+import { createUpstream, type Upstream, type UpstreamObserver } from './create-upstream';
 
 /** The three contract services as this BFF sees them: HTTP upstreams, one breaker each. */
 export interface ContractUpstreams {
@@ -8,8 +8,8 @@ export interface ContractUpstreams {
   intelnet: Upstream;
 }
 
-export function createContractUpstreams(config: BffConfig): ContractUpstreams {
-  const options = { timeoutMs: config.upstreamTimeoutMs, breakerThreshold: config.breakerThreshold, breakerHalfOpenMs: config.breakerHalfOpenMs };
+export function createContractUpstreams(config: BffConfig, observe?: UpstreamObserver): ContractUpstreams {
+  const options = { timeoutMs: config.upstreamTimeoutMs, breakerThreshold: config.breakerThreshold, breakerHalfOpenMs: config.breakerHalfOpenMs, observe };
   return {
     ppon: createUpstream('ppon', config.pponUrl, options),
     inetaplca: createUpstream('inetaplca', config.inetaplcaUrl, options),

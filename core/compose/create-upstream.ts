@@ -1,6 +1,10 @@
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import { AppError } from '../../lib/errors/app-error';
 import { isErrorCode } from '../../lib/errors/problem-handler';
+import { inSpan, markError, SpanKind, traceHeaders } from '../../lib/telemetry/trace';
+
+/** Told of every call's outcome and latency (the BFF's `bff_upstream_request_duration_seconds`). */
+export type UpstreamObserver = (call: { upstream: string; method: string; outcome: string; seconds: number }) => void;
 
 /** Who is calling, carried to every upstream; never the browser's cookies or tokens. */
 export interface CallContext {
@@ -33,16 +37,35 @@ class UpstreamFailure extends AppError {}
  * One contract service over HTTP: per-call timeout, a circuit breaker of its own, keep-alive
  * connections (Node's fetch pools them per origin), `x-global-no` and the user's id sent along.
  */
-export function createUpstream(name: string, baseUrl: string, options: { timeoutMs: number; breakerThreshold: number; breakerHalfOpenMs: number }): Upstream {
+export function createUpstream(name: string, baseUrl: string, options: { timeoutMs: number; breakerThreshold: number; breakerHalfOpenMs: number; observe?: UpstreamObserver }): Upstream {
   const breaker = circuitBreaker(handleWhen((err) => err instanceof UpstreamFailure), {
     halfOpenAfter: options.breakerHalfOpenMs,
     breaker: new ConsecutiveBreaker(options.breakerThreshold),
   });
 
-  async function call<T>(method: string, path: string, ctx: CallContext, body?: unknown): Promise<UpstreamResponse<T>> {
+  /** A client span (its context goes along as `traceparent`) and the latency by outcome: a status, or the error code. */
+  function call<T>(method: string, path: string, ctx: CallContext, body?: unknown): Promise<UpstreamResponse<T>> {
+    const started = performance.now();
+    const observe = (outcome: string) => options.observe?.({ upstream: name, method, outcome, seconds: (performance.now() - started) / 1000 });
+    return inSpan(`${method} ${name}`, { kind: SpanKind.CLIENT, globalNo: ctx.globalNo, attributes: { 'http.request.method': method, 'server.address': name, 'url.path': path.split('?')[0] } }, async (span) => {
+      try {
+        const response = await send<T>(method, path, ctx, body);
+        span?.setAttribute('http.response.status_code', response.status);
+        observe(String(response.status));
+        return response;
+      } catch (err) {
+        const code = err instanceof AppError ? err.code : 'ERROR';
+        markError(span, code);
+        observe(code);
+        throw err;
+      }
+    });
+  }
+
+  async function send<T>(method: string, path: string, ctx: CallContext, body?: unknown): Promise<UpstreamResponse<T>> {
     const timeout = AbortSignal.timeout(ctx.timeoutMs ?? options.timeoutMs);
     const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
-    const headers: Record<string, string> = { accept: 'application/json', 'x-global-no': ctx.globalNo };
+    const headers: Record<string, string> = { accept: 'application/json', 'x-global-no': ctx.globalNo, ...traceHeaders() };
     if (ctx.accessToken) headers.authorization = `Bearer ${ctx.accessToken}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;

@@ -1,5 +1,6 @@
 import type { ClientRequest } from 'node:http';
 import type { BffUser } from '../session/session-types';
+import { traceHeaders } from '../../lib/telemetry/trace';
 
 /**
  * The request headers a legacy app gets from the browser: an allow-list, so a header nobody
@@ -36,6 +37,9 @@ const FORWARDED = new Set([
   'sec-fetch-mode',
   'sec-fetch-site',
   'sec-fetch-dest',
+  // W3C trace context: the browser's when the BFF does not trace; replaced by the BFF's own span when it does.
+  'traceparent',
+  'tracestate',
 ]);
 
 /** A WebSocket handshake also needs these (http-proxy sets Connection/Upgrade for it). */
@@ -43,7 +47,7 @@ const WEBSOCKET = new Set(['connection', 'upgrade', 'sec-websocket-key', 'sec-we
 
 /** The user's identity as the legacy apps read it. Header values are Latin-1, names may be Korean: percent-encoded UTF-8. */
 export function identityHeaders(user: BffUser | undefined, globalNo: string): Record<string, string> {
-  const headers: Record<string, string> = { 'x-global-no': globalNo };
+  const headers: Record<string, string> = { 'x-global-no': globalNo, ...traceHeaders() };
   if (!user) return headers;
   headers['x-user-sub'] = user.sub;
   const { name, email } = user.claims;

@@ -14,6 +14,8 @@ import type { FileStorage } from '../files/file-storage';
 import { localDiskStorage } from '../files/local-disk-storage';
 import { memoryFileIndex } from '../files/memory-file-index';
 import { redisFileIndex } from '../files/redis-file-index';
+import { createBffMetrics, type BffMetrics } from '../metrics/bff-metrics';
+import { trackLiveSessions } from '../session/track-live-sessions';
 
 /** Everything an app needs from the outside world, built once per process and passed down. */
 export interface BffRuntime {
@@ -29,6 +31,8 @@ export interface BffRuntime {
   legacyRoutes: readonly LegacyRoute[];
   /** Uploaded files: bytes in the storage, metadata in the index (Redis, so every instance sees it). */
   files: { storage: FileStorage; index: FileIndex };
+  /** Operator metrics beside the HTTP ones: upstream latency, token refreshes, live sessions. */
+  metrics: BffMetrics;
   checkReady(): Promise<Record<string, 'up' | 'down' | 'memory'>>;
   close(): Promise<void>;
 }
@@ -55,6 +59,7 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
     const sessionStore = new session.MemoryStore();
     return {
       config, logger, sessionStore, oidc, menu, legacyRoutes,
+      metrics: createBffMetrics(config.app, async () => Object.keys(await new Promise<Record<string, unknown>>((resolve) => sessionStore.all((_err, all) => resolve((all as Record<string, unknown> | null) ?? {})))).length),
       sessionIndex: memorySessionIndex(sessionStore),
       files: { storage, index: memoryFileIndex() },
       checkReady: async () => ({ sessions: 'memory' }),
@@ -64,9 +69,11 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
 
   // disableTouch: an unchanged session costs one GET; the idle clock is kept by
   // enforceSessionLifetime, which rewrites the session (and so its TTL) only now and then.
-  const sessionStore = new RedisStore({ client: redis, prefix: config.sessionPrefix, disableTouch: true });
+  const live = trackLiveSessions(new RedisStore({ client: redis, prefix: config.sessionPrefix, disableTouch: true }), redis, config.sessionPrefix, config.sessionIdleSeconds * 1000);
+  const sessionStore = live.store;
   return {
     config, logger, redis, sessionStore, oidc, menu, legacyRoutes,
+    metrics: createBffMetrics(config.app, live.count),
     sessionIndex: redisSessionIndex(redis, config.sessionPrefix),
     files: { storage, index: redisFileIndex(redis, config.filesPrefix) },
     checkReady: async () => ({ sessions: (await redisAnswers(redis)) ? 'up' : 'down' }),

@@ -44,12 +44,15 @@ export function ensureAccessToken(runtime: BffRuntime): RequestHandler {
       response = await client.refreshTokenGrant(configuration, stored.tokens.refreshToken);
     } catch (cause) {
       if (cause instanceof client.ResponseBodyError || cause instanceof client.ClientError) {
+        runtime.metrics.tokenRefresh('refused');
         // The SSO refused (revoked, expired, logged out): this session is over.
         await destroy(sid);
         throw new AppError('SESSION_EXPIRED', 'The identity provider refused to renew the session', {}, { cause });
       }
+      runtime.metrics.tokenRefresh('failed');
       throw new AppError('SSO_UNAVAILABLE', undefined, {}, { cause });
     }
+    runtime.metrics.tokenRefresh('ok');
     const tokens = sessionTokens(response, config, stored.tokens);
     await save(sid, { ...stored, tokens });
     return tokens;

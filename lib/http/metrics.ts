@@ -16,13 +16,14 @@ export interface HttpMetrics {
  * The matched route pattern; for requests that ended before a route matched (401, 503, …) the
  * first path segment; 'unmatched' for 404s, whose paths are whatever a scanner sent.
  */
-function routeLabel(req: import('express').Request, status: number): string {
+export function routeLabel(req: import('express').Request, status: number): string {
   if (req.route?.path) return `${req.baseUrl}${String(req.route.path)}`;
   if (status === 404) return 'unmatched';
   return `/${req.originalUrl.split('?')[0].split('/')[1] ?? ''}`;
 }
 
-export function createHttpMetrics(appName: string): HttpMetrics {
+/** `also`: registries of the app's other metrics, served on the same `/metrics`. */
+export function createHttpMetrics(appName: string, also: Registry[] = []): HttpMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ app: appName });
   collectDefaultMetrics({ register: registry });
@@ -47,7 +48,8 @@ export function createHttpMetrics(appName: string): HttpMetrics {
     next();
   };
   const handler: RequestHandler = async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
+    const texts = await Promise.all([registry, ...also].map((r) => r.metrics()));
+    res.type(registry.contentType).send(texts.join('\n'));
   };
   return { registry, middleware, handler };
 }

@@ -11,6 +11,7 @@ export function createInetaplcaApp(deps: ServiceDeps): Express {
     name: 'inetaplca',
     logger: deps.logger,
     database: deps.database,
+    metrics: [deps.events.metrics],
     auth: { verifier: deps.verifier, kind: 'participant' },
     routers: [
       contractQueryRoutes(deps.contracts),

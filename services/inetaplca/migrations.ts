@@ -1,6 +1,7 @@
 import type { Migrations } from '../shared/db/run-migrations';
 import { createContractTables } from '../shared/contracts/create-contract-tables';
 import { createEventTables } from '../shared/events/create-event-tables';
+import { createOutboxHeadersColumn } from '../shared/events/create-outbox-headers-column';
 import { createSagaGuardTable } from '../shared/saga/create-saga-guard-table';
 import { inetaplcaTable } from './contracts/inetaplca-table';
 
@@ -8,4 +9,5 @@ export const inetaplcaMigrations: Migrations = {
   '001_contract_tables': createContractTables(inetaplcaTable),
   '002_event_tables': createEventTables,
   '003_saga_guard': createSagaGuardTable,
+  '004_outbox_headers': createOutboxHeadersColumn,
 };

@@ -15,6 +15,7 @@ export function createIntelnetApp(deps: ServiceDeps): Express {
     name: 'intelnet',
     logger: deps.logger,
     database: deps.database,
+    metrics: [deps.events.metrics],
     auth: { verifier: deps.verifier, kind: 'participant' },
     routers: [
       contractQueryRoutes(deps.contracts),

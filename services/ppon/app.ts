@@ -20,6 +20,7 @@ export function createPponApp(deps: PponDeps): Express {
     name: 'ppon',
     logger: deps.logger,
     database: deps.database,
+    metrics: [deps.events.metrics, metrics.registry],
     auth: { verifier: deps.verifier, kind: 'orchestrator', ownerOf: async (no) => (await deps.contracts.find(no))?.mkerId as string | null | undefined },
     routers: [
       contractQueryRoutes(deps.contracts),

@@ -3,6 +3,7 @@ import { createContractTables } from '../shared/contracts/create-contract-tables
 import { pponTable } from './contracts/ppon-table';
 import { createSagaLogTables } from './saga/create-saga-log-tables';
 import { createEventTables } from '../shared/events/create-event-tables';
+import { createOutboxHeadersColumn } from '../shared/events/create-outbox-headers-column';
 import { createPubsubTables } from './pubsub/create-pubsub-tables';
 import { createSagaRecoveryColumns } from './saga/create-saga-recovery-columns';
 
@@ -12,4 +13,5 @@ export const pponMigrations: Migrations = {
   '003_event_tables': createEventTables,
   '004_pubsub_saga': createPubsubTables,
   '005_saga_recovery': createSagaRecoveryColumns,
+  '006_outbox_headers': createOutboxHeadersColumn,
 };

@@ -1,6 +1,8 @@
 import type { RequestListener } from 'node:http';
 import { loadServiceConfig, type ServiceConfig, type ServiceName } from '../../config/service-config';
 import { serve } from '../../lib/http/serve';
+import { loadTelemetryConfig } from '../../config/telemetry-config';
+import { startTracing, type Tracing } from '../../lib/telemetry/start-tracing';
 import type { Migrations } from './db/run-migrations';
 import type { ContractTable } from './contracts/contract-table';
 import { openServiceDeps, type ServiceDeps } from './service-deps';
@@ -50,7 +52,10 @@ export async function startService(service: ServiceDefinition, config: ServiceCo
  */
 export function main(...services: ServiceDefinition[]): void {
   const running: RunningService[] = [];
+  let tracing: Tracing | undefined;
   const run = async () => {
+    // One tracer provider per process (several services may share it).
+    tracing = startTracing(loadTelemetryConfig(services.map((s) => s.name).join('+')));
     for (const service of services) {
       const config = loadServiceConfig(service.name);
       const started = await startService(service, config);
@@ -63,7 +68,9 @@ export function main(...services: ServiceDefinition[]): void {
       if (stopping) return;
       stopping = true;
       for (const r of running) r.deps.logger.info({ signal }, 'stopping');
-      void Promise.all(running.map((r) => r.close())).then(() => process.exit(0));
+      void Promise.all(running.map((r) => r.close()))
+        .then(() => tracing?.shutdown())
+        .then(() => process.exit(0));
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -14,8 +14,8 @@ export interface Orchestration {
 
 /** MS1's saga machinery over its database, the same for its routes and its workers (sweepers, reply consumer). */
 export function createOrchestration(deps: ServiceDeps & { participants: SagaParticipants }): Orchestration {
-  const sagaLog = createSagaLog(deps.database);
   const metrics = sagaMetricsFor(deps.database);
+  const sagaLog = createSagaLog(deps.database, metrics.finished);
   return {
     sagaLog,
     metrics,

@@ -6,6 +6,11 @@ import { isUniqueViolation } from '../../shared/db/is-unique-violation';
 import { rowToJson } from '../../shared/contracts/column-case';
 import type { StepReply } from '../../shared/http/participant-client';
 import type { Participant, SagaKind, SagaState } from './saga-plan';
+import { inSpan, markError, recordSpan } from '../../../lib/telemetry/trace';
+
+/** A saga step as a span: `saga <participant> <action>` (compensations included), its outcome an attribute. */
+const stepSpanName = (step: StepRef) => `saga ${step.participant} ${step.action}`;
+const stepAttributes = (step: StepRef) => ({ 'saga.participant': step.participant, 'saga.action': step.action, 'saga.attempt': step.attempt });
 
 export interface StepRef {
   participant: Participant;
@@ -49,7 +54,10 @@ export interface SagaLog {
 
 const MAX_TEXT = 500;
 
-export function createSagaLog(database: ServiceDatabase): SagaLog {
+/** Told when a saga reaches its final state (MS1's metrics), after the change was made in `trx`. */
+export type SagaEnded = (saga: { kind: SagaKind; mode: 'api' | 'event'; state: 'END' | 'CANCEL'; seconds: number }) => void;
+
+export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): SagaLog {
   const { db } = database;
   const insertStep = (
     executor: Kysely<AnyDb>,
@@ -91,18 +99,24 @@ export function createSagaLog(database: ServiceDatabase): SagaLog {
         throw err;
       }
       const durationMs = Date.now() - first.startedAt.getTime();
+      recordSpan(stepSpanName(first), { startTime: first.startedAt, globalNo: saga.globalNo, attributes: { ...stepAttributes(first), 'saga.kind': saga.kind, 'saga.mode': saga.mode, 'saga.outcome': 'Y' } });
       await insertStep(trx, saga.globalNo, first, { outcome: 'Y', durationMs, startedAt: database.timestamp(first.startedAt) });
     },
     track: async (globalNo, step, run, logger) => {
       const startedAt = database.timestamp();
       const started = performance.now();
-      let reply: StepReply;
-      try {
-        reply = await run();
-      } catch (err) {
-        logger.error({ err, globalNo, ...step }, 'saga step failed in MS1');
-        reply = { outcome: 'N', message: 'MS1 could not record the step', body: {} };
-      }
+      const reply = await inSpan(stepSpanName(step), { globalNo, attributes: stepAttributes(step) }, async (span): Promise<StepReply> => {
+        let answer: StepReply;
+        try {
+          answer = await run();
+        } catch (err) {
+          logger.error({ err, globalNo, ...step }, 'saga step failed in MS1');
+          answer = { outcome: 'N', message: 'MS1 could not record the step', body: {} };
+        }
+        span?.setAttribute('saga.outcome', answer.outcome);
+        if (answer.outcome !== 'Y') markError(span, answer.message);
+        return answer;
+      });
       await insertStep(db, globalNo, step, {
         outcome: reply.outcome,
         durationMs: performance.now() - started,
@@ -113,6 +127,7 @@ export function createSagaLog(database: ServiceDatabase): SagaLog {
       return reply;
     },
     record: async (trx, globalNo, step, result) => {
+      recordSpan(stepSpanName(step), { startTime: result.startedAt, globalNo, attributes: { ...stepAttributes(step), 'saga.outcome': result.outcome }, error: result.outcome === 'Y' ? undefined : result.error });
       await insertStep(trx, globalNo, step, { ...result, startedAt: database.timestamp(result.startedAt) });
     },
     exists: async (trx, globalNo) => Boolean(await trx.selectFrom('SA_SAGA').select('GLOBAL_NO').where('GLOBAL_NO', '=', globalNo).executeTakeFirst()),
@@ -150,7 +165,13 @@ export function createSagaLog(database: ServiceDatabase): SagaLog {
       let query = (trx ?? db).updateTable('SA_SAGA').set(set).where('GLOBAL_NO', '=', globalNo);
       if (from) query = query.where('STATE', '=', from);
       const result = await query.executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      const changed = Number(result.numUpdatedRows) > 0;
+      if (changed && onEnd) {
+        const row = await (trx ?? db).selectFrom('SA_SAGA').select(['KIND', 'MODE', 'STARTED_AT']).where('GLOBAL_NO', '=', globalNo).executeTakeFirst();
+        if (row) onEnd({ kind: row.KIND as SagaKind, mode: row.MODE as 'api' | 'event', state, seconds: Math.max(0, (Date.now() - new Date(row.STARTED_AT as string).getTime()) / 1000) });
+      }
+      if (changed) recordSpan(`saga ${state}`, { startTime: new Date(), globalNo, attributes: { 'saga.state': state } });
+      return changed;
     },
     find: async (globalNo) => {
       const saga = await db.selectFrom('SA_SAGA').selectAll().where('GLOBAL_NO', '=', globalNo).executeTakeFirst();

@@ -1,10 +1,12 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ServiceDatabase } from '../../shared/db/create-database';
 
 export interface SagaMetrics {
   registry: Registry;
   /** A compensation attempt failed: the saga stays COMPENSATING and is retried later. */
   escalation(): void;
+  /** A saga reached END or CANCEL (counted by the process that ended it). */
+  finished(saga: { kind: string; mode: string; state: 'END' | 'CANCEL'; seconds: number }): void;
 }
 
 /**
@@ -50,6 +52,33 @@ function createSagaMetrics(database: ServiceDatabase): SagaMetrics {
       for (const row of await countBy('START', true)) this.set({ mode: row.MODE }, Number(row.N));
     },
   });
+  new Gauge({
+    name: 'saga_dead_letters',
+    help: 'Messages given up after every delivery, stored by MS1 from the dead-letter topic, by the topic they came from',
+    labelNames: ['topic'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = (await db.selectFrom('SA_DEAD_LETTER').select(['SOURCE_TOPIC', (eb: any) => eb.fn.countAll().as('N')]).groupBy('SOURCE_TOPIC').execute()) as unknown as { SOURCE_TOPIC: string; N: number | string }[];
+      for (const row of rows) this.set({ topic: row.SOURCE_TOPIC }, Number(row.N));
+    },
+  });
   const escalations = new Counter({ name: 'saga_compensation_failed_attempts_total', help: 'Compensation attempts that failed (each is an error log line)', registers: [registry] });
-  return { registry, escalation: () => escalations.inc() };
+  const labelNames = ['kind', 'mode', 'state'] as const;
+  const finished = new Counter({ name: 'saga_finished_total', help: 'Sagas that reached a final state (END, CANCEL), by kind (reg, amd) and mode (api, event)', labelNames, registers: [registry] });
+  const duration = new Histogram({
+    name: 'saga_duration_seconds',
+    help: 'Time from a saga\'s first write to its final state',
+    labelNames,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+    registers: [registry],
+  });
+  return {
+    registry,
+    escalation: () => escalations.inc(),
+    finished: ({ seconds, ...labels }) => {
+      finished.inc(labels);
+      duration.observe(labels, seconds);
+    },
+  };
 }

@@ -3,6 +3,7 @@ import type { EventBus, OutgoingEvent } from '../../../lib/events/event-bus';
 import { decodeEvent, encodeEvent } from '../../../lib/events/event-codec';
 import { errorText } from '../../../lib/events/event-bus';
 import type { Logger } from '../../../lib/http/logger';
+import { contextFrom, inSpan, SpanKind, traceHeaders } from '../../../lib/telemetry/trace';
 import type { AnyDb, ServiceDatabase } from '../db/create-database';
 import type { FaultHooks } from './fault-hooks';
 
@@ -20,6 +21,8 @@ export interface OutboxRelay {
 export function createOutbox(database: ServiceDatabase): Outbox {
   return {
     add: async (trx, event, availableAt = new Date()) => {
+      // The trace context of the transaction that writes the row: the relay publishes under it.
+      const headers = { ...event.headers, ...traceHeaders() };
       await trx
         .insertInto('SA_OUTBOX')
         .values({
@@ -29,6 +32,7 @@ export function createOutbox(database: ServiceDatabase): Outbox {
           CREATED_AT: database.timestamp(),
           AVAILABLE_AT: database.timestamp(availableAt),
           ATTEMPTS: 0,
+          HEADERS: Object.keys(headers).length > 0 ? JSON.stringify(headers) : null,
         })
         .execute();
     },
@@ -54,7 +58,7 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
     for (;;) {
       const rows: Record<string, unknown>[] = await db
         .selectFrom('SA_OUTBOX')
-        .select(['OUTBOX_NO', 'TOPIC', 'MSG_KEY', 'PAYLOAD'])
+        .select(['OUTBOX_NO', 'TOPIC', 'MSG_KEY', 'PAYLOAD', 'HEADERS'])
         .where('SENT_AT', 'is', null)
         .where('AVAILABLE_AT', '<=', database.timestamp())
         .orderBy('OUTBOX_NO')
@@ -62,14 +66,20 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
         .execute();
       for (const row of rows) {
         if (closed) return;
-        const event = { topic: String(row.TOPIC), key: String(row.MSG_KEY), payload: decodeEvent(String(row.PAYLOAD)) };
+        const payload = decodeEvent(String(row.PAYLOAD));
+        const stored = storedHeaders(row.HEADERS);
+        const globalNo = typeof payload.globalNo === 'string' ? payload.globalNo : undefined;
         try {
-          const delayMs = options.faults.publishDelayMs();
-          if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-          await bus.publish(event);
-          if (options.faults.publishTwice()) await bus.publish(event);
+          // A producer span, child of the writer's trace; the message carries this span's context.
+          await inSpan(`publish ${String(row.TOPIC)}`, { kind: SpanKind.PRODUCER, parent: contextFrom(stored, globalNo), attributes: { 'messaging.destination.name': String(row.TOPIC), 'outbox.no': Number(row.OUTBOX_NO) } }, async () => {
+            const event = { topic: String(row.TOPIC), key: String(row.MSG_KEY), payload, headers: { ...stored, ...traceHeaders() } };
+            const delayMs = options.faults.publishDelayMs();
+            if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+            await bus.publish(event);
+            if (options.faults.publishTwice()) await bus.publish(event);
+          });
         } catch (err) {
-          logger.warn({ outboxNo: row.OUTBOX_NO, topic: event.topic, err: errorText(err) }, 'outbox publish failed; retrying at the next poll');
+          logger.warn({ outboxNo: row.OUTBOX_NO, topic: row.TOPIC, err: errorText(err) }, 'outbox publish failed; retrying at the next poll');
           await db
             .updateTable('SA_OUTBOX')
             .set((eb: any) => ({ ATTEMPTS: eb('ATTEMPTS', '+', 1), LAST_ERROR: errorText(err).slice(0, 500) }))
@@ -108,4 +118,13 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
       await running;
     },
   };
+}
+
+function storedHeaders(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'string' || !value) return undefined;
+  try {
+    return JSON.parse(value) as Record<string, string>;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,6 +7,8 @@ import { createFaultHooks, type FaultHooks } from './fault-hooks';
 import { createOutbox, startOutboxRelay, type Outbox, type OutboxRelay } from './outbox';
 import { createProcessedMessages, type ProcessedMessages } from './processed-messages';
 import { startEventPurge, type EventPurge } from './event-purge';
+import type { Registry } from 'prom-client';
+import { outboxMetrics } from './outbox-metrics';
 
 /** A service's side of the broker mode: bus, outbox and its relay, processed-message record. */
 export interface ServiceEvents {
@@ -17,6 +19,8 @@ export interface ServiceEvents {
   faults: FaultHooks;
   /** Periodic deletion of sent outbox rows and processed-message rows past their retention. */
   purge: EventPurge;
+  /** The outbox backlog gauges, for the service's `/metrics`. */
+  metrics: Registry;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,7 @@ export function openServiceEvents(config: ServiceConfig, database: ServiceDataba
     relay,
     processed: createProcessedMessages(database),
     faults,
+    metrics: outboxMetrics(database, config.name),
     close: async () => {
       await purge.close();
       await relay.close();

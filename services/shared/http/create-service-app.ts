@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { Registry } from 'prom-client';
 import { AppError } from '../../../lib/errors/app-error';
 import { notFound, problemHandler } from '../../../lib/errors/problem-handler';
 import { assignGlobalNo } from '../../../lib/http/global-no';
@@ -6,6 +7,7 @@ import { requestLogger, type Logger } from '../../../lib/http/logger';
 import { createHttpMetrics } from '../../../lib/http/metrics';
 import { normalizeRequestPath } from '../../../lib/http/normalize-request-path';
 import { requireJsonBody } from '../../../lib/http/require-json-body';
+import { traceRequests } from '../../../lib/telemetry/trace-requests';
 import type { ServiceDatabase } from '../db/create-database';
 import { toServiceError } from './to-service-error';
 import { authenticateCalls } from '../auth/authenticate-calls';
@@ -18,6 +20,8 @@ export interface ServiceAppOptions {
   database: ServiceDatabase;
   routers: Router[];
   /** Issue 10: who may call (bearer token verified against the SSO) and what each role may do. */
+  /** Registries of the service's own metrics (outbox backlog, sagas), served on `/metrics` too. */
+  metrics?: Registry[];
   auth: { verifier: TokenVerifier; kind: ServiceKind; ownerOf?: (no: number) => Promise<string | null | undefined> };
 }
 
@@ -28,10 +32,10 @@ const BODY_LIMIT = '32kb';
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  const metrics = createHttpMetrics(options.name);
+  const metrics = createHttpMetrics(options.name, options.metrics);
 
   // Hostile input (issue 13): paths are normalised once, bodies are JSON or refused with 415.
-  app.use(requestLogger(options.logger), assignGlobalNo(), normalizeRequestPath(), metrics.middleware);
+  app.use(requestLogger(options.logger), assignGlobalNo(), traceRequests(), normalizeRequestPath(), metrics.middleware);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });

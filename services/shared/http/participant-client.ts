@@ -1,6 +1,7 @@
 import http from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
 import { GLOBAL_NO_HEADER } from '../../../lib/http/global-no';
+import { inSpan, markError, SpanKind, traceHeaders } from '../../../lib/telemetry/trace';
 import { actingUser } from '../auth/authenticate-calls';
 import { ACTING_USER_HEADER, encodeActingUser } from '../auth/identity';
 import type { ServiceTokenSource } from '../auth/service-token-source';
@@ -30,18 +31,22 @@ export function createParticipantClient(options: { baseUrl: string; timeoutMs: n
   });
 
   return {
-    post: async (path, body, globalNo) => {
-      try {
-        // Issue 10: MS1's own token (role saga) and the user it acts for, as MS1 verified them.
-        const headers: Record<string, string> = { [GLOBAL_NO_HEADER]: globalNo, authorization: `Bearer ${await options.auth.token()}` };
-        const actor = actingUser.getStore();
-        if (actor) headers[ACTING_USER_HEADER] = encodeActingUser(actor);
-        const response = await client.post(path, body, { headers });
-        return replyOf(response.status, response.data);
-      } catch (err) {
-        return { outcome: 'FALLBACK', message: fallbackMessage(err, options.timeoutMs), body: {} };
-      }
-    },
+    post: (path, body, globalNo) =>
+      inSpan(`POST ${path}`, { kind: SpanKind.CLIENT, globalNo, attributes: { 'http.request.method': 'POST', 'server.address': options.baseUrl, 'url.path': path } }, async (span) => {
+        try {
+          // Issue 10: MS1's own token (role saga) and the user it acts for, as MS1 verified them.
+          const headers: Record<string, string> = { [GLOBAL_NO_HEADER]: globalNo, authorization: `Bearer ${await options.auth.token()}`, ...traceHeaders() };
+          const actor = actingUser.getStore();
+          if (actor) headers[ACTING_USER_HEADER] = encodeActingUser(actor);
+          const response = await client.post(path, body, { headers });
+          span?.setAttribute('http.response.status_code', response.status);
+          return replyOf(response.status, response.data);
+        } catch (err) {
+          const message = fallbackMessage(err, options.timeoutMs);
+          markError(span, message);
+          return { outcome: 'FALLBACK', message, body: {} };
+        }
+      }),
   };
 }
 
