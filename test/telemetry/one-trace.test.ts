@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { loadTelemetryConfig } from '../../config/telemetry-config';
+import { startTracing, type Tracing } from '../../lib/telemetry/start-tracing';
+import { GLOBAL_NO_ATTRIBUTE } from '../../lib/telemetry/trace';
+import { startServiceProcesses, type ProcessSet } from '../services/support/process-harness';
+import { busEnv, dropTestData, type BusKind } from '../services/support/service-harness';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { fromReadableSpan, startOtlpReceiver, spanTree, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
+import { startBffSystem, type BffSystem } from '../support/system';
+import type { Agent } from '../support/login';
+
+/**
+ * Issue 12: one register saga is ONE trace across the browser's call, the BFF, MS1, MS2 and MS3 —
+ * through HTTP in API mode and through the broker (outbox → Redis Streams / Kafka → replies) in
+ * broker mode. The services run as real processes and export OTLP http/json to a receiver in this
+ * test (the production export path); the BFF runs in this process and its spans are collected by
+ * the SDK's InMemorySpanExporter (see fromReadableSpan for why not OTLP inside jest).
+ */
+const CONTRACT = { contr: 'Kim Trace', payr: 'Kim Trace', svcNo: '02-555-0199', cardNo: '9410-7777', saler: 'Seoul branch' };
+const browserTraceparent = () => {
+  const traceId = randomBytes(16).toString('hex');
+  return { traceId, parentId: randomBytes(8).toString('hex'), header: (p: string) => `00-${traceId}-${p}-01` };
+};
+
+let receiver: OtlpReceiver;
+let tracing: Tracing;
+const bffSpans = new InMemorySpanExporter();
+/** Every span so far: the processes' (OTLP) and the BFF's (memory). */
+const allSpans = () => [...receiver.spans(), ...bffSpans.getFinishedSpans().map(fromReadableSpan)];
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  // The service processes inherit these (spawnReady passes the test's environment on).
+  Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' });
+  tracing = startTracing(loadTelemetryConfig('bff-pc', { OTEL_BSP_SCHEDULE_DELAY: '50' }), bffSpans);
+});
+afterAll(async () => {
+  await tracing?.shutdown();
+  process.env = savedEnv;
+  await receiver?.close();
+  await dropTestData();
+});
+
+/** Every span of the trace carries the saga's globalNo, and every span carrying it is in the trace. */
+function expectOneTrace(spans: ReceivedSpan[], traceId: string, globalNo: string) {
+  const ofTrace = spans.filter((s) => s.traceId === traceId);
+  const ofSaga = spans.filter((s) => s.attributes[GLOBAL_NO_ATTRIBUTE] === globalNo);
+  expect(ofTrace.length).toBeGreaterThan(5);
+  expect(ofTrace.filter((s) => s.attributes[GLOBAL_NO_ATTRIBUTE] !== globalNo).map((s) => `${s.service}: ${s.name}`)).toEqual([]);
+  expect(new Set(ofSaga.map((s) => s.traceId))).toEqual(new Set([traceId]));
+  expect(new Set(ofTrace.map((s) => s.service))).toEqual(new Set(['bff-pc', 'ppon', 'inetaplca', 'intelnet']));
+}
+
+describe.each([['redis'], ['kafka']] as [BusKind][])('one trace per register saga, services as processes, broker %s', (bus) => {
+  let sys: BffSystem;
+  let procs: ProcessSet;
+  let pc: Agent;
+
+  beforeAll(async () => {
+    const env: Record<string, string> = {};
+    sys = await startBffSystem({
+      pc: env,
+      beforeApps: async (sso) => {
+        procs = await startServiceProcesses('sqlite', { tag: `otel-${bus}`, all: { SSO_ISSUER: sso.issuer, ...busEnv(bus) } });
+        Object.assign(env, { PPON_URL: procs.ppon.url, INETAPLCA_URL: procs.inetaplca.url, INTELNET_URL: procs.intelnet.url });
+      },
+    });
+    pc = await sys.login(sys.pc);
+  }, 120_000);
+  afterAll(async () => {
+    await sys?.close();
+    await procs?.close();
+  });
+
+  test('API mode: browser → BFF → MS1 → MS2, MS3 over HTTP; every saga step a span', async () => {
+    const browser = browserTraceparent();
+    const res = await pc.post('/api/contracts').set('X-CSRF', '1').set('traceparent', browser.header(browser.parentId)).send({ contract: CONTRACT, mode: 'api' });
+    expect(res.status).toBe(201);
+    const { globalNo } = res.body as { globalNo: string };
+    await receiver.waitFor((spans) => spans.filter((s) => s.traceId === browser.traceId && s.kind === 2).length >= 3);
+    await new Promise((r) => setTimeout(r, 300)); // the BFF's batch
+    const all = allSpans();
+    expectOneTrace(all, browser.traceId, globalNo);
+    const root = all.find((s) => s.traceId === browser.traceId && s.parentSpanId === browser.parentId);
+    expect(root).toMatchObject({ service: 'bff-pc', name: 'POST /api/contracts' });
+    expect(spanTree(all, browser.traceId)).toEqual([
+      'bff-pc: POST /api/contracts',
+      '  bff-pc: POST ppon',
+      '    ppon: POST /cont/regSagaApi',
+      '      ppon: saga ppon register',
+      '      ppon: saga inetaplca register',
+      '        ppon: POST /cont/regSagaApi',
+      '          inetaplca: POST /cont/regSagaApi',
+      '      ppon: saga ppon store-inetaplca-no',
+      '      ppon: saga intelnet register',
+      '        ppon: POST /cont/regSagaApi',
+      '          intelnet: POST /cont/regSagaApi',
+      '      ppon: saga ppon store-intelnet-no',
+      '      ppon: saga END',
+    ]);
+  });
+
+  test('broker mode: MS1 → outbox → broker → MS2 → reply → MS1 → MS3 → reply → END is the same one trace', async () => {
+    const browser = browserTraceparent();
+    const res = await pc.post('/api/contracts').set('X-CSRF', '1').set('traceparent', browser.header(browser.parentId)).send({ contract: CONTRACT, mode: 'event' });
+    expect(res.status).toBe(202);
+    const { globalNo } = res.body as { globalNo: string };
+    await receiver.waitFor((all) => all.some((s) => s.traceId === browser.traceId && s.name === 'saga END'), 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const all = allSpans();
+    expectOneTrace(all, browser.traceId, globalNo);
+    const tree = spanTree(all, browser.traceId);
+    expect(tree).toEqual([
+      'bff-pc: POST /api/contracts',
+      '  bff-pc: POST ppon',
+      '    ppon: POST /cont/regPubsub',
+      '      ppon: saga ppon register',
+      `      ppon: publish ${tree[4]?.split('publish ')[1] ?? '?'}`,
+      `        inetaplca: process ${tree[4]?.split('publish ')[1] ?? '?'}`,
+      expect.stringMatching(/^ {10}inetaplca: publish \S*ContResponse$/),
+      expect.stringMatching(/^ {12}ppon: process \S*ContResponse$/),
+      '              ppon: saga inetaplca register',
+      '              ppon: saga ppon store-inetaplca-no',
+      expect.stringMatching(/^ {14}ppon: publish \S*intelnetContCreate$/),
+      expect.stringMatching(/^ {16}intelnet: process \S*intelnetContCreate$/),
+      expect.stringMatching(/^ {18}intelnet: publish \S*ContResponse$/),
+      expect.stringMatching(/^ {20}ppon: process \S*ContResponse$/),
+      '                      ppon: saga intelnet register',
+      '                      ppon: saga ppon store-intelnet-no',
+      '                      ppon: saga END',
+    ]);
+    expect(tree[4]).toEqual(expect.stringContaining('inetaplcaContCreate'));
+  });
+});
