@@ -8,6 +8,10 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { fromReadableSpan, startOtlpReceiver, spanTree, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { startBffSystem, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
+import request from 'supertest';
+import type { RunningServer } from '../../lib/http/serve';
+import { startLegacyApp } from '../../sandbox/legacy-app/start-legacy-app';
+import { writeRoutesFile } from '../proxy/support/legacy-routes-file';
 
 /**
  * Issue 12: one register saga is ONE trace across the browser's call, the BFF, MS1, MS2 and MS3 —
@@ -101,6 +105,28 @@ describe.each([['redis'], ['kafka']] as [BusKind][])('one trace per register sag
     ]);
   });
 
+  test('API-mode compensation: the failed step and each compensation are spans of the same trace', async () => {
+    const browser = browserTraceparent();
+    const res = await pc.post('/api/contracts').set('X-CSRF', '1').set('traceparent', browser.header(browser.parentId)).send({ contract: CONTRACT, mode: 'api', drill: 'compensate' });
+    expect(res.status).toBe(409);
+    await receiver.waitFor((spans) => spans.some((s) => s.traceId === browser.traceId && s.name === 'saga CANCEL'));
+    await new Promise((r) => setTimeout(r, 300));
+    const all = allSpans();
+    expectOneTrace(all, browser.traceId, res.body.globalNo as string);
+    const saga = spanTree(all, browser.traceId).filter((line) => line.includes(': saga '));
+    expect(saga.map((l) => l.trim())).toEqual([
+      'ppon: saga ppon register',
+      'ppon: saga inetaplca register',
+      'ppon: saga ppon store-inetaplca-no',
+      'ppon: saga intelnet register', // MS3 answered N: it wrote nothing, so only MS2 is compensated
+      'ppon: saga inetaplca register-compensation',
+      'ppon: saga ppon register-cancel',
+      'ppon: saga CANCEL',
+    ]);
+    const failed = all.find((s) => s.traceId === browser.traceId && s.name === 'saga intelnet register');
+    expect(failed).toMatchObject({ status: 2, attributes: expect.objectContaining({ 'saga.outcome': 'N' }) });
+  });
+
   test('broker mode: MS1 → outbox → broker → MS2 → reply → MS1 → MS3 → reply → END is the same one trace', async () => {
     const browser = browserTraceparent();
     const res = await pc.post('/api/contracts').set('X-CSRF', '1').set('traceparent', browser.header(browser.parentId)).send({ contract: CONTRACT, mode: 'event' });
@@ -131,5 +157,30 @@ describe.each([['redis'], ['kafka']] as [BusKind][])('one trace per register sag
       '                      ppon: saga END',
     ]);
     expect(tree[4]).toEqual(expect.stringContaining('inetaplcaContCreate'));
+  });
+});
+
+describe('the legacy proxy carries the trace on', () => {
+  let legacy: RunningServer;
+  let sys: BffSystem;
+  beforeAll(async () => {
+    legacy = await startLegacyApp(0);
+    const routes = writeRoutesFile([{ path: '/legacy/open', target: '${LEGACY_APP_URL}', timeoutMs: 5_000, auth: 'public' }]);
+    sys = await startBffSystem({ pc: { LEGACY_ROUTES_FILE: routes, LEGACY_APP_URL: legacy.url } });
+  });
+  afterAll(async () => {
+    await sys?.close();
+    await legacy?.close();
+  });
+
+  test("the legacy app gets the BFF's own span as parent, in the browser's trace", async () => {
+    const browser = browserTraceparent();
+    const res = await request(sys.pc.url).get('/legacy/open/echo').set('traceparent', browser.header(browser.parentId)).expect(200);
+    const sent = String(res.body.headers.traceparent);
+    expect(sent).toMatch(new RegExp(`^00-${browser.traceId}-[0-9a-f]{16}-01$`));
+    await new Promise((r) => setTimeout(r, 300));
+    const server = bffSpans.getFinishedSpans().map(fromReadableSpan).find((s) => s.traceId === browser.traceId);
+    expect(server).toMatchObject({ parentSpanId: browser.parentId, attributes: expect.objectContaining({ [GLOBAL_NO_ATTRIBUTE]: res.headers['x-global-no'] }) });
+    expect(sent.split('-')[2]).toBe(server?.spanId);
   });
 });
