@@ -26,7 +26,7 @@ export function createBffMetrics(app: string, liveSessions?: () => Promise<numbe
   if (liveSessions) {
     new Gauge({
       name: 'bff_sessions',
-      help: 'Live sessions in the shared store (every app and instance on this Redis)',
+      help: "Live sessions of this app (its SESSION_PREFIX in Redis: every instance reports the same number)",
       registers: [registry],
       async collect() {
         this.set(await liveSessions());
