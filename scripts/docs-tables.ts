@@ -6,12 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bffSettings, bffDefaultsFor } from '../config/bff-config';
 import { settingsTable } from '../config/define-settings';
+import { telemetryConfigTable } from '../config/telemetry-config';
 import { errorCatalog } from '../lib/errors/catalog';
 
 export const README = path.join(__dirname, '..', 'README.md');
 
 export const generatedTables: Record<string, () => string> = {
   'bff-config': () => settingsTable(bffSettings, bffDefaultsFor('pc')),
+  'telemetry-config': telemetryConfigTable,
   'error-codes': () =>
     ['| code | status | meaning |', '| --- | --- | --- |', ...Object.entries(errorCatalog).map(([code, { status, title }]) => `| \`${code}\` | ${status} | ${title} |`)].join('\n'),
 };
