@@ -94,7 +94,10 @@ export function createUpstream(name: string, baseUrl: string, options: { timeout
     try {
       return await breaker.execute(() => call<T>(method, path, ctx, body));
     } catch (err) {
-      if (err instanceof BrokenCircuitError) throw new AppError('CIRCUIT_OPEN', `${name} is failing; calls to it are paused`, { upstream: name });
+      if (err instanceof BrokenCircuitError) {
+        options.observe?.({ upstream: name, method, outcome: 'CIRCUIT_OPEN', seconds: 0 });
+        throw new AppError('CIRCUIT_OPEN', `${name} is failing; calls to it are paused`, { upstream: name });
+      }
       throw err;
     }
   };
