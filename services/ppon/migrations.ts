@@ -6,6 +6,7 @@ import { createEventTables } from '../shared/events/create-event-tables';
 import { createOutboxHeadersColumn } from '../shared/events/create-outbox-headers-column';
 import { createPubsubTables } from './pubsub/create-pubsub-tables';
 import { createSagaRecoveryColumns } from './saga/create-saga-recovery-columns';
+import { createSagaTraceColumn } from './saga/create-saga-trace-column';
 
 export const pponMigrations: Migrations = {
   '001_contract_tables': createContractTables(pponTable),
@@ -14,4 +15,5 @@ export const pponMigrations: Migrations = {
   '004_pubsub_saga': createPubsubTables,
   '005_saga_recovery': createSagaRecoveryColumns,
   '006_outbox_headers': createOutboxHeadersColumn,
+  '007_saga_trace': createSagaTraceColumn,
 };

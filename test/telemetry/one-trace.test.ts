@@ -127,6 +127,28 @@ describe.each([['redis'], ['kafka']] as [BusKind][])('one trace per register sag
     expect(failed).toMatchObject({ status: 2, attributes: expect.objectContaining({ 'saga.outcome': 'N' }) });
   });
 
+  // Freezing a Kafka consumer makes its group rebalance (10 s); the sweeper's path is the same on both buses.
+  (bus === 'redis' ? test : test.skip)('broker mode, MS3 hung past the deadline: the sweeper\'s compensation, in a later sweep, stays in the saga\'s trace', async () => {
+    const browser = browserTraceparent();
+    procs.freeze('intelnet');
+    let globalNo = '';
+    try {
+      const res = await pc.post('/api/contracts').set('X-CSRF', '1').set('traceparent', browser.header(browser.parentId)).send({ contract: CONTRACT, mode: 'event' });
+      expect(res.status).toBe(202);
+      globalNo = res.body.globalNo as string;
+      await receiver.waitFor((spans) => spans.some((s) => s.traceId === browser.traceId && s.name === 'saga deadline'), 20_000);
+    } finally {
+      procs.thaw('intelnet');
+    }
+    await receiver.waitFor((spans) => spans.some((s) => s.traceId === browser.traceId && s.name === 'saga CANCEL'), 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const all = allSpans();
+    expectOneTrace(all, browser.traceId, globalNo);
+    const saga = spanTree(all, browser.traceId).filter((line) => /: saga (deadline|intelnet register|\S+ register-compensation|ppon register-cancel|CANCEL)$/.test(line)).map((l) => l.trim());
+    expect(saga[0]).toBe('ppon: saga deadline');
+    expect(saga).toEqual(expect.arrayContaining(['ppon: saga intelnet register', 'ppon: saga intelnet register-compensation', 'ppon: saga inetaplca register-compensation', 'ppon: saga ppon register-cancel', 'ppon: saga CANCEL']));
+  }, 60_000);
+
   test('broker mode: MS1 → outbox → broker → MS2 → reply → MS1 → MS3 → reply → END is the same one trace', async () => {
     const browser = browserTraceparent();
     const res = await pc.post('/api/contracts').set('X-CSRF', '1').set('traceparent', browser.header(browser.parentId)).send({ contract: CONTRACT, mode: 'event' });

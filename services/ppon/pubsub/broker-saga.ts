@@ -225,12 +225,14 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
       const overdue: { GLOBAL_NO: string }[] = await db
         .selectFrom('SA_SAGA_PENDING').select('GLOBAL_NO').where('DEADLINE_AT', '<', database.timestamp()).orderBy('DEADLINE_AT').limit(100).execute();
       for (const { GLOBAL_NO } of overdue) {
-        await contracts.write(async (w) => {
-          const p = await load(w.trx, GLOBAL_NO);
-          // Re-checked under the lock: a reply may have moved the saga on meanwhile.
-          if (!p || p.deadlineAt.getTime() >= Date.now()) return;
-          await transition(w, p, 'FALLBACK', `no reply within the ${config.sagaDeadlineMs} ms deadline`);
-        });
+        await sagaLog.inSagaTrace(GLOBAL_NO, 'saga deadline', () =>
+          contracts.write(async (w) => {
+            const p = await load(w.trx, GLOBAL_NO);
+            // Re-checked under the lock: a reply may have moved the saga on meanwhile.
+            if (!p || p.deadlineAt.getTime() >= Date.now()) return;
+            await transition(w, p, 'FALLBACK', `no reply within the ${config.sagaDeadlineMs} ms deadline`);
+          }),
+        );
       }
       if (overdue.length > 0) events.relay.kick();
       return overdue.length;

@@ -128,7 +128,7 @@ export function createCompensator(deps: CompensatorDeps): Compensator {
       const due: { GLOBAL_NO: string }[] = await db
         .selectFrom('SA_SAGA').select('GLOBAL_NO').where('MODE', '=', 'api').where('STATE', '=', 'COMPENSATING').where('NEXT_TRY_AT', '<=', database.timestamp())
         .orderBy('NEXT_TRY_AT').limit(20).execute();
-      await Promise.all(due.map(({ GLOBAL_NO }) => attempt(GLOBAL_NO).catch((err: unknown) => logger.warn({ globalNo: GLOBAL_NO, err: (err as Error).message }, 'compensation attempt failed; retried at the next sweep'))));
+      await Promise.all(due.map(({ GLOBAL_NO }) => sagaLog.inSagaTrace(GLOBAL_NO, 'saga compensation retry', () => attempt(GLOBAL_NO)).catch((err: unknown) => logger.warn({ globalNo: GLOBAL_NO, err: (err as Error).message }, 'compensation attempt failed; retried at the next sweep'))));
       return lost.length + due.length;
     },
   };

@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../../shared/db/is-unique-violation';
 import { rowToJson } from '../../shared/contracts/column-case';
 import type { StepReply } from '../../shared/http/participant-client';
 import type { Participant, SagaKind, SagaState } from './saga-plan';
-import { inSpan, markError, recordSpan } from '../../../lib/telemetry/trace';
+import { contextFrom, inSpan, markError, recordSpan, traceHeaders, tracingOn } from '../../../lib/telemetry/trace';
 
 /** A saga step as a span: `saga <participant> <action>` (compensations included), its outcome an attribute. */
 const stepSpanName = (step: StepRef) => `saga ${step.participant} ${step.action}`;
@@ -50,6 +50,11 @@ export interface SagaLog {
   /** Ends the saga; with `from`, only if it is still in that state (answers whether it changed). */
   end(globalNo: string, state: 'END' | 'CANCEL', message?: string, trx?: Transaction<AnyDb>, from?: SagaState): Promise<boolean>;
   find(globalNo: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Runs `fn` in a span of the saga's own trace (the request that began it): what a sweeper or a
+   * restarted MS1 does for a saga later stays in that one trace.
+   */
+  inSagaTrace<T>(globalNo: string, name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 const MAX_TEXT = 500;
@@ -92,6 +97,7 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
             STATE: 'START',
             STARTED_AT: database.timestamp(first.startedAt),
             DEADLINE_AT: database.timestamp(saga.deadlineAt),
+            TRACE_HEADERS: traceHeadersText(),
           })
           .execute();
       } catch (err) {
@@ -173,6 +179,11 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       if (changed) recordSpan(`saga ${state}`, { startTime: new Date(), globalNo, attributes: { 'saga.state': state } });
       return changed;
     },
+    inSagaTrace: async (globalNo, name, fn) => {
+      if (!tracingOn()) return fn();
+      const row = await db.selectFrom('SA_SAGA').select('TRACE_HEADERS').where('GLOBAL_NO', '=', globalNo).executeTakeFirst();
+      return inSpan(name, { parent: contextFrom(parseHeaders(row?.TRACE_HEADERS), globalNo) }, fn);
+    },
     find: async (globalNo) => {
       const saga = await db.selectFrom('SA_SAGA').selectAll().where('GLOBAL_NO', '=', globalNo).executeTakeFirst();
       if (!saga) return undefined;
@@ -185,6 +196,20 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       return { ...rowToJson(saga), steps: steps.map(rowToJson) };
     },
   };
+}
+
+/** The active trace context as stored with the saga (null when tracing is off). */
+function traceHeadersText(): string | null {
+  const headers = traceHeaders();
+  return Object.keys(headers).length > 0 ? JSON.stringify(headers) : null;
+}
+
+function parseHeaders(text: unknown): Record<string, string> | undefined {
+  try {
+    return typeof text === 'string' ? (JSON.parse(text) as Record<string, string>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
