@@ -185,8 +185,9 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       return inSpan(name, { parent: contextFrom(parseHeaders(row?.TRACE_HEADERS), globalNo) }, fn);
     },
     find: async (globalNo) => {
-      const saga = await db.selectFrom('SA_SAGA').selectAll().where('GLOBAL_NO', '=', globalNo).executeTakeFirst();
-      if (!saga) return undefined;
+      const row = await db.selectFrom('SA_SAGA').selectAll().where('GLOBAL_NO', '=', globalNo).executeTakeFirst();
+      if (!row) return undefined;
+      const { TRACE_HEADERS: _trace, ...saga } = row; // the trace context is for the sweepers, not the saga's readers
       const steps: Record<string, unknown>[] = await db
         .selectFrom('SA_SAGA_STEP')
         .select(['PARTICIPANT', 'ACTION', 'ATTEMPT', 'OUTCOME', 'DURATION_MS', 'ERROR', 'STARTED_AT'])
