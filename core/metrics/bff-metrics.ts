@@ -29,7 +29,8 @@ export function createBffMetrics(app: string, liveSessions?: () => Promise<numbe
       help: "Live sessions of this app (its SESSION_PREFIX in Redis: every instance reports the same number)",
       registers: [registry],
       async collect() {
-        this.set(await liveSessions());
+        // Redis down: NaN (unknown), and the rest of /metrics still answers.
+        this.set(await liveSessions().catch(() => Number.NaN));
       },
     });
   }

@@ -23,6 +23,9 @@ export function sagaMetricsFor(database: ServiceDatabase): SagaMetrics {
   return metrics;
 }
 
+/** A database that does not answer leaves the series absent for this scrape; the rest of /metrics still answers. */
+const absent = () => [];
+
 function createSagaMetrics(database: ServiceDatabase): SagaMetrics {
   const { db } = database;
   const registry = new Registry();
@@ -39,7 +42,7 @@ function createSagaMetrics(database: ServiceDatabase): SagaMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const row of await countBy('COMPENSATING', false)) this.set({ mode: row.MODE }, Number(row.N));
+      for (const row of await countBy('COMPENSATING', false).catch(absent)) this.set({ mode: row.MODE }, Number(row.N));
     },
   });
   new Gauge({
@@ -49,7 +52,7 @@ function createSagaMetrics(database: ServiceDatabase): SagaMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const row of await countBy('START', true)) this.set({ mode: row.MODE }, Number(row.N));
+      for (const row of await countBy('START', true).catch(absent)) this.set({ mode: row.MODE }, Number(row.N));
     },
   });
   new Gauge({
@@ -59,7 +62,7 @@ function createSagaMetrics(database: ServiceDatabase): SagaMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = (await db.selectFrom('SA_DEAD_LETTER').select(['SOURCE_TOPIC', (eb: any) => eb.fn.countAll().as('N')]).groupBy('SOURCE_TOPIC').execute()) as unknown as { SOURCE_TOPIC: string; N: number | string }[];
+      const rows = (await db.selectFrom('SA_DEAD_LETTER').select(['SOURCE_TOPIC', (eb: any) => eb.fn.countAll().as('N')]).groupBy('SOURCE_TOPIC').execute().catch(absent)) as unknown as { SOURCE_TOPIC: string; N: number | string }[];
       for (const row of rows) this.set({ topic: row.SOURCE_TOPIC }, Number(row.N));
     },
   });

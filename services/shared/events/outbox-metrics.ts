@@ -15,8 +15,8 @@ export function outboxMetrics(database: ServiceDatabase, app: string): Registry 
       | { N: number | string; OLDEST: string | Date | null }
       | undefined;
   let reading: Promise<Awaited<ReturnType<typeof unsent>>> | undefined;
-  /** Both gauges from one query per scrape. */
-  const read = () => (reading ??= unsent().finally(() => setImmediate(() => (reading = undefined))));
+  /** Both gauges from one query per scrape; a database that does not answer gives NaN (the rest of /metrics still answers). */
+  const read = () => (reading ??= unsent().catch(() => ({ N: Number.NaN, OLDEST: null, failed: true })).finally(() => setImmediate(() => (reading = undefined))));
   new Gauge({
     name: 'outbox_unsent_events',
     help: 'Outbox rows committed but not yet published to the broker',
@@ -30,7 +30,9 @@ export function outboxMetrics(database: ServiceDatabase, app: string): Registry 
     help: 'Age of the oldest unpublished outbox row (0 when none)',
     registers: [registry],
     async collect() {
-      const oldest = (await read())?.OLDEST;
+      const row = await read();
+      if (row && 'failed' in row) return this.set(Number.NaN);
+      const oldest = row?.OLDEST;
       this.set(oldest ? Math.max(0, (Date.now() - new Date(oldest).getTime()) / 1000) : 0);
     },
   });
