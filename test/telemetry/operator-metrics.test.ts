@@ -35,7 +35,7 @@ describe('saga and outbox metrics at the services', () => {
   let s: ThreeServices;
   beforeAll(async () => {
     // MS2 fails its first compensations, with backoff slow enough for a scrape to see the saga pending.
-    s = await startThreeServices('sqlite', { COMPENSATION_BACKOFF_MS: '400', COMPENSATION_BACKOFF_MAX_MS: '400' }, { bus: 'redis', tag: 'metrics', inetaplca: { FAULT_COMPENSATION_FAILURES: '2' }, all: { EVENT_MAX_DELIVERIES: '2' } });
+    s = await startThreeServices('sqlite', { COMPENSATION_BACKOFF_MS: '400', COMPENSATION_BACKOFF_MAX_MS: '400', PARTICIPANT_TIMEOUT_MS: '3000', SAGA_DEADLINE_MS: '8000' }, { bus: 'redis', tag: 'metrics', inetaplca: { FAULT_COMPENSATION_FAILURES: '2' }, all: { EVENT_MAX_DELIVERIES: '2' } });
   }, 60_000);
   afterAll(async () => s?.close());
 
