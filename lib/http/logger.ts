@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { globalNoOf } from './global-no';
+import { logTraceFields } from '../telemetry/trace';
 
 export type { Logger };
 
@@ -27,7 +28,8 @@ const REDACT = [
 ];
 
 export function createLogger(options: { name: string; level: string }, destination?: pino.DestinationStream): Logger {
-  return pino({ name: options.name, level: options.level, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+  // With tracing on, every line written inside a span names it (trace_id, span_id).
+  return pino({ name: options.name, level: options.level, redact: { paths: REDACT, censor: '[redacted]' }, mixin: logTraceFields }, destination);
 }
 
 /** Probes and scrapes would drown the log; their problems still show in their status codes. */

@@ -86,3 +86,12 @@ export const markError = (span: Span | undefined, message: string) => span?.setS
 export const runInContext = <T>(ctx: Context, fn: () => T): T => context.with(ctx, fn);
 /** Listeners added to `emitter` later run in `ctx` (body parsers read the request in socket callbacks). */
 export const bindEmitter = <E extends object>(ctx: Context, emitter: E): E => context.bind(ctx, emitter as never) as E;
+
+/** `trace_id` and `span_id` of the active span, for log lines (so a log line leads to its trace); `{}` when off. */
+export function logTraceFields(): Record<string, string> {
+  if (!on) return {};
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
+}

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { loadTelemetryConfig } from '../../config/telemetry-config';
 import { startTracing, type Tracing } from '../../lib/telemetry/start-tracing';
-import { GLOBAL_NO_ATTRIBUTE } from '../../lib/telemetry/trace';
+import { GLOBAL_NO_ATTRIBUTE, inSpan } from '../../lib/telemetry/trace';
+import { createLogger } from '../../lib/http/logger';
 import { startServiceProcesses, type ProcessSet } from '../services/support/process-harness';
 import { busEnv, dropTestData, type BusKind } from '../services/support/service-harness';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -184,6 +185,18 @@ describe.each([['redis'], ['kafka']] as [BusKind][])('one trace per register sag
     ]);
     expect(tree[4]).toEqual(expect.stringContaining('inetaplcaContCreate'));
   });
+});
+
+test('a log line written inside a span names its trace and span', async () => {
+  const lines: string[] = [];
+  const logger = createLogger({ name: 't', level: 'info' }, { write: (line: string) => void lines.push(line) });
+  const ids = await inSpan('logged', { globalNo: 'g-log-000001' }, async (span) => {
+    logger.info('inside');
+    return span?.spanContext();
+  });
+  logger.info('outside');
+  expect(JSON.parse(lines[0])).toMatchObject({ msg: 'inside', trace_id: ids?.traceId, span_id: ids?.spanId });
+  expect(JSON.parse(lines[1]).trace_id).toBeUndefined();
 });
 
 describe('the legacy proxy carries the trace on', () => {
