@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis/create-redis';
+import { scanKeys } from '../../lib/redis/scan-keys';
 import type { Store } from 'express-session';
 
 /**
@@ -26,36 +27,43 @@ const KEY = 'bff:sso:';
  * expired session leaves its id in the sets: without pruning, a user's set only grows until the
  * set's own TTL, and a revoke would count sessions that are long gone. So each login prunes the
  * user's own sets, and now and then (SWEEP_EVERY_MS) the whole index is swept.
+ *
+ * Cluster-safe: every command touches one key, or several keys of one slot (a set and its TTL), so
+ * it runs unchanged on a Redis Cluster where sessions and sets hash to different masters. What that
+ * costs in atomicity, and why it is enough:
+ * - `add` writes the `sub` set and the `sid` set separately (each SADD+EXPIRE in a MULTI of its own
+ *   key, so no set ever lives without a TTL). If the second write fails the login fails (503) and
+ *   the session it indexed is never handed out; a stray member is pruned as a session that is gone.
+ * - `revoke` deletes each session key (a DEL is atomic per key, and idempotent), then removes from
+ *   the set only the members it deleted. A login indexed meanwhile stays in the set (the old MULTI
+ *   with `DEL set` dropped it silently). If a DEL fails the revoke fails and the SSO's retry of the
+ *   logout finds the same members again.
  */
-export function redisSessionIndex(redis: Redis, sessionPrefix: string): SessionIndex {
+export function redisSessionIndex(redis: RedisClient, sessionPrefix: string): SessionIndex {
   let lastSweep = 0;
   /** Removes the members whose session key no longer exists. */
   const prune = async (setKey: string): Promise<number> => {
     const members = await redis.smembers(setKey);
     if (members.length === 0) return 0;
-    const exists = (await redis.multi(members.map((m) => ['exists', m])).exec()) as [Error | null, number][];
-    const gone = members.filter((_, i) => exists[i][1] === 0);
+    const exists = await Promise.all(members.map((m) => redis.exists(m)));
+    const gone = members.filter((_, i) => exists[i] === 0);
     if (gone.length > 0) await redis.srem(setKey, ...gone);
     return gone.length;
   };
   const sweep = async (): Promise<number> => {
     let removed = 0;
     for (const pattern of [`${KEY}sub:*`, `${KEY}sid:*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-        cursor = next;
+      await scanKeys(redis, pattern, async (keys) => {
         for (const key of keys) removed += await prune(key);
-      } while (cursor !== '0');
+      });
     }
     return removed;
   };
+  const index = (setKey: string, sessionKey: string, ttlSeconds: number) => redis.multi().sadd(setKey, sessionKey).expire(setKey, ttlSeconds).exec().then(failed);
   return {
     async add({ sid, sub, sessionId, ttlSeconds }) {
       const sessionKey = sessionPrefix + sessionId;
-      const multi = redis.multi().sadd(`${KEY}sub:${sub}`, sessionKey).expire(`${KEY}sub:${sub}`, ttlSeconds);
-      if (sid) multi.sadd(`${KEY}sid:${sid}`, sessionKey).expire(`${KEY}sid:${sid}`, ttlSeconds);
-      await multi.exec();
+      await Promise.all([index(`${KEY}sub:${sub}`, sessionKey, ttlSeconds), sid ? index(`${KEY}sid:${sid}`, sessionKey, ttlSeconds) : undefined]);
       await prune(`${KEY}sub:${sub}`);
       if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
         lastSweep = Date.now();
@@ -68,13 +76,21 @@ export function redisSessionIndex(redis: Redis, sessionPrefix: string): SessionI
       const setKey = sid ? `${KEY}sid:${sid}` : `${KEY}sub:${sub}`;
       const sessionKeys = await redis.smembers(setKey);
       if (sessionKeys.length === 0) return 0;
-      const [[, deleted]] = (await redis.multi().del(...sessionKeys).del(setKey).exec()) as [[Error | null, number]];
-      return deleted;
+      const deleted = await Promise.all(sessionKeys.map((key) => redis.del(key)));
+      await redis.srem(setKey, ...sessionKeys);
+      return deleted.reduce((sum, n) => sum + n, 0);
     },
     async firstUse(jti, ttlSeconds) {
       return (await redis.set(`${KEY}jti:${jti}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
     },
   };
+}
+
+/** A MULTI's replies, or the first of its errors thrown (EXEC reports them per command). */
+function failed(replies: [Error | null, unknown][] | null): void {
+  if (!replies) throw new Error('redis transaction aborted');
+  const error = replies.find(([err]) => err)?.[0];
+  if (error) throw error;
 }
 
 /** The same index for the in-process fallback store (one process, one app: dev only). */
