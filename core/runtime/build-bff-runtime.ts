@@ -2,7 +2,7 @@ import session, { type Store } from 'express-session';
 import { RedisStore } from 'connect-redis';
 import type { BffConfig } from '../../config/bff-config';
 import { createLogger, type Logger } from '../../lib/http/logger';
-import { createRedis, describeRedisTarget, redisAnswers, type RedisClient } from '../../lib/redis/create-redis';
+import { connectWithin, createRedis, describeRedisTarget, redisAnswers, type RedisClient } from '../../lib/redis/create-redis';
 import { createOidcProvider, type OidcProvider } from '../auth/oidc-metadata';
 import { memorySessionIndex, redisSessionIndex, type SessionIndex } from '../session/session-index';
 import { loadMenu, type MenuItem } from '../menu/load-menu';
@@ -39,7 +39,7 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
   const oidc = createOidcProvider(config);
   const redis = createRedis(config.redis, logger, { commandTimeoutMs: config.redisCommandTimeoutMs });
   const where = describeRedisTarget(config.redis);
-  const connected = await redis.connect().then(() => true, () => false);
+  const connected = await connectWithin(redis);
 
   if (!connected) {
     redis.disconnect();

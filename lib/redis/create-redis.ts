@@ -124,3 +124,18 @@ export async function redisAnswers(redis: RedisClient, timeoutMs = 1_000): Promi
     }
   });
 }
+
+/**
+ * Connects, and resolves whether the client is ready within `timeoutMs`. Bounded because a
+ * Sentinel client whose Sentinels do not answer keeps asking them and its `connect()` never settles.
+ */
+export async function connectWithin(redis: RedisClient, timeoutMs = 5_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const connected = redis.connect().then(() => true, () => false);
+  try {
+    return await Promise.race([connected, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

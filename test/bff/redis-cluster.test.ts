@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startBff, type RunningBff } from '../support/bff';
 import { DEMO, KIM, type Agent } from '../support/login';
-import { startRedisCluster, type LocalRedisCluster } from '../support/redis-cluster';
+import { startRedisCluster, type LocalRedisCluster } from '../support/local-redis';
 import { devSsoProvider, type SsoBrowser } from '../support/sso-provider';
 import { startBffSystem, type BffSystem } from '../support/system';
 import { createRedis, type RedisClient } from '../../lib/redis/create-redis';

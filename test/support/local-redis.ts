@@ -21,18 +21,25 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-/** Starts redis-server with `args` on a free port and resolves once it accepts connections. */
-export async function startRedisProcess(args: string[], name = 'redis'): Promise<RedisProcess> {
+/**
+ * Starts redis-server with `args` on a free port and resolves once it accepts connections. With
+ * `configFile` (lines, `{port}` and `{dir}` filled in) it runs from that file, which it may rewrite
+ * (Sentinel does); `--sentinel` in `args` makes it a Sentinel.
+ */
+export async function startRedisProcess(args: string[], name = 'redis', configFile?: string): Promise<RedisProcess> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-${port}-`));
-  const argv = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args];
+  const conf = path.join(dir, 'redis.conf');
+  if (configFile) fs.writeFileSync(conf, configFile.replaceAll('{port}', String(port)).replaceAll('{dir}', dir));
+  const persistence = args.includes('--sentinel') ? [] : ['--save', '', '--appendonly', 'no'];
+  const argv = [...(configFile ? [conf] : []), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, ...args];
   const spawnOne = () =>
     new Promise<ChildProcess>((resolve, reject) => {
       const child = spawn('redis-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
-        if (/Ready to accept connections/.test(out)) resolve(child);
+        if (/Ready to accept connections|\+monitor master/.test(out)) resolve(child);
       });
       child.once('exit', (code) => reject(new Error(`redis-server ${argv.join(' ')} exited ${code}:\n${out}`)));
     });
@@ -103,5 +110,56 @@ export async function startRedisCluster(size = 3): Promise<LocalRedisCluster> {
     seeds: addresses.join(','),
     ownerOf,
     close: async () => void (await Promise.all(masters.map((m) => m.stop()))),
+  };
+}
+
+export interface LocalSentinelSet {
+  master: RedisProcess;
+  replica: RedisProcess;
+  sentinels: RedisProcess[];
+  /** `host:port,…` for REDIS_SENTINELS. */
+  seeds: string;
+  masterName: string;
+  /** The port of the master the Sentinels name now. */
+  currentMaster(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * One master, one replica and three Sentinels (quorum 2) on loopback: the master is declared down
+ * after 1 s of silence and its replica promoted.
+ */
+export async function startRedisSentinels(masterName = 'mymaster'): Promise<LocalSentinelSet> {
+  const master = await startRedisProcess([], 'redis-master');
+  const replica = await startRedisProcess(['--replicaof', '127.0.0.1', String(master.port)], 'redis-replica');
+  const sentinelConf = [
+    `sentinel monitor ${masterName} 127.0.0.1 ${master.port} 2`,
+    `sentinel down-after-milliseconds ${masterName} 1000`,
+    `sentinel failover-timeout ${masterName} 5000`,
+    `sentinel parallel-syncs ${masterName} 1`,
+    '',
+  ].join('\n');
+  const sentinels = await Promise.all([0, 1, 2].map(() => startRedisProcess(['--sentinel'], 'redis-sentinel', sentinelConf)));
+  // a failover needs the Sentinels to know the replica and each other
+  for (let i = 0; ; i++) {
+    const known = await Promise.all(
+      sentinels.map(async (s) => {
+        const replicas = (await s.direct.call('SENTINEL', 'REPLICAS', masterName)) as unknown[];
+        const peers = (await s.direct.call('SENTINEL', 'SENTINELS', masterName)) as unknown[];
+        return replicas.length === 1 && peers.length === 2;
+      }),
+    );
+    if (known.every(Boolean)) break;
+    if (i > 300) throw new Error('the local Sentinels did not discover each other');
+    await sleep(100);
+  }
+  return {
+    master,
+    replica,
+    sentinels,
+    masterName,
+    seeds: sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
+    currentMaster: async () => Number(((await sentinels[0].direct.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as string[])[1]),
+    close: async () => void (await Promise.all([...sentinels, replica, master].map((p) => p.stop()))),
   };
 }
