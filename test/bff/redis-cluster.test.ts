@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startBff, type RunningBff } from '../support/bff';
+import { sessionCookieOf, sessionKeyOf, startBff, type RunningBff } from '../support/bff';
 import { DEMO, KIM, type Agent } from '../support/login';
 import { startRedisCluster, type LocalRedisCluster } from '../support/local-redis';
 import { devSsoProvider, type SsoBrowser } from '../support/sso-provider';
@@ -45,17 +45,12 @@ describe('sessions on a 3-node Redis Cluster (local redis-servers, two PC instan
     await cluster?.close();
   });
 
-  const cookieOf = (agent: Agent, app: RunningBff) => {
-    const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } }).jar;
-    return `${app.config.sessionCookieName}=${jar.getCookie(app.config.sessionCookieName, { domain: 'localhost', path: '/', secure: false, script: false })!.value}`;
-  };
-  const keyOf = (app: RunningBff, cookie: string) => app.config.sessionPrefix + decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
 
   async function login(app: RunningBff, who = DEMO, browser?: SsoBrowser): Promise<Session> {
     const { bff: agent, callback } = await sys.loginAt(app, who, browser ? { browser } : {});
     if (callback.status !== 302) throw new Error(`login answered ${callback.status}: ${callback.text}`);
-    const cookie = cookieOf(agent, app);
-    const key = keyOf(app, cookie);
+    const cookie = sessionCookieOf(agent, app);
+    const key = sessionKeyOf(app, cookie);
     return { agent, app, cookie, key, owner: await cluster.ownerOf(key) };
   }
 
@@ -179,6 +174,7 @@ describe('sessions on a 3-node Redis Cluster (local redis-servers, two PC instan
         const took = Date.now() - started;
         expect([res.status, res.body.code, res.headers['content-type']]).toEqual([503, 'SESSION_STORE_UNAVAILABLE', expect.stringMatching(/application\/problem\+json/)]);
         expect(took).toBeLessThan(COMMAND_TIMEOUT_MS + 2000);
+        console.log(`cluster, hung master: 503 after ${took} ms (REDIS_COMMAND_TIMEOUT_MS=${COMMAND_TIMEOUT_MS})`);
         for (const s of others) expect((await userOn(url, s)).status).toBe(200);
       }
       await request(sys.pc.url).get('/healthz').expect(200);
@@ -196,6 +192,7 @@ describe('sessions on a 3-node Redis Cluster (local redis-servers, two PC instan
       if (Date.now() - started > 15_000) throw new Error('the session on the resumed master did not come back');
       await sleep(200);
     }
+    console.log(`cluster, resumed master: its session answered again ${Date.now() - started} ms after SIGCONT`);
     await userOn(second.url, victim).expect(200);
   }, 60_000);
 
@@ -209,7 +206,9 @@ describe('sessions on a 3-node Redis Cluster (local redis-servers, two PC instan
     const started = Date.now();
     const res = await userOn(sys.pc.url, victim);
     expect([res.status, res.body.code]).toEqual([503, 'SESSION_STORE_UNAVAILABLE']);
-    expect(Date.now() - started).toBeLessThan(COMMAND_TIMEOUT_MS + 1000);
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(COMMAND_TIMEOUT_MS + 1000);
+    console.log(`cluster, killed master: 503 after ${took} ms`);
     for (const s of others) for (const url of [sys.pc.url, second.url]) expect((await userOn(url, s)).status).toBe(200);
 
     await node.restart();
@@ -219,6 +218,7 @@ describe('sessions on a 3-node Redis Cluster (local redis-servers, two PC instan
       if (Date.now() - back > 15_000) throw new Error('the restarted master did not take its slots back');
       await sleep(200);
     }
+    console.log(`cluster, restarted master: serving its slots again ${Date.now() - back} ms after its restart`);
     const again = await sessionOnEachMaster();
     await again.get(victimPort)!.agent.get('/bff/user').expect(200);
     for (const s of others) await userOn(sys.pc.url, s).expect(200);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startBff, type RunningBff } from '../support/bff';
+import { sessionCookieOf, sessionKeyOf, startBff, type RunningBff } from '../support/bff';
 import { DEMO, type Agent } from '../support/login';
 import { startRedisSentinels, type LocalSentinelSet } from '../support/local-redis';
 import { devSsoProvider } from '../support/sso-provider';
@@ -25,19 +25,14 @@ describe('sessions on Redis Sentinel (1 master, 1 replica, 3 Sentinels on loopba
     await set?.close();
   });
 
-  const cookieOf = (agent: Agent, app: RunningBff) => {
-    const jar = (agent as unknown as { jar: { getCookie(name: string, access: object): { value: string } | undefined } }).jar;
-    return `${app.config.sessionCookieName}=${jar.getCookie(app.config.sessionCookieName, { domain: 'localhost', path: '/', secure: false, script: false })!.value}`;
-  };
-  const keyOf = (app: RunningBff, cookie: string) => app.config.sessionPrefix + decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
 
   it('writes sessions to the master the Sentinels name, the replica has them; after SIGKILL of the master the replica is promoted and the sessions survive', async () => {
     expect(await set.currentMaster()).toBe(set.master.port);
     const logins = await Promise.all([sys.loginAt(sys.pc, DEMO), sys.loginAt(sys.pc, DEMO), sys.loginAt(sys.mobile, DEMO)]);
     const sessions = logins.map(({ bff: agent }, i) => {
       const app = i < 2 ? sys.pc : sys.mobile;
-      const cookie = cookieOf(agent, app);
-      return { agent, app, cookie, key: keyOf(app, cookie) };
+      const cookie = sessionCookieOf(agent, app);
+      return { agent, app, cookie, key: sessionKeyOf(app, cookie) };
     });
     for (const s of sessions) expect(await set.master.direct.exists(s.key)).toBe(1);
     // replication is asynchronous: wait until the replica acknowledged what the master has
@@ -73,7 +68,7 @@ describe('sessions on Redis Sentinel (1 master, 1 replica, 3 Sentinels on loopba
     }
     await request(second.url).get('/bff/user').set('Cookie', sessions[1].cookie).expect(200);
     const fresh = await sys.loginAt(sys.pc, DEMO);
-    const freshKey = keyOf(sys.pc, cookieOf(fresh.bff, sys.pc));
+    const freshKey = sessionKeyOf(sys.pc, sessionCookieOf(fresh.bff, sys.pc));
     expect(await set.replica.direct.exists(freshKey)).toBe(1);
     const { logoutUrl } = (await sessions[0].agent.get('/bff/user').expect(200)).body;
     await sessions[0].agent.get(logoutUrl).expect(302);
