@@ -180,8 +180,13 @@ describe('sessions on a 3-node Redis Cluster (local redis-servers, two PC instan
       await request(sys.pc.url).get('/healthz').expect(200);
       // still ready: the other masters answer
       await request(sys.pc.url).get('/readyz').expect(200);
-      // and still after the cluster itself declared the node failed (cluster-node-timeout 2 s)
-      await sleep(3000);
+      // and still once the cluster itself declared the node failed (cluster-node-timeout 2 s)
+      const witness = master(others[0].owner).direct;
+      const since = Date.now();
+      while (!new RegExp(`:${victimPort}@\\d+ master,fail `).test(String(await witness.cluster('NODES')))) {
+        if (Date.now() - since > 15_000) throw new Error('the cluster never declared the hung master failed');
+        await sleep(200);
+      }
       for (const s of others) await userOn(second.url, s).expect(200);
       expect((await userOn(sys.pc.url, victim)).status).toBe(503);
     } finally {
@@ -223,4 +228,36 @@ describe('sessions on a 3-node Redis Cluster (local redis-servers, two PC instan
     await again.get(victimPort)!.agent.get('/bff/user').expect(200);
     for (const s of others) await userOn(sys.pc.url, s).expect(200);
   }, 90_000);
+});
+
+describe("why the Cluster's nodes must run with cluster-require-full-coverage no", () => {
+  it('with the default (yes), one hung master stops every slot of the cluster once it is declared failed', async () => {
+    const cluster = await startRedisCluster(3, { requireFullCoverage: true });
+    const client = createRedis({ mode: 'cluster', nodes: [{ host: '127.0.0.1', port: cluster.masters[0].port }], tls: false }, createLogger({ name: 'test', level: 'silent' }), { commandTimeoutMs: COMMAND_TIMEOUT_MS });
+    try {
+      await client.connect();
+      const keyOn = async (port: number) => {
+        for (let i = 0; ; i++) if ((await cluster.ownerOf(`k${i}`)) === port) return `k${i}`;
+      };
+      const [hung, live] = cluster.masters;
+      const liveKey = await keyOn(live.port);
+      await client.set(liveKey, 'v');
+      hung.child.kill('SIGSTOP');
+      try {
+        const started = Date.now();
+        while (!/cluster_state:fail/.test(String(await live.direct.cluster('INFO')))) {
+          if (Date.now() - started > 15_000) throw new Error('the cluster never declared the hung node failed');
+          await sleep(200);
+        }
+        // a key whose master is alive and well, refused all the same: by that master itself, and so to the client
+        await expect(live.direct.get(liveKey)).rejects.toThrow(/CLUSTERDOWN/);
+        await expect(client.get(liveKey)).rejects.toThrow();
+      } finally {
+        hung.child.kill('SIGCONT');
+      }
+    } finally {
+      client.disconnect();
+      await cluster.close();
+    }
+  }, 40_000);
 });

@@ -80,13 +80,14 @@ export interface LocalRedisCluster {
 
 /**
  * A Redis Cluster of `size` masters and no replicas, each a redis-server of this test's own. Nodes
- * keep serving their own slots while another is lost (`cluster-require-full-coverage no`), and
- * declare a silent node failed after 2 s.
+ * keep serving their own slots while another is lost (`cluster-require-full-coverage no`, unless
+ * `requireFullCoverage`), and declare a silent node failed after 2 s.
  */
-export async function startRedisCluster(size = 3): Promise<LocalRedisCluster> {
+export async function startRedisCluster(size = 3, options: { requireFullCoverage?: boolean } = {}): Promise<LocalRedisCluster> {
+  const coverage = options.requireFullCoverage ? 'yes' : 'no';
   const masters = await Promise.all(
     Array.from({ length: size }, () =>
-      startRedisProcess(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--cluster-require-full-coverage', 'no'], 'redis-cluster'),
+      startRedisProcess(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--cluster-require-full-coverage', coverage], 'redis-cluster'),
     ),
   );
   const addresses = masters.map((m) => `127.0.0.1:${m.port}`);
