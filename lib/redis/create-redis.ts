@@ -53,7 +53,6 @@ export function createRedis(target: string | RedisTarget, logger: Logger, option
   const t: RedisTarget = typeof target === 'string' ? { mode: 'single', url: target } : target;
   const commandTimeout = options.commandTimeoutMs ?? 2_000;
   const perConnection: RedisOptions = {
-    keyPrefix: options.keyPrefix,
     maxRetriesPerRequest: 1,
     connectTimeout: CONNECT_TIMEOUT_MS,
     ...(commandTimeout > 0 ? { commandTimeout } : {}),
@@ -62,6 +61,8 @@ export function createRedis(target: string | RedisTarget, logger: Logger, option
   let redis: RedisClient;
   if (t.mode === 'cluster') {
     redis = new Cluster(t.nodes.map((n) => ({ host: n.host, port: n.port })), {
+      // on the cluster, not on its node connections: a command is prefixed once, where it is built
+      keyPrefix: options.keyPrefix,
       lazyConnect,
       // No queue while the cluster is not ready, nor for a node whose connection is down: the
       // command fails at once ("Connection is closed").
@@ -77,13 +78,15 @@ export function createRedis(target: string | RedisTarget, logger: Logger, option
   } else if (t.mode === 'sentinel') {
     redis = new Redis({
       ...perConnection,
+      keyPrefix: options.keyPrefix,
       lazyConnect,
       sentinels: t.sentinels.map((n) => ({ host: n.host, port: n.port })),
       name: t.masterName,
       username: t.username,
       password: t.password,
       sentinelPassword: t.sentinelPassword,
-      ...(t.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+      sentinelCommandTimeout: CONNECT_TIMEOUT_MS,
+      ...(t.tls ? { tls: {}, enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
       enableOfflineQueue: false,
       retryStrategy: backoff,
       sentinelRetryStrategy: backoff,
@@ -91,7 +94,7 @@ export function createRedis(target: string | RedisTarget, logger: Logger, option
       reconnectOnError: (err) => err.message.startsWith('READONLY'),
     });
   } else {
-    redis = new Redis(t.url, { ...perConnection, lazyConnect, enableOfflineQueue: false, retryStrategy: backoff });
+    redis = new Redis(t.url, { ...perConnection, keyPrefix: options.keyPrefix, lazyConnect, enableOfflineQueue: false, retryStrategy: backoff });
   }
   let down = false;
   redis.on('error', (err: Error) => {
