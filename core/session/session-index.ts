@@ -1,5 +1,6 @@
 import type { RedisClient } from '../../lib/redis/create-redis';
 import { scanKeys } from '../../lib/redis/scan-keys';
+import { AppError } from '../../lib/errors/app-error';
 import type { Store } from 'express-session';
 
 /**
@@ -32,12 +33,14 @@ const KEY = 'bff:sso:';
  * it runs unchanged on a Redis Cluster where sessions and sets hash to different masters. What that
  * costs in atomicity, and why it is enough:
  * - `add` writes the `sub` set and the `sid` set separately (each SADD+EXPIRE in a MULTI of its own
- *   key, so no set ever lives without a TTL). If the second write fails the login fails (503) and
- *   the session it indexed is never handed out; a stray member is pruned as a session that is gone.
+ *   key, so no set ever lives without a TTL). If either write fails, `add` fails and the login
+ *   destroys the session it made (503): no session is handed out that a logout could not find; a
+ *   stray member is pruned later as a session that is gone.
  * - `revoke` deletes each session key (a DEL is atomic per key, and idempotent), then removes from
  *   the set only the members it deleted. A login indexed meanwhile stays in the set (the old MULTI
- *   with `DEL set` dropped it silently). If a DEL fails the revoke fails and the SSO's retry of the
- *   logout finds the same members again.
+ *   with `DEL set` dropped it silently). A session whose master cannot be reached stays in the set
+ *   and the revoke fails (503) after ending all the others.
+ * Failures are `SESSION_STORE_UNAVAILABLE` (503), never a 500.
  */
 export function redisSessionIndex(redis: RedisClient, sessionPrefix: string): SessionIndex {
   let lastSweep = 0;
@@ -63,8 +66,8 @@ export function redisSessionIndex(redis: RedisClient, sessionPrefix: string): Se
   return {
     async add({ sid, sub, sessionId, ttlSeconds }) {
       const sessionKey = sessionPrefix + sessionId;
-      await Promise.all([index(`${KEY}sub:${sub}`, sessionKey, ttlSeconds), sid ? index(`${KEY}sid:${sid}`, sessionKey, ttlSeconds) : undefined]);
-      await prune(`${KEY}sub:${sub}`);
+      await unavailable(Promise.all([index(`${KEY}sub:${sub}`, sessionKey, ttlSeconds), sid ? index(`${KEY}sid:${sid}`, sessionKey, ttlSeconds) : undefined]));
+      await prune(`${KEY}sub:${sub}`).catch(() => undefined); // housekeeping: the sweep catches up
       if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
         lastSweep = Date.now();
         // Housekeeping, not part of the login: its failure is not the user's.
@@ -74,17 +77,23 @@ export function redisSessionIndex(redis: RedisClient, sessionPrefix: string): Se
     sweep,
     async revoke({ sid, sub }) {
       const setKey = sid ? `${KEY}sid:${sid}` : `${KEY}sub:${sub}`;
-      const sessionKeys = await redis.smembers(setKey);
+      const sessionKeys = await unavailable(redis.smembers(setKey));
       if (sessionKeys.length === 0) return 0;
-      const deleted = await Promise.all(sessionKeys.map((key) => redis.del(key)));
-      await redis.srem(setKey, ...sessionKeys);
-      return deleted.reduce((sum, n) => sum + n, 0);
+      const outcomes = await Promise.allSettled(sessionKeys.map((key) => redis.del(key)));
+      const done = sessionKeys.filter((_, i) => outcomes[i].status === 'fulfilled');
+      if (done.length > 0) await unavailable(redis.srem(setKey, ...done));
+      const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failure) throw new AppError('SESSION_STORE_UNAVAILABLE', `${sessionKeys.length - done.length} of ${sessionKeys.length} sessions could not be ended`, {}, { cause: failure.reason });
+      return outcomes.reduce((sum, o) => sum + (o.status === 'fulfilled' ? o.value : 0), 0);
     },
     async firstUse(jti, ttlSeconds) {
-      return (await redis.set(`${KEY}jti:${jti}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+      return (await unavailable(redis.set(`${KEY}jti:${jti}`, '1', 'EX', ttlSeconds, 'NX'))) === 'OK';
     },
   };
 }
+
+/** A store failure as the 503 the BFF answers for it. */
+const unavailable = <T>(command: Promise<T>): Promise<T> => command.catch((cause: unknown) => Promise.reject(new AppError('SESSION_STORE_UNAVAILABLE', undefined, {}, { cause })));
 
 /** A MULTI's replies, or the first of its errors thrown (EXEC reports them per command). */
 function failed(replies: [Error | null, unknown][] | null): void {
