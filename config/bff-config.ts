@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError, bool, int, parseSettings, url, type SettingValues } from './define-settings';
 import { FILE_KINDS } from './file-kinds';
 import { PROJECT_ROOT } from './project-root';
+import type { RedisTarget } from '../lib/redis/create-redis';
 
 export type BffAppName = 'pc' | 'mobile';
 
@@ -31,7 +32,16 @@ export const bffSettings = {
   ssoEndSessionHint: { env: 'SSO_END_SESSION_HINT', schema: z.enum(['id_token', 'client_id']), description: "What logout sends to the SSO's end-session endpoint: `id_token` (id_token_hint, added by the BFF to its 302; the SSO ends the session without asking) or `client_id` (no token in any response; the SSO may ask the user to confirm)." },
   // --- end issue 10 ---
   ssoTimeoutMs: { env: 'SSO_TIMEOUT_MS', schema: int(100, 60_000), description: 'Timeout for discovery and JWKS calls to the SSO.' },
-  redisUrl: { env: 'REDIS_URL', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'), description: 'Redis for sessions, shared by every instance.' },
+  redisUrl: { env: 'REDIS_URL', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'), description: 'Redis for sessions, shared by every instance (with `REDIS_MODE=single`).' },
+  redisMode: { env: 'REDIS_MODE', schema: z.enum(['single', 'cluster', 'sentinel']), description: '`single`: one Redis at `REDIS_URL`. `cluster`: a Redis Cluster reached through `REDIS_CLUSTER_NODES` (sessions spread over its masters). `sentinel`: the master `REDIS_SENTINEL_MASTER` found through `REDIS_SENTINELS`, followed across failovers.' },
+  redisClusterNodes: { env: 'REDIS_CLUSTER_NODES', schema: hostPortList(), description: 'Seed nodes of the Redis Cluster (`host:port,host:port`, a few are enough: the rest is discovered). Needed with `REDIS_MODE=cluster`; the nodes should run with `cluster-require-full-coverage no`, so that one lost master stops only its own slots.' },
+  redisSentinels: { env: 'REDIS_SENTINELS', schema: hostPortList(), description: 'Sentinels (`host:port,host:port`). Needed with `REDIS_MODE=sentinel`.' },
+  redisSentinelMaster: { env: 'REDIS_SENTINEL_MASTER', schema: z.string().regex(/^[\w.-]+$/), description: 'Name of the master the Sentinels watch.' },
+  redisUsername: { env: 'REDIS_USERNAME', schema: z.string().optional(), description: 'ACL user of the Cluster nodes or of the Sentinel-watched master and replicas (with `REDIS_MODE=single` it goes in `REDIS_URL`).' },
+  redisPassword: { env: 'REDIS_PASSWORD', schema: z.string().optional(), description: 'Password of the Cluster nodes or of the Sentinel-watched master and replicas (with `REDIS_MODE=single` it goes in `REDIS_URL`).' },
+  redisSentinelPassword: { env: 'REDIS_SENTINEL_PASSWORD', schema: z.string().optional(), description: 'Password of the Sentinels themselves, when they require one.' },
+  redisTls: { env: 'REDIS_TLS', schema: bool(), description: 'TLS to the Cluster nodes, or to the Sentinels and the master (with `REDIS_MODE=single`, use a `rediss://` URL).' },
+  redisCommandTimeoutMs: { env: 'REDIS_COMMAND_TIMEOUT_MS', schema: int(50, 60_000), description: 'A session-store command unanswered this long fails, and the request gets a 503 `SESSION_STORE_UNAVAILABLE` (a hung Redis node never hangs a request).' },
   redisRequired: { env: 'REDIS_REQUIRED', schema: bool(), description: 'Refuse to start without Redis. When false and Redis does not answer, sessions fall back to process memory with a warning.', defaultText: '`true` in production, else `false`' },
   sessionSecret: { env: 'SESSION_SECRET', schema: z.string().min(16).transform((v) => v.split(',')), description: 'Cookie signing secret(s), comma-separated, newest first. Required in production.', defaultText: 'dev secret (refused in production)' },
   sessionCookieName: { env: 'SESSION_COOKIE_NAME', schema: z.string().regex(/^[\w.-]+$/), description: "This app's session cookie name.", defaultText: '`bff.pc.sid` / `bff.mobile.sid`' },
@@ -69,7 +79,32 @@ export const bffSettings = {
   breakerHalfOpenMs: { env: 'BREAKER_HALF_OPEN_MS', schema: int(100, 600_000), description: 'How long an open circuit stays open before one trial call is let through.' },
 };
 
-export type BffConfig = SettingValues<typeof bffSettings> & { readonly app: BffAppName; readonly production: boolean };
+/** `host:port,host:port` → a non-empty list; empty or unset → undefined. */
+function hostPortList() {
+  return z
+    .string()
+    .regex(/^[\w.-]+:\d{1,5}(,[\w.-]+:\d{1,5})*$/, 'comma-separated host:port list')
+    .transform((v) => v.split(',').map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })))
+    .optional();
+}
+
+export type BffConfig = SettingValues<typeof bffSettings> & {
+  readonly app: BffAppName;
+  readonly production: boolean;
+  /** The Redis the sessions live in, from REDIS_MODE and the settings of that mode. */
+  readonly redis: RedisTarget;
+};
+
+/** The connection target of REDIS_MODE, or the problem that a setting it needs is missing. */
+function redisTargetOf(v: SettingValues<typeof bffSettings>): RedisTarget | string {
+  const auth = { username: v.redisUsername || undefined, password: v.redisPassword || undefined, tls: v.redisTls };
+  if (v.redisMode === 'cluster') return v.redisClusterNodes ? { mode: 'cluster', nodes: v.redisClusterNodes, ...auth } : 'REDIS_CLUSTER_NODES: required when REDIS_MODE=cluster';
+  if (v.redisMode === 'sentinel') {
+    if (!v.redisSentinels) return 'REDIS_SENTINELS: required when REDIS_MODE=sentinel';
+    return { mode: 'sentinel', sentinels: v.redisSentinels, masterName: v.redisSentinelMaster, sentinelPassword: v.redisSentinelPassword || undefined, ...auth };
+  }
+  return { mode: 'single', url: v.redisUrl };
+}
 
 function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
   // A bad PORT is reported once, under PORT, not again under every URL derived from it.
@@ -93,6 +128,10 @@ function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
     ssoScopes: 'openid profile email',
     ssoTimeoutMs: '5000',
     redisUrl: 'redis://127.0.0.1:6379',
+    redisMode: 'single',
+    redisSentinelMaster: 'mymaster',
+    redisTls: false,
+    redisCommandTimeoutMs: '2000',
     redisRequired: production,
     sessionSecret: DEV_SECRETS[app].session,
     sessionCookieName: `bff.${app}.sid`,
@@ -146,7 +185,9 @@ export function loadBffConfig(app: BffAppName, env: Record<string, string | unde
   if (values.sessionAbsoluteSeconds < values.sessionIdleSeconds) {
     throw new ConfigError(['SESSION_ABSOLUTE_SECONDS: must not be shorter than SESSION_IDLE_SECONDS']);
   }
-  return Object.freeze({ ...values, app, production });
+  const redis = redisTargetOf(values);
+  if (typeof redis === 'string') throw new ConfigError([redis]);
+  return Object.freeze({ ...values, app, production, redis: Object.freeze(redis) });
 }
 
 export function bffDefaultsFor(app: BffAppName): Record<string, unknown> {

@@ -108,7 +108,8 @@ export function authRoutes(runtime: BffRuntime, passport: InstanceType<typeof Pa
     }
     const { user, tokens } = result;
     // passport ≥ 0.6 regenerates the session here: the pre-login session id is never reused.
-    await new Promise<void>((resolve, reject) => req.logIn(user, (err) => (err ? reject(err) : resolve())));
+    // (the regeneration deletes the pre-login session id in the store: its failure is the store's)
+    await new Promise<void>((resolve, reject) => req.logIn(user, (err) => (err ? reject(new AppError('SESSION_STORE_UNAVAILABLE', undefined, {}, { cause: err })) : resolve())));
     const now = Date.now();
     req.session.createdAt = now;
     req.session.lastSeenAt = now;
@@ -116,7 +117,13 @@ export function authRoutes(runtime: BffRuntime, passport: InstanceType<typeof Pa
     req.session.logoutSid = randomBytes(16).toString('base64url');
     req.session.cookie.maxAge = config.sessionIdleSeconds * 1000;
     await save(req);
-    await sessionIndex.add({ sid: user.ssoSid, sub: user.sub, sessionId: req.sessionID, ttlSeconds: config.sessionAbsoluteSeconds });
+    try {
+      await sessionIndex.add({ sid: user.ssoSid, sub: user.sub, sessionId: req.sessionID, ttlSeconds: config.sessionAbsoluteSeconds });
+    } catch (err) {
+      // A session a back-channel logout could not find is never handed out.
+      await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+      throw err;
+    }
     res.redirect(302, returnTo);
   });
 

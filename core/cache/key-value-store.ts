@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis/create-redis';
 
 /** The little Redis the BFF needs for view caching and idempotency keys; in-process without Redis. */
 export interface KeyValueStore {
@@ -9,7 +9,7 @@ export interface KeyValueStore {
   del(key: string): Promise<void>;
 }
 
-export function redisKeyValueStore(redis: Redis): KeyValueStore {
+export function redisKeyValueStore(redis: RedisClient): KeyValueStore {
   return {
     get: (key) => redis.get(key),
     set: async (key, value, ttl) => void (await redis.set(key, value, 'EX', ttl)),

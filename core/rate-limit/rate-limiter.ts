@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis/create-redis';
 
 export interface RateVerdict {
   allowed: boolean;
@@ -16,7 +16,7 @@ export interface RateLimiter {
  * expires then): `SET NX EX` opens it, `INCR` counts, `PTTL` says when it closes. Every instance of
  * the app counts in the same keys, so a client spreading its calls over instances gains nothing.
  */
-export function redisRateLimiter(redis: Redis, prefix: string): RateLimiter {
+export function redisRateLimiter(redis: RedisClient, prefix: string): RateLimiter {
   return {
     async hit(key, limit, windowSeconds) {
       const counter = prefix + key;

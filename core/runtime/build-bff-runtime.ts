@@ -1,9 +1,8 @@
 import session, { type Store } from 'express-session';
 import { RedisStore } from 'connect-redis';
-import type { Redis } from 'ioredis';
 import type { BffConfig } from '../../config/bff-config';
 import { createLogger, type Logger } from '../../lib/http/logger';
-import { createRedis, redisAnswers } from '../../lib/redis/create-redis';
+import { connectWithin, createRedis, describeRedisTarget, redisAnswers, type RedisClient } from '../../lib/redis/create-redis';
 import { createOidcProvider, type OidcProvider } from '../auth/oidc-metadata';
 import { memorySessionIndex, redisSessionIndex, type SessionIndex } from '../session/session-index';
 import { loadMenu, type MenuItem } from '../menu/load-menu';
@@ -22,7 +21,7 @@ export interface BffRuntime {
   config: BffConfig;
   logger: Logger;
   /** Absent when running on the in-process fallback store. */
-  redis?: Redis;
+  redis?: RedisClient;
   sessionStore: Store;
   sessionIndex: SessionIndex;
   oidc: OidcProvider;
@@ -42,17 +41,18 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
   const legacyRoutes = loadLegacyRoutes(config.legacyRoutesFile, { LEGACY_APP_URL: config.legacyAppUrl });
   const storage = localDiskStorage(config.filesDir);
   const oidc = createOidcProvider(config);
-  const redis = createRedis(config.redisUrl, logger);
-  const connected = await redis.connect().then(() => true, () => false);
+  const redis = createRedis(config.redis, logger, { commandTimeoutMs: config.redisCommandTimeoutMs });
+  const where = describeRedisTarget(config.redis);
+  const connected = await connectWithin(redis);
 
   if (!connected) {
     redis.disconnect();
     if (config.redisRequired) {
-      throw new Error(`Redis at ${config.redisUrl} does not answer, and sessions must be in Redis (REDIS_REQUIRED / NODE_ENV=production).`);
+      throw new Error(`${where} does not answer, and sessions must be in Redis (REDIS_REQUIRED / NODE_ENV=production).`);
     }
     logger.warn(
       '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' +
-        `!! Redis at ${config.redisUrl} does not answer: sessions are kept IN THIS PROCESS ONLY.\n` +
+        `!! ${where} does not answer: sessions are kept IN THIS PROCESS ONLY.\n` +
         '!! They are lost on restart and not shared with other instances. Dev use only.\n' +
         '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     );

@@ -1,4 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis/create-redis';
+import { scanKeys } from '../../lib/redis/scan-keys';
+import { AppError } from '../../lib/errors/app-error';
 import type { Store } from 'express-session';
 
 /**
@@ -26,37 +28,46 @@ const KEY = 'bff:sso:';
  * expired session leaves its id in the sets: without pruning, a user's set only grows until the
  * set's own TTL, and a revoke would count sessions that are long gone. So each login prunes the
  * user's own sets, and now and then (SWEEP_EVERY_MS) the whole index is swept.
+ *
+ * Cluster-safe: every command touches one key, or several keys of one slot (a set and its TTL), so
+ * it runs unchanged on a Redis Cluster where sessions and sets hash to different masters. What that
+ * costs in atomicity, and why it is enough:
+ * - `add` writes the `sub` set and the `sid` set separately (each SADD+EXPIRE in a MULTI of its own
+ *   key, so no set ever lives without a TTL). If either write fails, `add` fails and the login
+ *   destroys the session it made (503): no session is handed out that a logout could not find; a
+ *   stray member is pruned later as a session that is gone.
+ * - `revoke` deletes each session key (a DEL is atomic per key, and idempotent), then removes from
+ *   the set only the members it deleted. A login indexed meanwhile stays in the set (the old MULTI
+ *   with `DEL set` dropped it silently). A session whose master cannot be reached stays in the set
+ *   and the revoke fails (503) after ending all the others.
+ * Failures are `SESSION_STORE_UNAVAILABLE` (503), never a 500.
  */
-export function redisSessionIndex(redis: Redis, sessionPrefix: string): SessionIndex {
+export function redisSessionIndex(redis: RedisClient, sessionPrefix: string): SessionIndex {
   let lastSweep = 0;
   /** Removes the members whose session key no longer exists. */
   const prune = async (setKey: string): Promise<number> => {
     const members = await redis.smembers(setKey);
     if (members.length === 0) return 0;
-    const exists = (await redis.multi(members.map((m) => ['exists', m])).exec()) as [Error | null, number][];
-    const gone = members.filter((_, i) => exists[i][1] === 0);
+    const exists = await Promise.all(members.map((m) => redis.exists(m)));
+    const gone = members.filter((_, i) => exists[i] === 0);
     if (gone.length > 0) await redis.srem(setKey, ...gone);
     return gone.length;
   };
   const sweep = async (): Promise<number> => {
     let removed = 0;
     for (const pattern of [`${KEY}sub:*`, `${KEY}sid:*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-        cursor = next;
+      await scanKeys(redis, pattern, async (keys) => {
         for (const key of keys) removed += await prune(key);
-      } while (cursor !== '0');
+      });
     }
     return removed;
   };
+  const index = (setKey: string, sessionKey: string, ttlSeconds: number) => redis.multi().sadd(setKey, sessionKey).expire(setKey, ttlSeconds).exec().then(failed);
   return {
     async add({ sid, sub, sessionId, ttlSeconds }) {
       const sessionKey = sessionPrefix + sessionId;
-      const multi = redis.multi().sadd(`${KEY}sub:${sub}`, sessionKey).expire(`${KEY}sub:${sub}`, ttlSeconds);
-      if (sid) multi.sadd(`${KEY}sid:${sid}`, sessionKey).expire(`${KEY}sid:${sid}`, ttlSeconds);
-      await multi.exec();
-      await prune(`${KEY}sub:${sub}`);
+      await unavailable(Promise.all([index(`${KEY}sub:${sub}`, sessionKey, ttlSeconds), sid ? index(`${KEY}sid:${sid}`, sessionKey, ttlSeconds) : undefined]));
+      await prune(`${KEY}sub:${sub}`).catch(() => undefined); // housekeeping: the sweep catches up
       if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
         lastSweep = Date.now();
         // Housekeeping, not part of the login: its failure is not the user's.
@@ -66,15 +77,29 @@ export function redisSessionIndex(redis: Redis, sessionPrefix: string): SessionI
     sweep,
     async revoke({ sid, sub }) {
       const setKey = sid ? `${KEY}sid:${sid}` : `${KEY}sub:${sub}`;
-      const sessionKeys = await redis.smembers(setKey);
+      const sessionKeys = await unavailable(redis.smembers(setKey));
       if (sessionKeys.length === 0) return 0;
-      const [[, deleted]] = (await redis.multi().del(...sessionKeys).del(setKey).exec()) as [[Error | null, number]];
-      return deleted;
+      const outcomes = await Promise.allSettled(sessionKeys.map((key) => redis.del(key)));
+      const done = sessionKeys.filter((_, i) => outcomes[i].status === 'fulfilled');
+      if (done.length > 0) await unavailable(redis.srem(setKey, ...done));
+      const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failure) throw new AppError('SESSION_STORE_UNAVAILABLE', `${sessionKeys.length - done.length} of ${sessionKeys.length} sessions could not be ended`, {}, { cause: failure.reason });
+      return outcomes.reduce((sum, o) => sum + (o.status === 'fulfilled' ? o.value : 0), 0);
     },
     async firstUse(jti, ttlSeconds) {
-      return (await redis.set(`${KEY}jti:${jti}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+      return (await unavailable(redis.set(`${KEY}jti:${jti}`, '1', 'EX', ttlSeconds, 'NX'))) === 'OK';
     },
   };
+}
+
+/** A store failure as the 503 the BFF answers for it. */
+const unavailable = <T>(command: Promise<T>): Promise<T> => command.catch((cause: unknown) => Promise.reject(new AppError('SESSION_STORE_UNAVAILABLE', undefined, {}, { cause })));
+
+/** A MULTI's replies, or the first of its errors thrown (EXEC reports them per command). */
+function failed(replies: [Error | null, unknown][] | null): void {
+  if (!replies) throw new Error('redis transaction aborted');
+  const error = replies.find(([err]) => err)?.[0];
+  if (error) throw error;
 }
 
 /** The same index for the in-process fallback store (one process, one app: dev only). */

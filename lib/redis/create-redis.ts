@@ -1,5 +1,19 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../http/logger';
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** Where the data lives: one server (URL), a Redis Cluster (seed nodes), or a Sentinel-watched master. */
+export type RedisTarget =
+  | { mode: 'single'; url: string }
+  | { mode: 'cluster'; nodes: readonly HostPort[]; username?: string; password?: string; tls: boolean }
+  | { mode: 'sentinel'; sentinels: readonly HostPort[]; masterName: string; username?: string; password?: string; sentinelPassword?: string; tls: boolean };
+
+/** What the BFF's stores accept: a single-server client (plain or Sentinel) or a Cluster client. */
+export type RedisClient = Redis | Cluster;
 
 export interface RedisClientOptions {
   /** Put before every key (lets deployments share one Redis). */
@@ -14,24 +28,76 @@ export interface RedisClientOptions {
   outageMessage?: string;
 }
 
+const CONNECT_TIMEOUT_MS = 2_000;
+const backoff = (attempt: number) => Math.min(attempt * 250, 2_000);
+
+/** For log lines and start-up errors: never the password. */
+export function describeRedisTarget(target: RedisTarget): string {
+  const list = (nodes: readonly HostPort[]) => nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  if (target.mode === 'cluster') return `Redis Cluster ${list(target.nodes)}`;
+  if (target.mode === 'sentinel') return `Redis master "${target.masterName}" via Sentinel ${list(target.sentinels)}`;
+  const url = new URL(target.url);
+  url.password = url.password ? '***' : '';
+  return `Redis at ${url.toString().replace(/\/$/, '')}`;
+}
+
 /**
- * A Redis client that fails fast instead of queueing: while Redis is away a command errors at
- * once (so a request becomes a 503, never a hang) and the client keeps reconnecting in the
- * background, so service resumes by itself.
+ * A Redis client that fails fast instead of queueing: while Redis (or, on a Cluster, the node that
+ * owns a key's slot) is away a command errors at once or after the command timeout — so a request
+ * becomes a 503, never a hang — and the client keeps reconnecting in the background, so service
+ * resumes by itself. The same guarantees hold for all three kinds of target.
  */
-export function createRedis(url: string, logger: Logger, options: RedisClientOptions = {}): Redis {
+export function createRedis(target: string, logger: Logger, options?: RedisClientOptions): Redis;
+export function createRedis(target: RedisTarget, logger: Logger, options?: RedisClientOptions): RedisClient;
+export function createRedis(target: string | RedisTarget, logger: Logger, options: RedisClientOptions = {}): RedisClient {
+  const t: RedisTarget = typeof target === 'string' ? { mode: 'single', url: target } : target;
   const commandTimeout = options.commandTimeoutMs ?? 2_000;
-  const redis = new Redis(url, {
-    lazyConnect: options.lazyConnect ?? true,
-    keyPrefix: options.keyPrefix,
-    enableOfflineQueue: false,
+  const perConnection: RedisOptions = {
     maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     ...(commandTimeout > 0 ? { commandTimeout } : {}),
-    retryStrategy: (attempt) => Math.min(attempt * 250, 2_000),
-  });
+  };
+  const lazyConnect = options.lazyConnect ?? true;
+  let redis: RedisClient;
+  if (t.mode === 'cluster') {
+    redis = new Cluster(t.nodes.map((n) => ({ host: n.host, port: n.port })), {
+      // on the cluster, not on its node connections: a command is prefixed once, where it is built
+      keyPrefix: options.keyPrefix,
+      lazyConnect,
+      // No queue while the cluster is not ready, nor for a node whose connection is down: the
+      // command fails at once ("Connection is closed").
+      enableOfflineQueue: false,
+      clusterRetryStrategy: backoff,
+      // A lost node is reconnected in the background (a restarted master takes its slots back).
+      clusterNodeRetryStrategy: backoff,
+      slotsRefreshTimeout: CONNECT_TIMEOUT_MS,
+      // MOVED/CLUSTERDOWN/connection-lost retries are bounded: 3 × 100 ms, inside the command timeout.
+      maxRedirections: 3,
+      redisOptions: { ...perConnection, username: t.username, password: t.password, ...(t.tls ? { tls: {} } : {}) },
+    });
+  } else if (t.mode === 'sentinel') {
+    redis = new Redis({
+      ...perConnection,
+      keyPrefix: options.keyPrefix,
+      lazyConnect,
+      sentinels: t.sentinels.map((n) => ({ host: n.host, port: n.port })),
+      name: t.masterName,
+      username: t.username,
+      password: t.password,
+      sentinelPassword: t.sentinelPassword,
+      sentinelCommandTimeout: CONNECT_TIMEOUT_MS,
+      ...(t.tls ? { tls: {}, enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+      enableOfflineQueue: false,
+      retryStrategy: backoff,
+      sentinelRetryStrategy: backoff,
+      // After a failover the old master (now a replica) answers READONLY: reconnect, find the new one.
+      reconnectOnError: (err) => err.message.startsWith('READONLY'),
+    });
+  } else {
+    redis = new Redis(t.url, { ...perConnection, keyPrefix: options.keyPrefix, lazyConnect, enableOfflineQueue: false, retryStrategy: backoff });
+  }
   let down = false;
-  redis.on('error', (err) => {
+  redis.on('error', (err: Error) => {
     if (!down) logger[options.outageLevel ?? 'error']({ err: err.message }, options.outageMessage ?? 'redis unavailable; retrying in the background');
     down = true;
   });
@@ -42,9 +108,37 @@ export function createRedis(url: string, logger: Logger, options: RedisClientOpt
   return redis;
 }
 
-/** Resolves true when Redis answers PING within `timeoutMs`. */
-export async function redisAnswers(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
-  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
-  const ping = redis.ping().then((r) => r === 'PONG', () => false);
-  return Promise.race([ping, timeout]);
+/**
+ * Resolves true when Redis answers PING within `timeoutMs`. On a Cluster, when any master answers:
+ * one lost master costs the sessions in its slots (those requests get 503s), not the instance.
+ */
+export async function redisAnswers(redis: RedisClient, timeoutMs = 1_000): Promise<boolean> {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  return new Promise<boolean>((resolve) => {
+    setTimeout(() => resolve(false), timeoutMs).unref();
+    let left = nodes.length;
+    if (left === 0) resolve(false);
+    // the first PONG decides; a hung node must not hold the answer up
+    for (const node of nodes) {
+      node.ping().then(
+        (r) => (r === 'PONG' ? resolve(true) : --left === 0 && resolve(false)),
+        () => --left === 0 && resolve(false),
+      );
+    }
+  });
+}
+
+/**
+ * Connects, and resolves whether the client is ready within `timeoutMs`. Bounded because a
+ * Sentinel client whose Sentinels do not answer keeps asking them and its `connect()` never settles.
+ */
+export async function connectWithin(redis: RedisClient, timeoutMs = 5_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const connected = redis.connect().then(() => true, () => false);
+  try {
+    return await Promise.race([connected, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -59,3 +59,16 @@ export async function startBff(
     },
   };
 }
+
+/** The session cookie (`name=value`) a supertest agent holds for `app`. */
+export function sessionCookieOf(agent: unknown, app: RunningBff): string {
+  const jar = (agent as { jar: { getCookie(name: string, access: object): { value: string } | undefined } }).jar;
+  const found = jar.getCookie(app.config.sessionCookieName, { domain: 'localhost', path: '/', secure: false, script: false });
+  if (!found) throw new Error(`the agent holds no ${app.config.sessionCookieName} cookie`);
+  return `${app.config.sessionCookieName}=${found.value}`;
+}
+
+/** The Redis key of the session a cookie (`name=s:<id>.<signature>`) names. */
+export function sessionKeyOf(app: RunningBff, cookie: string): string {
+  return app.config.sessionPrefix + decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
+}
