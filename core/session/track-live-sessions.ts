@@ -1,5 +1,5 @@
 import type { SessionData, Store } from 'express-session';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/redis/create-redis';
 
 export interface LiveSessions {
   store: Store;
@@ -13,7 +13,7 @@ export interface LiveSessions {
  * saved only when it changes (rarely, by design), so the extra ZADD is rare too; a failure to
  * update the set never fails the request (the count is a gauge, not the truth of a session).
  */
-export function trackLiveSessions(store: Store, redis: Redis, prefix: string, defaultTtlMs: number): LiveSessions {
+export function trackLiveSessions(store: Store, redis: RedisClient, prefix: string, defaultTtlMs: number): LiveSessions {
   const key = `${prefix}live`;
   const tracked = Object.create(store) as Store;
   tracked.set = (sid: string, session: SessionData, callback?: (err?: unknown) => void) => {
