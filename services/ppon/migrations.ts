@@ -1,3 +1,4 @@
+import { addChangeNumber } from '../shared/contracts/add-change-number';
 import type { Migrations } from '../shared/db/run-migrations';
 import { createContractTables } from '../shared/contracts/create-contract-tables';
 import { pponTable } from './contracts/ppon-table';
@@ -12,4 +13,5 @@ export const pponMigrations: Migrations = {
   '003_event_tables': createEventTables,
   '004_pubsub_saga': createPubsubTables,
   '005_saga_recovery': createSagaRecoveryColumns,
+  '006_change_number': addChangeNumber(pponTable),
 };

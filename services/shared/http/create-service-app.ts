@@ -4,6 +4,7 @@ import { notFound, problemHandler } from '../../../lib/errors/problem-handler';
 import { assignGlobalNo } from '../../../lib/http/global-no';
 import { requestLogger, type Logger } from '../../../lib/http/logger';
 import { createHttpMetrics } from '../../../lib/http/metrics';
+import type { Registry } from 'prom-client';
 import { normalizeRequestPath } from '../../../lib/http/normalize-request-path';
 import { requireJsonBody } from '../../../lib/http/require-json-body';
 import type { ServiceDatabase } from '../db/create-database';
@@ -19,6 +20,10 @@ export interface ServiceAppOptions {
   routers: Router[];
   /** Issue 10: who may call (bearer token verified against the SSO) and what each role may do. */
   auth: { verifier: TokenVerifier; kind: ServiceKind; ownerOf?: (no: number) => Promise<string | null | undefined> };
+  /** More for /readyz to report (issue 12: the view's lag); throwing an AppError makes it not ready. */
+  readiness?: () => Promise<Record<string, unknown>>;
+  /** Adds this service's own metrics to its registry (served on /metrics). */
+  metrics?: (registry: Registry) => void;
 }
 
 /** A contract payload is a few kilobytes; anything far larger is a mistake or an attack. */
@@ -29,6 +34,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   const metrics = createHttpMetrics(options.name);
+  options.metrics?.(metrics.registry);
 
   // Hostile input (issue 13): paths are normalised once, bodies are JSON or refused with 415.
   app.use(requestLogger(options.logger), assignGlobalNo(), normalizeRequestPath(), metrics.middleware);
@@ -39,7 +45,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     await options.database.ping().catch((cause: unknown) => {
       throw new AppError('DATABASE_UNAVAILABLE', undefined, {}, { cause });
     });
-    res.json({ status: 'ready', service: options.name, db: options.database.kind });
+    const more = (await options.readiness?.()) ?? {};
+    res.json({ status: 'ready', service: options.name, db: options.database.kind, ...more });
   });
   app.get('/metrics', metrics.handler);
   app.use(authenticateCalls(options.auth.verifier)); // issue 10: every call below needs a verified bearer token
