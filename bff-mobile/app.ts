@@ -15,7 +15,7 @@ export function createMobileApp(runtime: BffRuntime): Express {
       api.use(contracts.router);
       api.get('/home', async (req, res) => {
         const user = req.user as BffUser;
-        const recent = await contracts.listPage(req, { page: 1, size: RECENT });
+        const recent = await contracts.listPage(req, { size: RECENT });
         res.set({ 'x-bff-completed': String(!recent.partial), 'cache-control': 'no-store' }).json({
           user: { sub: user.sub, name: user.claims.name ?? user.sub },
           menu: runtime.menu,

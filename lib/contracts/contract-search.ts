@@ -28,8 +28,7 @@ const moment = (endOfDay: boolean) =>
  * contractor and payer by prefix, service and card number exactly, the last saga's state, the
  * registration date range, a sort key and order, and an opaque cursor from the previous page.
  */
-export const contractSearchQuery = z
-  .object({
+export const contractSearchShape = z.object({
     size: z.coerce.number().int().min(1).max(100).default(20),
     sort: z.enum(CONTRACT_SORT_KEYS).default('no'),
     order: z.enum(['asc', 'desc']).default('desc'),
@@ -44,9 +43,12 @@ export const contractSearchQuery = z
     includeDeleted: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** "My contracts" (issue 10): only those the caller registered. */
     mine: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  })
-  .strict()
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+});
+export const fromBeforeTo: [(q: { from?: string; to?: string }) => boolean, { message: string; path: string[] }] = [
+  (q) => !q.from || !q.to || q.from < q.to,
+  { message: 'from must be before to', path: ['from'] },
+];
+export const contractSearchQuery = contractSearchShape.strict().refine(...fromBeforeTo);
 export type ContractSearchQuery = z.infer<typeof contractSearchQuery>;
 
 /** The query as URL parameters again (the BFF passes a validated search on to the view). */

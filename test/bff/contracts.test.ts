@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { dropTestData, closedPortUrl, type ThreeServices } from '../services/support/service-harness';
 import { startBffSystem, startSystemWithServices, type BffSystem } from '../support/system';
+import type { RunningContractView } from '../../services/contract-view/run-contract-view';
 import { startDelayProxy } from '../support/delay-proxy';
 import type { Agent } from '../support/login';
 
@@ -8,20 +9,29 @@ const CONTRACT = { contr: '홍길동', payr: '홍길동', svcNo: '02-555-0100', 
 
 describe('contract screens through the BFF: composition and API-mode sagas (real services, SSO, Redis)', () => {
   let services: ThreeServices;
+  let view: RunningContractView;
   let sys: BffSystem;
   let pc: Agent;
   let mobile: Agent;
 
-  const upstreamEnv = () => ({ PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
+  const upstreamEnv = () => ({ PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, CONTRACT_VIEW_URL: view.url });
+  /** Lists read the contract view, which follows the services' events: poll until it shows what was just written. */
+  const listed = async (agent: Agent, path: string, total: number) => {
+    for (let started = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+      const res = await agent.get(path).expect(200);
+      if (res.body.total === total || Date.now() - started > 5000) return res;
+    }
+  };
   const register = (agent: Agent, body: object = { contract: CONTRACT }) => agent.post('/api/contracts').set('X-CSRF', '1').send(body);
 
   beforeAll(async () => {
-    ({ sys, services } = await startSystemWithServices());
+    ({ sys, services, view } = await startSystemWithServices());
     pc = await sys.login(sys.pc);
     mobile = await sys.login(sys.mobile);
   });
   afterAll(async () => {
     await sys?.close();
+    await view?.close();
     await services?.close();
     await dropTestData();
   });
@@ -115,10 +125,10 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     await pc.get('/api/sagas/no-such-saga-1').expect(404);
   });
 
-  it('lists a page enriched from MS2 and MS3, and the mobile home comes in one call', async () => {
+  it('lists a page with the three services\' rows (from the contract view), and the mobile home comes in one call', async () => {
     await register(pc, { contract: { ...CONTRACT, contr: 'List Person' } }).expect(201);
     await register(pc, { contract: { ...CONTRACT, contr: 'List Person' } }).expect(201);
-    const list = await pc.get('/api/contracts?size=5&q=List%20Person').expect(200);
+    const list = await listed(pc, '/api/contracts?size=5&q=List%20Person', 2);
     expect(list.body.total).toBe(2);
     for (const item of list.body.items) {
       expect(item.ppon.contr).toBe('List Person');
@@ -139,7 +149,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     const again = await register(pc, body).set('Idempotency-Key', key).expect(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
-    expect((await pc.get(`/api/contracts?q=${encodeURIComponent(`Idem ${key}`)}`).expect(200)).body.total).toBe(1);
+    expect((await listed(pc, `/api/contracts?q=${encodeURIComponent(`Idem ${key}`)}`, 1)).body.total).toBe(1);
     const other = await register(pc, { contract: { ...CONTRACT, contr: 'Someone else' } }).set('Idempotency-Key', key);
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');

@@ -3,7 +3,7 @@ import { startContractView, type RunningContractView } from '../../services/cont
 import { rebuildView } from '../../services/contract-view/rebuild-view';
 import type { ViewContract } from '../../services/contract-view/view-store';
 import { contractChangedEvent } from '../../services/shared/events/contract-change-events';
-import { api, BUS_AND_DB, dropTestData, harnessSso, mintBearer, startThreeServices, viewTestEnv, type ThreeServices } from './support/service-harness';
+import { api, BUS_AND_DB, cachePrefix, dropTestData, harnessSso, mintBearer, ownDatabases, startThreeServices, viewTestEnv, type ThreeServices } from './support/service-harness';
 
 jest.setTimeout(120_000);
 
@@ -32,7 +32,8 @@ describe.each(BUS_AND_DB)('contract view on %s, %s', (bus, kind) => {
     await mintBearer();
     await mintBearer('lee');
     // Every relay publishes every event twice: the view must absorb duplicates (and the sagas do).
-    services = await startThreeServices(kind, {}, { bus, tag, all: { FAULT_DUPLICATE_RATE: '1' } });
+    const own = (name: 'ppon' | 'inetaplca' | 'intelnet') => ownDatabases(kind, name, `${bus}_${tag}`);
+    services = await startThreeServices(kind, own('ppon'), { bus, tag, all: { FAULT_DUPLICATE_RATE: '1', CACHE_KEY_PREFIX: `${cachePrefix(kind)}${bus}:` }, inetaplca: own('inetaplca'), intelnet: own('intelnet') });
     const env = viewTestEnv(kind, { bus, tag, ssoIssuer: sso.issuer, pponUrl: services.ppon.url, inetaplcaUrl: services.inetaplca.url, intelnetUrl: services.intelnet.url });
     view = await startContractView(loadContractViewConfig(env));
   });
@@ -150,7 +151,7 @@ describe.each(BUS_AND_DB)('contract view on %s, %s', (bus, kind) => {
     const prefix = `Page ${kind} `;
     for (const i of [1, 2, 3, 4, 5]) expect((await register({ contr: `${prefix}${i}`, payr: i % 2 ? 'Odd' : 'Even', cardNo: `PAGE-${i}` })).status).toBe(201);
     await waitFor('the pages', async () => {
-      const res = await api(view.url).get('/view/contracts').query({ contr: prefix });
+      const res = await api(view.url).get('/view/contracts').query({ contr: prefix, state: 'END' });
       return res.body.total === 5 ? true : undefined;
     });
     const seen: string[] = [];

@@ -166,6 +166,12 @@ export async function startThreeServices(kind: DbKind, pponOverrides: Record<str
   };
 }
 
+/** A service's own databases for one tag of this run (dropped with the rest), when sets of one file must not share them. */
+export function ownDatabases(kind: DbKind, name: ServiceName, tag: string): Record<string, string> {
+  const safe = tag.replace(/[^A-Za-z0-9_]/g, '_');
+  return { SQLITE_FILE: path.join(SQLITE_DIR, `${kind}-${name}-${safe}.sqlite`), MARIADB_URL: `mysql://root@127.0.0.1:3306/${databaseName(kind, name)}_${safe}` };
+}
+
 /**
  * Issue 12: the contract view's settings (`CONTRACT_VIEW_…`) beside a service set of this run: its
  * own database (dropped with the rest), the set's streams and transport, the harness's SSO.
