@@ -27,7 +27,7 @@ const idMillis = (id: string) => Number(id.split('-')[0]);
  * also one whose consumer is stopped or frozen — reports it. Redis Streams: exact (XINFO GROUPS
  * `lag` + `pending`; the oldest entry not acknowledged dates the lag). Kafka: events exact (end
  * offsets minus the group's committed offsets); seconds since the probe first saw the group behind
- * (Kafka's admin API cannot read a record's time), so a lower bound, at the probe's 1 s resolution.
+ * (Kafka's admin API cannot read a record's time; probed every second), so a lower bound.
  * In-process bus: not measurable from outside the consumer (null).
  */
 export function createLagProbe(config: ContractViewConfig, topic: string, group: string, logger: Logger): LagProbe {
@@ -94,13 +94,22 @@ function kafkaLag(brokers: string[], topic: string, group: string, logger: Logge
     else behindSince ??= now;
     return { events, seconds: behindSince === undefined ? 0 : (now - behindSince) / 1000, measuredAt: new Date(now).toISOString() };
   };
+  const safe = () =>
+    measure().catch((err: unknown) => {
+      logger.warn({ err: errorText(err) }, 'contract view: lag probe failed');
+      return { events: null, seconds: null, measuredAt: new Date().toISOString(), error: errorText(err) };
+    });
+  // Probed every second whether or not anyone asks, so that `behindSince` dates the lag to within a second.
+  let ticking: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    ticking ??= safe().finally(() => (ticking = undefined));
+  }, 1000);
+  timer.unref();
   return {
-    measure: () =>
-      measure().catch((err: unknown) => {
-        logger.warn({ err: errorText(err) }, 'contract view: lag probe failed');
-        return { events: null, seconds: null, measuredAt: new Date().toISOString(), error: errorText(err) };
-      }),
+    measure: safe,
     close: async () => {
+      clearInterval(timer);
+      await ticking;
       if (connected) await admin.disconnect().catch(() => undefined);
     },
   };
