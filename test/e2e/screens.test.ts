@@ -169,7 +169,8 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     // Back in the grid: the search finds the contract, with composed columns.
     await page.click('[data-menu="contracts.search"]');
     await page.fill('#grid-q', name);
-    await page.click('form[role="search"] button');
+    await page.selectOption('#grid-state', 'END');
+    await page.click('form[role="search"] button[type="submit"]');
     await page.locator(`tr[data-contract="${no}"]`).waitFor();
     await expect(page.locator('tbody tr').count()).resolves.toBe(1);
     await expect(page.locator(`tr[data-contract="${no}"]`).textContent()).resolves.toContain('김철수');
@@ -275,6 +276,13 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     mark('cards');
     await page.locator('[data-menu="contracts"]').tap();
     await page.locator('.cards .card').first().waitFor();
+    // Search (issue 12, the contract view): the contractor by prefix finds the one card.
+    await page.fill('#home-q', name.slice(0, -2));
+    await page.locator('form[role="search"] button').tap();
+    await page.waitForURL(/\/contracts\?contr=/);
+    await page.locator('.cards .card').first().waitFor();
+    await expect(page.locator('.cards .card').count()).resolves.toBe(1);
+    await expect(page.locator('.cards .card').textContent()).resolves.toContain(name);
     await expectAccessible(page, 'mobile cards');
     await screenshot(page, 'mobile-cards');
 
