@@ -3,7 +3,7 @@ import { DEMO, loginVia, type Agent } from '../support/login';
 import { PROCESS_NAMES, startSystem, type RunningSystem } from './support/start-system';
 
 /**
- * The crash drill: `npm start`, log in, SIGKILL each of its seven processes in turn; after each
+ * The crash drill: `npm start`, log in, SIGKILL each of its eight processes in turn; after each
  * kill a logged-in user's calls (the session, a composed contract from all three services, a
  * legacy page) succeed again within 10 s, and the supervisor says it restarted the process.
  */
