@@ -71,7 +71,8 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
     const no = Number(req.params.pponContNo);
     const [{ contract, cached }, held] = await Promise.all([
       composed(req, no),
-      upstreams.view.request<ViewContract>('GET', `/view/contracts/${no}`, ctxOf(req)).catch(() => undefined),
+      // Within the composition's budget: a slow view never delays the live answer beyond it.
+      upstreams.view.request<ViewContract>('GET', `/view/contracts/${no}`, { ...ctxOf(req), timeoutMs: Math.min(config.upstreamTimeoutMs, config.composeBudgetMs) }).catch(() => undefined),
     ]);
     sendComposed(res, contract, cached, viewBehind(contract, held));
   });

@@ -210,7 +210,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     it('answers 200 partial with per-part codes when MS3 is down, and 502 when MS1 is down', async () => {
       const no = (await register(pc).expect(201)).body.saPponContNo;
       const down = await closedPortUrl();
-      const sys2 = await startBffSystem({ sharedSso: sys.sso, pc: { ...upstreamEnv(), INTELNET_URL: down, COMPOSE_CACHE_SECONDS: '0' }, mobile: { ...upstreamEnv(), PPON_URL: down } });
+      const sys2 = await startBffSystem({ sharedSso: sys.sso, pc: { ...upstreamEnv(), INTELNET_URL: down, COMPOSE_CACHE_SECONDS: '0' }, mobile: { ...upstreamEnv(), PPON_URL: down, CONTRACT_VIEW_URL: down } });
       try {
         const agent = await sys2.login(sys2.pc);
         const res = await agent.get(`/api/contracts/${no}`).expect(200);
@@ -222,6 +222,11 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
         expect(failed.body.code).toBe('UPSTREAM_UNAVAILABLE');
         const saga = await m.post('/api/contracts').set('X-CSRF', '1').send({ contract: CONTRACT });
         expect([502, 503]).toContain(saga.status);
+        // The contract view down: lists fail with a problem, home still answers, its recent list marked partial.
+        expect((await m.get('/api/contracts').expect(502)).body.code).toBe('UPSTREAM_UNAVAILABLE');
+        const home = await m.get('/api/home').expect(200);
+        expect(home.body.recent).toEqual({ total: 0, partial: true, items: [] });
+        expect(home.headers['x-bff-completed']).toBe('false');
       } finally {
         await sys2.close();
       }

@@ -57,6 +57,7 @@ export function ContractGrid() {
     let live = true;
     const query = searchQuery(applied, { size: String(Math.min(profile.pageSize, 100)), ...(cursor ? { cursor } : {}) });
     setError(null);
+    setData(null); // never the previous search's rows under this search's form
     void api<Page>(`/api/contracts?${query}`).then(
       (d) => live && setData(d),
       (err) => live && (setData(null), setError(err instanceof ApiError ? err.message : String(err))),
