@@ -89,7 +89,7 @@ function QuickSearch() {
       <label htmlFor="home-q" className="visually-hidden">
         {t('search')}
       </label>
-      <select aria-label={t('sortBy')} value={field} onChange={(e) => setField(e.target.value as typeof field)}>
+      <select aria-label={t('searchIn')} value={field} onChange={(e) => setField(e.target.value as typeof field)}>
         <option value="contr">{t('contractor')}</option>
         <option value="svcNo">{t('serviceNo')}</option>
         <option value="cardNo">{t('cardNo')}</option>
