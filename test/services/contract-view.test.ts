@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { loadContractViewConfig } from '../../config/service-config';
 import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 import { rebuildView } from '../../services/contract-view/rebuild-view';
@@ -6,6 +9,7 @@ import { contractChangedEvent } from '../../services/shared/events/contract-chan
 import { api, BUS_AND_DB, cachePrefix, dropTestData, harnessSso, mintBearer, ownDatabases, startThreeServices, viewTestEnv, type ThreeServices } from './support/service-harness';
 
 jest.setTimeout(120_000);
+const run = promisify(execFile);
 
 /** Issue 12's bound: a saga's rows are in the view this long after its answer (generous: the machine is shared). */
 const VISIBLE_WITHIN_MS = 5000;
@@ -25,6 +29,7 @@ afterAll(() => dropTestData());
 describe.each(BUS_AND_DB)('contract view on %s, %s', (bus, kind) => {
   let services: ThreeServices;
   let view: RunningContractView;
+  let env: Record<string, string>;
   const tag = 'view';
 
   beforeAll(async () => {
@@ -34,7 +39,7 @@ describe.each(BUS_AND_DB)('contract view on %s, %s', (bus, kind) => {
     // Every relay publishes every event twice: the view must absorb duplicates (and the sagas do).
     const own = (name: 'ppon' | 'inetaplca' | 'intelnet') => ownDatabases(kind, name, `${bus}_${tag}`);
     services = await startThreeServices(kind, own('ppon'), { bus, tag, all: { FAULT_DUPLICATE_RATE: '1', CACHE_KEY_PREFIX: `${cachePrefix(kind)}${bus}:` }, inetaplca: own('inetaplca'), intelnet: own('intelnet') });
-    const env = viewTestEnv(kind, { bus, tag, ssoIssuer: sso.issuer, pponUrl: services.ppon.url, inetaplcaUrl: services.inetaplca.url, intelnetUrl: services.intelnet.url });
+    env = viewTestEnv(kind, { bus, tag, ssoIssuer: sso.issuer, pponUrl: services.ppon.url, inetaplcaUrl: services.inetaplca.url, intelnetUrl: services.intelnet.url });
     view = await startContractView(loadContractViewConfig(env));
   });
   afterAll(async () => {
@@ -144,6 +149,10 @@ describe.each(BUS_AND_DB)('contract view on %s, %s', (bus, kind) => {
     // Backfilling over a current view changes nothing.
     const again = await rebuildView(view.deps, urls, { fromScratch: false });
     expect(again.applied).toBe(0);
+    expect(await view.deps.store.all()).toEqual(incremental);
+    // The operator's command, as a process with the view's settings, from scratch.
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../scripts/rebuild-view.ts')], { env: { ...process.env, ...env }, timeout: 60_000 });
+    expect(stdout).toMatch(new RegExp(`contract view rebuilt in \\d+ ms: rows ppon ${incremental.length},`));
     expect(await view.deps.store.all()).toEqual(incremental);
   });
 
