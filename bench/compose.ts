@@ -52,6 +52,7 @@ async function main() {
     ppon: createUpstream('ppon', urlOf(servers[0]), options),
     inetaplca: createUpstream('inetaplca', urlOf(servers[1]), options),
     intelnet: createUpstream('intelnet', urlOf(servers[2]), options),
+    view: createUpstream('contract-view', urlOf(servers[0]), options),
   };
   const ctx = { globalNo: 'bench-compose' };
   const sequential = await measure('sequential (source: MS1 → MS2 → MS3)', async (i) => {

@@ -5,17 +5,16 @@ import { AppError } from '../lib/errors/app-error';
 import { validate } from '../lib/http/validate';
 import { memoryKeyValueStore, redisKeyValueStore } from '../core/cache/key-value-store';
 import { createContractUpstreams } from '../core/compose/contract-upstreams';
-import { composeContract, type ComposedContract, type ContractRow } from '../core/compose/compose-contract';
+import { composeContract, type ComposedContract } from '../core/compose/compose-contract';
 import type { ContractView } from '../core/compose/contract-views';
-import { mapLimit } from '../core/compose/map-limit';
-import { contractListQuery, contractNoParam, globalNoParam, modifyContractBody, registerContractBody } from '../core/saga/contract-schemas';
+import { composedOf, viewBehind, type ViewContract, type ViewPage } from '../core/compose/read-model';
+import { searchParamsOf } from '../lib/contracts/contract-search';
+import { contractListQuery, type ContractListQuery, contractNoParam, globalNoParam, modifyContractBody, registerContractBody } from '../core/saga/contract-schemas';
 import { runIdempotent } from '../core/saga/idempotency';
 import { triggerSaga } from '../core/saga/trigger-saga';
 import { streamSagaEvents } from '../core/saga/follow-saga';
 
-const ENRICH_CONCURRENCY = 4;
-
-/** The contract screens' API: composed views, saga triggers, saga status and its event stream. */
+/** The contract screens' API: lists from the contract view, composed single views, saga triggers, saga status and its event stream. */
 export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   const { config } = runtime;
   const upstreams = createContractUpstreams(config, runtime.metrics.observeUpstream);
@@ -38,34 +37,44 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
     return { contract, cached: false };
   }
 
-  const sendComposed = (res: Response, contract: ComposedContract, cached: boolean) => {
-    res.set({ 'x-bff-completed': String(!contract.partial), 'x-bff-cache': cached ? 'HIT' : 'MISS', 'cache-control': 'no-store' }).json(view.detail(contract));
+  const sendComposed = (res: Response, contract: ComposedContract, cached: boolean, behind: boolean | null) => {
+    res.set({ 'x-bff-completed': String(!contract.partial), 'x-bff-cache': cached ? 'HIT' : 'MISS', 'cache-control': 'no-store' }).json({ ...view.detail(contract), viewBehind: behind });
   };
 
-  /** One page of MS1 rows, each enriched with MS2 and MS3 — a few at a time, never one by one. */
-  async function listPage(req: Request, query: { page: number; size: number; q?: string; mine?: string }) {
-    const params = new URLSearchParams({ page: String(query.page), size: String(query.size), ...(query.q ? { contr: query.q } : {}), ...(query.mine === 'true' ? { mine: 'true' } : {}) });
-    const page = await upstreams.ppon.getJson<{ items: ContractRow[]; page: number; size: number; total: number }>(`/cont?${params}`, ctxOf(req));
-    const items = await mapLimit(page.items, ENRICH_CONCURRENCY, async (row) => {
-      try {
-        return (await composed(req, row.saPponContNo)).contract;
-      } catch (err) {
-        // The row itself came from MS1; a failed enrichment still shows it, marked partial.
-        const code = err instanceof AppError ? err.code : 'INTERNAL';
-        return { ppon: row, inetaplca: null, intelnet: null, errors: { inetaplca: code, intelnet: code }, partial: true } satisfies ComposedContract;
-      }
-    });
-    return { page: page.page, size: page.size, total: page.total, partial: items.some((i) => i.partial), items };
+  /**
+   * One page of the list from the contract view (issue 12): one upstream call whatever the page
+   * size, search by any of the three services' fields, keyset paging with the view's opaque cursor.
+   */
+  async function listPage(req: Request, query: Partial<ContractListQuery> & { size: number }) {
+    const { q, ...rest } = query;
+    const params = searchParamsOf({ ...rest, contr: rest.contr ?? q });
+    const { status, body } = await upstreams.view.request<ViewPage & { detail?: string; errors?: unknown }>('GET', `/view/contracts?${params}`, ctxOf(req));
+    // The view validates the cursor against the query it was made for: that is the screen's 400.
+    if (status === 400) throw new AppError('VALIDATION_FAILED', body.detail ?? 'The search is not valid', body.errors ? { errors: body.errors } : {});
+    if (status === 403) throw new AppError('FORBIDDEN', 'The contract view does not let this user list contracts');
+    if (status !== 200) throw new AppError('UPSTREAM_BAD_RESPONSE', `contract-view answered ${status}`, { upstream: 'contract-view' });
+    const items = body.items.map(composedOf);
+    return { size: body.size, total: body.total, nextCursor: body.nextCursor, partial: false, items };
   }
 
   router.get('/contracts', validate(contractListQuery, 'query'), async (req, res) => {
-    const list = await listPage(req, req.query as unknown as { page: number; size: number; q?: string; mine?: string });
-    res.set({ 'x-bff-completed': String(!list.partial), 'cache-control': 'no-store' }).json({ ...list, items: list.items.map(view.listItem) });
+    const list = await listPage(req, req.query as unknown as ContractListQuery);
+    res.set({ 'x-bff-completed': 'true', 'cache-control': 'no-store' }).json({ ...list, items: list.items.map(view.listItem) });
   });
 
+  /**
+   * Live from the three services (it must be exact), and whether the view is behind for it: the
+   * view lacks the contract or holds an older version (change number) of one of its rows. null:
+   * the view could not be asked.
+   */
   router.get('/contracts/:pponContNo', validate(contractNoParam, 'params'), async (req, res) => {
-    const { contract, cached } = await composed(req, Number(req.params.pponContNo));
-    sendComposed(res, contract, cached);
+    const no = Number(req.params.pponContNo);
+    const [{ contract, cached }, held] = await Promise.all([
+      composed(req, no),
+      // Within the composition's budget: a slow view never delays the live answer beyond it.
+      upstreams.view.request<ViewContract>('GET', `/view/contracts/${no}`, { ...ctxOf(req), timeoutMs: Math.min(config.upstreamTimeoutMs, config.composeBudgetMs) }).catch(() => undefined),
+    ]);
+    sendComposed(res, contract, cached, viewBehind(contract, held));
   });
 
   /** The three services' history rows of one contract (each service keeps its own), for the detail screen. */

@@ -44,7 +44,19 @@ function responseSchemas(app: BffAppName): Record<string, unknown> {
     Menu: obj({ app: { const: app }, items: { type: 'array', items: ref('MenuItem') } }),
     Profile: schemaOf(profileSchema),
     Contract: app === 'pc' ? pcContract : mobileCard,
-    ContractPage: obj({ page: int, size: int, total: int, partial: { type: 'boolean' }, items: { type: 'array', items: ref('Contract') } }),
+    ContractDetail: {
+      allOf: [
+        ref('Contract'),
+        obj({ viewBehind: { type: ['boolean', 'null'], description: 'true: the contract view (the lists) holds an older version of this contract than the services; null: the view could not be asked' } }),
+      ],
+    },
+    ContractPage: obj({
+      size: int,
+      total: int,
+      nextCursor: { type: ['string', 'null'], description: 'opaque; pass as `cursor` with the same filters and sort for the next page (null: last page)' },
+      partial: { type: 'boolean' },
+      items: { type: 'array', items: ref('Contract') },
+    }),
     ContractHistory: obj({ saPponContNo: int, partial: { type: 'boolean' }, ppon: { type: ['array', 'null'], items: row }, inetaplca: { type: ['array', 'null'], items: row }, intelnet: { type: ['array', 'null'], items: row } }),
     SagaAccepted: obj({ globalNo: str, state: { const: 'START' }, accepted: { const: true }, statusUrl: str, eventsUrl: str }),
     SagaOutcome: { type: 'object', required: ['globalNo', 'state'], additionalProperties: true, properties: { globalNo: str, state: { const: 'END' }, saPponContNo: int, saInetaplcaContNo: int, saIntelnetContNo: int } },
@@ -75,17 +87,21 @@ function operations(app: BffAppName): Record<string, Record<string, Op>> {
       patch: { summary: 'Change preferences', csrf: true, body: profilePatchSchema, responses: { 200: { d: 'profile', s: 'Profile' }, 400: 'VALIDATION_FAILED' } },
     },
     '/api/contracts': {
-      get: { summary: 'A page of contracts, each composed from MS1, MS2 and MS3', query: contractListQuery, responses: { 200: { d: 'page (x-bff-completed: false when a part is missing)', s: 'ContractPage' } } },
+      get: {
+        summary: 'A page of contracts from the contract view (the read model fed by the three services\' events; it may lag them by a moment): contractor and payer by prefix, service and card number exactly, state, registration date range (`from` inclusive, `to` exclusive; a day as `to` includes it), sort and order, keyset paging with `cursor`',
+        query: contractListQuery,
+        responses: { 200: { d: 'page', s: 'ContractPage' }, 400: 'VALIDATION_FAILED (also a cursor of another query)', 502: 'the contract view failed' },
+      },
       post: { summary: 'Register a contract (saga). api mode: 201 with the outcome or 409 SAGA_FAILED; event mode: 202 + Location', csrf: true, body: registerContractBody, responses: { 201: { d: 'saga ended END', s: 'SagaOutcome' }, 202: { d: 'event mode: accepted, follow Location', s: 'SagaAccepted' }, 409: 'SAGA_FAILED (CANCEL, or COMPENSATING while a compensation is still being retried)', 400: 'VALIDATION_FAILED / DRILL_NOT_ALLOWED' } },
     },
     '/api/contracts/{pponContNo}': {
-      get: { summary: app === 'pc' ? 'One contract, full rows of ppon, inetaplca and intelnet' : 'One contract as a compact card', params: ['pponContNo'], responses: { 200: { d: 'view (partial: true when MS2/MS3 failed)', s: 'Contract' }, 404: 'NOT_FOUND', 502: 'MS1 failed', 504: 'MS1 too slow' } },
+      get: { summary: app === 'pc' ? 'One contract, full rows of ppon, inetaplca and intelnet' : 'One contract as a compact card', params: ['pponContNo'], responses: { 200: { d: 'view, live from the three services (partial: true when MS2/MS3 failed; viewBehind)', s: 'ContractDetail' }, 404: 'NOT_FOUND', 502: 'MS1 failed', 504: 'MS1 too slow' } },
       put: { summary: 'Modify a contract (saga), same modes as register', csrf: true, params: ['pponContNo'], body: modifyContractBody, responses: { 200: { d: 'saga ended END', s: 'SagaOutcome' }, 202: { d: 'event mode: accepted', s: 'SagaAccepted' }, 409: 'SAGA_FAILED / SAGA_IN_PROGRESS', 404: 'NOT_FOUND' } },
     },
     '/api/contracts/{pponContNo}/history': { get: { summary: "The three services' history rows of one contract (a part that could not be read is null, `partial: true`)", params: ['pponContNo'], responses: { 200: { d: 'history', s: 'ContractHistory' }, 404: 'NOT_FOUND' } } },
     '/api/sagas/{globalNo}': { get: { summary: "A saga's state and steps from MS1's saga log", params: ['globalNo'], responses: { 200: { d: 'saga', s: 'Saga' }, 404: 'NOT_FOUND' } } },
     '/api/sagas/{globalNo}/events': { get: { summary: 'Server-sent events (`step`, `state`, `end`, `timeout`, `failure`) until the saga ends', params: ['globalNo'], responses: { 200: { d: sagaEventsDescription, type: 'text/event-stream', s: { type: 'string', description: 'event: <type>\\nid: <id>\\ndata: <JSON>' } }, 204: 'Last-Event-ID says the end was already delivered: nothing more to send', 404: 'NOT_FOUND' } } },
-    ...(app === 'mobile' ? { '/api/home': { get: { summary: 'Home screen in one call: user, menu and recent contracts', responses: { 200: { d: 'home', s: 'Home' } } } } } : {}),
+    ...(app === 'mobile' ? { '/api/home': { get: { summary: 'Home screen in one call: user, menu and recent contracts (from the contract view)', responses: { 200: { d: 'home', s: 'Home' } } } } } : {}),
     '/api/files': {
       get: { summary: "The user's own files", responses: { 200: { d: 'list', s: 'FileList' } } },
       post: { summary: 'Upload (multipart, field `file`)', csrf: true, responses: { 201: { d: 'file', s: 'File' }, 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' } },

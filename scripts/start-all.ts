@@ -8,7 +8,7 @@
  * runs on its in-process fallback.
  *
  * `START_BASE_PORT=<n>` moves every port (SSO n, ppon n+1, inetaplca n+2, intelnet n+3, legacy
- * n+4, bff-pc n+5, bff-mobile n+6), so a second system (a test's) can run beside a developer's.
+ * n+4, bff-pc n+5, bff-mobile n+6, contract-view n+7), so a second system (a test's) can run beside a developer's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,7 +39,8 @@ const tsx = ['--import', 'tsx'];
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** One switch for the saga broker of all three services (`<SERVICE>_EVENT_BUS` still wins). */
 const EVENT_BUS = process.env.EVENT_BUS;
-const SERVICES = ['PPON', 'INETAPLCA', 'INTELNET'];
+/** The services' settings prefixes; the contract view (issue 12) reads the same bus, Redis and SSO. */
+const SERVICES = ['PPON', 'INETAPLCA', 'INTELNET', 'CONTRACT_VIEW'];
 const busOf = (withRedis: boolean) => EVENT_BUS ?? (withRedis ? 'redis' : 'memory');
 const BUS_TEXT: Record<string, string> = { kafka: 'Kafka at localhost:9092 (npm run infra:kafka)', redis: `Redis Streams at ${REDIS_URL}`, memory: 'in process memory (dev only)' };
 /**
@@ -56,8 +57,8 @@ const BACKOFF_MAX_MS = 10_000;
 const STABLE_MS = 30_000;
 
 const ports = BASE
-  ? { sso: BASE, ppon: BASE + 1, inetaplca: BASE + 2, intelnet: BASE + 3, legacy: BASE + 4, pc: BASE + 5, mobile: BASE + 6 }
-  : { sso: 9000, ppon: 8081, inetaplca: 8082, intelnet: 8083, legacy: 8090, pc: 3000, mobile: 3001 };
+  ? { sso: BASE, ppon: BASE + 1, inetaplca: BASE + 2, intelnet: BASE + 3, legacy: BASE + 4, pc: BASE + 5, mobile: BASE + 6, view: BASE + 7 }
+  : { sso: 9000, ppon: 8081, inetaplca: 8082, intelnet: 8083, legacy: 8090, pc: 3000, mobile: 3001, view: 8084 };
 const local = (port: number) => `http://localhost:${port}`;
 
 /** True when Redis answers PING within a second (no client library needed for that). */
@@ -87,6 +88,7 @@ function portEnv(): Record<string, string> {
     PPON_SSO_ISSUER: local(ports.sso),
     INETAPLCA_SSO_ISSUER: local(ports.sso),
     INTELNET_SSO_ISSUER: local(ports.sso),
+    CONTRACT_VIEW_SSO_ISSUER: local(ports.sso),
     SSO_CLIENTS: JSON.stringify(JSON.parse(clients)),
     PPON_PORT: String(ports.ppon),
     INETAPLCA_PORT: String(ports.inetaplca),
@@ -97,6 +99,11 @@ function portEnv(): Record<string, string> {
     PPON_URL: local(ports.ppon),
     INETAPLCA_URL: local(ports.inetaplca),
     INTELNET_URL: local(ports.intelnet),
+    CONTRACT_VIEW_PORT: String(ports.view),
+    CONTRACT_VIEW_URL: local(ports.view),
+    CONTRACT_VIEW_PPON_URL: local(ports.ppon),
+    CONTRACT_VIEW_INETAPLCA_URL: local(ports.inetaplca),
+    CONTRACT_VIEW_INTELNET_URL: local(ports.intelnet),
     LEGACY_APP_URL: local(ports.legacy),
   };
 }
@@ -107,7 +114,7 @@ function portEnv(): Record<string, string> {
  */
 function contractServices(withRedis: boolean): Proc[] {
   if (!withRedis && busOf(withRedis) === 'memory') {
-    return [{ name: 'contracts', args: [...tsx, 'services/main-all.ts'], ready: /ppon ready/, url: `${local(ports.ppon)} (ppon), :${ports.inetaplca} (inetaplca), :${ports.intelnet} (intelnet)` }];
+    return [{ name: 'contracts', args: [...tsx, 'services/main-all.ts'], ready: /contract-view ready/, url: `${local(ports.ppon)} (ppon), :${ports.inetaplca} (inetaplca), :${ports.intelnet} (intelnet), :${ports.view} (contract-view)` }];
   }
   const env: Record<string, string> = Object.fromEntries(withRedis ? SERVICES.map((s) => [`${s}_REDIS_URL`, REDIS_URL]) : []);
   for (const s of SERVICES) if (EVENT_BUS && !process.env[`${s}_EVENT_BUS`]) env[`${s}_EVENT_BUS`] = EVENT_BUS;
@@ -115,6 +122,7 @@ function contractServices(withRedis: boolean): Proc[] {
     { name: 'inetaplca', args: [...tsx, 'services/inetaplca/main.ts'], ready: /inetaplca ready/, url: local(ports.inetaplca), env },
     { name: 'intelnet', args: [...tsx, 'services/intelnet/main.ts'], ready: /intelnet ready/, url: local(ports.intelnet), env },
     { name: 'ppon', args: [...tsx, 'services/ppon/main.ts'], ready: /ppon ready/, url: local(ports.ppon), env },
+    { name: 'contract-view', args: [...tsx, 'services/contract-view/main.ts'], ready: /contract-view ready/, url: local(ports.view), env },
   ];
 }
 

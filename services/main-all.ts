@@ -1,7 +1,9 @@
 import { main } from './shared/run-service';
+import { mainContractView } from './contract-view/run-contract-view';
 import { inetaplcaService } from './inetaplca/service';
 import { intelnetService } from './intelnet/service';
 import { pponService } from './ppon/service';
 
 // The three contract services in one process: participants first, then the orchestrator.
-main(inetaplcaService, intelnetService, pponService);
+// Issue 12: then the contract view, so the in-process bus reaches its consumer too.
+void main(inetaplcaService, intelnetService, pponService).then(() => mainContractView());

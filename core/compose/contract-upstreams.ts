@@ -6,6 +6,8 @@ export interface ContractUpstreams {
   ppon: Upstream;
   inetaplca: Upstream;
   intelnet: Upstream;
+  /** The contract view (issue 12): lists and search. */
+  view: Upstream;
 }
 
 export function createContractUpstreams(config: BffConfig, observe?: UpstreamObserver): ContractUpstreams {
@@ -14,5 +16,6 @@ export function createContractUpstreams(config: BffConfig, observe?: UpstreamObs
     ppon: createUpstream('ppon', config.pponUrl, options),
     inetaplca: createUpstream('inetaplca', config.inetaplcaUrl, options),
     intelnet: createUpstream('intelnet', config.intelnetUrl, options),
+    view: createUpstream('contract-view', config.contractViewUrl, options),
   };
 }

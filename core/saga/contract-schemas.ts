@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { contractSearchShape, fromBeforeTo } from '../../lib/contracts/contract-search';
 import { UNSAFE_TEXT, UNSAFE_TEXT_MESSAGE } from '../../lib/http/plain-text';
 
 /** Refused, not stripped: a field silently changed on its way in is worse than a clear 400. */
@@ -41,15 +42,16 @@ export const modifyContractBody = z
 // names no contract and is this request's 400, not a 502 after MS1 refuses it.
 export const contractNoParam = z.object({ pponContNo: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
 export const globalNoParam = z.object({ globalNo: z.string().regex(/^[A-Za-z0-9._-]{8,64}$/) }).strict();
-export const contractListQuery = z
-  .object({
-    page: z.coerce.number().int().min(1).max(100_000).default(1),
-    size: z.coerce.number().int().min(1).max(100).default(20),
-    q: z.string().trim().min(1).max(200).optional(),
-    /** "My contracts" (issue 10): only those the logged-in user registered. */
-    mine: z.enum(['true', 'false']).optional(),
-  })
-  .strict();
+/**
+ * The lists' search (issue 12: read from the contract view): the view's own query, plus `q`, the
+ * earlier contractor search, kept as another name for `contr`.
+ */
+export const contractListQuery = contractSearchShape
+  .extend({ q: contractSearchShape.shape.contr })
+  .strict()
+  .refine(...fromBeforeTo)
+  .refine((query) => !(query.q && query.contr), { message: 'give q or contr, not both', path: ['q'] });
+export type ContractListQuery = z.infer<typeof contractListQuery>;
 
 export type RegisterContractBody = z.infer<typeof registerContractBody>;
 export type ModifyContractBody = z.infer<typeof modifyContractBody>;

@@ -1,3 +1,4 @@
+import { addChangeNumber } from '../shared/contracts/add-change-number';
 import type { Migrations } from '../shared/db/run-migrations';
 import { createContractTables } from '../shared/contracts/create-contract-tables';
 import { createEventTables } from '../shared/events/create-event-tables';
@@ -9,5 +10,6 @@ export const intelnetMigrations: Migrations = {
   '001_contract_tables': createContractTables(intelnetTable),
   '002_event_tables': createEventTables,
   '003_saga_guard': createSagaGuardTable,
-  '004_outbox_headers': createOutboxHeadersColumn,
+  '004_change_number': addChangeNumber(intelnetTable),
+  '005_outbox_headers': createOutboxHeadersColumn,
 };

@@ -1,3 +1,4 @@
+import { addChangeNumber } from '../shared/contracts/add-change-number';
 import type { Migrations } from '../shared/db/run-migrations';
 import { createContractTables } from '../shared/contracts/create-contract-tables';
 import { pponTable } from './contracts/ppon-table';
@@ -14,6 +15,7 @@ export const pponMigrations: Migrations = {
   '003_event_tables': createEventTables,
   '004_pubsub_saga': createPubsubTables,
   '005_saga_recovery': createSagaRecoveryColumns,
-  '006_outbox_headers': createOutboxHeadersColumn,
-  '007_saga_trace': createSagaTraceColumn,
+  '006_change_number': addChangeNumber(pponTable),
+  '007_outbox_headers': createOutboxHeadersColumn,
+  '008_saga_trace': createSagaTraceColumn,
 };

@@ -50,7 +50,7 @@ export async function startService(service: ServiceDefinition, config: ServiceCo
  * Several services may share one process (`services/main-all.ts`): that is how the in-process
  * event bus connects them when `npm start` has no Redis.
  */
-export function main(...services: ServiceDefinition[]): void {
+export function main(...services: ServiceDefinition[]): Promise<void> {
   const running: RunningService[] = [];
   let tracing: Tracing | undefined;
   const run = async () => {
@@ -75,7 +75,7 @@ export function main(...services: ServiceDefinition[]): void {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   };
-  run().catch(async (err: unknown) => {
+  return run().catch(async (err: unknown) => {
     console.error(`${services.map((s) => s.name).join(', ')} failed to start: ${err instanceof Error ? err.message : String(err)}`);
     await Promise.all(running.map((r) => r.close().catch(() => undefined)));
     process.exit(1);

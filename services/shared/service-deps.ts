@@ -6,6 +6,7 @@ import { runMigrations, type Migrations } from './db/run-migrations';
 import { createContractStore, type ContractStore } from './contracts/contract-store';
 import type { ContractTable } from './contracts/contract-table';
 import { openServiceEvents, type ServiceEvents } from './events/service-events';
+import { contractChangeFeed } from './events/contract-change-feed';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier';
 import { createServiceTokenSource, type ServiceTokenSource } from './auth/service-token-source';
 
@@ -49,7 +50,7 @@ export async function openServiceDeps(config: ServiceConfig, table: ContractTabl
     config,
     logger: log,
     database,
-    contracts: createContractStore(database, table, cache),
+    contracts: createContractStore(database, table, cache, contractChangeFeed(config, table, events)),
     events,
     close: async () => {
       await events.close();

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { dropTestData, closedPortUrl, type ThreeServices } from '../services/support/service-harness';
 import { startBffSystem, startSystemWithServices, type BffSystem } from '../support/system';
+import type { RunningContractView } from '../../services/contract-view/run-contract-view';
 import { startDelayProxy } from '../support/delay-proxy';
 import type { Agent } from '../support/login';
 
@@ -8,20 +9,29 @@ const CONTRACT = { contr: '홍길동', payr: '홍길동', svcNo: '02-555-0100', 
 
 describe('contract screens through the BFF: composition and API-mode sagas (real services, SSO, Redis)', () => {
   let services: ThreeServices;
+  let view: RunningContractView;
   let sys: BffSystem;
   let pc: Agent;
   let mobile: Agent;
 
-  const upstreamEnv = () => ({ PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
+  const upstreamEnv = () => ({ PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, CONTRACT_VIEW_URL: view.url });
+  /** Lists read the contract view, which follows the services' events: poll until it shows what was just written. */
+  const listed = async (agent: Agent, path: string, total: number) => {
+    for (let started = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+      const res = await agent.get(path).expect(200);
+      if (res.body.total === total || Date.now() - started > 5000) return res;
+    }
+  };
   const register = (agent: Agent, body: object = { contract: CONTRACT }) => agent.post('/api/contracts').set('X-CSRF', '1').send(body);
 
   beforeAll(async () => {
-    ({ sys, services } = await startSystemWithServices());
+    ({ sys, services, view } = await startSystemWithServices());
     pc = await sys.login(sys.pc);
     mobile = await sys.login(sys.mobile);
   });
   afterAll(async () => {
     await sys?.close();
+    await view?.close();
     await services?.close();
     await dropTestData();
   });
@@ -115,10 +125,10 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     await pc.get('/api/sagas/no-such-saga-1').expect(404);
   });
 
-  it('lists a page enriched from MS2 and MS3, and the mobile home comes in one call', async () => {
+  it('lists a page with the three services\' rows (from the contract view), and the mobile home comes in one call', async () => {
     await register(pc, { contract: { ...CONTRACT, contr: 'List Person' } }).expect(201);
     await register(pc, { contract: { ...CONTRACT, contr: 'List Person' } }).expect(201);
-    const list = await pc.get('/api/contracts?size=5&q=List%20Person').expect(200);
+    const list = await listed(pc, '/api/contracts?size=5&q=List%20Person', 2);
     expect(list.body.total).toBe(2);
     for (const item of list.body.items) {
       expect(item.ppon.contr).toBe('List Person');
@@ -139,7 +149,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     const again = await register(pc, body).set('Idempotency-Key', key).expect(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
-    expect((await pc.get(`/api/contracts?q=${encodeURIComponent(`Idem ${key}`)}`).expect(200)).body.total).toBe(1);
+    expect((await listed(pc, `/api/contracts?q=${encodeURIComponent(`Idem ${key}`)}`, 1)).body.total).toBe(1);
     const other = await register(pc, { contract: { ...CONTRACT, contr: 'Someone else' } }).set('Idempotency-Key', key);
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
@@ -200,7 +210,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     it('answers 200 partial with per-part codes when MS3 is down, and 502 when MS1 is down', async () => {
       const no = (await register(pc).expect(201)).body.saPponContNo;
       const down = await closedPortUrl();
-      const sys2 = await startBffSystem({ sharedSso: sys.sso, pc: { ...upstreamEnv(), INTELNET_URL: down, COMPOSE_CACHE_SECONDS: '0' }, mobile: { ...upstreamEnv(), PPON_URL: down } });
+      const sys2 = await startBffSystem({ sharedSso: sys.sso, pc: { ...upstreamEnv(), INTELNET_URL: down, COMPOSE_CACHE_SECONDS: '0' }, mobile: { ...upstreamEnv(), PPON_URL: down, CONTRACT_VIEW_URL: down } });
       try {
         const agent = await sys2.login(sys2.pc);
         const res = await agent.get(`/api/contracts/${no}`).expect(200);
@@ -212,6 +222,11 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
         expect(failed.body.code).toBe('UPSTREAM_UNAVAILABLE');
         const saga = await m.post('/api/contracts').set('X-CSRF', '1').send({ contract: CONTRACT });
         expect([502, 503]).toContain(saga.status);
+        // The contract view down: lists fail with a problem, home still answers, its recent list marked partial.
+        expect((await m.get('/api/contracts').expect(502)).body.code).toBe('UPSTREAM_UNAVAILABLE');
+        const home = await m.get('/api/home').expect(200);
+        expect(home.body.recent).toEqual({ total: 0, partial: true, items: [] });
+        expect(home.headers['x-bff-completed']).toBe('false');
       } finally {
         await sys2.close();
       }

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import type { ServiceName } from '../../config/service-config';
+import { loadContractViewConfig, type ServiceName } from '../../config/service-config';
+import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 import type { RunningServer } from '../../lib/http/serve';
 import { startLegacyApp } from '../../sandbox/legacy-app/start-legacy-app';
 import { filesEnv, filesOnDisk } from '../files/support/files-env';
 import { loginCookie } from '../proxy/support/login-cookie';
 import { rawRequest } from '../proxy/support/raw-request';
-import { dropTestData, startThreeServices, type ThreeServices } from '../services/support/service-harness';
+import { dropTestData, startThreeServices, viewTestEnv, type ThreeServices } from '../services/support/service-harness';
 import { startBffSystem, type BffSystem } from '../support/system';
 import { rowCounts } from '../system/support/row-counts';
 import { hostileRequest, type FuzzRequest, type FuzzTarget } from './support/hostile-requests';
@@ -36,6 +37,7 @@ const describeRequest = (req: FuzzRequest) => `${req.method} ${req.path.slice(0,
 describe('fuzz: hostile requests over every route of both BFF apps and the three services', () => {
   let legacy: RunningServer;
   let services: ThreeServices;
+  let view: RunningContractView;
   let sys: BffSystem;
   const files = filesEnv();
 
@@ -48,12 +50,14 @@ describe('fuzz: hostile requests over every route of both BFF apps and the three
       // the services trust the BFFs' SSO: a logged-in user's calls get through to them (not a 401 → 502)
       beforeApps: async (sso) => {
         services = await startThreeServices('sqlite', {}, { ssoIssuer: sso.issuer });
-        Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
+        view = await startContractView(loadContractViewConfig(viewTestEnv('sqlite', { ssoIssuer: sso.issuer })));
+        Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, CONTRACT_VIEW_URL: view.url });
       },
     });
   }, 60_000);
   afterAll(async () => {
     await sys?.close();
+    await view?.close();
     await services?.close();
     await legacy?.close();
     await dropTestData();

@@ -22,7 +22,7 @@ describe.each(DB_KINDS)('contract query APIs and cache on %s', (kind) => {
     const res = await api(s.intelnet.url).get(`/cont/${reg.saIntelnetContNo}`).expect(200);
     expect(Object.keys(res.body)).toEqual([
       'saIntelnetContNo', 'saPponContNo', 'contr', 'payr', 'svcNo', 'cardNo', 'bcbnConn', 'rack', 'intlTrafc', 'mfamtCont', 'admrInfo',
-      'apyr', 'saler', 'mkerId', 'mkerNm', 'mkeDate', 'amdrId', 'amdrNm', 'amdDate', 'delYn', 'transacNo', 'transacSttus', 'prevSaIntelnetContHstNo',
+      'apyr', 'saler', 'mkerId', 'mkerNm', 'mkeDate', 'amdrId', 'amdrNm', 'amdDate', 'delYn', 'transacNo', 'transacSttus', 'prevSaIntelnetContHstNo', 'chgNo',
     ]);
     expect(Date.parse(res.body.mkeDate)).not.toBeNaN();
     expect((await api(s.ppon.url).get('/cont/999999').expect(404)).body.code).toBe('NOT_FOUND');

@@ -1,4 +1,4 @@
-import { loadServiceConfig, serviceConfigTable } from '../../config/service-config';
+import { loadContractViewConfig, loadServiceConfig, serviceConfigTable } from '../../config/service-config';
 import { ConfigError } from '../../config/define-settings';
 
 describe('service configuration', () => {
@@ -37,5 +37,23 @@ describe('service configuration', () => {
     const table = serviceConfigTable();
     expect(table).toContain('| `<SERVICE>_DB_KIND` | `sqlite` |');
     expect(table).toContain('`<SERVICE>_COMPENSATION_RETRIES`');
+  });
+
+  test('the contract view (issue 12): its own store and port, the services\' bus, lag reported but not unready by default', () => {
+    const config = loadContractViewConfig({});
+    expect(config).toMatchObject({
+      name: 'contract-view', port: 8084, dbKind: 'sqlite', sqliteFile: './data/contract-view.sqlite', mariadbUrl: 'mysql://root@127.0.0.1:3306/contract_view',
+      eventBus: 'memory', eventTopicPrefix: 'sa-app-samp-ppon-cont-', consumer: true, maxLagSeconds: 0, ssoClientId: 'contract-operator', pponUrl: 'http://localhost:8081',
+    });
+    expect(loadContractViewConfig({ CONTRACT_VIEW_REDIS_URL: 'redis://127.0.0.1:6379' }).eventBus).toBe('redis');
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => loadContractViewConfig({ NODE_ENV: 'production' })).toThrow(/CONTRACT_VIEW_SSO_CLIENT_SECRET/);
+    try {
+      loadContractViewConfig({ CONTRACT_VIEW_PORT: 'x', CONTRACT_VIEW_MAX_LAG_SECONDS: '-1', CONTRACT_VIEW_CONSUMER: 'maybe' });
+      throw new Error('accepted');
+    } catch (err) {
+      const problems = (err as ConfigError).problems.join('\n');
+      for (const key of ['CONTRACT_VIEW_PORT', 'CONTRACT_VIEW_MAX_LAG_SECONDS', 'CONTRACT_VIEW_CONSUMER']) expect(problems).toContain(key);
+    }
   });
 });

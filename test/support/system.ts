@@ -3,7 +3,9 @@ import { reserveServer, startBff, type RunningBff } from './bff';
 import { startDevSso, type DevSso } from './dev-sso';
 import { DEMO, loginVia, type Agent } from './login';
 import type { Sso, SsoBrowser, SsoProvider } from './sso-provider';
-import { startThreeServices, type ServiceSetOptions, type ThreeServices } from '../services/support/service-harness';
+import { startThreeServices, viewTestEnv, type ServiceSetOptions, type ThreeServices } from '../services/support/service-harness';
+import { loadContractViewConfig } from '../../config/service-config';
+import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 
 export interface BffSystem {
   /** The dev SSO process (systems started without a provider, or with the dev SSO's). */
@@ -122,18 +124,22 @@ async function startOnProvider(
  */
 export async function startSystemWithServices(
   options: { env?: Record<string, string>; services?: ServiceSetOptions } = {},
-): Promise<{ sys: BffSystem; services: ThreeServices; close(): Promise<void> }> {
+): Promise<{ sys: BffSystem; services: ThreeServices; view: RunningContractView; close(): Promise<void> }> {
   const env: Record<string, string> = { ...options.env };
   let services!: ThreeServices;
+  let view!: RunningContractView;
   const sys = await startBffSystem({
     pc: env,
     mobile: env,
     beforeApps: async (sso) => {
       services = await startThreeServices('sqlite', {}, { ...options.services, ssoIssuer: sso.issuer });
-      Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, ...options.env });
+      // Issue 12: the contract view the lists read, on the services' bus.
+      const urls = { pponUrl: services.ppon.url, inetaplcaUrl: services.inetaplca.url, intelnetUrl: services.intelnet.url };
+      view = await startContractView(loadContractViewConfig(viewTestEnv('sqlite', { ...options.services, ssoIssuer: sso.issuer, ...urls })));
+      Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, CONTRACT_VIEW_URL: view.url, ...options.env });
     },
   });
-  return { sys, services, close: async () => (await sys.close(), await services.close()) };
+  return { sys, services, view, close: async () => (await sys.close(), await view.close(), await services.close()) };
 }
 
 /** The session cookie (name=value) an agent holds for a BFF. */

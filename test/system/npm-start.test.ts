@@ -25,6 +25,13 @@ describe('npm start: the whole system on one machine', () => {
     const created = await bff.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'npm start smoke test' } }).expect(201);
     const view = await bff.get(`/api/contracts/${created.body.saPponContNo}`).expect(200);
     expect(view.body.partial).toBe(false);
+    // The list reads the contract view (its own process), which follows the services' events.
+    let listed = 0;
+    for (let i = 0; i < 100 && listed === 0; i++) {
+      listed = (await bff.get('/api/contracts?contr=npm%20start%20smoke').expect(200)).body.total;
+      if (listed === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(listed).toBe(1);
     // event mode across the separate service processes (Redis Streams when Redis answers)
     const ack = await bff.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'npm start event mode' }, mode: 'event' }).expect(202);
     let state = 'START';

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { searchFromUrl, searchQuery } from '../shared/contract-search';
 import { api, ApiError } from '../shared/api';
 import { AppRoot } from '../shared/app-root';
 import { ContractForm, FIELDS } from '../shared/contract-form';
@@ -18,6 +19,7 @@ interface Card {
 }
 interface DetailCard extends Card {
   madeBy?: string | null;
+  viewBehind?: boolean | null;
   parts?: Record<'ppon' | 'inetaplca' | 'intelnet', { no: number | null; state: string | null; error?: string | null }>;
 }
 interface Home {
@@ -55,6 +57,7 @@ function HomeScreen() {
       <h1 id="home-title">
         {t('home')} · {home.user.name}
       </h1>
+      <QuickSearch />
       {can.register && (
         <Link to="/contracts/new" className="button primary wide" data-action="register">
           {t('register')}
@@ -72,31 +75,72 @@ function HomeScreen() {
   );
 }
 
+/** Search from home (issue 12): contractor by prefix, or an exact service or card number, on the cards screen. */
+function QuickSearch() {
+  const t = useT();
+  const [text, setText] = useState('');
+  const [field, setField] = useState<'contr' | 'svcNo' | 'cardNo'>('contr');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (text.trim()) navigate(`/contracts?${searchQuery({ [field]: text.trim() })}`);
+  };
+  return (
+    <form role="search" className="search" onSubmit={submit}>
+      <label htmlFor="home-q" className="visually-hidden">
+        {t('search')}
+      </label>
+      <select aria-label={t('searchIn')} value={field} onChange={(e) => setField(e.target.value as typeof field)}>
+        <option value="contr">{t('contractor')}</option>
+        <option value="svcNo">{t('serviceNo')}</option>
+        <option value="cardNo">{t('cardNo')}</option>
+      </select>
+      <input id="home-q" type="search" maxLength={200} value={text} onChange={(e) => setText(e.target.value)} />
+      <button type="submit">{t('search')}</button>
+    </form>
+  );
+}
+
+/** The cards, newest first, searched by the URL's filters; "Next" appends the following page (the BFF's cursor). */
 function CardsScreen() {
   const t = useT();
   const { profile, can } = useSession();
+  const search = searchFromUrl();
+  const key = searchQuery(search).toString();
   const [items, setItems] = useState<Card[] | null>(null);
   const [total, setTotal] = useState(0);
-  const [page, setPage] = useState(1);
+  const [next, setNext] = useState<string | null>(null);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
   const size = Math.min(profile.pageSize, 100);
   useEffect(() => {
-    void api<{ items: Card[]; total: number }>(`/api/contracts?page=${page}&size=${size}`).then((d) => {
-      setItems((before) => (page === 1 ? d.items : [...(before ?? []), ...d.items]));
-      setTotal(d.total);
-    }, () => undefined);
-  }, [page, size]);
+    setCursor(undefined);
+    setItems(null);
+  }, [key]);
+  useEffect(() => {
+    const query = searchQuery(search, { size: String(size), ...(cursor ? { cursor } : {}) });
+    void api<{ items: Card[]; total: number; nextCursor: string | null }>(`/api/contracts?${query}`).then(
+      (d) => {
+        setItems((before) => (cursor ? [...(before ?? []), ...d.items] : d.items));
+        setTotal(d.total);
+        setNext(d.nextCursor);
+      },
+      (err) => setError(err instanceof ApiError ? err.message : String(err)),
+    );
+  }, [key, cursor, size]);
   return (
     <section aria-labelledby="cards-title">
       <h1 id="cards-title">
         {t('contracts')} ({total})
       </h1>
+      <QuickSearch />
       {can.register && (
         <Link to="/contracts/new" className="button primary wide" data-action="register">
           {t('register')}
         </Link>
       )}
+      {error && <p role="alert">{error}</p>}
       {!items ? (
-        <p>{t('loading')}</p>
+        !error && <p>{t('loading')}</p>
       ) : (
         <ul className="cards">
           {items.map((c) => (
@@ -104,8 +148,8 @@ function CardsScreen() {
           ))}
         </ul>
       )}
-      {items && items.length < total && (
-        <button type="button" className="wide" onClick={() => setPage(page + 1)}>
+      {items && next && (
+        <button type="button" className="wide" onClick={() => setCursor(next)}>
           {t('next')}
         </button>
       )}
@@ -150,6 +194,11 @@ function DetailScreen({ no }: { no: number }) {
           {card.partial && <span className="partial-marker"> ⚠ {t('partial')}</span>}
         </dd>
       </dl>
+      {card.viewBehind && (
+        <p className="note" role="note" data-view-behind>
+          {t('viewBehind')}
+        </p>
+      )}
       {card.parts && (
         <>
           <h2>{t('parts')}</h2>

@@ -93,6 +93,11 @@ export function ContractDetail({ no }: { no: number }) {
           {t('legacy')}
         </a>
       </div>
+      {contract.viewBehind && (
+        <p className="note" role="note" data-view-behind>
+          {t('viewBehind')}
+        </p>
+      )}
       <div className="panels">
         {PARTS.map((p) => (
           <Panel key={p.key} title={p.title} row={contract[p.key]} error={p.key === 'ppon' ? undefined : contract.errors[p.key]} />

@@ -81,6 +81,18 @@ const en = {
   incomplete: 'incomplete',
   deleted: 'deleted',
   error: 'Something went wrong',
+  state: 'State',
+  anyState: 'Any',
+  dateFrom: 'Registered from',
+  dateTo: 'Registered until',
+  sortBy: 'Sort by',
+  searchIn: 'Search in',
+  registered: 'Registered',
+  ascending: 'ascending',
+  descending: 'descending',
+  reset: 'Reset',
+  pageN: 'Page {p}',
+  viewBehind: 'The lists have not caught up with the latest change of this contract yet',
 };
 
 export type MessageKey = keyof typeof en;
@@ -164,6 +176,18 @@ const ko: Record<MessageKey, string> = {
   incomplete: '불완전',
   deleted: '삭제됨',
   error: '오류가 발생했습니다',
+  state: '상태',
+  anyState: '전체',
+  dateFrom: '등록일 시작',
+  dateTo: '등록일 종료',
+  sortBy: '정렬',
+  searchIn: '검색 항목',
+  registered: '등록일',
+  ascending: '오름차순',
+  descending: '내림차순',
+  reset: '초기화',
+  pageN: '{p} 페이지',
+  viewBehind: '목록에 이 계약의 최신 변경이 아직 반영되지 않았습니다',
 };
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { en, ko };

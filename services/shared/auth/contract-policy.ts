@@ -18,7 +18,7 @@ interface Rule {
   ownContract?: boolean;
 }
 
-export type ServiceKind = 'orchestrator' | 'participant';
+export type ServiceKind = 'orchestrator' | 'participant' | 'view';
 
 /** The identity contract's authorization, as data: read it top to bottom, first match wins; what no row names is the saga's and operators' only. */
 export function contractPolicy(kind: ServiceKind): Rule[] {
@@ -31,6 +31,13 @@ export function contractPolicy(kind: ServiceKind): Rule[] {
       { method: 'GET', path: /^\/(sagas\/?|metrics\/saga)$/, roles: ['operator', 'supervisor'] },
       { method: 'GET', path: /^\//, roles: READERS },
       // Anything else that changes state (repairs, retries, whatever comes next) is the saga's and operators' alone.
+      { method: '*', path: /^\//, roles: SAGA_ONLY },
+    ];
+  }
+  if (kind === 'view') {
+    // Issue 12: the read model answers exactly what the services' lists answer (every reading role sees every contract).
+    return [
+      { method: 'GET', path: /^\//, roles: READERS },
       { method: '*', path: /^\//, roles: SAGA_ONLY },
     ];
   }

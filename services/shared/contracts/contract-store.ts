@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { AppError } from '../../../lib/errors/app-error';
 import type { AnyDb, ServiceDatabase } from '../db/create-database';
 import type { ContractCache } from '../cache/create-contract-cache';
@@ -53,7 +53,16 @@ export interface ContractStore {
   history(no: number): Promise<Record<string, unknown>[]>;
 }
 
-export function createContractStore(database: ServiceDatabase, table: ContractTable, cache: ContractCache): ContractStore {
+/**
+ * Issue 12: called inside the write's transaction with each changed row as it will commit (the
+ * change feed puts it into the outbox), then `committed` once the transaction has committed.
+ */
+export interface ChangeFeed {
+  changed(trx: Transaction<AnyDb>, row: ContractRow): Promise<void>;
+  committed(): void;
+}
+
+export function createContractStore(database: ServiceDatabase, table: ContractTable, cache: ContractCache, feed?: ChangeFeed): ContractStore {
   const { db } = database;
   const t = table;
   /** Columns a modify compensation copies back from the history row. */
@@ -62,14 +71,16 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
   const findRow = (executor: Transaction<AnyDb> | typeof db, no: number): Promise<ContractRow | undefined> =>
     executor.selectFrom(t.table).selectAll().where(t.key, '=', no).executeTakeFirst();
 
-  function writerFor(trx: Transaction<AnyDb>, touched: Set<number>): ContractWriter {
+  /** `touched`: cache entries to drop; `changed`: rows to announce (inserts too). */
+  function writerFor(trx: Transaction<AnyDb>, touched: Set<number>, changed: Set<number>): ContractWriter {
     /** `amended` stamps AMD_DATE: a change of the contract, not the saga's own bookkeeping. */
     const update = async (no: number, values: Record<string, unknown>, how: { amended: boolean; guard?: 'not-started' }) => {
-      const stamped = how.amended ? { ...values, AMD_DATE: database.timestamp() } : values;
+      const stamped = { ...(how.amended ? { ...values, AMD_DATE: database.timestamp() } : values), CHG_NO: sql`CHG_NO + 1` };
       let query = trx.updateTable(t.table).set(stamped).where(t.key, '=', no);
       if (how.guard) query = query.where('TRANSAC_STTUS', '<>', 'START');
       const result = await query.executeTakeFirst();
       touched.add(no);
+      if (Number(result.numUpdatedRows) > 0) changed.add(no);
       return Number(result.numUpdatedRows);
     };
     const ownedRow = async (no: number, transacNo: string) => {
@@ -84,8 +95,9 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
       insert: async (values, cross, meta) => {
         const result = await trx
           .insertInto(t.table)
-          .values({ ...values, ...cross, MKE_DATE: database.timestamp(), DEL_YN: 'N', TRANSAC_NO: meta.transacNo, TRANSAC_STTUS: meta.transacSttus })
+          .values({ ...values, ...cross, MKE_DATE: database.timestamp(), DEL_YN: 'N', TRANSAC_NO: meta.transacNo, TRANSAC_STTUS: meta.transacSttus, CHG_NO: 1 })
           .executeTakeFirstOrThrow();
+        changed.add(Number(result.insertId));
         return Number(result.insertId);
       },
       modify: async (no, values, meta) => {
@@ -130,7 +142,18 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
     table,
     write: async (work) => {
       const touched = new Set<number>();
-      const result = await db.transaction().execute((trx) => work(writerFor(trx, touched)));
+      const changed = new Set<number>();
+      const result = await db.transaction().execute(async (trx) => {
+        const answer = await work(writerFor(trx, touched, changed));
+        if (feed) {
+          for (const no of changed) {
+            const row = await findRow(trx, no);
+            if (row) await feed.changed(trx, row);
+          }
+        }
+        return answer;
+      });
+      if (feed && changed.size > 0) feed.committed();
       await Promise.all([...touched].map((no) => cache.forget(no)));
       return result;
     },

@@ -4,17 +4,20 @@ import type { Logger } from '../../../lib/http/logger';
 import { createKafkaBus } from '../../../lib/events/kafka-bus';
 import { createMemoryBus } from '../../../lib/events/memory-bus';
 import { createRedisStreamsBus } from '../../../lib/events/redis-streams-bus';
+import { CONTRACT_CHANGED_TOPIC } from './contract-change-events';
 import { DEAD_LETTER_TOPIC, EXTRA_SAGA_TOPICS, SAGA_TOPICS, topicName, type TopicName } from './saga-events';
 
 /** The adapter this deployment chose (`<SERVICE>_EVENT_BUS`); the services only see `EventBus`. */
-export function createEventBus(config: ServiceConfig, logger: Logger): EventBus {
+export type EventBusSettings = Pick<ServiceConfig, 'eventMaxDeliveries' | 'eventRedeliverMs' | 'eventTopicPrefix' | 'eventBus' | 'kafkaBrokers' | 'kafkaPartitions' | 'redisUrl'> & { name: string };
+
+export function createEventBus(config: EventBusSettings, logger: Logger): EventBus {
   const options: EventBusOptions = {
     maxDeliveries: config.eventMaxDeliveries,
     redeliverAfterMs: config.eventRedeliverMs,
     deadLetterTopic: topicName(config.eventTopicPrefix, DEAD_LETTER_TOPIC),
   };
   if (config.eventBus === 'kafka') {
-    const topics = ([...SAGA_TOPICS, ...EXTRA_SAGA_TOPICS, DEAD_LETTER_TOPIC] as TopicName[]).map((t) => topicName(config.eventTopicPrefix, t));
+    const topics = [...([...SAGA_TOPICS, ...EXTRA_SAGA_TOPICS, DEAD_LETTER_TOPIC] as TopicName[]), CONTRACT_CHANGED_TOPIC].map((t) => `${config.eventTopicPrefix}${t}`);
     const { kafkaPartitions: partitions } = config;
     return createKafkaBus({ ...options, brokers: config.kafkaBrokers, clientId: `samp.${config.name}`, topics, partitions, concurrency: Math.min(partitions, 4) }, logger);
   }

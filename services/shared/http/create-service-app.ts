@@ -23,6 +23,10 @@ export interface ServiceAppOptions {
   /** Registries of the service's own metrics (outbox backlog, sagas), served on `/metrics` too. */
   metrics?: Registry[];
   auth: { verifier: TokenVerifier; kind: ServiceKind; ownerOf?: (no: number) => Promise<string | null | undefined> };
+  /** More for /readyz to report (issue 12: the view's lag); throwing an AppError makes it not ready. */
+  readiness?: () => Promise<Record<string, unknown>>;
+  /** Adds this service's own metrics to its registry (served on /metrics). */
+  addMetrics?: (registry: Registry) => void;
 }
 
 /** A contract payload is a few kilobytes; anything far larger is a mistake or an attack. */
@@ -33,6 +37,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   const metrics = createHttpMetrics(options.name, options.metrics);
+  options.addMetrics?.(metrics.registry);
 
   // Hostile input (issue 13): paths are normalised once, bodies are JSON or refused with 415.
   app.use(requestLogger(options.logger), assignGlobalNo(), traceRequests(), normalizeRequestPath(), metrics.middleware);
@@ -43,7 +48,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     await options.database.ping().catch((cause: unknown) => {
       throw new AppError('DATABASE_UNAVAILABLE', undefined, {}, { cause });
     });
-    res.json({ status: 'ready', service: options.name, db: options.database.kind });
+    const more = (await options.readiness?.()) ?? {};
+    res.json({ status: 'ready', service: options.name, db: options.database.kind, ...more });
   });
   app.get('/metrics', metrics.handler);
   app.use(authenticateCalls(options.auth.verifier)); // issue 10: every call below needs a verified bearer token

@@ -28,14 +28,13 @@ export async function startScreensSystem(): Promise<ScreensSystem> {
     // Every screen shows what the services hold now (the partial-data test stops a service).
     COMPOSE_CACHE_SECONDS: '0',
   };
-  const { sys, services } = await startSystemWithServices({ env });
+  const { sys, services, close: closeSystem } = await startSystemWithServices({ env });
   return {
     sys,
     services,
     close: async () => {
-      await sys.close();
+      await closeSystem(); // both apps, the contract view and the services
       await legacy.close();
-      await services.close();
       await dropTestData();
       fs.rmSync(filesDir, { recursive: true, force: true });
     },

@@ -166,6 +166,35 @@ export async function startThreeServices(kind: DbKind, pponOverrides: Record<str
   };
 }
 
+/** A service's own databases for one tag of this run (dropped with the rest), when sets of one file must not share them. */
+export function ownDatabases(kind: DbKind, name: ServiceName, tag: string): Record<string, string> {
+  const safe = tag.replace(/[^A-Za-z0-9_]/g, '_');
+  return { SQLITE_FILE: path.join(SQLITE_DIR, `${kind}-${name}-${safe}.sqlite`), MARIADB_URL: `mysql://root@127.0.0.1:3306/${databaseName(kind, name)}_${safe}` };
+}
+
+/**
+ * Issue 12: the contract view's settings (`CONTRACT_VIEW_…`) beside a service set of this run: its
+ * own database (dropped with the rest), the set's streams and transport, the harness's SSO.
+ */
+export function viewTestEnv(kind: DbKind, options: ServiceSetOptions & { ssoIssuer: string; pponUrl?: string; inetaplcaUrl?: string; intelnetUrl?: string }, overrides: Record<string, string> = {}): Record<string, string> {
+  const tag = options.bus ? `${options.bus}-${options.tag ?? 'main'}` : options.tag;
+  const settings: Record<string, string> = {
+    PORT: '0',
+    DB_KIND: kind,
+    SQLITE_FILE: path.join(SQLITE_DIR, `${kind}-contract-view-${tag ?? 'main'}.sqlite`),
+    MARIADB_URL: `mysql://root@127.0.0.1:3306/sa_${RUN}_${kind === 'mariadb' ? 'm' : 's'}_view_${(tag ?? 'main').replace(/[^A-Za-z0-9_]/g, '_')}`,
+    REDIS_URL,
+    EVENT_TOPIC_PREFIX: topicPrefix(kind, tag),
+    EVENT_REDELIVER_MS: '300',
+    LOG_LEVEL: 'silent',
+    SSO_ISSUER: options.ssoIssuer,
+    ...(options.bus ? busEnv(options.bus) : {}),
+    ...(options.pponUrl ? { PPON_URL: options.pponUrl, INETAPLCA_URL: options.inetaplcaUrl!, INTELNET_URL: options.intelnetUrl! } : {}),
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [`CONTRACT_VIEW_${k}`, v]));
+}
+
 /** Drops this run's databases, SQLite files, cache keys and Kafka topics (and stops the harness's dev SSO). */
 export async function dropTestData(): Promise<void> {
   const sso = harnessSsoRun;

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 
 const root = path.join(__dirname, '..', '..', '..');
-export const PROCESS_NAMES = ['dev-sso', 'inetaplca', 'intelnet', 'ppon', 'legacy-app', 'bff-pc', 'bff-mobile'] as const;
+export const PROCESS_NAMES = ['dev-sso', 'inetaplca', 'intelnet', 'ppon', 'contract-view', 'legacy-app', 'bff-pc', 'bff-mobile'] as const;
 
 export interface RunningSystem {
   child: ChildProcess;
   base: number;
-  urls: { sso: string; ppon: string; legacy: string; pc: string; mobile: string };
+  urls: { sso: string; ppon: string; legacy: string; pc: string; mobile: string; view: string };
   output(): string;
   /** The pid of a supervised process, as the supervisor last announced it. */
   pidOf(name: string): number;
@@ -26,14 +26,14 @@ const free = (port: number) =>
     srv.listen(port, '0.0.0.0', () => srv.close(() => resolve(true)));
   });
 
-/** Seven consecutive free ports away from `npm start`'s defaults. */
+/** Eight consecutive free ports away from `npm start`'s defaults. */
 async function freeBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const all = await Promise.all(Array.from({ length: 7 }, (_, i) => free(base + i)));
+    const all = await Promise.all(Array.from({ length: 8 }, (_, i) => free(base + i)));
     if (all.every(Boolean)) return base;
   }
-  throw new Error('no 7 consecutive free ports');
+  throw new Error('no 8 consecutive free ports');
 }
 
 /**
@@ -46,7 +46,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
   const run = `drill${Date.now().toString(36)}${process.pid}`;
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'));
   const perService = Object.fromEntries(
-    ['PPON', 'INETAPLCA', 'INTELNET'].flatMap((s) => [
+    ['PPON', 'INETAPLCA', 'INTELNET', 'CONTRACT_VIEW'].flatMap((s) => [
       [`${s}_SQLITE_FILE`, path.join(data, `${s.toLowerCase()}.sqlite`)],
       [`${s}_CACHE_KEY_PREFIX`, `${run}:`],
       [`${s}_EVENT_TOPIC_PREFIX`, `${run}.sa-app-samp-ppon-cont-`],
@@ -75,7 +75,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
   const system: RunningSystem = {
     child,
     base,
-    urls: { sso: `http://localhost:${base}`, ppon: `http://localhost:${base + 1}`, legacy: `http://localhost:${base + 4}`, pc: `http://localhost:${base + 5}`, mobile: `http://localhost:${base + 6}` },
+    urls: { sso: `http://localhost:${base}`, ppon: `http://localhost:${base + 1}`, legacy: `http://localhost:${base + 4}`, pc: `http://localhost:${base + 5}`, mobile: `http://localhost:${base + 6}`, view: `http://localhost:${base + 7}` },
     output: () => output,
     pidOf: (name) => {
       const all = [...output.matchAll(new RegExp(`supervisor +\\| ${name} (?:started \\(pid (\\d+)\\)|is back \\(restart #\\d+, pid (\\d+)\\))`, 'g'))];

@@ -1,0 +1,3 @@
+import { mainContractView } from './run-contract-view';
+
+mainContractView();
