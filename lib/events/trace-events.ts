@@ -1,4 +1,4 @@
-import { contextFrom, inSpan, SpanKind, traceHeaders, tracingOn } from '../telemetry/trace';
+import { contextFrom, inSpan, messageGlobalNo, SpanKind, traceHeaders, tracingOn } from '../telemetry/trace';
 import type { EventHandler, OutgoingEvent } from './event-bus';
 
 /** The event with the active trace context in its headers, unless it carries one (an outbox row's). */
@@ -8,7 +8,6 @@ export function withTraceHeaders(event: OutgoingEvent): OutgoingEvent {
   return Object.keys(headers).length > 0 ? { ...event, headers } : event;
 }
 
-const globalNoOf = (payload: Record<string, unknown>) => (typeof payload.globalNo === 'string' ? payload.globalNo : undefined);
 
 /**
  * Each delivery is handled in a consumer span whose parent is the publisher's (the message's
@@ -19,7 +18,7 @@ export function traceDeliveries(group: string, handler: EventHandler): EventHand
   return (delivery) => {
     if (!tracingOn()) return handler(delivery);
     const attributes = { 'messaging.destination.name': delivery.topic, 'messaging.consumer.group.name': group, 'messaging.message.id': delivery.id, 'messaging.delivery_count': delivery.deliveries };
-    const parent = contextFrom(delivery.headers, globalNoOf(delivery.payload));
+    const parent = contextFrom(delivery.headers, messageGlobalNo(delivery.payload, delivery.headers));
     return inSpan(`process ${delivery.topic}`, { kind: SpanKind.CONSUMER, parent, attributes }, () => handler(delivery));
   };
 }

@@ -31,6 +31,27 @@ export function traceHeaders(ctx: Context = context.active()): Record<string, st
   return carrier;
 }
 
+/**
+ * The trace headers plus `x-global-no` when the active context concerns a saga: what a message
+ * stores for its publisher and consumers, whose payload may not name the saga (a contract change
+ * event does not). `{}` when tracing is off.
+ */
+export function messageTraceHeaders(ctx: Context = context.active()): Record<string, string> {
+  const headers = traceHeaders(ctx);
+  const globalNo = on ? globalNoOf(ctx) : undefined;
+  return globalNo ? { ...headers, [GLOBAL_NO_HEADER]: globalNo } : headers;
+}
+
+/** The header that names a message's saga (the same name as on HTTP requests). */
+export const GLOBAL_NO_HEADER = 'x-global-no';
+
+/** The saga a message concerns: its payload's globalNo, else its `x-global-no` header. */
+export function messageGlobalNo(payload: Record<string, unknown>, headers: Record<string, string> | undefined): string | undefined {
+  if (typeof payload.globalNo === 'string') return payload.globalNo;
+  const header = headers?.[GLOBAL_NO_HEADER];
+  return typeof header === 'string' && header.length > 0 ? header : undefined;
+}
+
 /** The context a peer sent (HTTP headers, message headers), with the globalNo it concerns. */
 export function contextFrom(headers: Record<string, string | string[] | undefined> | undefined, globalNo?: string): Context {
   return withGlobalNo(headers ? propagation.extract(ROOT_CONTEXT, headers) : ROOT_CONTEXT, globalNo);

@@ -87,8 +87,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
 }
 
 /** The trace as indented lines `service: span name`, children in start order. */
-export function spanTree(spans: ReceivedSpan[], traceId: string): string[] {
-  const mine = spans.filter((s) => s.traceId === traceId).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+export function spanTree(spans: ReceivedSpan[], traceId: string, skip: (span: ReceivedSpan) => boolean = () => false): string[] {
+  const mine = spans.filter((s) => s.traceId === traceId && !skip(s)).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const ids = new Set(mine.map((s) => s.spanId));
   const lines: string[] = [];
   const walk = (parent: string, depth: number) => {

@@ -3,7 +3,7 @@ import type { EventBus, OutgoingEvent } from '../../../lib/events/event-bus';
 import { decodeEvent, encodeEvent } from '../../../lib/events/event-codec';
 import { errorText } from '../../../lib/events/event-bus';
 import type { Logger } from '../../../lib/http/logger';
-import { contextFrom, inSpan, SpanKind, traceHeaders } from '../../../lib/telemetry/trace';
+import { contextFrom, inSpan, messageGlobalNo, messageTraceHeaders, SpanKind, traceHeaders } from '../../../lib/telemetry/trace';
 import type { AnyDb, ServiceDatabase } from '../db/create-database';
 import type { FaultHooks } from './fault-hooks';
 
@@ -22,7 +22,7 @@ export function createOutbox(database: ServiceDatabase): Outbox {
   return {
     add: async (trx, event, availableAt = new Date()) => {
       // The trace context of the transaction that writes the row: the relay publishes under it.
-      const headers = { ...event.headers, ...traceHeaders() };
+      const headers = { ...event.headers, ...messageTraceHeaders() };
       await trx
         .insertInto('SA_OUTBOX')
         .values({
@@ -68,7 +68,7 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
         if (closed) return;
         const payload = decodeEvent(String(row.PAYLOAD));
         const stored = storedHeaders(row.HEADERS);
-        const globalNo = typeof payload.globalNo === 'string' ? payload.globalNo : undefined;
+        const globalNo = messageGlobalNo(payload, stored);
         try {
           // A producer span, child of the writer's trace; the message carries this span's context.
           await inSpan(`publish ${String(row.TOPIC)}`, { kind: SpanKind.PRODUCER, parent: contextFrom(stored, globalNo), attributes: { 'messaging.destination.name': String(row.TOPIC), 'outbox.no': Number(row.OUTBOX_NO) } }, async () => {
