@@ -56,6 +56,8 @@ export const legacyRouteSchema = z
     responseHeaders: z.partialRecord(z.enum(ROW_RESPONSE_HEADERS), z.string().regex(/^[\x20-\x7e]*$/, 'must be printable ASCII').nullable()).default({}),
     /** Relay the app's own 5xx pages (debug rows only); otherwise a 5xx becomes a 502 problem without its body. */
     relayErrors: z.boolean().default(false),
+    /** How the row's HTTP requests are proxied: undici (default, ~2× the requests/s) or http-proxy-middleware (the former engine, kept as a fallback). WebSockets always go through http-proxy. */
+    engine: z.enum(['undici', 'http-proxy']).optional(),
   })
   .strict();
 
