@@ -26,8 +26,21 @@ const REDACT = [
   '*.refreshToken',
 ];
 
-export function createLogger(options: { name: string; level: string }, destination?: pino.DestinationStream): Logger {
-  return pino({ name: options.name, level: options.level, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+/**
+ * The process's logger. `sync: false` (production) writes to stdout through pino's asynchronous
+ * destination: a line is queued and written when the previous write finishes, so a slow stdout
+ * (a pipe to a log shipper) never blocks a request; call {@link flushLogger} before exiting
+ * (pino also flushes it synchronously on `exit`). Development and tests keep synchronous writes,
+ * which interleave predictably with other output.
+ */
+export function createLogger(options: { name: string; level: string; sync?: boolean }, destination?: pino.DestinationStream): Logger {
+  const to = destination ?? (options.sync === false ? pino.destination({ dest: 1, sync: false }) : undefined);
+  return pino({ name: options.name, level: options.level, redact: { paths: REDACT, censor: '[redacted]' } }, to);
+}
+
+/** Writes out every queued line (asynchronous destination); resolves at once for a synchronous one. */
+export function flushLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
 }
 
 /** Probes and scrapes would drown the log; their problems still show in their status codes. */
