@@ -4,6 +4,7 @@ import { Passport } from 'passport';
 import '../core/http/global-types';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import { assignGlobalNo } from '../lib/http/global-no';
+import { chain } from '../lib/http/chain';
 import { requestLogger } from '../lib/http/logger';
 import { normalizeRequestPath } from '../lib/http/normalize-request-path';
 import { requireJsonBody } from '../lib/http/require-json-body';
@@ -34,9 +35,9 @@ export interface BffAppOptions {
 
 /**
  * The one BFF pipeline both apps are built from. Order matters and reads top to bottom:
- * edge (headers, globalNo, logs, metrics, WebSocket upgrades) → health (no session) → screens →
- * legacy routes (each row's checks — a session row reads its user itself —, then the proxy, before
- * any body parser) → session → user from the session → lifetime → /bff management endpoints
+ * edge (headers, globalNo, logs, metrics, WebSocket upgrades) → legacy routes (each row's checks
+ * — a session row reads its user itself —, then the proxy, before any body parser) → health (no
+ * session) → screens → session → user from the session → lifetime → /bff management endpoints
  * (passport) → /api (session + CSRF) → 404 → problem+json.
  * Nothing here listens or connects: the runtime is built by the caller.
  */
@@ -56,12 +57,14 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   const legacy = legacyProxyRoutes(runtime, { trust: app.get('trust proxy fn') as TrustProxy, session, sessionChain });
 
   // The path is normalised before anything matches on it (routing-table rows included).
-  app.use(requestLogger(runtime.logger), assignGlobalNo(), normalizeRequestPath(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
+  // One layer: every request passes it (lib/http/chain.ts).
+  app.use(chain(requestLogger(runtime.logger), assignGlobalNo(), normalizeRequestPath(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade)));
+  // The routing table before anything else (its paths are disjoint from the BFF's own) and before
+  // the session: a session row reads its user itself (one store GET, no session middleware; see
+  // core/proxy/read-row-session.ts), a public row never needs one.
+  app.use(legacy.router);
   app.use(healthRoutes(runtime, metrics));
   app.use(staticWebRoutes(config.app));
-  // The routing table before the session: a session row reads its user itself (one store GET, no
-  // session middleware; see core/proxy/read-row-session.ts), a public row never needs one.
-  app.use(legacy.router);
 
   const passport = new Passport();
   passport.serializeUser((user, done) => done(null, user));

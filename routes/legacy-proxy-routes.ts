@@ -8,6 +8,7 @@ import type { TrustProxy } from '../core/proxy/forwarded-headers';
 import type { LegacyRoute } from '../core/proxy/legacy-route-schema';
 import { readRowSession } from '../core/proxy/read-row-session';
 import { redirectNavigationToLogin } from '../core/proxy/redirect-navigation-to-login';
+import { chain } from '../lib/http/chain';
 
 /** The checks in front of a row, visible in one place. */
 function guardsOf(row: LegacyRoute, userOf: RequestHandler): RequestHandler[] {
@@ -36,7 +37,7 @@ export function legacyProxyRoutes(
   };
   const routes = runtime.legacyRoutes.map((row) => ({ row, proxy: createRouteProxy(row, options.trust, poolFor(row.target)) }));
   for (const { row, proxy } of routes) {
-    router.use(row.path, ...guardsOf(row, userOf), proxy.web as unknown as RequestHandler);
+    router.use(row.path, chain(...guardsOf(row, userOf), proxy.web as unknown as RequestHandler));
   }
   const upgrade = createUpgradeHandler(routes, { config: runtime.config, session: options.session, logger: runtime.logger });
   return { router, upgrade };
