@@ -9,7 +9,10 @@
  *   machine's cores, so compare the ratios (measured in the same round), not the absolute figures.
  *   With --rounds N every row is measured N times, interleaved, and medians are printed.
  *
- *   npx tsx bench/proxy-vs-nginx.ts [--seconds 8] [--connections 50] [--rounds 1]
+ * The BFF and the stand-in run from the compiled build (built first), as in production; `--tsx`
+ * runs them from the sources.
+ *
+ *   npm run bench:proxy [-- --seconds 8 --connections 50 --rounds 1 --tsx]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,7 +57,7 @@ function routesFile(): string {
 }
 
 async function main(): Promise<void> {
-  console.log(`proxy benchmark on Node ${process.version}: ${CONNECTIONS} connections, ${SECONDS} s each (after a 2 s warm-up), ${ROUNDS} round(s)`);
+  console.log(`proxy benchmark on Node ${process.version} (${process.argv.includes('--tsx') ? 'sources through tsx' : 'compiled build'}): ${CONNECTIONS} connections, ${SECONDS} s each (after a 2 s warm-up), ${ROUNDS} round(s), ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(1)}`);
   const legacy = await startLegacyProcess();
   const env = { LEGACY_ROUTES_FILE: routesFile() };
   const stops: (() => Promise<void>)[] = [() => legacy.stop()];

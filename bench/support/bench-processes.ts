@@ -11,6 +11,22 @@ import { sessionCookieOf } from '../../test/support/system';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/**
+ * The measured processes run as in production: the compiled build (`node dist/…`, built once per
+ * bench run with `tsc -p tsconfig.build.json`). `--tsx` on a bench's command line runs the sources
+ * through tsx instead (`node --import tsx`; its keepNames wraps every named function made at run time).
+ */
+const FROM_SOURCES = process.argv.includes('--tsx');
+let built = false;
+function entry(source: string): string[] {
+  if (FROM_SOURCES) return ['--import', 'tsx', path.join(ROOT, source)];
+  if (!built) {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+    built = true;
+  }
+  return [path.join(ROOT, 'dist', source.replace(/\.ts$/, '.js'))];
+}
+
 /** A child whose readiness is checked over HTTP (it may print nothing); its output is kept for errors. */
 function spawnQuiet(command: string, args: string[], env: Record<string, string>): Spawned {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -44,7 +60,7 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
 export async function startLegacyProcess(): Promise<Spawned & { url: string }> {
   const port = await freePort();
   // `node --import tsx`, not the tsx CLI: the CLI forks, and measured processes must be our own children.
-  const spawned = await spawnReady(process.execPath, ['--import', 'tsx', path.join(ROOT, 'sandbox/legacy-app/main.ts')], { LEGACY_PORT: String(port), LEGACY_HOST: '127.0.0.1' }, /legacy-app ready/, 30_000);
+  const spawned = await spawnReady(process.execPath, entry('sandbox/legacy-app/main.ts'), { LEGACY_PORT: String(port), LEGACY_HOST: '127.0.0.1' }, /legacy-app ready/, 30_000);
   return { ...spawned, url: `http://127.0.0.1:${port}` };
 }
 
@@ -68,7 +84,7 @@ export async function startBffProcess(legacyUrl: string, extraEnv: Record<string
   const sso = await startDevSso([{ app: 'pc', url }]);
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-files-'));
   const run = Date.now().toString(36);
-  const bff = spawnQuiet(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bff-pc/main.ts')], {
+  const bff = spawnQuiet(process.execPath, entry('bff-pc/main.ts'), {
     NODE_ENV: 'development',
     PORT: String(port), PUBLIC_URL: url, SSO_ISSUER: sso.issuer, LEGACY_APP_URL: legacyUrl, LOG_LEVEL: 'warn',
     SESSION_PREFIX: `bench:${run}:sess:`, FILES_DIR: filesDir, FILES_PREFIX: `bench:${run}:files:`, ...extraEnv,
