@@ -10,17 +10,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { median, numberArg } from './support/bench-args';
 import { cpuMsOf, startBffProcess, startLegacyProcess } from './support/bench-processes';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const PAIRS = arg('pairs', 4);
-const SECONDS = arg('seconds', 5);
-const CONNECTIONS = arg('connections', 50);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-
+const PAIRS = numberArg('pairs', 4);
+const SECONDS = numberArg('seconds', 5);
+const CONNECTIONS = numberArg('connections', 50);
 async function main(): Promise<void> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-routes-')), 'routes.json');
   const target = '${LEGACY_APP_URL}';

@@ -18,15 +18,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { median, numberArg } from './support/bench-args';
 import { cpuMsOf, startBffProcess, startLegacyProcess, startNginx } from './support/bench-processes';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SECONDS = arg('seconds', 8);
-const CONNECTIONS = arg('connections', 50);
-const ROUNDS = arg('rounds', 1);
+const SECONDS = numberArg('seconds', 8);
+const CONNECTIONS = numberArg('connections', 50);
+const ROUNDS = numberArg('rounds', 1);
 
 interface Row { via: string; rps: number; p50: number; p99: number; errors: number; cpuUs: number }
 
@@ -39,8 +36,6 @@ async function measure(via: string, url: string, pids: number[], headers: Record
   console.log(`  ${via}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, failures ${row.errors}, proxy CPU ${cpuUs.toFixed(0)} µs/request`);
   return row;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 /** The same table for every BFF: the session row on each engine, the public row. */
 function routesFile(): string {
@@ -81,6 +76,12 @@ async function main(): Promise<void> {
 
     const app = '/legacy/app/api/invoices';
     const cookie = { cookie: bff.cookie };
+    // Nine processes just started (JIT, lazy loading, connections): let them settle, and warm every BFF once,
+    // so the first row measured does not pay for the others' start-up.
+    await new Promise((r) => setTimeout(r, 5_000));
+    for (const [url, c] of [[bff.url, bff.cookie], [clustered.url, clustered.cookie], [balancer.url, first.cookie]] as const) {
+      await autocannon({ url: `${url}${app}`, connections: CONNECTIONS, duration: 2, headers: { cookie: c } });
+    }
     const rounds: Record<string, Row>[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       if (ROUNDS > 1) console.log(`round ${round}`);

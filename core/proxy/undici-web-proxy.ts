@@ -55,17 +55,35 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.clientGone) controller.abort(new Error('client went away'));
   }
 
-  onResponseStart(_controller: Controller, statusCode: number, headers: Headers, statusMessage?: string): void {
+  onResponseStart(_controller: Controller, statusCode: number, headers: Headers): void {
     if (statusCode < 200) return; // informational answers are not relayed
-    const { res, row, req } = this;
-    const { route } = row;
+    const { route } = this.row;
     if (statusCode >= 500 && !route.relayErrors) {
       // The app's error page may carry its stack trace and secrets: the browser gets a problem.
-      this.discard = true;
-      (req as { log?: { warn(o: object, m: string): void } }).log?.warn({ status: statusCode, row: route.path }, 'legacy app answered with a server error');
-      sendProblem(res as unknown as Response, new AppError('UPSTREAM_BAD_RESPONSE', `The legacy app behind ${route.path} failed to answer this request`), (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
+      (this.req as { log?: { warn(o: object, m: string): void } }).log?.warn({ status: statusCode, row: route.path }, 'legacy app answered with a server error');
+      this.answerBadResponse();
       return;
     }
+    try {
+      this.relayHead(statusCode, headers);
+    } catch (err) {
+      // A header Node will not send (undici's parser is more lenient than setHeader): a 502, never a crash.
+      (this.req as { log?: { warn(o: object, m: string): void } }).log?.warn({ err: (err as Error).message, row: route.path }, 'legacy app answered headers that cannot be relayed');
+      for (const name in headers) this.res.removeHeader(name);
+      this.answerBadResponse();
+    }
+  }
+
+  /** The answer's body is drained, not sent; the browser gets a 502 problem. */
+  private answerBadResponse(): void {
+    this.discard = true;
+    const { req, res, row } = this;
+    sendProblem(res as unknown as Response, new AppError('UPSTREAM_BAD_RESPONSE', `The legacy app behind ${row.route.path} failed to answer this request`), (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
+  }
+
+  private relayHead(statusCode: number, headers: Headers): void {
+    const { res, row } = this;
+    const { route } = row;
     rewriteAnswerHeaders(headers, route);
     // Node frames the answer to the browser itself (chunked, or Content-Length when the upstream gave one).
     delete headers['transfer-encoding'];
@@ -75,8 +93,8 @@ class Exchange implements Dispatcher.DispatchHandler {
         delete headers[name];
       } else headers[name] = value;
     }
+    // The status code only: Node sends its standard reason phrase (an upstream's may not be valid to send).
     res.statusCode = statusCode;
-    if (statusMessage) res.statusMessage = statusMessage;
     for (const name in headers) {
       const value = headers[name];
       if (value !== undefined) res.setHeader(name, value);
