@@ -5,7 +5,8 @@
  * per request and its profile: self time by package (node internals charged to their caller) and
  * the top functions. The .cpuprofile is kept for Chrome DevTools.
  *
- *   npx tsx bench/profile-bff.ts [session|public|healthz] [--seconds 6] [--connections 50]
+ *   npx tsx bench/profile-bff.ts [session|public|healthz] [--seconds 6] [--connections 50] [--no-profile] [--tsx]
+ * (the BFF runs from the compiled build unless --tsx; see bench-processes.ts)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -60,22 +61,22 @@ async function main(): Promise<void> {
   const connections = arg('connections', 50);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bff-profile-'));
   const legacy = await startLegacyProcess();
-  const bff = await startBffProcess(legacy.url, {
-    NODE_OPTIONS: `--import ${path.join(__dirname, 'support', 'cpu-profile-preload.mjs')}`,
-    CPU_PROFILE_DIR: dir,
-  });
+  // --no-profile: the same load and CPU per request without the profiler (for A/B runs of two checkouts).
+  const profiling = !process.argv.includes('--no-profile');
+  const bff = await startBffProcess(legacy.url, profiling ? { NODE_OPTIONS: `--import ${path.join(__dirname, 'support', 'cpu-profile-preload.mjs')}`, CPU_PROFILE_DIR: dir } : {});
   const url = bff.url.replace('localhost', '127.0.0.1') + PATHS[target];
   try {
     await autocannon({ url, connections, duration: 2, headers: { cookie: bff.cookie } });
-    process.kill(bff.pid, 'SIGUSR2');
+    if (profiling) process.kill(bff.pid, 'SIGUSR2');
     const cpuBefore = cpuMsOf(bff.pid);
     const r = await autocannon({ url, connections, duration: seconds, headers: { cookie: bff.cookie } });
     const perRequest = ((cpuMsOf(bff.pid) - cpuBefore) * 1000) / (r.requests.average * seconds);
-    console.log(`${target} ${PATHS[target]}: ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms, failures ${r.errors + r.timeouts + r.non2xx}; BFF CPU ${perRequest.toFixed(0)} µs per request (profiler on)`);
+    console.log(`${target} ${PATHS[target]}: ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms, failures ${r.errors + r.timeouts + r.non2xx}; BFF CPU ${perRequest.toFixed(0)} µs per request (profiler ${profiling ? 'on' : 'off'})`);
   } finally {
     await bff.stop(); // the profile is written as the BFF exits
     await legacy.stop();
   }
+  if (!profiling) return;
   const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no profile written in ${dir}`);
   summarise(path.join(dir, file));

@@ -4,6 +4,7 @@ import { Passport } from 'passport';
 import '../core/http/global-types';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import { assignGlobalNo } from '../lib/http/global-no';
+import { chain } from '../lib/http/chain';
 import { requestLogger } from '../lib/http/logger';
 import { normalizeRequestPath } from '../lib/http/normalize-request-path';
 import { requireJsonBody } from '../lib/http/require-json-body';
@@ -35,9 +36,10 @@ export interface BffAppOptions {
 
 /**
  * The one BFF pipeline both apps are built from. Order matters and reads top to bottom:
- * edge (headers, globalNo, logs, metrics, WebSocket upgrades) → health (no session) → session →
- * user from the session → lifetime → /bff management endpoints (passport) → legacy routes (each
- * row's checks, then the proxy, before any body parser) → /api (session + CSRF) → 404 → problem+json.
+ * edge (headers, globalNo, logs, metrics, WebSocket upgrades) → legacy routes (each row's checks
+ * — a session row reads its user itself —, then the proxy, before any body parser) → health (no
+ * session) → screens → session → user from the session → lifetime → /bff management endpoints
+ * (passport) → /api (session + CSRF) → 404 → problem+json.
  * Nothing here listens or connects: the runtime is built by the caller.
  */
 export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): Express {
@@ -50,18 +52,24 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   app.set('etag', false);
 
   const session = createSessionMiddleware(config, runtime.sessionStore);
-  const legacy = legacyProxyRoutes(runtime, { trust: app.get('trust proxy fn') as TrustProxy, session });
+  // The whole user is kept in the session; restoreSessionUser reads it back (what passport.session()
+  // did with an identity deserializeUser), and passport itself is needed only where users log in.
+  const sessionChain = [session, restoreSessionUser(), enforceSessionLifetime(config)];
+  const legacy = legacyProxyRoutes(runtime, { trust: app.get('trust proxy fn') as TrustProxy, session, sessionChain });
 
   // The path is normalised before anything matches on it (routing-table rows included).
-  app.use(requestLogger(runtime.logger), assignGlobalNo(), traceRequests(), normalizeRequestPath(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade));
+  // One layer: every request passes it (lib/http/chain.ts).
+  app.use(chain(requestLogger(runtime.logger), assignGlobalNo(), traceRequests(), normalizeRequestPath(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade)));
+  // The routing table before anything else (its paths are disjoint from the BFF's own) and before
+  // the session: a session row reads its user itself (one store GET, no session middleware; see
+  // core/proxy/read-row-session.ts), a public row never needs one.
+  app.use(legacy.router);
   app.use(healthRoutes(runtime, metrics));
   app.use(staticWebRoutes(config.app));
 
-  // The whole user is kept in the session; restoreSessionUser reads it back (what passport.session()
-  // did with an identity deserializeUser), and passport itself is needed only where users log in.
   const passport = new Passport();
   passport.serializeUser((user, done) => done(null, user));
-  app.use(session, restoreSessionUser(), enforceSessionLifetime(config));
+  app.use(...sessionChain);
 
   // /bff takes JSON, and forms only for the SSO's back-channel logout; anything else is a 415.
   // Rate limits (Redis-backed, shared by the app's instances): logins, saga triggers, uploads.
@@ -72,7 +80,6 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   app.get('/bff/login', rateLimit(limiter, { action: 'login', perIp: config.rateLimitLoginPerIp, perSession: 0, windowSeconds }));
 
   app.use('/bff', passport.initialize(), requireJsonBody({ also: ['application/x-www-form-urlencoded'] }), express.json({ limit: '16kb' }), authRoutes(runtime, passport));
-  app.use(legacy.router);
 
   const api = Router();
   // No /api answer is ever worth caching: the Back button after logout must not show one.

@@ -3,6 +3,7 @@ import { loadBffConfig, type BffAppName, type BffConfig } from '../config/bff-co
 import { ConfigError } from '../config/define-settings';
 import { buildBffRuntime, type BffRuntime } from '../core/runtime/build-bff-runtime';
 import { serve } from '../lib/http/serve';
+import { flushLogger } from '../lib/http/logger';
 import { superviseWorkers } from '../lib/http/supervise-workers';
 import type { Express } from 'express';
 import { loadTelemetryConfig } from '../config/telemetry-config';
@@ -50,6 +51,9 @@ export async function runBff(app: BffAppName, createApp: (runtime: BffRuntime) =
     await server.close();
     await runtime.close();
     await tracing.shutdown();
+    logger.info(`bff-${app} stopped`);
+    // Production logs are written asynchronously: none may be lost at exit.
+    await flushLogger(logger);
     process.exit(0);
   };
   process.once('SIGINT', stop);

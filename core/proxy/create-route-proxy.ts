@@ -12,13 +12,40 @@ import { rewriteUpstreamResponse } from './rewrite-upstream-response';
 import { AppError } from '../../lib/errors/app-error';
 import { sendProblem } from '../../lib/errors/problem-handler';
 import type { Response } from 'express';
+import { Pool, type Dispatcher } from 'undici';
+import { undiciWebProxy } from './undici-web-proxy';
 
 export interface RouteProxy {
   /** Express middleware; the mount path has already been stripped from `req.url`. */
-  web: (req: ProxiedRequest, res: http.ServerResponse, next?: (err?: unknown) => void) => Promise<void>;
+  web: (req: ProxiedRequest, res: http.ServerResponse, next?: (err?: unknown) => void) => void | Promise<void>;
   /** Proxies an upgrade whose `req.url` is already relative to the row's path. */
   upgrade(req: ProxiedRequest, socket: Socket, head: Buffer): void;
   close(): void;
+}
+
+/** A keep-alive connection pool to a row's target; rows with the same origin may share one. */
+export function upstreamPool(target: string): Pool {
+  return new Pool(new URL(target).origin, { connections: 256, keepAliveTimeout: 4_000 });
+}
+
+/**
+ * One routing-table row. HTTP requests go through undici (a keep-alive pool per target, see
+ * undici-web-proxy.ts) unless the row asks for `engine: "http-proxy"`; WebSocket upgrades, and
+ * the http-proxy engine, through an http-proxy-middleware instance, made only when needed.
+ */
+export function createRouteProxy(row: LegacyRoute, trust: TrustProxy, pool?: Dispatcher): RouteProxy {
+  if (row.engine === 'http-proxy') return createHttpProxy(row, trust);
+  const own = pool ? undefined : upstreamPool(row.target);
+  const web = undiciWebProxy(row, trust, pool ?? own!);
+  let upgrader: RouteProxy | undefined;
+  return {
+    web,
+    upgrade: (req, socket, head) => (upgrader ??= createHttpProxy(row, trust)).upgrade(req, socket, head),
+    close: () => {
+      upgrader?.close();
+      void own?.destroy();
+    },
+  };
 }
 
 /**
@@ -26,7 +53,7 @@ export interface RouteProxy {
  * library's default plugins (which answer errors in plain text and log to the console); the
  * debug plugin stays because it keeps socket errors from crashing the process.
  */
-export function createRouteProxy(row: LegacyRoute, trust: TrustProxy): RouteProxy {
+function createHttpProxy(row: LegacyRoute, trust: TrustProxy): RouteProxy {
   // Keep-alive to the upstream: without an agent http-proxy sends `Connection: close` on every call.
   const agent = row.target.startsWith('https:') ? new https.Agent({ keepAlive: true, maxSockets: 256 }) : new http.Agent({ keepAlive: true, maxSockets: 256 });
   const upstreamHeaders = (req: ProxiedRequest) => ({

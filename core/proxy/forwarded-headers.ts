@@ -11,15 +11,14 @@ const firstOf = (value: string | string[] | undefined) => (Array.isArray(value) 
  * own X-Forwarded-* values are kept only when our direct peer is a trusted proxy; otherwise they
  * are a client's claims and are replaced.
  */
-export function forwardedHeadersOf(req: IncomingMessage, trust: TrustProxy): Record<string, string> {
+export function forwardedHeadersOf(req: IncomingMessage, trust: TrustProxy, headers: Record<string, string | string[]> = {}): Record<string, string | string[]> {
   const peer = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   const trusted = peer !== '' && trust(req.socket.remoteAddress ?? '', 0);
   const prior = trusted ? [req.headers['x-forwarded-for']].flat().filter(Boolean).join(', ') : '';
   const proto = (trusted && firstOf(req.headers['x-forwarded-proto'])) || ((req.socket as TLSSocket).encrypted ? 'https' : 'http');
   const host = (trusted && firstOf(req.headers['x-forwarded-host'])) || req.headers.host || '';
-  return {
-    'x-forwarded-for': prior ? `${prior}, ${peer}` : peer,
-    'x-forwarded-proto': proto,
-    'x-forwarded-host': host,
-  };
+  headers['x-forwarded-for'] = prior ? `${prior}, ${peer}` : peer;
+  headers['x-forwarded-proto'] = proto;
+  headers['x-forwarded-host'] = host;
+  return headers;
 }

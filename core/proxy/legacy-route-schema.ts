@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Paths the BFF answers itself; a legacy row may not shadow them. */
-const RESERVED = ['/api', '/bff', '/healthz', '/readyz', '/metrics'];
+const RESERVED = ['/api', '/bff', '/healthz', '/readyz', '/metrics', '/docs', '/assets'];
 
 /** Headers a row may never ask to forward: credentials, hop-by-hop, rewrite and identity headers. */
 export const NEVER_FORWARDED = /^(cookie|authorization|proxy-[\w-]+|host|connection|keep-alive|te|trailer|transfer-encoding|upgrade|x-original-url|x-rewrite-url|x-http-method-override|x-user-[\w-]+|x-global-no|forwarded|x-forwarded-[\w-]+|x-real-ip)$/;
@@ -35,7 +35,7 @@ export const legacyRouteSchema = z
     path: z
       .string()
       .regex(/^(\/[a-z0-9][a-z0-9_-]*)+$/, 'must be a lower-case path prefix like /legacy/app, without a trailing slash')
-      .refine((p) => !RESERVED.some((r) => p === r || p.startsWith(`${r}/`)), 'must not shadow the BFF\'s own paths (/api, /bff, /healthz, /readyz, /metrics)'),
+      .refine((p) => !RESERVED.some((r) => p === r || p.startsWith(`${r}/`)), 'must not shadow the BFF\'s own paths (/api, /bff, /healthz, /readyz, /metrics, /docs, /assets)'),
     target: z
       .string()
       .refine((t) => /^https?:$/.test(urlOf(t)?.protocol ?? ''), 'must be an http(s) URL')
@@ -56,6 +56,8 @@ export const legacyRouteSchema = z
     responseHeaders: z.partialRecord(z.enum(ROW_RESPONSE_HEADERS), z.string().regex(/^[\x20-\x7e]*$/, 'must be printable ASCII').nullable()).default({}),
     /** Relay the app's own 5xx pages (debug rows only); otherwise a 5xx becomes a 502 problem without its body. */
     relayErrors: z.boolean().default(false),
+    /** How the row's HTTP requests are proxied: undici (default, ~2× the requests/s) or http-proxy-middleware (the former engine, kept as a fallback). WebSockets always go through http-proxy. */
+    engine: z.enum(['undici', 'http-proxy']).optional(),
   })
   .strict();
 

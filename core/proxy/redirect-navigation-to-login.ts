@@ -6,8 +6,9 @@ import type { RequestHandler } from 'express';
  */
 export function redirectNavigationToLogin(): RequestHandler {
   return (req, res, next) => {
+    if (req.user) return next();
     const navigating = req.method === 'GET' && (req.get('sec-fetch-mode') === 'navigate' || (req.get('sec-fetch-mode') === undefined && req.accepts(['json', 'html']) === 'html'));
-    if (req.user || !navigating) return next();
+    if (!navigating) return next();
     res.redirect(302, `/bff/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
   };
 }

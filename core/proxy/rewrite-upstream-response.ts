@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { LegacyRoute } from './legacy-route-schema';
 
 /** The prefix a row's pathRewrite puts in front of every path (`{ "^/": "/public/" }` → `/public`), if it is that simple. */
@@ -23,23 +23,36 @@ export function rewriteLocation(location: string, row: LegacyRoute): string {
   return `${row.path}${url.pathname.slice(base.length) || '/'}${url.search}${url.hash}`;
 }
 
+/** Hop-by-hop (RFC 9110 §7.6.1) and framing headers: about the upstream's socket to us, not ours to the browser. */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade'];
+
 /**
- * The upstream's answer as the browser may see it: no cookies (they would land on the BFF's origin,
- * where they could shadow the session cookie), no x-global-no of its own, no caching of a session
- * row's pages (the Back button after logout must not show one), the row's own security headers,
- * and a Location pointing back through the BFF.
+ * The upstream's answer headers as the browser may see them (changed in place): no hop-by-hop
+ * headers (a relayed keep-alive would hold open a connection the browser asked to close), no
+ * cookies (they would land on the BFF's origin, where they could shadow the session cookie), no
+ * x-global-no of its own, no caching of a session row's pages (the Back button after logout must
+ * not show one), and a Location pointing back through the BFF.
  */
-export function rewriteUpstreamResponse(proxyRes: IncomingMessage, row: LegacyRoute): void {
-  // Hop-by-hop (RFC 9110 §7.6.1): the upstream's keep-alive is about its socket to us, not ours to
-  // the browser (relayed, it would hold open a connection the browser asked to close).
-  const named = String(proxyRes.headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim()).filter((t) => t && t !== 'close' && t !== 'keep-alive');
-  for (const name of ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', ...named]) delete proxyRes.headers[name];
-  delete proxyRes.headers['set-cookie'];
-  delete proxyRes.headers['x-global-no'];
-  if (row.auth === 'session') {
-    proxyRes.headers['cache-control'] = 'no-store';
-    delete proxyRes.headers.expires;
+export function rewriteAnswerHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>, row: LegacyRoute): void {
+  const connection = headers.connection;
+  if (connection) {
+    for (const token of String(connection).toLowerCase().split(',')) {
+      const name = token.trim();
+      if (name && name !== 'close' && name !== 'keep-alive') delete headers[name];
+    }
   }
-  const location = proxyRes.headers.location;
-  if (location) proxyRes.headers.location = rewriteLocation(location, row);
+  for (const name of HOP_BY_HOP) delete headers[name];
+  delete headers['set-cookie'];
+  delete headers['x-global-no'];
+  if (row.auth === 'session') {
+    headers['cache-control'] = 'no-store';
+    delete headers.expires;
+  }
+  const location = headers.location;
+  if (typeof location === 'string') headers.location = rewriteLocation(location, row);
+}
+
+/** {@link rewriteAnswerHeaders} on an http-proxy answer. */
+export function rewriteUpstreamResponse(proxyRes: IncomingMessage, row: LegacyRoute): void {
+  rewriteAnswerHeaders(proxyRes.headers, row);
 }

@@ -1,4 +1,4 @@
-import type { ClientRequest } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders } from 'node:http';
 import type { BffUser } from '../session/session-types';
 import { traceHeaders } from '../../lib/telemetry/trace';
 
@@ -45,9 +45,32 @@ const FORWARDED = new Set([
 /** A WebSocket handshake also needs these (http-proxy sets Connection/Upgrade for it). */
 const WEBSOCKET = new Set(['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-extensions']);
 
+/**
+ * The allow-list as one set for a row (plus the row's own headers), for engines that build the
+ * upstream request's headers themselves. Without `host` (the client sets the target's) and
+ * `transfer-encoding` (the client frames the streamed body itself).
+ */
+export function allowedRequestHeaders(extra: readonly string[]): ReadonlySet<string> {
+  const allowed = new Set([...FORWARDED, ...extra]);
+  allowed.delete('host');
+  allowed.delete('transfer-encoding');
+  return allowed;
+}
+
+/** The browser's allow-listed headers, copied into a new object. */
+export function pickRequestHeaders(incoming: IncomingHttpHeaders, allowed: ReadonlySet<string>): Record<string, string | string[]> {
+  const picked: Record<string, string | string[]> = {};
+  for (const name in incoming) {
+    const value = incoming[name];
+    if (value !== undefined && allowed.has(name)) picked[name] = value;
+  }
+  return picked;
+}
+
 /** The user's identity as the legacy apps read it. Header values are Latin-1, names may be Korean: percent-encoded UTF-8. */
-export function identityHeaders(user: BffUser | undefined, globalNo: string): Record<string, string> {
-  const headers: Record<string, string> = { 'x-global-no': globalNo, ...traceHeaders() };
+export function identityHeaders(user: BffUser | undefined, globalNo: string, headers: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+  headers['x-global-no'] = globalNo;
+  Object.assign(headers, traceHeaders());
   if (!user) return headers;
   headers['x-user-sub'] = user.sub;
   const { name, email } = user.claims;
@@ -57,7 +80,7 @@ export function identityHeaders(user: BffUser | undefined, globalNo: string): Re
 }
 
 /** Rewrites the outgoing request's headers before they are sent: the allow-list (plus the row's own), then ours. */
-export function rewriteUpstreamHeaders(proxyReq: ClientRequest, added: Record<string, string>, options: { extra?: readonly string[]; websocket?: boolean } = {}): void {
+export function rewriteUpstreamHeaders(proxyReq: ClientRequest, added: Record<string, string | string[]>, options: { extra?: readonly string[]; websocket?: boolean } = {}): void {
   const extra = new Set(options.extra ?? []);
   for (const name of proxyReq.getHeaderNames()) {
     if (FORWARDED.has(name) || extra.has(name) || (options.websocket && WEBSOCKET.has(name))) continue;

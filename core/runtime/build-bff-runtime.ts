@@ -36,7 +36,7 @@ export interface BffRuntime {
   close(): Promise<void>;
 }
 
-export async function buildBffRuntime(config: BffConfig, logger = createLogger({ name: `bff-${config.app}`, level: config.logLevel })): Promise<BffRuntime> {
+export async function buildBffRuntime(config: BffConfig, logger = createLogger({ name: `bff-${config.app}`, level: config.logLevel, sync: !config.production })): Promise<BffRuntime> {
   const menu = loadMenu(config.menuFile);
   const legacyRoutes = loadLegacyRoutes(config.legacyRoutesFile, { LEGACY_APP_URL: config.legacyAppUrl });
   const storage = localDiskStorage(config.filesDir);
