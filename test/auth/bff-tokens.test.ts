@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { Redis } from 'ioredis';
-import { dropTestData, startThreeServices, type ThreeServices } from '../services/support/service-harness';
+import { dropTestData, startThreeServices, viewTestEnv, type ThreeServices } from '../services/support/service-harness';
+import { loadContractViewConfig } from '../../config/service-config';
+import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 import { startBff, type RunningBff } from '../support/bff';
 import { DEMO, KIM, LEE, PARK, type Agent } from '../support/login';
 import { SSO_PROVIDERS } from '../support/sso-provider';
@@ -30,6 +32,7 @@ describe.each(SSO_PROVIDERS)('tokens stay on the server and are refreshed once p
   let services: ThreeServices;
   let sys: BffSystem;
   let second: RunningBff;
+  let view: RunningContractView;
   const env: Record<string, string> = { SESSION_IDLE_SECONDS: '20' };
   const mobileEnv: Record<string, string> = { SSO_END_SESSION_HINT: 'client_id' };
 
@@ -42,8 +45,12 @@ describe.each(SSO_PROVIDERS)('tokens stay on the server and are refreshed once p
       accessTokenSeconds: 6,
       beforeApps: async (sso) => {
         // the services trust the same provider (their SSO_ISSUER) and call each other with its client-credentials tokens
-        services = await startThreeServices('sqlite', {}, { tag: `tokens-${provider.name.replace(/\W/g, '')}`, ssoIssuer: sso.issuer });
-        Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url });
+        const serviceOptions = { tag: `tokens-${provider.name.replace(/\W/g, '')}`, ssoIssuer: sso.issuer };
+        services = await startThreeServices('sqlite', {}, serviceOptions);
+        const urls = { pponUrl: services.ppon.url, inetaplcaUrl: services.inetaplca.url, intelnetUrl: services.intelnet.url };
+        // Issue 12: the lists read the contract view, which follows the services' events.
+        view = await startContractView(loadContractViewConfig(viewTestEnv('sqlite', { ...serviceOptions, ...urls })));
+        Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, CONTRACT_VIEW_URL: view.url });
         Object.assign(mobileEnv, { ...env, ...mobileEnv });
       },
     });
@@ -53,6 +60,7 @@ describe.each(SSO_PROVIDERS)('tokens stay on the server and are refreshed once p
   afterAll(async () => {
     await second?.close();
     await sys?.close();
+    await view?.close();
     await services?.close();
   });
 
@@ -119,9 +127,15 @@ describe.each(SSO_PROVIDERS)('tokens stay on the server and are refreshed once p
     expect((await kim.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Demo', mkerId: demoUser.sub, amdrId: null });
     await put(park, 'Supervisor').expect(200);
     expect((await lee.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Supervisor', amdrId: parkUser.sub, amdrNm: parkUser.name });
+    // The list reads the contract view, which follows the services' events: it shows demo's contract within 5 s.
+    const listedForDemo = async () => (await demo.get('/api/contracts?mine=true&size=100').expect(200)).body.items.some((c: { ppon: { saPponContNo: number } }) => c.ppon.saPponContNo === no);
+    let found = await listedForDemo();
+    for (const started = Date.now(); !found && Date.now() - started < 5000; found = await listedForDemo()) await new Promise((r) => setTimeout(r, 100));
+    expect(found).toBe(true);
+    // …and never in kim's (asked once the view has it)
     const mine = (await kim.get('/api/contracts?mine=true&size=100').expect(200)).body;
     expect(mine.items.some((c: { ppon: { saPponContNo: number } }) => c.ppon.saPponContNo === no)).toBe(false);
-    expect((await demo.get('/api/contracts?mine=true&size=100').expect(200)).body.items.some((c: { ppon: { saPponContNo: number } }) => c.ppon.saPponContNo === no)).toBe(true);
+
   });
 
   it('refreshes exactly once for 50 parallel requests on two instances at the moment of expiry, and every request succeeds', async () => {
