@@ -19,15 +19,16 @@ async function settled(agent: Agent, location: string, timeoutMs = 20_000) {
 describe('event-mode sagas through the BFF (real services on Redis Streams, SSO, Redis)', () => {
   let services: ThreeServices;
   let sys: BffSystem;
+  let closeAll: () => Promise<void>;
   let pc: Agent;
 
   beforeAll(async () => {
-    ({ sys, services } = await startSystemWithServices({ env: { SAGA_MODE_DEFAULT: 'event' }, services: { tag: 'bff' } }));
+    ({ sys, services, close: closeAll } = await startSystemWithServices({ env: { SAGA_MODE_DEFAULT: 'event' }, services: { tag: 'bff' } }));
     pc = await sys.login(sys.pc);
   });
   afterAll(async () => {
-    await sys?.close();
-    await services?.close();
+    // the BFFs, the contract view and the three services
+    await closeAll?.();
     await dropTestData();
   });
 

@@ -85,15 +85,16 @@ describe('edge behaviour: globalNo, headers, problem+json, health and metrics', 
 describe('edge behaviour: hostile input is a 4xx problem, never a 500', () => {
   let services: ThreeServices;
   let sys: BffSystem;
+  let closeAll: () => Promise<void>;
   let before: Record<string, number>;
 
   beforeAll(async () => {
-    ({ sys, services } = await startSystemWithServices());
+    ({ sys, services, close: closeAll } = await startSystemWithServices());
     before = await rowCounts(services.db('ppon'));
   });
   afterAll(async () => {
-    await sys?.close();
-    await services?.close();
+    // the BFFs, the contract view and the three services
+    await closeAll?.();
     await dropTestData();
   });
 

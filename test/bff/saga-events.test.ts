@@ -28,15 +28,16 @@ async function readStream(agent: Agent, path: string, lastEventId?: string): Pro
 describe('saga progress over SSE: ids, retry, resume without replay, end of stream', () => {
   let services: ThreeServices;
   let sys: BffSystem;
+  let closeAll: () => Promise<void>;
   let pc: Agent;
 
   beforeAll(async () => {
-    ({ sys, services } = await startSystemWithServices({ services: { tag: 'sse' } }));
+    ({ sys, services, close: closeAll } = await startSystemWithServices({ services: { tag: 'sse' } }));
     pc = await sys.login(sys.pc);
   });
   afterAll(async () => {
-    await sys?.close();
-    await services?.close();
+    // the BFFs, the contract view and the three services
+    await closeAll?.();
     await dropTestData();
   });
 
