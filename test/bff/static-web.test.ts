@@ -2,7 +2,7 @@ import request from 'supertest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { useBffSystem } from '../support/system';
-import { buildScreensIfStale } from '../e2e/support/browser';
+import { buildScreensIfStale } from '../support/build-screens';
 import { webDistDir } from '../../routes/static-web';
 
 describe('each BFF serves its screens at / (built SPA, caching, fallback) and public API docs', () => {

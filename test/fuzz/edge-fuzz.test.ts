@@ -9,6 +9,7 @@ import { filesEnv, filesOnDisk } from '../files/support/files-env';
 import { loginCookie } from '../proxy/support/login-cookie';
 import { rawRequest } from '../proxy/support/raw-request';
 import { dropTestData, startThreeServices, viewTestEnv, type ThreeServices } from '../services/support/service-harness';
+import { buildScreensIfStale } from '../support/build-screens';
 import { startBffSystem, type BffSystem } from '../support/system';
 import { rowCounts } from '../system/support/row-counts';
 import { hostileRequest, type FuzzRequest, type FuzzTarget } from './support/hostile-requests';
@@ -42,6 +43,8 @@ describe('fuzz: hostile requests over every route of both BFF apps and the three
   const files = filesEnv();
 
   beforeAll(async () => {
+    // Page navigations are served the built screens, as in production (a clean clone has none yet).
+    buildScreensIfStale();
     legacy = await startLegacyApp(0);
     const env: Record<string, string> = { LEGACY_APP_URL: legacy.url, ...files };
     sys = await startBffSystem({

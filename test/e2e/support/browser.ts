@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); Playwright's own download cannot be reached here. */
@@ -19,10 +17,7 @@ export function launchChromium(executablePath: string): Promise<Browser> {
   });
 }
 
-/** The screens as `npm start` serves them: built now unless web/dist is already up to date. */
-export function buildScreensIfStale(): void {
-  execFileSync(process.execPath, [path.join(__dirname, '..', '..', '..', 'web', 'build-web.mjs'), '--if-stale'], { stdio: 'inherit' });
-}
+export { buildScreensIfStale } from '../../support/build-screens';
 
 /** Says loudly, once, that the browser suite did not run and why; CI sets E2E_REQUIRED=1 so it fails instead. */
 export function reportMissingChromium(): void {
