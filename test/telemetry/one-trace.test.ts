@@ -10,9 +10,7 @@ import { fromReadableSpan, startOtlpReceiver, spanTree, type OtlpReceiver, type 
 import { startBffSystem, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
 import request from 'supertest';
-import type { RunningServer } from '../../lib/http/serve';
-import { startLegacyApp } from '../../sandbox/legacy-app/start-legacy-app';
-import { writeRoutesFile } from '../proxy/support/legacy-routes-file';
+import { useOpenLegacyRow } from './support/open-legacy-row';
 
 /**
  * Issue 12: one register saga is ONE trace across the browser's call, the BFF, MS1, MS2 and MS3 —
@@ -213,21 +211,11 @@ test('a log line written inside a span names its trace and span', async () => {
 });
 
 describe('the legacy proxy carries the trace on', () => {
-  let legacy: RunningServer;
-  let sys: BffSystem;
-  beforeAll(async () => {
-    legacy = await startLegacyApp(0);
-    const routes = writeRoutesFile([{ path: '/legacy/open', target: '${LEGACY_APP_URL}', timeoutMs: 5_000, auth: 'public' }]);
-    sys = await startBffSystem({ pc: { LEGACY_ROUTES_FILE: routes, LEGACY_APP_URL: legacy.url } });
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await legacy?.close();
-  });
+  const row = useOpenLegacyRow();
 
   test("the legacy app gets the BFF's own span as parent, in the browser's trace", async () => {
     const browser = browserTraceparent();
-    const res = await request(sys.pc.url).get('/legacy/open/echo').set('traceparent', browser.header(browser.parentId)).expect(200);
+    const res = await request(row.sys.pc.url).get('/legacy/open/echo').set('traceparent', browser.header(browser.parentId)).expect(200);
     const sent = String(res.body.headers.traceparent);
     expect(sent).toMatch(new RegExp(`^00-${browser.traceId}-[0-9a-f]{16}-01$`));
     await new Promise((r) => setTimeout(r, 300));

@@ -3,12 +3,9 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createRedisStreamsBus } from '../../lib/events/redis-streams-bus';
 import { createLogger } from '../../lib/http/logger';
-import type { RunningServer } from '../../lib/http/serve';
 import { inSpan, traceHeaders, tracingOn } from '../../lib/telemetry/trace';
-import { startLegacyApp } from '../../sandbox/legacy-app/start-legacy-app';
 import { REDIS_URL } from '../services/support/service-harness';
-import { writeRoutesFile } from '../proxy/support/legacy-routes-file';
-import { startBffSystem, type BffSystem } from '../support/system';
+import { useOpenLegacyRow } from './support/open-legacy-row';
 
 /** Issue 12: without OTEL_EXPORTER_OTLP_ENDPOINT nothing is traced and nothing on the wire changes. */
 describe('tracing off (the default)', () => {
@@ -48,21 +45,11 @@ describe('tracing off (the default)', () => {
   });
 
   describe('the legacy proxy', () => {
-    let legacy: RunningServer;
-    let sys: BffSystem;
-    beforeAll(async () => {
-      legacy = await startLegacyApp(0);
-      const routes = writeRoutesFile([{ path: '/legacy/open', target: '${LEGACY_APP_URL}', timeoutMs: 5_000, auth: 'public' }]);
-      sys = await startBffSystem({ pc: { LEGACY_ROUTES_FILE: routes, LEGACY_APP_URL: legacy.url } });
-    });
-    afterAll(async () => {
-      await sys?.close();
-      await legacy?.close();
-    });
+    const row = useOpenLegacyRow();
 
     test("forwards the browser's traceparent as it came, so a traced browser and legacy app still join up", async () => {
       const traceparent = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;
-      const res = await request(sys.pc.url).get('/legacy/open/echo').set('traceparent', traceparent).set('tracestate', 'vendor=1').expect(200);
+      const res = await request(row.sys.pc.url).get('/legacy/open/echo').set('traceparent', traceparent).set('tracestate', 'vendor=1').expect(200);
       expect(res.body.headers).toMatchObject({ traceparent, tracestate: 'vendor=1' });
     });
   });
