@@ -24,6 +24,9 @@ import { openApiRoutes } from './openapi';
 import { staticWebRoutes } from './static-web';
 import { fileRoutes } from './file-routes';
 import { legacyProxyRoutes } from './legacy-proxy-routes';
+import { legacyFastPath } from './legacy-fast-path';
+import { claimBeforeExpress } from '../lib/http/claim-before-express';
+import { fixedHeaders } from '../lib/http/fixed-headers';
 import { attachUpgradeHandler } from '../core/proxy/attach-upgrade-handler';
 import { rateLimit } from '../core/rate-limit/rate-limit';
 import { memoryRateLimiter, redisRateLimiter } from '../core/rate-limit/rate-limiter';
@@ -58,8 +61,12 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   const legacy = legacyProxyRoutes(runtime, { trust: app.get('trust proxy fn') as TrustProxy, session, sessionChain });
 
   // The path is normalised before anything matches on it (routing-table rows included).
-  // One layer: every request passes it (lib/http/chain.ts).
-  app.use(chain(requestLogger(runtime.logger), assignGlobalNo(), traceRequests(), normalizeRequestPath(), metrics.middleware, helmet(), attachUpgradeHandler(legacy.upgrade)));
+  // One layer: every request passes it (lib/http/chain.ts). helmet's headers are constant: set from a recording.
+  const [logged, numbered, securityHeaders, upgrades] = [requestLogger(runtime.logger), assignGlobalNo(), fixedHeaders(helmet()).handler, attachUpgradeHandler(legacy.upgrade)];
+  app.use(chain(logged, numbered, traceRequests(), normalizeRequestPath(), metrics.middleware, securityHeaders, upgrades));
+  // The rows' requests that would only reach their proxy are served before Express, with the
+  // same edge steps and proxies (routes/legacy-fast-path.ts); everything else comes this way.
+  claimBeforeExpress(app, legacyFastPath(legacy.rows, [logged, numbered, metrics.middleware, securityHeaders, upgrades], legacy.reader, problemHandler()));
   // The routing table before anything else (its paths are disjoint from the BFF's own) and before
   // the session: a session row reads its user itself (one store GET, no session middleware; see
   // core/proxy/read-row-session.ts), a public row never needs one.

@@ -2,11 +2,11 @@ import { Router, type RequestHandler } from 'express';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import { requireCsrf } from '../core/http/require-csrf';
 import { requireSession } from '../core/http/require-session';
-import { createRouteProxy, upstreamPool } from '../core/proxy/create-route-proxy';
+import { createRouteProxy, upstreamPool, type RouteProxy } from '../core/proxy/create-route-proxy';
 import { createUpgradeHandler, type UpgradeHandler } from '../core/proxy/create-upgrade-handler';
 import type { TrustProxy } from '../core/proxy/forwarded-headers';
 import type { LegacyRoute } from '../core/proxy/legacy-route-schema';
-import { readRowSession } from '../core/proxy/read-row-session';
+import { readRowSession, rowSessionReader, type RowSessionReader } from '../core/proxy/read-row-session';
 import { redirectNavigationToLogin } from '../core/proxy/redirect-navigation-to-login';
 import { chain } from '../lib/http/chain';
 
@@ -21,14 +21,16 @@ function guardsOf(row: LegacyRoute, userOf: RequestHandler): RequestHandler[] {
  * body parser runs before it, so bodies stream through), one keep-alive pool per target origin.
  * Mounted before the session middleware: a session row reads its user with `readRowSession`
  * (falling back to `sessionChain` whenever the session would change), a public row needs none.
- * Returns the upgrade handler for the rows that allow WebSockets.
+ * Returns the upgrade handler for the rows that allow WebSockets, and the rows and session reader
+ * for the fast path in front of Express (legacy-fast-path.ts), which serves them the same way.
  */
 export function legacyProxyRoutes(
   runtime: BffRuntime,
   options: { trust: TrustProxy; session: RequestHandler; sessionChain: readonly RequestHandler[] },
-): { router: Router; upgrade: UpgradeHandler } {
+): { router: Router; upgrade: UpgradeHandler; rows: { row: LegacyRoute; proxy: RouteProxy }[]; reader: RowSessionReader } {
   const router = Router();
-  const userOf = readRowSession(runtime.config, runtime.sessionStore, options.sessionChain);
+  const reader = rowSessionReader(runtime.config, runtime.sessionStore, runtime.redis);
+  const userOf = readRowSession(reader, options.sessionChain);
   const pools = new Map<string, ReturnType<typeof upstreamPool>>();
   const poolFor = (target: string) => {
     const origin = new URL(target).origin;
@@ -40,5 +42,5 @@ export function legacyProxyRoutes(
     router.use(row.path, chain(...guardsOf(row, userOf), proxy.web as unknown as RequestHandler));
   }
   const upgrade = createUpgradeHandler(routes, { config: runtime.config, session: options.session, logger: runtime.logger });
-  return { router, upgrade };
+  return { router, upgrade, rows: routes, reader };
 }

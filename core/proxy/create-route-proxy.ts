@@ -11,7 +11,6 @@ import { identityHeaders, rewriteUpstreamHeaders } from './upstream-headers';
 import { rewriteUpstreamResponse } from './rewrite-upstream-response';
 import { AppError } from '../../lib/errors/app-error';
 import { sendProblem } from '../../lib/errors/problem-handler';
-import type { Response } from 'express';
 import { Pool, type Dispatcher } from 'undici';
 import { undiciWebProxy } from './undici-web-proxy';
 
@@ -97,7 +96,7 @@ function createHttpProxy(row: LegacyRoute, trust: TrustProxy): RouteProxy {
           // The app's error page may carry its stack trace and secrets: the browser gets a problem.
           proxyRes.resume();
           (req as { log?: { warn(o: object, m: string): void } }).log?.warn({ status: proxyRes.statusCode, row: row.path }, 'legacy app answered with a server error');
-          sendProblem(res as Response, new AppError('UPSTREAM_BAD_RESPONSE', `The legacy app behind ${row.path} failed to answer this request`), (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
+          sendProblem(res, new AppError('UPSTREAM_BAD_RESPONSE', `The legacy app behind ${row.path} failed to answer this request`), (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
           return;
         }
         for (const [name, value] of Object.entries(row.responseHeaders)) {

@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Response } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import { sendProblem } from '../../lib/errors/problem-handler';
 import type { ProxiedRequest } from './proxied-request';
@@ -34,5 +33,5 @@ export function answerProxyError(err: Error, req: ProxiedRequest, res: ServerRes
     res.destroy();
     return;
   }
-  sendProblem(res as Response, problem, (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
+  sendProblem(res as ServerResponse, problem, (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
 }

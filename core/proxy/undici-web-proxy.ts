@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Response } from 'express';
 import type { Dispatcher } from 'undici';
 import { AppError } from '../../lib/errors/app-error';
 import { sendProblem } from '../../lib/errors/problem-handler';
@@ -78,7 +77,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private answerBadResponse(): void {
     this.discard = true;
     const { req, res, row } = this;
-    sendProblem(res as unknown as Response, new AppError('UPSTREAM_BAD_RESPONSE', `The legacy app behind ${row.route.path} failed to answer this request`), (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
+    sendProblem(res, new AppError('UPSTREAM_BAD_RESPONSE', `The legacy app behind ${row.route.path} failed to answer this request`), (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
   }
 
   private relayHead(statusCode: number, headers: Headers): void {

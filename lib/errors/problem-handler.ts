@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from './app-error';
 import { errorCatalog, type ErrorCode } from './catalog';
@@ -61,28 +62,29 @@ export function problemHandler(): ErrorRequestHandler {
 }
 
 export function sendProblem(
-  res: import('express').Response,
+  res: ServerResponse,
   error: AppError,
   instance?: string,
 ): void {
   const { title } = errorCatalog[error.code];
   const globalNo = res.getHeader('x-global-no');
-  res
-    .status(error.status)
-    .type('application/problem+json')
-    .set('cache-control', 'no-store')
-    .send(
-      JSON.stringify({
-        type: PROBLEM_TYPE_BASE + error.code,
-        title,
-        status: error.status,
-        code: error.code,
-        detail: error.detail ?? title,
-        ...(instance ? { instance } : {}),
-        ...(globalNo ? { globalNo } : {}),
-        ...error.extra,
-      }),
-    );
+  const body = JSON.stringify({
+    type: PROBLEM_TYPE_BASE + error.code,
+    title,
+    status: error.status,
+    code: error.code,
+    detail: error.detail ?? title,
+    ...(instance ? { instance } : {}),
+    ...(globalNo ? { globalNo } : {}),
+    ...error.extra,
+  });
+  // Node's own API, not Express's: the legacy rows' fast path answers with bare responses too.
+  // A HEAD request gets the headers only (Node drops the body of a response to HEAD).
+  res.statusCode = error.status;
+  res.setHeader('content-type', 'application/problem+json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** The final handler: anything no route claimed is a 404 problem, never Express's HTML page. */

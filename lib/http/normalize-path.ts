@@ -14,6 +14,9 @@ export type NormalizedPath = { ok: true; path: string } | { ok: false; reason: s
 const PCHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@]/;
 const ENCODED_DOT_SEGMENT = /^(\.|%2e)+$/i;
 const BAD_DECODED = /[\u0000-\u001f\u007f/\\]/;
+/** A path already in canonical form: raw pchars only (no escapes), no empty or dot segment but a trailing slash. */
+const CANONICAL = /^(?:\/[A-Za-z0-9\-._~!$&'()*+,;=:@]+)*\/?$/;
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 
 function encodeSegment(segment: string): string {
   let out = '';
@@ -23,10 +26,16 @@ function encodeSegment(segment: string): string {
 
 export function normalizePath(rawPath: string): NormalizedPath {
   if (!rawPath.startsWith('/')) return { ok: false, reason: 'the path must start with /' };
+  // Most paths are canonical already (nothing below would refuse or change them): taken as they are.
+  if (CANONICAL.test(rawPath) && !DOT_SEGMENT.test(rawPath)) return { ok: true, path: rawPath };
   if (rawPath.includes('\\')) return { ok: false, reason: 'the path contains a backslash' };
   if (/[\u0000-\u0020\u007f-\uffff]/.test(rawPath)) return { ok: false, reason: 'the path contains unencoded characters' };
   if (/%(?![0-9a-fA-F]{2})/.test(rawPath)) return { ok: false, reason: 'the path contains an invalid percent escape' };
+  return normalizeSegments(rawPath);
+}
 
+/** The full algorithm (exported for the test that checks the shortcut above against it). */
+export function normalizeSegments(rawPath: string): NormalizedPath {
   const output: string[] = [];
   const raw = rawPath.split('/').slice(1);
   for (const [i, segment] of raw.entries()) {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import request from 'supertest';
 import type { RunningServer } from '../../lib/http/serve';
@@ -8,7 +9,7 @@ import { loginCookie } from './support/login-cookie';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every Redis command naming one of these key prefixes, as Redis itself saw it (MONITOR on a raw socket), while `run` runs. */
-async function redisCommandsDuring(redisUrl: string, prefixes: string[], run: () => Promise<void>): Promise<string[]> {
+async function redisCommandsDuring(redisUrl: string, prefixes: string[], run: () => Promise<void>, keys: string[] = []): Promise<string[]> {
   const { hostname, port } = new URL(redisUrl);
   const socket = net.connect(Number(port || 6379), hostname);
   let lines = '';
@@ -21,11 +22,10 @@ async function redisCommandsDuring(redisUrl: string, prefixes: string[], run: ()
   } finally {
     socket.destroy();
   }
-  // +1795688746.588057 [0 127.0.0.1:44120] "get" "prefix:…"
-  return lines
-    .split('\r\n')
-    .filter((line) => prefixes.some((p) => line.includes(`"${p}`)))
-    .map((line) => /\] "([^"]+)"/.exec(line)![1].toLowerCase());
+  // +1795688746.588057 [0 127.0.0.1:44120] "get" "prefix:…" ("mget" "prefix:a" "prefix:b" …); `keys` collects the keys named
+  const named = lines.split('\r\n').filter((line) => prefixes.some((p) => line.includes(`"${p}`)));
+  for (const line of named) for (const m of line.matchAll(/"([^"]*)"/g)) if (prefixes.some((p) => m[1].startsWith(p))) keys.push(m[1]);
+  return named.map((line) => /\] "([^"]+)"/.exec(line)![1].toLowerCase());
 }
 
 describe('the session on legacy rows: one Redis round trip per logged-in request', () => {
@@ -42,7 +42,7 @@ describe('the session on legacy rows: one Redis round trip per logged-in request
     await legacy?.close();
   });
 
-  it('reads an unchanged session with exactly one GET per request, writes nothing and sets no cookie', async () => {
+  it('reads an unchanged session with exactly one read per request, writes nothing and sets no cookie', async () => {
     const { config } = sys.pc;
     const cookie = await loginCookie(sys, sys.pc);
     await sleep(500); // the login's own bookkeeping (the session index prunes its set) is done
@@ -54,7 +54,28 @@ describe('the session on legacy rows: one Redis round trip per logged-in request
         expect(res.headers['set-cookie']).toBeUndefined();
       }
     });
-    expect(commands).toEqual(Array(n).fill('get'));
+    // One read a request (an MGET gathers the requests of one event-loop turn; these come one by one).
+    expect(commands).toEqual(Array(n).fill('mget'));
+  });
+
+  it('gathers the reads of concurrent requests into fewer commands, each request still reading its session once', async () => {
+    const { config } = sys.pc;
+    const cookie = await loginCookie(sys, sys.pc);
+    await sleep(500);
+    const n = 30;
+    // 30 keep-alive connections, opened first: then the 30 requests reach the BFF together, as under load.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: n });
+    const all = () => Promise.all(Array.from({ length: n }, () => request(sys.pc.url).get('/legacy/app/echo').agent(agent).set('Cookie', cookie)));
+    await all();
+    const keys: string[] = [];
+    const commands = await redisCommandsDuring(config.redisUrl, [config.sessionPrefix], async () => {
+      for (const res of await all()) expect([res.status, res.body.headers?.['x-user-sub']]).toEqual([200, 'demo']);
+    }, keys);
+    agent.destroy();
+    expect(commands.every((c) => c === 'mget')).toBe(true);
+    expect(keys.length).toBe(n);
+    expect(new Set(keys).size).toBe(1);
+    expect(commands.length).toBeLessThan(n);
   });
 
   it('never reads the session for a public row, nor for a session row without a valid cookie', async () => {
@@ -79,7 +100,7 @@ describe('the session on legacy rows: one Redis round trip per logged-in request
       const res = await request(sys.mobile.url).get('/legacy/app/echo').set('Cookie', cookie).expect(200);
       expect(res.headers['set-cookie']?.[0]).toMatch(new RegExp(`^${config.sessionCookieName}=`));
     });
-    expect(commands.filter((c) => c !== 'get').length).toBeGreaterThan(0); // the session was saved with its new lastSeenAt
+    expect(commands.filter((c) => c !== 'get' && c !== 'mget').length).toBeGreaterThan(0); // the session was saved with its new lastSeenAt
     await sleep(3_200);
     const ended = await request(sys.mobile.url).get('/legacy/app/echo').set('Cookie', cookie).set('Accept', 'application/json').expect(401);
     // Ended by the BFF (SESSION_EXPIRED) or, as here, already gone from Redis with its TTL (SESSION_REQUIRED).
