@@ -62,11 +62,11 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
 
   // The path is normalised before anything matches on it (routing-table rows included).
   // One layer: every request passes it (lib/http/chain.ts). helmet's headers are constant: set from a recording.
-  const [logged, numbered, securityHeaders, upgrades] = [requestLogger(runtime.logger), assignGlobalNo(), fixedHeaders(helmet()).handler, attachUpgradeHandler(legacy.upgrade)];
-  app.use(chain(logged, numbered, traceRequests(), normalizeRequestPath(), metrics.middleware, securityHeaders, upgrades));
+  const [logged, securityHeaders, upgrades] = [requestLogger(runtime.logger), fixedHeaders(helmet()), attachUpgradeHandler(legacy.upgrade)];
+  app.use(chain(logged, assignGlobalNo(), traceRequests(), normalizeRequestPath(), metrics.middleware, securityHeaders.handler, upgrades));
   // The rows' requests that would only reach their proxy are served before Express, with the
   // same edge steps and proxies (routes/legacy-fast-path.ts); everything else comes this way.
-  claimBeforeExpress(app, legacyFastPath(legacy.rows, [logged, numbered, metrics.middleware, securityHeaders, upgrades], legacy.reader, problemHandler()));
+  claimBeforeExpress(app, legacyFastPath(legacy.rows, { steps: [logged, metrics.middleware, upgrades], securityHeaders }, legacy.reader, problemHandler()));
   // The routing table before anything else (its paths are disjoint from the BFF's own) and before
   // the session: a session row reads its user itself (one store GET, no session middleware; see
   // core/proxy/read-row-session.ts), a public row never needs one.

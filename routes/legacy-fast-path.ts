@@ -5,6 +5,9 @@ import type { LegacyRoute } from '../core/proxy/legacy-route-schema';
 import type { ProxiedRequest } from '../core/proxy/proxied-request';
 import type { RowSessionReader } from '../core/proxy/read-row-session';
 import type { Claim } from '../lib/http/claim-before-express';
+import type { FixedHeaders } from '../lib/http/fixed-headers';
+import { globalNoOf } from '../lib/http/global-no';
+import { setDeferredHeaders, type DeferredHeaders } from '../core/proxy/undici-web-proxy';
 import { normalizePath } from '../lib/http/normalize-path';
 import { tracingOn } from '../lib/telemetry/trace';
 
@@ -12,28 +15,39 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const noop = () => undefined;
 
 type Row = { row: LegacyRoute; proxy: RouteProxy };
-type Req = ProxiedRequest & { originalUrl?: string; baseUrl?: string; sessionID?: string };
+/** The edge as the fast path runs it: request log, metrics, upgrade handler (plain steps), then the security headers and the globalNo. */
+export interface Edge { steps: readonly RequestHandler[]; securityHeaders: FixedHeaders }
+type Req = ProxiedRequest & { id?: string; originalUrl?: string; baseUrl?: string; sessionID?: string };
 
 /**
  * The routing table served in front of Express, for the requests whose answer the Express path
  * would leave to the proxy: a public row; a session row with a live session whose idle clock need
  * not move yet (and, for a state-changing call on a CSRF row, `X-CSRF: 1`). They get the same
- * edge steps (`edge`: request log, globalNo, metrics, security headers, upgrade handler, as plain
+ * edge steps (request log, globalNo, metrics, security headers, upgrade handler, as plain
  * functions), the same path normalisation and the same proxy instances. Everything else — a bad
  * path, no row, no session, a session about to change, a missing CSRF header, tracing on (its
  * spans need Express's request) — goes to Express untouched and is answered there exactly as
  * before: the 400, the redirect to the login, the 401, the 403, the session's idle clock.
  */
-export function legacyFastPath(rows: readonly Row[], edge: readonly RequestHandler[], reader: RowSessionReader, problems: ErrorRequestHandler): Claim {
-  const table = rows.map(({ row, proxy }) => ({ row, web: proxy.web, under: `${row.path}/` }));
+export function legacyFastPath(rows: readonly Row[], edge: Edge, reader: RowSessionReader, problems: ErrorRequestHandler): Claim {
+  const table = rows.map(({ row, proxy }) => ({ row, web: proxy.web, deferring: proxy.deferring, under: `${row.path}/` }));
   const serve = (entry: (typeof table)[number], req: Req, res: ServerResponse, url: string): void => {
-    for (const step of edge) step(req as never, res as never, noop);
+    for (const step of edge.steps) step(req as never, res as never, noop);
+    // What assignGlobalNo and the security headers do, except that the undici engine sends the
+    // headers with the upstream's in one writeHead (or first, with a problem of ours).
+    const deferred: DeferredHeaders = { fixed: edge.securityHeaders.set, globalNo: (req.globalNo = req.id ?? globalNoOf(req)) };
+    if (!entry.deferring) setDeferredHeaders(res, deferred);
     // As Express leaves them: the normalised URL, then the row's prefix stripped from req.url.
     req.originalUrl = url;
     req.baseUrl = entry.row.path;
     const rest = url.slice(entry.row.path.length);
     req.url = rest === '' || rest[0] !== '/' ? `/${rest}` : rest;
-    void entry.web(req, res, (err) => problems(err, req as never, res as never, noop));
+    const failed = (err: unknown) => {
+      if (!res.headersSent && entry.deferring) setDeferredHeaders(res, deferred);
+      problems(err, req as never, res as never, noop);
+    };
+    if (entry.deferring) entry.deferring(req, res, failed, deferred);
+    else void entry.web(req, res, failed);
   };
   return (incoming: IncomingMessage, res: ServerResponse, toExpress: () => void): boolean => {
     if (tracingOn()) return false;

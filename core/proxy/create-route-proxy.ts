@@ -12,11 +12,13 @@ import { rewriteUpstreamResponse } from './rewrite-upstream-response';
 import { AppError } from '../../lib/errors/app-error';
 import { sendProblem } from '../../lib/errors/problem-handler';
 import { Pool, type Dispatcher } from 'undici';
-import { undiciWebProxy } from './undici-web-proxy';
+import { undiciWebProxy, type DeferredHeaders } from './undici-web-proxy';
 
 export interface RouteProxy {
   /** Express middleware; the mount path has already been stripped from `req.url`. */
   web: (req: ProxiedRequest, res: http.ServerResponse, next?: (err?: unknown) => void) => void | Promise<void>;
+  /** The same, sending the edge's headers with the answer (undici engine only; see DeferredHeaders). */
+  deferring?: (req: ProxiedRequest, res: http.ServerResponse, next: (err?: unknown) => void, deferred: DeferredHeaders) => void;
   /** Proxies an upgrade whose `req.url` is already relative to the row's path. */
   upgrade(req: ProxiedRequest, socket: Socket, head: Buffer): void;
   close(): void;
@@ -39,6 +41,7 @@ export function createRouteProxy(row: LegacyRoute, trust: TrustProxy, pool?: Dis
   let upgrader: RouteProxy | undefined;
   return {
     web,
+    deferring: web.deferring,
     upgrade: (req, socket, head) => (upgrader ??= createHttpProxy(row, trust)).upgrade(req, socket, head),
     close: () => {
       upgrader?.close();

@@ -13,6 +13,17 @@ import { allowedRequestHeaders, identityHeaders, pickRequestHeaders } from './up
 type Controller = Dispatcher.DispatchController;
 type Headers = Record<string, string | string[] | undefined>;
 
+/**
+ * The edge's own answer headers (the security headers, the globalNo), left unset by a caller that
+ * wants them sent with the upstream's in one `writeHead` (the fast path, routes/legacy-fast-path.ts):
+ * an answer relayed from the upstream gets them unless the upstream or the row sets the same
+ * name, as it would have replaced them; a problem answer gets them all, first.
+ */
+export interface DeferredHeaders {
+  fixed: readonly (readonly [name: string, value: string | readonly string[]])[];
+  globalNo: string;
+}
+
 /** undici's own timers, which stand for the row's idle timeout (no headers, or a body that stopped flowing). */
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -25,6 +36,14 @@ interface Row {
   prefix: string;
   rewrite?: (url: string) => string;
   overrides: [string, string | null][];
+  /** The header names the row sets or drops itself. */
+  overridden: ReadonlySet<string>;
+}
+
+/** Sets the deferred edge headers on a response, as the edge would have. */
+export function setDeferredHeaders(res: ServerResponse, deferred: DeferredHeaders): void {
+  for (const [name, value] of deferred.fixed) res.setHeader(name, value);
+  res.setHeader('x-global-no', deferred.globalNo);
 }
 
 const EXCHANGE = Symbol('proxy exchange');
@@ -47,7 +66,15 @@ class Exchange implements Dispatcher.DispatchHandler {
     readonly req: ProxiedRequest,
     readonly res: ProxiedResponse,
     readonly row: Row,
+    public deferred: DeferredHeaders | undefined,
   ) {}
+
+  /** The edge's headers set on the response now, before an answer of our own (a problem). */
+  setDeferred(): void {
+    if (!this.deferred) return;
+    setDeferredHeaders(this.res, this.deferred);
+    this.deferred = undefined;
+  }
 
   onRequestStart(controller: Controller): void {
     this.controller = controller;
@@ -76,12 +103,13 @@ class Exchange implements Dispatcher.DispatchHandler {
   /** The answer's body is drained, not sent; the browser gets a 502 problem. */
   private answerBadResponse(): void {
     this.discard = true;
+    this.setDeferred();
     const { req, res, row } = this;
     sendProblem(res, new AppError('UPSTREAM_BAD_RESPONSE', `The legacy app behind ${row.route.path} failed to answer this request`), (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
   }
 
   private relayHead(statusCode: number, headers: Headers): void {
-    const { res, row } = this;
+    const { res, row, deferred } = this;
     const { route } = row;
     rewriteAnswerHeaders(headers, route);
     // Node frames the answer to the browser itself (chunked, or Content-Length when the upstream gave one).
@@ -92,12 +120,24 @@ class Exchange implements Dispatcher.DispatchHandler {
         delete headers[name];
       } else headers[name] = value;
     }
-    // The status code only: Node sends its standard reason phrase (an upstream's may not be valid to send).
-    res.statusCode = statusCode;
+    // One flat list, one writeHead: no setHeader per header. The status code only: Node sends its
+    // standard reason phrase (an upstream's may not be valid to send).
+    const out: string[] = [];
+    if (deferred) {
+      for (const [name, value] of deferred.fixed) {
+        if (name in headers || row.overridden.has(name)) continue;
+        if (typeof value === 'string') out.push(name, value);
+        else for (const one of value) out.push(name, one);
+      }
+      out.push('x-global-no', deferred.globalNo);
+    }
     for (const name in headers) {
       const value = headers[name];
-      if (value !== undefined) res.setHeader(name, value);
+      if (typeof value === 'string') out.push(name, value);
+      else if (value !== undefined) for (const one of value) out.push(name, one);
     }
+    res.writeHead(statusCode, out);
+    this.deferred = undefined;
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
@@ -117,6 +157,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.settled = true;
     if (this.clientGone) return;
     const failure = TIMEOUTS.has(err.code ?? '') ? upstreamTimeout(this.row.route.timeoutMs) : err;
+    if (!this.res.headersSent) this.setDeferred();
     answerProxyError(failure, this.req, this.res, this.row.route.path);
   }
 }
@@ -167,8 +208,9 @@ export function undiciWebProxy(route: LegacyRoute, trust: TrustProxy, pool: Disp
       return rule ? url.replace(rule.regex, rule.value) : url;
     } : undefined,
     overrides: Object.entries(route.responseHeaders) as [string, string | null][],
+    overridden: new Set(Object.keys(route.responseHeaders)),
   };
-  return (req: ProxiedRequest, res: ServerResponse, next?: (err?: unknown) => void): void => {
+  const run = (req: ProxiedRequest, res: ServerResponse, next: ((err?: unknown) => void) | undefined, deferred: DeferredHeaders | undefined): void => {
     const url = row.rewrite ? row.rewrite(req.url ?? '/') : (req.url ?? '/');
     // As http-proxy joins target and request paths: one slash between them, runs of slashes collapsed.
     const q = url.indexOf('?');
@@ -178,7 +220,7 @@ export function undiciWebProxy(route: LegacyRoute, trust: TrustProxy, pool: Disp
     forwardedHeadersOf(req, trust, headers);
     // Public rows never learn who the user is, even when a session happens to exist.
     identityHeaders(route.auth === 'session' ? req.user : undefined, req.globalNo ?? globalNoOf(req), headers);
-    const exchange = new Exchange(req, res as ProxiedResponse, row);
+    const exchange = new Exchange(req, res as ProxiedResponse, row, deferred);
     (res as ProxiedResponse)[EXCHANGE] = exchange;
     res.once('close', abandonUpstream);
     try {
@@ -189,8 +231,11 @@ export function undiciWebProxy(route: LegacyRoute, trust: TrustProxy, pool: Disp
     } catch (err) {
       // undici refused the request before sending it (a header or method it will not send).
       exchange.settled = true;
+      exchange.setDeferred();
       if (next) next(new AppError('MALFORMED_REQUEST', 'The request cannot be forwarded', {}, { cause: err }));
       else answerProxyError(err as Error, req, res, route.path);
     }
   };
+  // Three parameters for Express (a fourth would make it an error handler); the fast path passes its headers.
+  return Object.assign((req: ProxiedRequest, res: ServerResponse, next?: (err?: unknown) => void) => run(req, res, next, undefined), { deferring: run });
 }

@@ -82,6 +82,44 @@ describe('headers at the legacy proxy: an allow-list in, rewritten answers out',
     }
   });
 
+  it("gives every answer of a row the BFF's security headers and a globalNo, each exactly once: relayed pages, its problems, Express's answers", async () => {
+    /** The answer's header names and values as sent (rawHeaders), lower-cased. */
+    const rawGet = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; pairs: [string, string][] }>((resolve, reject) => {
+        http.get(`${sys.pc.url}${path}`, { headers }, (res) => {
+          res.resume();
+          const pairs: [string, string][] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i].toLowerCase(), res.rawHeaders[i + 1]]);
+          resolve({ status: res.statusCode ?? 0, pairs });
+        }).on('error', reject);
+      });
+    const own = await rawGet('/healthz');
+    const security = own.pairs.filter(([name]) => /^(content-security-policy|cross-origin-|origin-agent-cluster|referrer-policy|strict-transport-security|x-content-type-options|x-dns-prefetch-control|x-download-options|x-frame-options|x-permitted-cross-domain-policies|x-xss-protection)/.test(name));
+    expect(security.length).toBeGreaterThanOrEqual(8);
+    const cookie = await loginCookie(sys, sys.pc);
+    const answers = {
+      'public page': await rawGet('/legacy/notice/'),
+      'session page': await rawGet('/legacy/app/billing', { cookie }),
+      'public row, upstream 5xx': await rawGet('/legacy/notice/crash'),
+      'session row, upstream 5xx': await rawGet('/legacy/app/crash', { cookie }),
+      'session row, no session (Express)': await rawGet('/legacy/app/billing', { accept: 'application/json' }),
+      'row with its own CSP': await rawGet('/legacy/inline/inline-script', { cookie }),
+    };
+    expect(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status]))).toEqual({
+      'public page': 200, 'session page': 200, 'public row, upstream 5xx': 502, 'session row, upstream 5xx': 502, 'session row, no session (Express)': 401, 'row with its own CSP': 200,
+    });
+    for (const [what, { pairs }] of Object.entries(answers)) {
+      const names = pairs.map(([name]) => name);
+      expect({ what, repeated: names.filter((n, i) => names.indexOf(n) !== i && n !== 'set-cookie') }).toEqual({ what, repeated: [] });
+      expect({ what, globalNo: /^[\w.-]{8,64}$/.test(pairs.find(([n]) => n === 'x-global-no')?.[1] ?? '') }).toEqual({ what, globalNo: true });
+      const overridden = what === 'row with its own CSP' ? { 'content-security-policy': INLINE_CSP, 'x-frame-options': 'DENY' } : {};
+      for (const [name, value] of security) {
+        const expected = overridden[name as keyof typeof overridden] ?? value;
+        expect({ what, name, value: pairs.find(([n]) => n === name)?.[1] }).toEqual({ what, name, value: expected });
+      }
+    }
+  });
+
   it("lets a row declare its own security headers instead of helmet's", async () => {
     const cookie = await loginCookie(sys, sys.pc);
     const page = await request(sys.pc.url).get('/legacy/inline/inline-script').set('Cookie', cookie).expect(200);
