@@ -36,7 +36,7 @@ describe('sessions on Redis Sentinel (1 master, 1 replica, 3 Sentinels on loopba
     });
     for (const s of sessions) expect(await set.master.direct.exists(s.key)).toBe(1);
     // replication is asynchronous: wait until the replica acknowledged what the master has
-    expect(await set.master.direct.call('WAIT', 1, 2000)).toBe(1);
+    expect(await set.master.direct.call('WAIT', 1, 5000)).toBe(1);
     for (const s of sessions) expect(await set.replica.direct.exists(s.key)).toBe(1);
 
     set.master.child.kill('SIGKILL');

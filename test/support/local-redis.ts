@@ -154,6 +154,11 @@ export async function startRedisSentinels(masterName = 'mymaster'): Promise<Loca
     if (i > 300) throw new Error('the local Sentinels did not discover each other');
     await sleep(100);
   }
+  // and the replica's first sync must be done (on a loaded machine it can take seconds), or a WAIT for it times out
+  for (let i = 0; !/master_link_status:up/.test(String(await replica.direct.call('INFO', 'replication'))); i++) {
+    if (i > 300) throw new Error('the local replica did not finish its first sync with the master');
+    await sleep(100);
+  }
   return {
     master,
     replica,
