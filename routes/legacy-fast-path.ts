@@ -32,22 +32,32 @@ type Req = ProxiedRequest & { id?: string; originalUrl?: string; baseUrl?: strin
 export function legacyFastPath(rows: readonly Row[], edge: Edge, reader: RowSessionReader, problems: ErrorRequestHandler): Claim {
   const table = rows.map(({ row, proxy }) => ({ row, web: proxy.web, deferring: proxy.deferring, under: `${row.path}/` }));
   const serve = (entry: (typeof table)[number], req: Req, res: ServerResponse, url: string): void => {
-    for (const step of edge.steps) step(req as never, res as never, noop);
-    // What assignGlobalNo and the security headers do, except that the undici engine sends the
-    // headers with the upstream's in one writeHead (or first, with a problem of ours).
-    const deferred: DeferredHeaders = { fixed: edge.securityHeaders.set, globalNo: (req.globalNo = req.id ?? globalNoOf(req)) };
-    if (!entry.deferring) setDeferredHeaders(res, deferred);
-    // As Express leaves them: the normalised URL, then the row's prefix stripped from req.url.
-    req.originalUrl = url;
-    req.baseUrl = entry.row.path;
-    const rest = url.slice(entry.row.path.length);
-    req.url = rest === '' || rest[0] !== '/' ? `/${rest}` : rest;
+    let deferred: DeferredHeaders | undefined;
+    // What Express's router does for a middleware that throws or rejects: a problem, never a crash
+    // (this may run in a promise callback, where a throw would be an unhandled rejection).
     const failed = (err: unknown) => {
-      if (!res.headersSent && entry.deferring) setDeferredHeaders(res, deferred);
+      if (!res.headersSent && deferred && entry.deferring) setDeferredHeaders(res, deferred);
       problems(err, req as never, res as never, noop);
     };
-    if (entry.deferring) entry.deferring(req, res, failed, deferred);
-    else void entry.web(req, res, failed);
+    try {
+      for (const step of edge.steps) step(req as never, res as never, noop);
+      // What assignGlobalNo and the security headers do, except that the undici engine sends the
+      // headers with the upstream's in one writeHead (or first, with a problem of ours).
+      deferred = { fixed: edge.securityHeaders.set, globalNo: (req.globalNo = req.id ?? globalNoOf(req)) };
+      if (!entry.deferring) setDeferredHeaders(res, deferred);
+      // As Express leaves them: the normalised URL, then the row's prefix stripped from req.url.
+      req.originalUrl = url;
+      req.baseUrl = entry.row.path;
+      const rest = url.slice(entry.row.path.length);
+      req.url = rest === '' || rest[0] !== '/' ? `/${rest}` : rest;
+      if (entry.deferring) entry.deferring(req, res, failed, deferred);
+      else {
+        const result = entry.web(req, res, failed);
+        if (result instanceof Promise) result.catch(failed);
+      }
+    } catch (err) {
+      failed(err);
+    }
   };
   return (incoming: IncomingMessage, res: ServerResponse, toExpress: () => void): boolean => {
     if (tracingOn()) return false;
