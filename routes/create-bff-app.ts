@@ -27,6 +27,7 @@ import { legacyProxyRoutes } from './legacy-proxy-routes';
 import { legacyFastPath } from './legacy-fast-path';
 import { claimBeforeExpress } from '../lib/http/claim-before-express';
 import { fixedHeaders } from '../lib/http/fixed-headers';
+import { unlessEdgeRan } from '../lib/http/edge-once';
 import { attachUpgradeHandler } from '../core/proxy/attach-upgrade-handler';
 import { rateLimit } from '../core/rate-limit/rate-limit';
 import { memoryRateLimiter, redisRateLimiter } from '../core/rate-limit/rate-limiter';
@@ -64,7 +65,8 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   // The path is normalised before anything matches on it (routing-table rows included).
   // One layer: every request passes it (lib/http/chain.ts). helmet's headers are constant: set from a recording.
   const [logged, securityHeaders, upgrades] = [requestLogger(runtime.logger), fixedHeaders(helmet()), attachUpgradeHandler(legacy.upgrade)];
-  app.use(chain(logged, assignGlobalNo(), traceRequests(), normalizeRequestPath(), metrics.middleware, securityHeaders.handler, upgrades));
+  // A request the fast path took and handed back has had its log and metrics steps already.
+  app.use(chain(unlessEdgeRan(logged), assignGlobalNo(), traceRequests(), normalizeRequestPath(), unlessEdgeRan(metrics.middleware), securityHeaders.handler, upgrades));
   // The rows' requests that would only reach their proxy are served before Express, with the
   // same edge steps and proxies (routes/legacy-fast-path.ts); everything else comes this way.
   claimBeforeExpress(app, legacyFastPath(legacy.rows, { steps: [logged, metrics.middleware, upgrades], securityHeaders }, legacy.reader, problemHandler()));

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Store } from 'express-session';
 import type { BffConfig } from '../../config/bff-config';
@@ -157,6 +158,14 @@ export function rowSessionReader(config: BffConfig, store: Store, redis?: RedisC
   };
 }
 
+const HANDED_OVER = Symbol('row session already read');
+type WithSession = IncomingMessage & { [HANDED_OVER]?: RowSession };
+
+/** The fast path read this request's session and hands it to Express: readRowSession uses this instead of a second read. */
+export function handOverSession(req: IncomingMessage, session: RowSession): void {
+  (req as WithSession)[HANDED_OVER] = session;
+}
+
 /**
  * Who the user is, for a legacy session row on the Express path: the reader above, then `req.user`
  * — what express-session, restoreSessionUser and enforceSessionLifetime would give a row, which
@@ -171,16 +180,23 @@ export function readRowSession(reader: RowSessionReader, full: readonly RequestH
     const step = (err?: unknown): void => (err || i === full.length ? next(err) : void full[i++](req, res, step));
     step();
   };
+  const take = (session: RowSession, id: string, req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: Parameters<RequestHandler>[2]) => {
+    if (session.kind === 'changes') return runFull(req, res, next);
+    if (session.kind === 'user') {
+      req.user = session.user;
+      req.sessionID = id;
+    }
+    next();
+  };
   return (req, res, next) => {
     const id = reader.idOf(req.headers.cookie);
     if (!id) return next();
+    const known = (req as unknown as WithSession)[HANDED_OVER];
+    if (known) return take(known, id, req, res, next);
     reader.read(id, (session) => {
-      if (session.kind === 'changes') return runFull(req, res, next);
-      if (session.kind === 'user') {
-        req.user = session.user;
-        req.sessionID = id;
-      }
-      next();
+      // The browser left while the session was read: nothing is sent upstream.
+      if (res.destroyed) return;
+      take(session, id, req, res, next);
     });
   };
 }

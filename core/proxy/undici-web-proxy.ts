@@ -120,17 +120,25 @@ class Exchange implements Dispatcher.DispatchHandler {
         delete headers[name];
       } else headers[name] = value;
     }
-    // One flat list, one writeHead: no setHeader per header. The status code only: Node sends its
-    // standard reason phrase (an upstream's may not be valid to send).
-    const out: string[] = [];
-    if (deferred) {
-      for (const [name, value] of deferred.fixed) {
-        if (name in headers || row.overridden.has(name)) continue;
-        if (typeof value === 'string') out.push(name, value);
-        else for (const one of value) out.push(name, one);
+    if (!deferred) {
+      // The edge's headers are set already (the Express path): the upstream's replace them one by
+      // one, repeated ones (WWW-Authenticate, Link) kept whole as arrays. The status code only:
+      // Node sends its standard reason phrase (an upstream's may not be valid to send).
+      res.statusCode = statusCode;
+      for (const name in headers) {
+        const value = headers[name];
+        if (value !== undefined) res.setHeader(name, value);
       }
-      out.push('x-global-no', deferred.globalNo);
+      return;
     }
+    // The fast path: one flat list, one writeHead, nothing set before it (no setHeader per header).
+    const out: string[] = [];
+    for (const [name, value] of deferred.fixed) {
+      if (name in headers || row.overridden.has(name)) continue;
+      if (typeof value === 'string') out.push(name, value);
+      else for (const one of value) out.push(name, one);
+    }
+    out.push('x-global-no', deferred.globalNo);
     for (const name in headers) {
       const value = headers[name];
       if (typeof value === 'string') out.push(name, value);

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from './app-error';
 import { errorCatalog, type ErrorCode } from './catalog';
@@ -81,6 +81,8 @@ export function sendProblem(
   // Node's own API, not Express's: the legacy rows' fast path answers with bare responses too.
   // A HEAD request gets the headers only (Node drops the body of a response to HEAD).
   res.statusCode = error.status;
+  // A writeHead that failed (an upstream header Node refused) may have left another status's phrase.
+  res.statusMessage = STATUS_CODES[error.status] ?? '';
   res.setHeader('content-type', 'application/problem+json; charset=utf-8');
   res.setHeader('cache-control', 'no-store');
   res.setHeader('content-length', Buffer.byteLength(body));

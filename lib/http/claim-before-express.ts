@@ -19,6 +19,14 @@ export function claimBeforeExpress(app: Express, claim: Claim): void {
   const target = app as unknown as { handle: Handle };
   const express = target.handle;
   target.handle = function handle(this: Express, req, res, callback) {
-    if (callback !== undefined || !claim(req, res, () => express.call(app, req, res))) express.call(this, req, res, callback);
+    let taken = false;
+    if (callback === undefined) {
+      try {
+        taken = claim(req, res, () => express.call(app, req, res));
+      } catch {
+        // a claim that throws before taking the request leaves it to Express (its 500 if it throws there too)
+      }
+    }
+    if (!taken) express.call(this, req, res, callback);
   };
 }

@@ -104,6 +104,13 @@ export function createLegacyApp(): Express {
   app.get('/public/go-home', (req, res) => res.redirect(302, `${req.protocol}://${req.get('host')}/public/`));
   app.get('/go-away', (_req, res) => res.redirect(302, 'https://elsewhere.example/x'));
 
+  // Headers an app may repeat: a proxy must relay every value.
+  app.get('/repeated-headers', (_req, res) => {
+    res.setHeader('www-authenticate', ['Negotiate', 'NTLM']);
+    res.setHeader('link', ['</a.css>; rel=preload', '</b.js>; rel=preload']);
+    res.json({ repeated: true });
+  });
+
   app.get('/set-cookie', (_req, res) => {
     res.cookie('LEGACY_SID', 'legacy-session', { httpOnly: true }).json({ set: true });
   });

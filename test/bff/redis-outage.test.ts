@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loginCookie } from '../proxy/support/login-cookie';
 import request from 'supertest';
 import { freePort } from '../support/free-port';
 import { startBffSystem, type BffSystem } from '../support/system';
@@ -27,15 +30,41 @@ describe('Redis outage: 503 while it is away, service resumes by itself', () => 
   let port: number;
   let redis: ChildProcess;
   let sys: BffSystem;
+  // The legacy app behind pc's /legacy/app row: it counts what reaches it.
+  let legacyHits = 0;
+  const legacy = http.createServer((_req, res) => (legacyHits++, res.setHeader('content-type', 'application/json'), res.end('{"ok":true}')));
 
   beforeAll(async () => {
     port = await freePort();
     redis = await startRedis(port);
-    sys = await startBffSystem({ pc: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    await new Promise<void>((r) => legacy.listen(0, '127.0.0.1', r));
+    sys = await startBffSystem({ pc: { REDIS_URL: `redis://127.0.0.1:${port}`, LEGACY_APP_URL: `http://127.0.0.1:${(legacy.address() as AddressInfo).port}` } });
   });
   afterAll(async () => {
     await sys?.close();
     redis?.kill('SIGKILL');
+    legacy.close();
+  });
+
+  it('sends nothing to a legacy app for a browser that left while its session was being read', async () => {
+    const cookie = await loginCookie(sys, sys.pc);
+    const { port: bffPort } = new URL(sys.pc.url);
+    const get = () => http.get({ host: '127.0.0.1', port: bffPort, path: '/legacy/app/orders', headers: { cookie, accept: 'application/json' } });
+    legacyHits = 0;
+    redis.kill('SIGSTOP');
+    try {
+      const gone = get().on('error', () => undefined);
+      await sleep(300); // the BFF is waiting for Redis
+      gone.destroy(); // the user closed the tab
+      await sleep(200);
+    } finally {
+      redis.kill('SIGCONT');
+    }
+    await sleep(800); // Redis answers the read (or it times out and the session chain reads again)
+    expect(legacyHits).toBe(0);
+    // the row itself still works
+    const status = await new Promise<number>((resolve, reject) => get().on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject));
+    expect([status, legacyHits]).toEqual([200, 1]);
   });
 
   it('answers 503 problem within the command timeout when Redis hangs, and keeps the session when it is back', async () => {

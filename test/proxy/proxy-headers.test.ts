@@ -120,6 +120,15 @@ describe('headers at the legacy proxy: an allow-list in, rewritten answers out',
     }
   });
 
+  it('relays every value of a repeated answer header (WWW-Authenticate, Link), on the fast path and through Express', async () => {
+    const cookie = await loginCookie(sys, sys.pc);
+    // The row's own path is served before Express; the same path in capitals only by Express (its router ignores case).
+    for (const path of ['/legacy/app/repeated-headers', '/LEGACY/APP/repeated-headers']) {
+      const res = await request(sys.pc.url).get(path).set('Cookie', cookie).expect(200);
+      expect({ path, auth: res.headers['www-authenticate'], link: res.headers.link }).toEqual({ path, auth: 'Negotiate, NTLM', link: '</a.css>; rel=preload, </b.js>; rel=preload' });
+    }
+  });
+
   it("lets a row declare its own security headers instead of helmet's", async () => {
     const cookie = await loginCookie(sys, sys.pc);
     const page = await request(sys.pc.url).get('/legacy/inline/inline-script').set('Cookie', cookie).expect(200);

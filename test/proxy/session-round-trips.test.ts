@@ -1,4 +1,5 @@
 import http from 'node:http';
+import Redis from 'ioredis';
 import net from 'node:net';
 import request from 'supertest';
 import type { RunningServer } from '../../lib/http/serve';
@@ -90,6 +91,24 @@ describe('the session on legacy rows: one Redis round trip per logged-in request
       await request(sys.pc.url).get('/legacy/app/echo').set('Accept', 'application/json').expect(401);
     });
     expect(commands).toEqual([]);
+  });
+
+  it('reads a session that is gone once, then answers as without a session (401 / redirect to sign-in)', async () => {
+    const { config } = sys.pc;
+    const cookie = await loginCookie(sys, sys.pc);
+    await sleep(500);
+    const id = decodeURIComponent(cookie.split('=')[1]).slice(2).replace(/\.[^.]+$/, '');
+    const direct = new Redis(config.redisUrl);
+    await direct.del(`${config.sessionPrefix}${id}`); // as a logout at another instance does
+    await direct.quit();
+    const keys: string[] = [];
+    const commands = await redisCommandsDuring(config.redisUrl, [config.sessionPrefix], async () => {
+      const res = await request(sys.pc.url).get('/legacy/app/echo').set('Cookie', cookie).set('Accept', 'application/json').expect(401);
+      expect(res.body.code).toBe('SESSION_REQUIRED');
+    }, keys);
+    // the fast path hands its answer to Express, which does not read it a second time
+    expect(keys).toEqual([`${config.sessionPrefix}${id}`]);
+    expect(commands).toEqual(['mget']);
   });
 
   it('still moves the idle clock (one write, a fresh cookie) when it is due, and ends an idle session', async () => {
