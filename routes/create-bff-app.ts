@@ -41,7 +41,8 @@ export interface BffAppOptions {
 /**
  * The one BFF pipeline both apps are built from. In front of it, the routing-table requests that
  * need nothing but their row's proxy are served without Express (routes/legacy-fast-path.ts).
- * Order matters and reads top to bottom: edge (headers, globalNo, logs, metrics, WebSocket upgrades) → legacy routes (each row's checks
+ * Order matters and reads top to bottom: edge (headers, globalNo, logs, metrics, WebSocket
+ * upgrades) → legacy routes (each row's checks
  * — a session row reads its user itself —, then the proxy, before any body parser) → health (no
  * session) → screens → session → user from the session → lifetime → /bff management endpoints
  * (passport) → /api (session + CSRF) → 404 → problem+json.

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { csrfSatisfied } from '../core/http/require-csrf';
 import type { RouteProxy } from '../core/proxy/create-route-proxy';
 import type { LegacyRoute } from '../core/proxy/legacy-route-schema';
 import type { ProxiedRequest } from '../core/proxy/proxied-request';
@@ -13,7 +14,6 @@ import { setDeferredHeaders, type DeferredHeaders } from '../core/proxy/undici-w
 import { normalizePath } from '../lib/http/normalize-path';
 import { tracingOn } from '../lib/telemetry/trace';
 
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const noop = () => undefined;
 
 type Row = { row: LegacyRoute; proxy: RouteProxy };
@@ -77,7 +77,7 @@ export function legacyFastPath(rows: readonly Row[], edge: Edge, reader: RowSess
     const url = q < 0 ? path : path + raw.slice(q);
     let id: string | undefined;
     if (entry.row.auth === 'session') {
-      if (entry.row.csrf && !SAFE.has(req.method ?? '') && req.headers['x-csrf'] !== '1') return false;
+      if (entry.row.csrf && !csrfSatisfied(req.method, req.headers['x-csrf'])) return false;
       id = reader.idOf(req.headers.cookie);
       if (!id) return false;
     }

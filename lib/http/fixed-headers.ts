@@ -1,12 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 
-/** Headers a middleware sets on every response, the same each time, and those it removes. */
+/** Headers a middleware sets on every response, the same each time. */
 export interface FixedHeaders {
   set: readonly (readonly [name: string, value: string | readonly string[]])[];
-  removed: readonly string[];
-  /** Sets them (and removes the others) as the middleware would, without running it. */
-  apply(res: ServerResponse): void;
+  /** Sets them (and removes those it removes) as the middleware would, without running it. */
   handler: RequestHandler;
 }
 
@@ -34,16 +32,11 @@ export function fixedHeaders(middleware: RequestHandler): FixedHeaders {
   const first = record(middleware);
   if (JSON.stringify(first) !== JSON.stringify(record(middleware))) throw new Error('the header middleware does not set constant headers');
   const { set, removed } = first;
-  const apply = (res: ServerResponse) => {
-    for (const name of removed) res.removeHeader(name);
-    for (const [name, value] of set) res.setHeader(name, value);
-  };
   return {
     set,
-    removed,
-    apply,
     handler: (_req, res, next) => {
-      apply(res);
+      for (const name of removed) res.removeHeader(name);
+      for (const [name, value] of set) res.setHeader(name, value);
       next();
     },
   };
