@@ -74,6 +74,15 @@ function brokenLinks(file: string, markdown: string, read: (absolute: string) =>
   return broken;
 }
 
+/** Source, script and deployment files of the repository (not dependencies, builds or caches). */
+function codeFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return ['node_modules', 'dist', 'data', 'coverage'].includes(entry.name) || entry.name.startsWith('.') ? [] : codeFiles(full);
+    return /\.(ts|tsx|mjs|js|sh|ya?ml)$/.test(entry.name) ? [full] : [];
+  });
+}
+
 const readFile = (absolute: string) => (fs.existsSync(absolute) ? fs.readFileSync(absolute, 'utf8') : undefined);
 
 describe('documentation links', () => {
@@ -92,6 +101,16 @@ describe('documentation links', () => {
   it.each(docs)('%s: every relative link and anchor resolves', (file) => {
     const markdown = fs.readFileSync(path.join(ROOT, file), 'utf8');
     expect(brokenLinks(file, markdown, readFile)).toEqual([]);
+  });
+
+  it('resolves every docs/…md#anchor a comment of the code cites', () => {
+    const cite = /\bdocs\/[\w-]+\.md(?:#[\p{L}\p{N}_-]+)?/gu;
+    const cited = codeFiles(ROOT)
+      .filter((file) => file !== __filename) // its own examples of broken links
+      .flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(cite)].map((m) => ({ file: path.relative(ROOT, file), target: m[0] })));
+    expect(cited.length).toBeGreaterThan(10);
+    const broken = cited.flatMap(({ file, target }) => brokenLinks('README.md', `[x](${target})`, readFile).map((problem) => `${file}: ${problem}`));
+    expect(broken).toEqual([]);
   });
 
   it('checks the topic files the README points to', () => {
