@@ -1,5 +1,5 @@
 /**
- * `npm run bench:list [-- --n 200 --contracts 100 --db sqlite]` (issue 12): one page of 20 contracts
+ * `npm run bench:list [-- --n 200 --contracts 100 --db sqlite]` (docs/benchmarks.md): one page of 20 contracts
  * for a screen, read from the contract view (one call) versus composed the way the BFF did before
  * (MS1's page, then each row composed from MS1, MS2 and MS3, four rows at a time), through the
  * BFF's own HTTP client against the real services, the real view and the dev SSO, on one machine.
@@ -98,7 +98,7 @@ async function main() {
 
     const calls = { n: 0 };
     const up = { ppon: counted('ppon', ppon.url, calls), inetaplca: counted('inetaplca', inetaplca.url, calls), intelnet: counted('intelnet', intelnet.url, calls), view: counted('contract-view', view.url, calls) };
-    // Before issue 12 (routes/contract-routes.ts listPage): MS1's page, each row composed, four at a time.
+    // Before the contract view (routes/contract-routes.ts listPage): MS1's page, each row composed, four at a time.
     const composed = await measure('composed (MS1 page + 3 calls per row, 4 rows at a time)', async () => {
       const page = await up.ppon.getJson<{ items: { saPponContNo: number }[] }>(`/cont?page=1&size=${PAGE}`, ctx);
       const rows = await mapLimit(page.items, 4, (row) => composeContract(up, row.saPponContNo, ctx, 5000));

@@ -35,7 +35,7 @@ const SECONDS = arg('seconds', 20);
 const RUN = `bench_${Date.now().toString(36)}`;
 const SQLITE_DIR = path.join(os.tmpdir(), `saga-bench-${RUN}`);
 const REDIS_URL = 'redis://127.0.0.1:6379';
-/** The services authenticate every call (issue 10): the real dev SSO, and the operator client's token. */
+/** The services authenticate every call: the real dev SSO, and the operator client's token. */
 const identity = { issuer: '', authorization: '' };
 const DEFINITIONS: Record<ServiceName, ServiceDefinition> = { ppon: pponService, inetaplca: inetaplcaService, intelnet: intelnetService };
 

@@ -1,5 +1,5 @@
 /**
- * Fault soak of the sagas (issue 15), bench-style (not a jest test): the three services as real
+ * Fault soak of the sagas (docs/sagas.md#fault-soak), bench-style (not a jest test): the three services as real
  * child processes, N sagas (register and modify, several per contract, API and broker mode, a few
  * drills) from concurrent clients while a fault loop freezes (SIGSTOP) and kills (SIGKILL) the
  * participants and MS1 and restarts them, and the relays publish some events twice and hold some

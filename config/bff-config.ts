@@ -26,11 +26,10 @@ export const bffSettings = {
   ssoRedirectUrl: { env: 'SSO_REDIRECT_URL', schema: z.string().url(), description: 'Redirect URI registered at the SSO.', defaultText: '`<PUBLIC_URL>/bff/callback`' },
   ssoPostLogoutRedirectUrl: { env: 'SSO_POST_LOGOUT_REDIRECT_URL', schema: z.string().url(), description: 'Where the SSO sends the browser after logout (registered at the SSO).', defaultText: '`<PUBLIC_URL>/signed-out`' },
   ssoScopes: { env: 'SSO_SCOPES', schema: z.string().regex(/^[\w:.-]+( [\w:.-]+)*$/), description: 'Space-separated scopes to request.' },
-  // --- issue 10: tokens kept and refreshed server-side ---
+  // Tokens kept and refreshed server-side (docs/identity.md#the-token-flow).
   loginStateSeconds: { env: 'LOGIN_STATE_SECONDS', schema: int(30, 3600), description: 'Lifetime of a login attempt (state, nonce, PKCE verifier and returnTo in an encrypted HttpOnly cookie; nothing is stored server-side before the callback).' },
   tokenRefreshSkewSeconds: { env: 'TOKEN_REFRESH_SKEW_SECONDS', schema: int(0, 3600), description: "The access token is refreshed this long before it expires (at most a third of its lifetime), once per session across instances." },
   ssoEndSessionHint: { env: 'SSO_END_SESSION_HINT', schema: z.enum(['id_token', 'client_id']), description: "What logout sends to the SSO's end-session endpoint: `id_token` (id_token_hint, added by the BFF to its 302; the SSO ends the session without asking) or `client_id` (no token in any response; the SSO may ask the user to confirm)." },
-  // --- end issue 10 ---
   ssoTimeoutMs: { env: 'SSO_TIMEOUT_MS', schema: int(100, 60_000), description: 'Timeout for discovery and JWKS calls to the SSO.' },
   redisUrl: { env: 'REDIS_URL', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'), description: 'Redis for sessions, shared by every instance (with `REDIS_MODE=single`).' },
   redisMode: { env: 'REDIS_MODE', schema: z.enum(['single', 'cluster', 'sentinel']), description: '`single`: one Redis at `REDIS_URL`. `cluster`: a Redis Cluster reached through `REDIS_CLUSTER_NODES` (sessions spread over its masters). `sentinel`: the master `REDIS_SENTINEL_MASTER` found through `REDIS_SENTINELS`, followed across failovers.' },
@@ -60,7 +59,7 @@ export const bffSettings = {
   pponUrl: { env: 'PPON_URL', schema: url(), description: 'MS1 `ppon` (general phone contract, saga orchestrator) base URL.' },
   inetaplcaUrl: { env: 'INETAPLCA_URL', schema: url(), description: 'MS2 `inetaplca` (internet application contract) base URL.' },
   intelnetUrl: { env: 'INTELNET_URL', schema: url(), description: 'MS3 `intelnet` (intelligent network contract) base URL.' },
-  contractViewUrl: { env: 'CONTRACT_VIEW_URL', schema: url(), description: 'The contract view (the read model the lists, search and home read; issue 12) base URL.' },
+  contractViewUrl: { env: 'CONTRACT_VIEW_URL', schema: url(), description: 'The contract view (the read model the lists, search and home read) base URL.' },
   upstreamTimeoutMs: { env: 'UPSTREAM_TIMEOUT_MS', schema: int(50, 60_000), description: 'Timeout of one query call to a contract service.' },
   composeBudgetMs: { env: 'COMPOSE_BUDGET_MS', schema: int(50, 60_000), description: 'Overall time budget of one composed screen query; parts still missing then are reported as partial.' },
   composeCachePrefix: { env: 'COMPOSE_CACHE_PREFIX', schema: z.string().min(1), description: "Redis key prefix of this app's composed contract views, shared by its instances (one per backend: two deployments on one Redis need two prefixes).", defaultText: '`bff:view:<app>:`' },

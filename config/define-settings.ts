@@ -5,7 +5,7 @@ export interface Setting<T extends z.ZodType = z.ZodType> {
   env: string;
   schema: T;
   description: string;
-  /** Shown in the README's table when the default is computed (per app or from other keys). */
+  /** Shown in the documentation's table (docs/configuration.md) when the default is computed (per app or from other keys). */
   defaultText?: string;
 }
 
@@ -41,7 +41,7 @@ export function parseSettings<S extends Settings>(
   return Object.freeze(values) as SettingValues<S>;
 }
 
-/** Markdown rows for the README's configuration table. */
+/** Markdown rows for a configuration table of docs/configuration.md. */
 export function settingsTable(settings: Settings, defaults: Record<string, unknown> = {}): string {
   const rows = Object.entries(settings).map(([key, s]) => {
     const def = s.defaultText ?? (defaults[key] === undefined ? '—' : `\`${String(defaults[key])}\``);

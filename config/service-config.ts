@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, bool, int, parseSettings, settingsTable, url, type Settings, type SettingValues } from './define-settings';
 
-/** The three contract services (SPEC §2). Each reads its own `<SERVICE>_…` variables. */
+/** The three contract services (docs/services.md). Each reads its own `<SERVICE>_…` variables. */
 export const SERVICE_NAMES = ['ppon', 'inetaplca', 'intelnet'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -66,7 +66,7 @@ function serviceSettings(prefix: string) {
     eventTopicPrefix: {
       env: key('EVENT_TOPIC_PREFIX'),
       schema: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be 1-100 of A-Za-z0-9._-'),
-      description: 'Prefix of every topic / stream name (SPEC §4); the same in all three services',
+      description: 'Prefix of every topic / stream name (as in the source design: docs/source-design.md#saga-broker-mode); the same in all three services',
     },
     kafkaBrokers: {
       env: key('KAFKA_BROKERS'),
@@ -100,7 +100,7 @@ function serviceSettings(prefix: string) {
     faultDelayRate: { env: key('FAULT_DELAY_RATE'), schema: z.coerce.number().min(0).max(1), description: 'Test hook: share of outbox events the relay holds back FAULT_DELAY_MS before publishing (those after it wait too)' },
     faultDelayMs: { env: key('FAULT_DELAY_MS'), schema: int(0, 600_000), description: 'Test hook: how long a delayed event is held back' },
     faultSeed: { env: key('FAULT_SEED'), schema: int(0, 2_147_483_647), description: 'Test hook: seed of the fault hooks\' random choices' },
-    // --- issue 10: identity (the contract services authenticate every call) ---
+    // Identity: the contract services authenticate every call (docs/identity.md#who-may-call-the-contract-services).
     ssoIssuer: { env: key('SSO_ISSUER'), schema: url(), description: "The SSO whose access tokens (JWT) this service accepts; its keys come from the issuer's discovery document (JWKS, cached)" },
     ssoAudience: { env: key('SSO_AUDIENCE'), schema: z.string().min(1), description: 'The `aud` every access token must name' },
     ssoAlgorithms: {
@@ -111,7 +111,6 @@ function serviceSettings(prefix: string) {
     ssoClientId: { env: key('SSO_CLIENT_ID'), schema: z.string().min(1), description: "This service's own client at the SSO (client credentials): MS1 calls MS2/MS3 with its token, role `saga`" },
     ssoClientSecret: { env: key('SSO_CLIENT_SECRET'), schema: z.string().min(16), description: 'Secret of SSO_CLIENT_ID. The dev secret is refused in production', defaultText: 'dev secret (refused in production)' },
     ssoTimeoutMs: { env: key('SSO_TIMEOUT_MS'), schema: int(100, 60_000), description: 'Timeout of discovery, JWKS and token calls to the SSO' },
-    // --- end issue 10 ---
     logLevel: { env: key('LOG_LEVEL'), schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), description: 'pino log level' },
   } satisfies Settings;
 }
@@ -176,7 +175,7 @@ export function loadServiceConfig(name: ServiceName, env: Record<string, string 
   return Object.freeze({ ...values, eventBus, name });
 }
 
-/** The README's configuration table (`<SERVICE>` is PPON, INETAPLCA or INTELNET). */
+/** The services' configuration table of docs/configuration.md (`<SERVICE>` is PPON, INETAPLCA or INTELNET). */
 export function serviceConfigTable(): string {
   const defaults: Record<string, unknown> = serviceDefaults('ppon', {});
   return settingsTable(serviceSettings('<SERVICE>'), defaults);
@@ -185,7 +184,7 @@ export function serviceConfigTable(): string {
 /** Key descriptions for documentation: variable (with `<SERVICE>_` prefix) and meaning. */
 export const serviceConfigKeys = Object.values(serviceSettings('<SERVICE>')).map((s) => ({ env: s.env, description: s.description }));
 
-// --- issue 12: the contract view (the read side, `services/contract-view`) ---
+// --- the contract view (the read side, `services/contract-view`; docs/services.md#the-contract-view) ---
 
 /** The dev SSO's secret of `contract-operator`, the view's client for a rebuild; refused in production. */
 export const DEV_OPERATOR_SECRET = 'dev-only-contract-operator-secret';
@@ -252,7 +251,7 @@ export function loadContractViewConfig(env: Record<string, string | undefined> =
   return Object.freeze({ ...values, eventBus, name: 'contract-view' as const });
 }
 
-/** The README's table of the contract view's settings. */
+/** The table of the contract view's settings in docs/configuration.md. */
 export function contractViewConfigTable(): string {
   return settingsTable(contractViewSettings(), contractViewDefaults({}));
 }

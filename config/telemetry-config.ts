@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { int, parseSettings, settingsTable, type SettingValues } from './define-settings';
 
 /**
- * Tracing (issue 12), the same keys for every process (the OpenTelemetry names operators know).
+ * Tracing (docs/operations.md#tracing), the same keys for every process (the OpenTelemetry names operators know).
  * Unset endpoint = tracing off: no provider is registered and no span is made.
  */
 export const telemetrySettings = {

@@ -1,5 +1,5 @@
 /**
- * `npm run view:rebuild [-- --keep]`: rebuilds the contract view from the three services (issue 12).
+ * `npm run view:rebuild [-- --keep]`: rebuilds the contract view from the three services (docs/services.md#the-contract-view).
  * Reads the view's settings (`CONTRACT_VIEW_…`: its store, the services' URLs, its SSO client);
  * `--keep` backfills over the rows already there instead of starting from an empty table. Safe
  * while the view runs: its consumer and the backfill go through the same version check.

@@ -39,7 +39,7 @@ const tsx = ['--import', 'tsx'];
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** One switch for the saga broker of all three services (`<SERVICE>_EVENT_BUS` still wins). */
 const EVENT_BUS = process.env.EVENT_BUS;
-/** The services' settings prefixes; the contract view (issue 12) reads the same bus, Redis and SSO. */
+/** The services' settings prefixes; the contract view reads the same bus, Redis and SSO. */
 const SERVICES = ['PPON', 'INETAPLCA', 'INTELNET', 'CONTRACT_VIEW'];
 const busOf = (withRedis: boolean) => EVENT_BUS ?? (withRedis ? 'redis' : 'memory');
 const BUS_TEXT: Record<string, string> = { kafka: 'Kafka at localhost:9092 (npm run infra:kafka)', redis: `Redis Streams at ${REDIS_URL}`, memory: 'in process memory (dev only)' };

@@ -41,7 +41,7 @@ export const contractSearchShape = z.object({
     from: moment(false).optional(),
     to: moment(true).optional(),
     includeDeleted: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-    /** "My contracts" (issue 10): only those the caller registered. */
+    /** "My contracts": only those the caller registered. */
     mine: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 export const fromBeforeTo: [(q: { from?: string; to?: string }) => boolean, { message: string; path: string[] }] = [

@@ -1,7 +1,7 @@
 /**
  * The one catalog of error codes that may leave any process of this repository (BFF apps and
- * contract services). Each code maps to one HTTP status and a short, stable title. The README's
- * error table lists exactly these codes; a test keeps the two in step.
+ * contract services). Each code maps to one HTTP status and a short, stable title. The error table
+ * of docs/http-api.md lists exactly these codes; a test keeps the two in step.
  */
 export const errorCatalog = {
   // generic request errors
@@ -35,18 +35,18 @@ export const errorCatalog = {
   DRILL_FAILURE: { status: 422, title: 'Failed on purpose: compensation drill (compensateYn=Y)' },
   SAGA_CANCELLED: { status: 409, title: 'A saga step failed; the saga was compensated' },
   SAGA_COMPENSATION_FAILED: { status: 502, title: 'A saga step failed and its compensation did not complete' },
-  // legacy routing and files (issue 4)
+  // legacy routing and files
   ORIGIN_NOT_ALLOWED: { status: 403, title: 'The request comes from another origin' },
   RANGE_NOT_SATISFIABLE: { status: 416, title: 'The requested byte range is outside the file' },
   // BFF saga triggers
   SAGA_FAILED: { status: 409, title: 'The saga did not complete; it was compensated or its compensation failed' },
   IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used for a different request' },
-  // hostile input and limits (issue 13)
+  // hostile input and limits
   HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   TOO_MANY_REQUESTS: { status: 429, title: 'Too many requests; try again later' },
   CIRCUIT_OPEN: { status: 503, title: 'An upstream service is failing; calls to it are paused' },
-  // identity (issue 10)
+  // identity: bearer tokens at the services, roles (docs/identity.md)
   LOGOUT_SID_INVALID: { status: 400, title: 'The logout link does not belong to this session' },
   TOKEN_REQUIRED: { status: 401, title: 'A bearer token is required' },
   TOKEN_INVALID: { status: 401, title: 'The bearer token is not valid (signature, issuer, audience or expiry)' },

@@ -29,8 +29,8 @@ const logCreator = (logger: Logger) => () => (entry: LogEntry) => {
 class BusClosing extends Error {}
 
 /**
- * Kafka adapter (kafkajs 2.2.4, checked against Apache Kafka 4.4 — see the README's toolchain
- * notes). At least once: a record's offset is committed only after its handler resolved (the
+ * Kafka adapter (kafkajs 2.2.4, checked against Apache Kafka 4.4 — see docs/toolchain.md). At
+ * least once: a record's offset is committed only after its handler resolved (the
  * handler's transaction committed). A failing handler is retried in place, `redeliverAfterMs`
  * apart, which keeps the partition's order (one contract's events are never overtaken); after
  * `maxDeliveries` the record goes to the dead-letter topic with its last error and is committed.

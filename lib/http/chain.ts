@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 /**
  * Middlewares run in order as one Express layer. Each layer the router passes costs a path match
  * and, for a mounted one, rewriting `req.url` and `req.baseUrl` there and back; the edge and a
- * legacy row's checks are several small steps on every request (bench/README.md). An error, or a
+ * legacy row's checks are several small steps on every request (docs/benchmarks.md). An error, or a
  * rejected promise (Express 5 semantics), goes to `next`; a step that answers ends the chain.
  */
 export function chain(...handlers: readonly RequestHandler[]): RequestHandler {

@@ -13,7 +13,7 @@ type Handle = (this: Express, req: IncomingMessage, res: ServerResponse, callbac
  * Puts `claim` in front of the app, on the app itself: every server or test client the app is
  * given to (`http.createServer(app)`, supertest) goes through it. What it takes skips Express's
  * per-request work — the prototype swap of req and res, the router's walk — which is a fifth of a
- * proxied request's CPU (bench/README.md). A mounted app (one called with a callback) is untouched.
+ * proxied request's CPU (docs/benchmarks.md). A mounted app (one called with a callback) is untouched.
  */
 export function claimBeforeExpress(app: Express, claim: Claim): void {
   const target = app as unknown as { handle: Handle };

@@ -25,7 +25,7 @@ function record(middleware: RequestHandler): { set: [string, string | string[]][
 /**
  * A middleware that only sets constant headers (helmet with static options), run once at start-up
  * against a recorder; each request then gets the recorded headers set directly. helmet() does the
- * same work on every request — 4.5 % of a proxied request's CPU in the profile (bench/README.md).
+ * same work on every request — 4.5 % of a proxied request's CPU in the profile (docs/benchmarks.md).
  * Refuses a middleware whose headers differ between two runs (a nonce, say): it is not constant.
  */
 export function fixedHeaders(middleware: RequestHandler): FixedHeaders {

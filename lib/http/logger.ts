@@ -63,7 +63,7 @@ function childLogger(this: LoggedRequest): Logger | undefined {
 
 /**
  * `req.log` is a getter on the prototype every request inherits, defined once: defining it on each
- * request (`Object.defineProperty`) cost 1.5–2.5 % of a proxied request's CPU (bench/README.md).
+ * request (`Object.defineProperty`) cost 1.5–2.5 % of a proxied request's CPU (docs/benchmarks.md).
  * Express's request objects inherit from IncomingMessage, so they find it too; a setter lets
  * code that assigns `req.log` keep its own.
  */
@@ -103,7 +103,7 @@ function logCompletion(this: ServerResponse): void {
  * `responseTime`; "request completed" / "aborted", or "request errored" at level error for a 5xx).
  * It replaces pino-http, which on every request builds two child loggers, a fully serialised
  * request (headers, parsed query) and the completion object even when the level drops the line:
- * the largest share of the edge's CPU in the profile (bench/README.md). Here the child logger is
+ * the largest share of the edge's CPU in the profile (docs/benchmarks.md). Here the child logger is
  * made on first use of `req.log`, the completion line only when its level is enabled, and no
  * closure is made per request (tsx's keepNames would wrap each named one in a defineProperty).
  */

@@ -59,7 +59,7 @@ export function createRedis(target: string | RedisTarget, logger: Logger, option
   };
   const lazyConnect = options.lazyConnect ?? true;
   // Commands issued in the same tick (many requests' session GETs under load) leave in one write
-  // and come back in one read: fewer syscalls per request (bench/README.md). Not on a Cluster,
+  // and come back in one read: fewer syscalls per request (docs/benchmarks.md). Not on a Cluster,
   // where ioredis groups pipelines by node and has had slot-grouping bugs with scripts.
   const autoPipelining: RedisOptions = { enableAutoPipelining: true };
   let redis: RedisClient;

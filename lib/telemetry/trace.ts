@@ -3,7 +3,7 @@ import { context, createContextKey, propagation, ROOT_CONTEXT, SpanKind, SpanSta
 /**
  * The one door to tracing for the rest of the code (only `start-tracing.ts` knows the SDK). Until a
  * process starts tracing, every helper here is a plain call: no span objects, no context switches,
- * no headers — the "off by default, no cost" of issue 12.
+ * no headers (docs/operations.md#tracing: off by default, at no cost).
  */
 const tracer = () => trace.getTracer('contract-bff');
 const GLOBAL_NO = createContextKey('x-global-no');

@@ -1,9 +1,9 @@
 // The embedded dev SSO: a real OpenID Provider (oidc-provider, certified) in its own process,
 // because oidc-provider is ESM-only and the rest of the repository is CommonJS.
-// Settings come from the environment (see README): SSO_PORT, SSO_ISSUER, SSO_USERS_FILE,
+// Settings come from the environment (docs/configuration.md#the-dev-sso): SSO_PORT, SSO_ISSUER, SSO_USERS_FILE,
 // SSO_CLIENTS (JSON array) or SSO_CLIENTS_FILE, SSO_ACCESS_TOKEN_TTL (seconds, short for tests),
 // SSO_REFRESH_TOKEN_TTL, SSO_AUDIENCE. Prints "dev-sso ready <issuer>" when listening.
-// The identity contract (README "Identity"): JWT access tokens for the contract services
+// The identity contract (docs/identity.md#users-clients-and-roles): JWT access tokens for the contract services
 // (aud `contract-services`, top-level `roles`), refresh tokens (rotated), revocation, PKCE S256
 // required, client credentials for `contract-operator` [operator] and `contract-ppon` [saga].
 import crypto from 'node:crypto';
