@@ -18,7 +18,7 @@ import { inetaplcaService } from '../services/inetaplca/service';
 import { intelnetService } from '../services/intelnet/service';
 import { pponService } from '../services/ppon/service';
 import { startContractView } from '../services/contract-view/run-contract-view';
-import { startService, type RunningService, type ServiceDefinition } from '../services/shared/run-service';
+import { startService, type RunningService, type ServiceDefinition } from '../services/platform/run-service';
 import { startDevSso } from '../test/support/dev-sso';
 
 const arg = (name: string, fallback: string) => {

@@ -1,9 +1,9 @@
 import type { Express } from 'express';
-import { contractQueryRoutes } from '../shared/contracts/query-routes';
-import { participantRoutes } from '../shared/contracts/participant-routes';
-import { createServiceApp } from '../shared/http/create-service-app';
-import { createSagaGuard } from '../shared/saga/saga-guard';
-import type { ServiceDeps } from '../shared/service-deps';
+import { contractQueryRoutes } from '../platform/contracts/query-routes';
+import { participantRoutes } from '../participant/entry-points/participant-routes';
+import { createServiceApp } from '../platform/http/create-service-app';
+import { createSagaGuard } from '../participant/guard/saga-guard';
+import type { ServiceDeps } from '../platform/service-deps';
 
 /** MS2 (samp.inetaplca): a saga participant with register and modify compensations. */
 export function createInetaplcaApp(deps: ServiceDeps): Express {

@@ -1,5 +1,5 @@
-import { compensateAction, modifyAction, registerAction, subscribeParticipant } from '../shared/events/participant-events';
-import type { ServiceDeps } from '../shared/service-deps';
+import { compensateAction, modifyAction, registerAction, subscribeParticipant } from '../participant/entry-points/participant-events';
+import type { ServiceDeps } from '../platform/service-deps';
 
 /** MS2 in broker mode: creates, updates and their compensations (SPEC §4). */
 export async function startInetaplcaWorkers(deps: ServiceDeps): Promise<() => Promise<void>> {

@@ -1,6 +1,6 @@
-import type { ServiceDefinition } from '../shared/run-service';
+import type { ServiceDefinition } from '../platform/run-service';
 import { createInetaplcaApp } from './app';
-import { inetaplcaTable } from './contracts/inetaplca-table';
+import { inetaplcaTable } from './inetaplca-table';
 import { startInetaplcaWorkers } from './events';
 import { inetaplcaMigrations } from './migrations';
 

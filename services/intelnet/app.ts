@@ -1,10 +1,10 @@
 import type { Express } from 'express';
-import { contractQueryRoutes } from '../shared/contracts/query-routes';
-import { participantRoutes } from '../shared/contracts/participant-routes';
-import { createServiceApp } from '../shared/http/create-service-app';
-import { createSagaGuard } from '../shared/saga/saga-guard';
-import type { ServiceDeps } from '../shared/service-deps';
-import { refuseOnDrill } from './drill/refuse-on-drill';
+import { contractQueryRoutes } from '../platform/contracts/query-routes';
+import { participantRoutes } from '../participant/entry-points/participant-routes';
+import { createServiceApp } from '../platform/http/create-service-app';
+import { createSagaGuard } from '../participant/guard/saga-guard';
+import type { ServiceDeps } from '../platform/service-deps';
+import { refuseOnDrill } from '../participant/entry-points/refuse-on-drill';
 
 /**
  * MS3 (samp.intelnet): the saga's last step. Compensated too [fix]: a step MS1 timed out may commit

@@ -1,6 +1,6 @@
-import type { ServiceDefinition } from '../shared/run-service';
+import type { ServiceDefinition } from '../platform/run-service';
 import { createIntelnetApp } from './app';
-import { intelnetTable } from './contracts/intelnet-table';
+import { intelnetTable } from './intelnet-table';
 import { startIntelnetWorkers } from './events';
 import { intelnetMigrations } from './migrations';
 
