@@ -1,216 +1,131 @@
-import type { Transaction } from 'kysely';
-import type { ServiceConfig } from '../../../config/service-config';
 import type { Logger } from '../../../lib/http/logger';
 import type { ContractStore, ContractWriter } from '../../platform/contracts/contract-store';
-import type { AnyDb, ServiceDatabase } from '../../platform/db/create-database';
-import { requestOf, type EventName, type ReplyEvent } from '../../platform/events/saga-events';
+import { requestOf, type ReplyEvent } from '../../platform/events/saga-events';
 import type { ServiceEvents } from '../../platform/events/service-events';
 import type { StepReply } from '../transport/participant-client';
-import type { Begun } from '../entry-points/begin-saga';
-import { localStep } from './local-step';
+import { sagaEventNames } from '../transport/saga-event-names';
+import type { PendingSaga, PendingSagas } from '../saga-log/pending-sagas';
 import type { SagaLog } from '../saga-log/saga-log';
-import { compensationBackoff } from './compensation-backoff';
 import type { SagaMetrics } from '../saga-log/saga-metrics';
-import type { Participant, SagaKind } from './saga-plan';
-
-/** SPEC §4's flow per kind: MS2's step, MS3's step, MS2's compensation; action names as in API mode's log. */
-const FLOW = {
-  reg: {
-    ms2: 'inetaplcaContCreate', ms3: 'intelnetContCreate', compensate: 'inetaplcaContCreateCompensate', compensateMs3: 'intelnetContCreateCompensate',
-    forward: 'register', compensation: 'register-compensation', undo: 'register-cancel',
-  },
-  amd: {
-    ms2: 'inetaplcaContUpdate', ms3: 'intelnetContUpdate', compensate: 'inetaplcaContUpdateCompensate', compensateMs3: 'intelnetContUpdateCompensate',
-    forward: 'modify', compensation: 'modify-compensation', undo: 'modify-compensation',
-  },
-} as const satisfies Record<SagaKind, Record<string, string>>;
-
-interface Pending {
-  globalNo: string;
-  kind: SagaKind;
-  saPponContNo: number;
-  saInetaplcaContNo: number | null;
-  saIntelnetContNo: number | null;
-  fields: Record<string, string>;
-  compensateYn: 'Y' | 'N' | null;
-  awaiting: EventName;
-  attempt: number;
-  awaitSince: Date;
-  deadlineAt: Date;
-  failure: string | null;
-}
+import { workflows } from '../workflows/workflows';
+import type { Participant, RemoteParticipant, SagaFacts, SagaWorkflow } from '../workflows/saga-workflow';
+import { compensationBackoff } from './compensation-backoff';
+import { localStep } from './local-step';
+import { sagaCourse } from './saga-course';
 
 export interface BrokerSagaDeps {
-  config: ServiceConfig;
-  database: ServiceDatabase;
+  config: { eventTopicPrefix: string; sagaDeadlineMs: number; compensationBackoffMs: number; compensationBackoffMaxMs: number };
   contracts: ContractStore;
-  events: ServiceEvents;
+  /** The outbox (a message commits with the transition that sends it) and its relay. */
+  events: Pick<ServiceEvents, 'outbox' | 'relay'>;
+  pending: PendingSagas;
   sagaLog: SagaLog;
   logger: Logger;
-  metrics: SagaMetrics;
+  metrics: Pick<SagaMetrics, 'escalation'>;
 }
 
 export interface BrokerSaga {
-  /** Inside MS1's first transaction: the deadline row and the first request, in the outbox. */
-  begin(w: ContractWriter, kind: SagaKind, begun: Begun): Promise<void>;
-  /** MS1's reply handler: SPEC §4's table, applied only to the reply the saga awaits. */
+  /** Inside MS1's first transaction: the pending row (with its deadline) and the first request, in the outbox. */
+  begin(w: ContractWriter, workflow: SagaWorkflow, facts: SagaFacts): Promise<void>;
+  /** MS1's reply handler: the next move of the saga's workflow, applied only to the reply the saga awaits. */
   onReply(reply: ReplyEvent): Promise<void>;
-  /** Compensates sagas past their deadline; returns how many it moved on. */
+  /** Moves on sagas whose awaited reply is past its deadline; returns how many. */
   sweep(): Promise<number>;
   /** An operator's retry: a COMPENSATING saga's compensation is sent again now (new attempt). */
   retryNow(globalNo: string): Promise<boolean>;
 }
 
 /**
- * The broker-mode orchestrator. Its state lives in SA_SAGA_PENDING, so a restart resumes it: each
+ * Broker mode: the same workflows as API mode (`orchestrator/workflows/`), each step a request
+ * message and its reply. The state lives in SA_SAGA_PENDING, so a restart resumes it: each
  * transition locks that row, checks that the reply is the one awaited (eventName and attempt; a
  * duplicate or late reply changes nothing), and commits MS1's row change, the saga log steps, the
- * next state and the next event (outbox) together.
+ * next state and the next message (outbox) together. A reply not received by its deadline is a
+ * FALLBACK: the step may still apply later, so it is compensated (by globalNo). A compensation is
+ * never given up: a failed or unanswered attempt is sent again after a capped exponential backoff.
  */
 export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
-  const { config, database, contracts, events, sagaLog, logger, metrics } = deps;
-  const { db } = database;
-  const prefix = config.eventTopicPrefix;
-  const isCompensation = (p: Pending) => p.awaiting === FLOW[p.kind].compensate || p.awaiting === FLOW[p.kind].compensateMs3;
+  const { config, contracts, events, pending, sagaLog, logger, metrics } = deps;
+  const courseOf = (p: PendingSaga) => sagaCourse(workflows[p.kind]);
 
-  const load = async (trx: Transaction<AnyDb>, globalNo: string): Promise<Pending | undefined> => {
-    let query = trx.selectFrom('SA_SAGA_PENDING').selectAll().where('GLOBAL_NO', '=', globalNo);
-    if (database.kind === 'mariadb') query = query.forUpdate();
-    const r = await query.executeTakeFirst();
-    return (
-      r && {
-        globalNo: r.GLOBAL_NO, kind: r.KIND, saPponContNo: r.SA_PPON_CONT_NO, saInetaplcaContNo: r.SA_INETAPLCA_CONT_NO, saIntelnetContNo: r.SA_INTELNET_CONT_NO,
-        fields: JSON.parse(r.FIELDS), compensateYn: r.COMPENSATE_YN, awaiting: r.AWAITING, attempt: r.ATTEMPT,
-        awaitSince: new Date(r.AWAIT_SINCE), deadlineAt: new Date(r.DEADLINE_AT), failure: r.FAILURE,
-      }
-    );
-  };
-
-  /** Publishes `eventName` (after `delayMs`) and awaits its reply until a fresh deadline. */
-  const send = async (w: ContractWriter, p: Pending, eventName: EventName, attempt: number, delayMs = 0) => {
+  /** Publishes `participant`'s step (or its compensation) after `delayMs`, and awaits its reply until a fresh deadline. */
+  const send = async (w: ContractWriter, p: PendingSaga, participant: RemoteParticipant, compensation: boolean, attempt: number, delayMs = 0) => {
+    const step = courseOf(p).stepOf(participant);
+    const eventName = sagaEventNames.of(participant, compensation ? step.undo : step.action);
     const availableAt = new Date(Date.now() + delayMs);
-    const forward = eventName === FLOW[p.kind].ms2 || eventName === FLOW[p.kind].ms3;
-    await events.outbox.add(
-      w.trx,
-      requestOf(prefix, {
-        ...(forward ? p.fields : {}),
-        globalNo: p.globalNo, eventName, attempt, saPponContNo: p.saPponContNo, saInetaplcaContNo: p.saInetaplcaContNo, saIntelnetContNo: p.saIntelnetContNo,
-        compensateYn: forward && p.compensateYn ? p.compensateYn : undefined,
-      }),
-      availableAt,
-    );
-    await w.trx
-      .updateTable('SA_SAGA_PENDING')
-      .set({
-        AWAITING: eventName, ATTEMPT: attempt, AWAIT_SINCE: database.timestamp(availableAt),
-        DEADLINE_AT: database.timestamp(new Date(availableAt.getTime() + config.sagaDeadlineMs)), FAILURE: p.failure,
-        SA_INETAPLCA_CONT_NO: p.saInetaplcaContNo, SA_INTELNET_CONT_NO: p.saIntelnetContNo,
-      })
-      .where('GLOBAL_NO', '=', p.globalNo)
-      .execute();
+    const ids = { saPponContNo: p.saPponContNo, saInetaplcaContNo: p.saInetaplcaContNo, saIntelnetContNo: p.saIntelnetContNo };
+    await events.outbox.add(w.trx, requestOf(config.eventTopicPrefix, { ...(compensation ? {} : step.input(p)), ...ids, globalNo: p.globalNo, eventName, attempt }), availableAt);
+    Object.assign(p, { awaiting: eventName, attempt, awaitSince: availableAt, deadlineAt: new Date(availableAt.getTime() + config.sagaDeadlineMs) });
+    await pending.save(w.trx, p);
     // Operators see the attempt and when it goes out in the saga's row.
-    if (!forward) await sagaLog.progress(p.globalNo, { attempts: attempt, nextTryAt: availableAt }, w.trx);
+    if (compensation) await sagaLog.progress(p.globalNo, { attempts: attempt, nextTryAt: availableAt }, w.trx);
   };
 
-  /** START → COMPENSATING: visible, the contract stays locked (MS1's row stays START) until every compensation is confirmed. */
-  const startCompensating = (w: ContractWriter, p: Pending, undo: string[]) =>
-    sagaLog.compensating(p.globalNo, { undo, message: p.failure ?? 'compensating', nextTryAt: new Date() }, w.trx);
-
-  const step = (w: ContractWriter, p: Pending, participant: Participant, action: string, attempt: number, reply: Pick<StepReply, 'outcome' | 'message'>, since = new Date()) =>
+  const record = (w: ContractWriter, p: PendingSaga, participant: Participant, action: string, attempt: number, reply: Pick<StepReply, 'outcome' | 'message'>, since = new Date()) =>
     sagaLog.record(w.trx, p.globalNo, { participant, action, attempt }, {
       outcome: reply.outcome, durationMs: Math.max(0, Date.now() - since.getTime()), startedAt: since, error: reply.outcome === 'Y' ? undefined : reply.message,
     });
 
   /** END, or CANCEL once every participant confirmed its compensation: only then MS1 undoes its own first write. */
-  const end = async (w: ContractWriter, p: Pending, state: 'END' | 'CANCEL') => {
+  const end = async (w: ContractWriter, p: PendingSaga, state: 'END' | 'CANCEL') => {
     if (state === 'END') await w.set(p.saPponContNo, { TRANSAC_STTUS: 'END' });
     else {
-      const undo = FLOW[p.kind].undo;
-      const apply = p.kind === 'reg' ? () => w.cancelRegistration(p.saPponContNo, p.globalNo) : () => w.restoreFromHistory(p.saPponContNo, p.globalNo);
-      await step(w, p, 'ppon', undo, 1, await localStep(undo, apply).run());
+      const { local } = workflows[p.kind];
+      await record(w, p, 'ppon', local.undo, 1, await localStep(local.undo, () => local.compensate(w, p)).run());
     }
     await sagaLog.end(p.globalNo, state, p.failure ?? undefined, w.trx);
-    await w.trx.deleteFrom('SA_SAGA_PENDING').where('GLOBAL_NO', '=', p.globalNo).execute();
+    await pending.close(w.trx, p.globalNo);
   };
 
-  const storeNo = async (w: ContractWriter, p: Pending, participant: 'inetaplca' | 'intelnet', no: number | null | undefined) => {
-    const column = participant === 'inetaplca' ? 'SA_INETAPLCA_CONT_NO' : 'SA_INTELNET_CONT_NO';
-    if (!no) throw new Error(`the ${participant} reply has no contract number`);
-    await w.set(p.saPponContNo, { [column]: no });
-    if (participant === 'inetaplca') p.saInetaplcaContNo = no;
-    else p.saIntelnetContNo = no;
-    await step(w, p, 'ppon', `store-${participant}-no`, 1, { outcome: 'Y', message: 'success' });
+  /** Compensates `undo` in order (MS1's own undo, always last, ends the saga CANCEL). */
+  const undo = async (w: ContractWriter, p: PendingSaga, list: Participant[]) => {
+    const [next] = list;
+    if (next === 'ppon' || next === undefined) return end(w, p, 'CANCEL');
+    return send(w, p, next, true, 1);
   };
 
-  /**
-   * One row of SPEC §4's table [with issue 15's changes]; a FALLBACK is the deadline passing
-   * without a reply. A step that got no answer may still apply later, so it is compensated (by
-   * globalNo: MS3 first if it was MS3's step, then MS2). A compensation is never given up: a failed
-   * or unanswered attempt is sent again after a capped exponential backoff, with an error log line.
-   */
-  const transition = async (w: ContractWriter, p: Pending, outcome: StepReply['outcome'], message: string, reply?: ReplyEvent) => {
-    const flow = FLOW[p.kind];
-    const participant: Participant = p.awaiting === flow.ms3 || p.awaiting === flow.compensateMs3 ? 'intelnet' : 'inetaplca';
-    const compensating = isCompensation(p);
-    await step(w, p, participant, compensating ? flow.compensation : flow.forward, p.attempt, { outcome, message }, p.awaitSince);
-    const failed = () => `${participant} ${flow.forward} failed (${outcome}): ${message}`.slice(0, 500);
-    if (compensating) {
-      if (outcome === 'Y') {
-        if (p.awaiting === flow.compensateMs3) {
-          await sagaLog.progress(p.globalNo, { undo: ['inetaplca', 'ppon'] }, w.trx);
-          return send(w, p, flow.compensate, 1);
-        }
-        return end(w, p, 'CANCEL');
+  /** The saga's next move after the awaited reply (or its deadline: FALLBACK). */
+  const transition = async (w: ContractWriter, p: PendingSaga, outcome: StepReply['outcome'], message: string, reply?: ReplyEvent) => {
+    const course = courseOf(p);
+    const { participant, compensation } = sagaEventNames.parse(p.awaiting);
+    const step = course.stepOf(participant);
+    await record(w, p, participant, compensation ? step.undo : step.action, p.attempt, { outcome, message }, p.awaitSince);
+    if (compensation) {
+      if (outcome !== 'Y') {
+        const delayMs = compensationBackoff(p.attempt, config.compensationBackoffMs, config.compensationBackoffMaxMs);
+        metrics.escalation();
+        logger.error({ globalNo: p.globalNo, participant, attempts: p.attempt, retryInMs: delayMs, outcome, reason: message }, 'saga compensation incomplete; the contract stays locked and it is retried');
+        return send(w, p, participant, true, p.attempt + 1, delayMs);
       }
-      const delayMs = compensationBackoff(p.attempt, config.compensationBackoffMs, config.compensationBackoffMaxMs);
-      metrics.escalation();
-      logger.error({ globalNo: p.globalNo, participant, attempts: p.attempt, retryInMs: delayMs, outcome, reason: message }, 'saga compensation incomplete; the contract stays locked and it is retried');
-      return send(w, p, p.awaiting, p.attempt + 1, delayMs);
-    }
-    if (p.awaiting === flow.ms2) {
-      if (outcome === 'Y') {
-        if (p.kind === 'reg') await storeNo(w, p, 'inetaplca', reply?.saInetaplcaContNo);
-        return send(w, p, flow.ms3, 1);
-      }
-      p.failure = failed();
-      // "N": MS2 wrote nothing. No reply: it may have, later; it is compensated by globalNo.
-      if (outcome === 'N') return end(w, p, 'CANCEL');
-      await startCompensating(w, p, ['inetaplca', 'ppon']);
-      return send(w, p, flow.compensate, 1);
+      const rest = course.undoFrom(participant).slice(1);
+      if (rest[0] !== 'ppon') await sagaLog.progress(p.globalNo, { undo: rest }, w.trx);
+      return undo(w, p, rest);
     }
     if (outcome === 'Y') {
-      if (p.kind === 'reg') await storeNo(w, p, 'intelnet', reply?.saIntelnetContNo);
-      return end(w, p, 'END');
+      const kept = course.remembered(step, reply ?? {}, p);
+      if (kept) {
+        await w.set(p.saPponContNo, { [kept.column]: kept.no });
+        await record(w, p, 'ppon', `store-${participant}-no`, 1, { outcome: 'Y', message: 'success' });
+      }
+      const next = course.after(participant);
+      return next ? send(w, p, next.participant, false, 1) : end(w, p, 'END');
     }
-    p.failure = failed();
-    if (outcome === 'N') {
-      await startCompensating(w, p, ['inetaplca', 'ppon']);
-      return send(w, p, flow.compensate, 1);
-    }
-    await startCompensating(w, p, ['intelnet', 'inetaplca', 'ppon']);
-    return send(w, p, flow.compensateMs3, 1);
+    p.failure = `${participant} ${step.action} failed (${outcome}): ${message}`.slice(0, 500);
+    const list = course.undoAfter(participant, { outcome, message });
+    // Only MS1's own write to undo (the first participant answered "N"): CANCEL now.
+    if (list.length > 1) await sagaLog.compensating(p.globalNo, { undo: list, message: p.failure, nextTryAt: new Date() }, w.trx);
+    return undo(w, p, list);
   };
 
   return {
-    begin: async (w, kind, begun) => {
-      const { input, before } = begun;
-      const p: Pending = {
-        globalNo: input.globalNo, kind, saPponContNo: input.saPponContNo,
-        saInetaplcaContNo: (before?.SA_INETAPLCA_CONT_NO as number | undefined) ?? null, saIntelnetContNo: (before?.SA_INTELNET_CONT_NO as number | undefined) ?? null,
-        fields: input.fields, compensateYn: input.compensateYn ?? null, awaiting: FLOW[kind].ms2, attempt: 1, awaitSince: new Date(), deadlineAt: new Date(), failure: null,
-      };
-      await w.trx
-        .insertInto('SA_SAGA_PENDING')
-        .values({
-          GLOBAL_NO: p.globalNo, KIND: kind, SA_PPON_CONT_NO: p.saPponContNo, FIELDS: JSON.stringify(p.fields), COMPENSATE_YN: p.compensateYn,
-          AWAITING: p.awaiting, ATTEMPT: 1, AWAIT_SINCE: database.timestamp(), DEADLINE_AT: database.timestamp(),
-        })
-        .execute();
-      await send(w, p, FLOW[kind].ms2, 1);
+    begin: async (w, workflow, facts) => {
+      const p: PendingSaga = { ...facts, kind: workflow.kind, awaiting: sagaEventNames.of(workflow.steps[0].participant, workflow.steps[0].action), attempt: 1, awaitSince: new Date(), deadlineAt: new Date(), failure: null };
+      await pending.open(w.trx, p);
+      await send(w, p, workflow.steps[0].participant, false, 1);
     },
     onReply: async (reply) => {
       await contracts.write(async (w) => {
-        const p = await load(w.trx, reply.globalNo);
+        const p = await pending.load(w.trx, reply.globalNo);
         // A compensation is idempotent: a late success of an earlier attempt also completes it.
         const awaited = p?.awaiting === reply.eventName && (p.attempt === reply.attempt || (reply.successYn === 'Y' && reply.attempt < p.attempt));
         if (!p || !awaited) {
@@ -222,12 +137,11 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
       events.relay.kick();
     },
     sweep: async () => {
-      const overdue: { GLOBAL_NO: string }[] = await db
-        .selectFrom('SA_SAGA_PENDING').select('GLOBAL_NO').where('DEADLINE_AT', '<', database.timestamp()).orderBy('DEADLINE_AT').limit(100).execute();
-      for (const { GLOBAL_NO } of overdue) {
-        await sagaLog.inSagaTrace(GLOBAL_NO, 'saga deadline', () =>
+      const overdue = await pending.overdue(100);
+      for (const globalNo of overdue) {
+        await sagaLog.inSagaTrace(globalNo, 'saga deadline', () =>
           contracts.write(async (w) => {
-            const p = await load(w.trx, GLOBAL_NO);
+            const p = await pending.load(w.trx, globalNo);
             // Re-checked under the lock: a reply may have moved the saga on meanwhile.
             if (!p || p.deadlineAt.getTime() >= Date.now()) return;
             await transition(w, p, 'FALLBACK', `no reply within the ${config.sagaDeadlineMs} ms deadline`);
@@ -239,10 +153,12 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
     },
     retryNow: async (globalNo) => {
       const sent = await contracts.write(async (w) => {
-        const p = await load(w.trx, globalNo);
-        if (!p || !isCompensation(p)) return false;
+        const p = await pending.load(w.trx, globalNo);
+        if (!p) return false;
+        const { participant, compensation } = sagaEventNames.parse(p.awaiting);
+        if (!compensation) return false;
         logger.warn({ globalNo, attempt: p.attempt + 1 }, 'compensation retried now by an operator');
-        await send(w, p, p.awaiting, p.attempt + 1);
+        await send(w, p, participant, true, p.attempt + 1);
         return true;
       });
       events.relay.kick();

@@ -1,6 +1,5 @@
-import type { StepReply } from '../transport/participant-client';
 import type { CompensationOutcome } from '../../platform/contracts/contract-store';
-import type { StepCall } from './saga-plan';
+import type { StepReply } from '../transport/participant-client';
 
 const MESSAGES: Record<CompensationOutcome, string> = {
   done: 'success',
@@ -9,9 +8,9 @@ const MESSAGES: Record<CompensationOutcome, string> = {
 };
 
 /** MS1's own compensation as a step, answering like a participant does. */
-export function localStep(action: string, apply: () => Promise<CompensationOutcome>): StepCall {
+export function localStep(action: string, apply: () => Promise<CompensationOutcome>) {
   return {
-    participant: 'ppon',
+    participant: 'ppon' as const,
     action,
     run: async (): Promise<StepReply> => {
       const outcome = await apply();

@@ -1,7 +1,8 @@
 import type { ServiceDeps } from '../../platform/service-deps';
 import { createBrokerSaga, type BrokerSaga } from './broker-saga';
 import { createCompensator, type Compensator } from './compensator';
-import type { SagaParticipants } from './participants';
+import type { SagaTransport } from './saga-transport';
+import { createPendingSagas } from '../saga-log/pending-sagas';
 import { createSagaLog, type SagaLog } from '../saga-log/saga-log';
 import { sagaMetricsFor, type SagaMetrics } from '../saga-log/saga-metrics';
 
@@ -13,13 +14,13 @@ export interface Orchestration {
 }
 
 /** MS1's saga machinery over its database, the same for its routes and its workers (sweepers, reply consumer). */
-export function createOrchestration(deps: ServiceDeps & { participants: SagaParticipants }): Orchestration {
+export function createOrchestration(deps: ServiceDeps & { participants: SagaTransport }): Orchestration {
   const metrics = sagaMetricsFor(deps.database);
   const sagaLog = createSagaLog(deps.database, metrics.finished);
   return {
     sagaLog,
     metrics,
     compensator: createCompensator({ ...deps, sagaLog, metrics }),
-    brokerSaga: createBrokerSaga({ ...deps, sagaLog, metrics }),
+    brokerSaga: createBrokerSaga({ ...deps, pending: createPendingSagas(deps.database), sagaLog, metrics }),
   };
 }

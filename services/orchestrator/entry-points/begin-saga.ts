@@ -1,10 +1,9 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../../lib/errors/app-error';
 import { compensateYn, contractNo, envelope, fieldsFromValues, modifyFields, registerFields, valuesOf } from '../../platform/contracts/contract-payload';
-import type { ContractRow, ContractStore, ContractWriter } from '../../platform/contracts/contract-store';
-import type { PlanInput } from '../engine/plan-input';
+import type { ContractStore, ContractWriter } from '../../platform/contracts/contract-store';
 import type { SagaLog } from '../saga-log/saga-log';
-import type { SagaKind } from '../engine/saga-plan';
+import type { SagaFacts, SagaWorkflow } from '../workflows/saga-workflow';
 
 /** The request envelopes MS1's sagas accept, the same in API and broker mode. */
 export const registerBody = envelope('pponContPayload', registerFields.extend({ compensateYn }));
@@ -22,19 +21,19 @@ export function refuseDrill(drillsAllowed: boolean, force = false): RequestHandl
 }
 
 export interface Begun {
-  input: PlanInput;
-  /** MS1's row before a modification (its cross numbers, for the participants). */
-  before?: ContractRow;
+  /** What the engines carry on with: the request's fields and the contract numbers known so far. */
+  facts: SagaFacts;
 }
 
 /**
- * MS1's own first write (insert, or history + update, as START) and the saga log row commit in
- * one transaction, with whatever `alsoInTransaction` adds (broker mode: its deadline and first event).
+ * MS1's own first write (the workflow's local step: insert, or history + update, as START) and the
+ * saga log row commit in one transaction, with whatever `alsoInTransaction` adds (broker mode: its
+ * pending row and first event).
  */
 export async function beginSaga(
   deps: { contracts: ContractStore; sagaLog: SagaLog; /** From now, the time by which the saga must have left START (stored with it). */ deadlineMs: number },
   req: Request,
-  kind: SagaKind,
+  workflow: SagaWorkflow,
   mode: 'api' | 'event',
   alsoInTransaction?: (w: ContractWriter, begun: Begun) => Promise<void>,
 ): Promise<Begun> {
@@ -43,20 +42,21 @@ export async function beginSaga(
   const { globalNo } = req;
   const meta = { transacNo: globalNo, transacSttus: 'START' as const };
   const startedAt = new Date();
+  const { kind } = workflow;
   return deps.contracts.write(async (w) => {
     // First: a retried request (same x-global-no) is a CONFLICT, even while its own saga holds the contract.
     if (await deps.sagaLog.exists(w.trx, globalNo)) throw new AppError('CONFLICT', `A saga with globalNo ${globalNo} already exists`);
-    let begun: Begun;
-    const input = (saPponContNo: number) => ({ globalNo, saPponContNo, fields: fieldsFromValues(values), compensateYn: payload.compensateYn });
-    if (kind === 'reg') {
-      begun = { input: input(await w.insert(values, {}, meta)) };
-    } else {
-      const saPponContNo = payload.saPponContNo as number;
-      begun = { input: input(saPponContNo), before: (await w.modify(saPponContNo, values, meta)).before };
-    }
-    const first = { participant: 'ppon' as const, action: kind === 'reg' ? 'register' : 'modify', attempt: 1, startedAt };
+    const { saPponContNo, before } = await workflow.local.apply(w, { values, meta, saPponContNo: payload.saPponContNo });
+    const begun: Begun = {
+      facts: {
+        globalNo, saPponContNo, fields: fieldsFromValues(values), compensateYn: payload.compensateYn,
+        saInetaplcaContNo: (before?.SA_INETAPLCA_CONT_NO as number | null | undefined) ?? null,
+        saIntelnetContNo: (before?.SA_INTELNET_CONT_NO as number | null | undefined) ?? null,
+      },
+    };
+    const first = { participant: 'ppon' as const, action: workflow.local.action, attempt: 1, startedAt };
     const deadlineAt = new Date(startedAt.getTime() + deps.deadlineMs);
-    await deps.sagaLog.begin(w.trx, { globalNo, saPponContNo: begun.input.saPponContNo, kind, mode, deadlineAt }, first);
+    await deps.sagaLog.begin(w.trx, { globalNo, saPponContNo, kind, mode, deadlineAt }, first);
     await alsoInTransaction?.(w, begun);
     return begun;
   });

@@ -2,14 +2,14 @@ import type { Express } from 'express';
 import { contractQueryRoutes } from '../../platform/contracts/query-routes';
 import { createServiceApp } from '../../platform/http/create-service-app';
 import type { ServiceDeps } from '../../platform/service-deps';
-import type { SagaParticipants } from '../engine/participants';
+import type { SagaTransport } from '../engine/saga-transport';
 import { createOrchestration } from '../engine/orchestration';
 import { sagaRoutes } from './saga-routes';
 import { createDeadLetters } from '../saga-log/dead-letters';
 import { pubsubRoutes } from './pubsub-routes';
 
 export interface PponDeps extends ServiceDeps {
-  participants: SagaParticipants;
+  participants: SagaTransport;
 }
 
 /** MS1 (samp.ppon): its own contracts, and the orchestrator of the register and modify sagas (API and broker mode). */

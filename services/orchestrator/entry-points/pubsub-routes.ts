@@ -4,7 +4,9 @@ import { validate, parseOrThrow } from '../../../lib/http/validate';
 import type { ContractStore } from '../../platform/contracts/contract-store';
 import { beginSaga, modifyBody, refuseDrill, registerBody } from './begin-saga';
 import type { SagaLog } from '../saga-log/saga-log';
-import type { SagaKind } from '../engine/saga-plan';
+import { modifyWorkflow } from '../workflows/modify-workflow';
+import { registerWorkflow } from '../workflows/register-workflow';
+import type { SagaWorkflow } from '../workflows/saga-workflow';
 import type { BrokerSaga } from '../engine/broker-saga';
 import type { DeadLetters } from '../saga-log/dead-letters';
 
@@ -27,10 +29,10 @@ const deadLetterQuery = z.object({ limit: z.coerce.number().int().min(1).max(500
  * deadline and the first event have committed: it is not the outcome, which `Location` names.
  */
 export function pubsubRoutes(deps: PubsubRouteDeps): Router {
-  const accept = async (req: Request, res: Response, kind: SagaKind) => {
-    const begun = await beginSaga(deps, req, kind, 'event', (w, b) => deps.brokerSaga.begin(w, kind, b));
+  const accept = async (req: Request, res: Response, workflow: SagaWorkflow) => {
+    const { facts } = await beginSaga(deps, req, workflow, 'event', (w, begun) => deps.brokerSaga.begin(w, workflow, begun.facts));
     deps.kickRelay();
-    const { globalNo, saPponContNo } = begun.input;
+    const { globalNo, saPponContNo } = facts;
     res
       .status(202)
       .location(`/sagas/${encodeURIComponent(globalNo)}`)
@@ -38,10 +40,10 @@ export function pubsubRoutes(deps: PubsubRouteDeps): Router {
   };
 
   const router = Router();
-  router.post('/cont/regPubsub', validate(registerBody), refuseDrill(deps.drillsAllowed), (req, res) => accept(req, res, 'reg'));
-  router.post('/cont/amdPubsub', validate(modifyBody), refuseDrill(deps.drillsAllowed), (req, res) => accept(req, res, 'amd'));
-  router.post('/cont/regPubsubCompensate', validate(registerBody), refuseDrill(deps.drillsAllowed, true), (req, res) => accept(req, res, 'reg'));
-  router.post('/cont/amdPubsubCompensate', validate(modifyBody), refuseDrill(deps.drillsAllowed, true), (req, res) => accept(req, res, 'amd'));
+  router.post('/cont/regPubsub', validate(registerBody), refuseDrill(deps.drillsAllowed), (req, res) => accept(req, res, registerWorkflow));
+  router.post('/cont/amdPubsub', validate(modifyBody), refuseDrill(deps.drillsAllowed), (req, res) => accept(req, res, modifyWorkflow));
+  router.post('/cont/regPubsubCompensate', validate(registerBody), refuseDrill(deps.drillsAllowed, true), (req, res) => accept(req, res, registerWorkflow));
+  router.post('/cont/amdPubsubCompensate', validate(modifyBody), refuseDrill(deps.drillsAllowed, true), (req, res) => accept(req, res, modifyWorkflow));
   // Registered before `/sagas/:globalNo`, which would otherwise take "dead-letters" for a globalNo.
   router.get('/sagas/dead-letters', async (req, res) => {
     const { limit } = parseOrThrow(deadLetterQuery, req.query, 'query');

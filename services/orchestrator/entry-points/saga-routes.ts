@@ -2,22 +2,23 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../../lib/errors/app-error';
 import { parseOrThrow, validate } from '../../../lib/http/validate';
-import type { ContractRow, ContractStore } from '../../platform/contracts/contract-store';
+import type { ContractStore } from '../../platform/contracts/contract-store';
 import type { BrokerSaga } from '../engine/broker-saga';
-import { beginSaga, modifyBody, refuseDrill, registerBody, type Begun } from './begin-saga';
+import { beginSaga, modifyBody, refuseDrill, registerBody } from './begin-saga';
 import type { Compensator } from '../engine/compensator';
-import { modifyPlan } from '../workflows/modify-plan';
-import type { SagaParticipants } from '../engine/participants';
-import { registerPlan } from '../workflows/register-plan';
+import { modifyWorkflow } from '../workflows/modify-workflow';
+import type { SagaTransport } from '../engine/saga-transport';
+import { registerWorkflow } from '../workflows/register-workflow';
 import { runSaga } from '../engine/run-saga';
 import type { SagaLog } from '../saga-log/saga-log';
 import type { SagaMetrics } from '../saga-log/saga-metrics';
-import { SAGA_STATES, type SagaKind, type SagaPlan } from '../engine/saga-plan';
+import { SAGA_STATES } from '../engine/saga-state';
+import type { SagaWorkflow } from '../workflows/saga-workflow';
 import { sendSagaAnswer } from './send-saga-answer';
 
 export interface SagaRouteDeps {
   contracts: ContractStore;
-  participants: SagaParticipants;
+  participants: SagaTransport;
   sagaLog: SagaLog;
   compensator: Compensator;
   brokerSaga: BrokerSaga;
@@ -36,19 +37,16 @@ export function sagaRoutes(deps: SagaRouteDeps): Router {
   const { contracts, sagaLog } = deps;
   const noDrill = refuseDrill(deps.drillsAllowed);
 
-  /** MS1's first write and the saga log row commit together, then the plan runs and the outcome becomes the answer. */
-  const runApiSaga = async (req: Request, res: Response, kind: SagaKind, planOf: (begun: Begun) => SagaPlan) => {
-    const begun = await beginSaga(deps, req, kind, 'api');
-    const { globalNo, saPponContNo } = begun.input;
-    const outcome = await runSaga(planOf(begun), { log: sagaLog, contracts, compensator: deps.compensator, retries: deps.retries, logger: req.log });
-    sendSagaAnswer(res, { kind, globalNo, saPponContNo, outcome, contract: await contracts.find(saPponContNo) });
+  /** MS1's first write and the saga log row commit together, then the workflow runs and its outcome becomes the answer. */
+  const runApiSaga = async (req: Request, res: Response, workflow: SagaWorkflow) => {
+    const { facts } = await beginSaga(deps, req, workflow, 'api');
+    const outcome = await runSaga(workflow, facts, { log: sagaLog, contracts, participants: deps.participants, compensator: deps.compensator, retries: deps.retries, logger: req.log });
+    sendSagaAnswer(res, { kind: workflow.kind, globalNo: facts.globalNo, saPponContNo: facts.saPponContNo, outcome, contract: await contracts.find(facts.saPponContNo) });
   };
 
   const router = Router();
-  router.post('/cont/regSagaApi', validate(registerBody), noDrill, (req, res) => runApiSaga(req, res, 'reg', (begun) => registerPlan(begun.input, deps)));
-  router.post('/cont/amdSagaApi', validate(modifyBody), noDrill, (req, res) =>
-    runApiSaga(req, res, 'amd', (begun) => modifyPlan({ ...begun.input, before: begun.before as ContractRow }, deps)),
-  );
+  router.post('/cont/regSagaApi', validate(registerBody), noDrill, (req, res) => runApiSaga(req, res, registerWorkflow));
+  router.post('/cont/amdSagaApi', validate(modifyBody), noDrill, (req, res) => runApiSaga(req, res, modifyWorkflow));
   // Operators: every saga in a state (e.g. COMPENSATING, with attempts and next try), oldest first.
   router.get('/sagas', async (req, res) => {
     const query = parseOrThrow(listQuery, req.query, 'query');

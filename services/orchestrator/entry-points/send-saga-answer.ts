@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { AppError } from '../../../lib/errors/app-error';
-import type { SagaKind, SagaOutcome } from '../engine/saga-plan';
+import type { SagaOutcome } from '../engine/saga-state';
+import type { SagaKind } from '../workflows/saga-workflow';
 
 /**
  * The status tells the screen the outcome: END → 201 (register) or 200 (modify); CANCEL → 409

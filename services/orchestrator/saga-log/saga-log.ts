@@ -5,7 +5,8 @@ import type { AnyDb, ServiceDatabase } from '../../platform/db/create-database';
 import { isUniqueViolation } from '../../platform/db/is-unique-violation';
 import { rowToJson } from '../../platform/contracts/column-case';
 import type { StepReply } from '../transport/participant-client';
-import type { Participant, SagaKind, SagaState } from '../engine/saga-plan';
+import type { SagaState } from '../engine/saga-state';
+import type { Participant, SagaKind } from '../workflows/saga-workflow';
 import { contextFrom, inSpan, markError, recordSpan, traceHeaders, tracingOn } from '../../../lib/telemetry/trace';
 
 /** A saga step as a span: `saga <participant> <action>` (compensations included), its outcome an attribute. */
@@ -46,10 +47,19 @@ export interface SagaLog {
   /** Runs one step attempt, timing it and recording its outcome; a thrown error is an "N". */
   track(globalNo: string, step: StepRef, run: () => Promise<StepReply>, logger: Logger): Promise<StepReply>;
   /** Records a step that already happened (broker mode: a reply), inside the caller's transaction. */
-  record(trx: Transaction<AnyDb>, globalNo: string, step: StepRef, result: { outcome: StepReply['outcome']; durationMs: number; startedAt: Date; error?: string }): Promise<void>;
+  record(trx: Transaction<AnyDb> | undefined, globalNo: string, step: StepRef, result: { outcome: StepReply['outcome']; durationMs: number; startedAt: Date; error?: string }): Promise<void>;
   /** Ends the saga; with `from`, only if it is still in that state (answers whether it changed). */
   end(globalNo: string, state: 'END' | 'CANCEL', message?: string, trx?: Transaction<AnyDb>, from?: SagaState): Promise<boolean>;
   find(globalNo: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Takes a COMPENSATING saga of `mode` for one compensation attempt until `leaseUntil`: due (or
+   * `force`d), and counts the attempt; false if it is not due or no longer compensating.
+   */
+  claim(globalNo: string, mode: 'api', change: { leaseUntil: Date; force: boolean }): Promise<boolean>;
+  /** Sagas of `mode` still START past their deadline (MS1 died or stalled), at most `limit`. */
+  overdue(mode: 'api', limit: number): Promise<string[]>;
+  /** Sagas of `mode` COMPENSATING whose next try is due, oldest first, at most `limit`. */
+  due(mode: 'api', limit: number): Promise<string[]>;
   /**
    * Runs `fn` in a span of the saga's own trace (the request that began it): what a sweeper or a
    * restarted MS1 does for a saga later stays in that one trace.
@@ -134,7 +144,7 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
     },
     record: async (trx, globalNo, step, result) => {
       recordSpan(stepSpanName(step), { startTime: result.startedAt, globalNo, attributes: { ...stepAttributes(step), 'saga.outcome': result.outcome }, error: result.outcome === 'Y' ? undefined : result.error });
-      await insertStep(trx, globalNo, step, { ...result, startedAt: database.timestamp(result.startedAt) });
+      await insertStep(trx ?? db, globalNo, step, { ...result, startedAt: database.timestamp(result.startedAt) });
     },
     exists: async (trx, globalNo) => Boolean(await trx.selectFrom('SA_SAGA').select('GLOBAL_NO').where('GLOBAL_NO', '=', globalNo).executeTakeFirst()),
     compensating: async (globalNo, change, trx) => {
@@ -178,6 +188,28 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       }
       if (changed) recordSpan(`saga ${state}`, { startTime: new Date(), globalNo, attributes: { 'saga.state': state } });
       return changed;
+    },
+    claim: async (globalNo, mode, change) => {
+      let query = db
+        .updateTable('SA_SAGA')
+        .set((eb: any) => ({ NEXT_TRY_AT: database.timestamp(change.leaseUntil), ATTEMPTS: eb('ATTEMPTS', '+', 1) }))
+        .where('GLOBAL_NO', '=', globalNo)
+        .where('STATE', '=', 'COMPENSATING')
+        .where('MODE', '=', mode);
+      if (!change.force) query = query.where('NEXT_TRY_AT', '<=', database.timestamp());
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    overdue: async (mode, limit) => {
+      const rows: { GLOBAL_NO: string }[] = await db
+        .selectFrom('SA_SAGA').select('GLOBAL_NO').where('MODE', '=', mode).where('STATE', '=', 'START').where('DEADLINE_AT', '<', database.timestamp()).limit(limit).execute();
+      return rows.map((r) => r.GLOBAL_NO);
+    },
+    due: async (mode, limit) => {
+      const rows: { GLOBAL_NO: string }[] = await db
+        .selectFrom('SA_SAGA').select('GLOBAL_NO').where('MODE', '=', mode).where('STATE', '=', 'COMPENSATING').where('NEXT_TRY_AT', '<=', database.timestamp())
+        .orderBy('NEXT_TRY_AT').limit(limit).execute();
+      return rows.map((r) => r.GLOBAL_NO);
     },
     inSagaTrace: async (globalNo, name, fn) => {
       if (!tracingOn()) return fn();

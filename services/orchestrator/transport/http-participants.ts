@@ -1,27 +1,25 @@
 import type { ServiceConfig } from '../../../config/service-config';
 import type { ServiceTokenSource } from '../../platform/auth/service-token-source';
-import { createParticipantClient, type ParticipantClient } from './participant-client';
-import type { ParticipantCall, SagaParticipants } from '../engine/participants';
+import type { SagaTransport } from '../engine/saga-transport';
+import type { StepAction, UndoAction } from '../workflows/saga-workflow';
+import { createParticipantClient } from './participant-client';
 
-/** MS2 and MS3 over HTTP (API mode), at the paths and envelopes of the source. */
-export function createHttpParticipants(config: ServiceConfig, auth: ServiceTokenSource): SagaParticipants {
+/** The participants' saga endpoints, at the source's paths (and its spelling, "Conpensating"). */
+const PATHS: Record<StepAction | UndoAction, string> = {
+  register: '/cont/regSagaApi',
+  modify: '/cont/amdSagaApi',
+  'register-compensation': '/cont/regSagaApiConpensating',
+  'modify-compensation': '/cont/amdSagaApiConpensating',
+};
+
+/** MS2 and MS3 over HTTP (API mode), each payload inside the participant's envelope. */
+export function createHttpParticipants(config: ServiceConfig, auth: ServiceTokenSource): SagaTransport {
   const timeoutMs = config.participantTimeoutMs;
-  const inetaplca = createParticipantClient({ baseUrl: config.inetaplcaUrl, timeoutMs, auth });
-  const intelnet = createParticipantClient({ baseUrl: config.intelnetUrl, timeoutMs, auth });
-  const call = (client: ParticipantClient, path: string, envelope: string): ParticipantCall =>
-    (globalNo, payload) => client.post(path, { [envelope]: payload }, globalNo);
+  const clients = {
+    inetaplca: createParticipantClient({ baseUrl: config.inetaplcaUrl, timeoutMs, auth }),
+    intelnet: createParticipantClient({ baseUrl: config.intelnetUrl, timeoutMs, auth }),
+  };
   return {
-    inetaplca: {
-      register: call(inetaplca, '/cont/regSagaApi', 'inetaplcaContPayload'),
-      modify: call(inetaplca, '/cont/amdSagaApi', 'inetaplcaContPayload'),
-      compensateRegister: call(inetaplca, '/cont/regSagaApiConpensating', 'inetaplcaContPayload'),
-      compensateModify: call(inetaplca, '/cont/amdSagaApiConpensating', 'inetaplcaContPayload'),
-    },
-    intelnet: {
-      register: call(intelnet, '/cont/regSagaApi', 'intelnetContPayload'),
-      modify: call(intelnet, '/cont/amdSagaApi', 'intelnetContPayload'),
-      compensateRegister: call(intelnet, '/cont/regSagaApiConpensating', 'intelnetContPayload'),
-      compensateModify: call(intelnet, '/cont/amdSagaApiConpensating', 'intelnetContPayload'),
-    },
+    call: (participant, action, globalNo, payload) => clients[participant].post(PATHS[action], { [`${participant}ContPayload`]: payload }, globalNo),
   };
 }
