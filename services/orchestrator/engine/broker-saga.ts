@@ -3,7 +3,7 @@ import type { ContractStore, ContractWriter } from '../../platform/contracts/con
 import { requestOf, type ReplyEvent } from '../../platform/events/saga-events';
 import type { ServiceEvents } from '../../platform/events/service-events';
 import type { StepReply } from '../transport/participant-client';
-import { sagaEventNames } from '../transport/saga-event-names';
+import { sagaEventNames } from '../../platform/events/saga-event-names';
 import type { PendingSaga, PendingSagas } from '../saga-log/pending-sagas';
 import type { SagaLog } from '../saga-log/saga-log';
 import type { SagaMetrics } from '../saga-log/saga-metrics';

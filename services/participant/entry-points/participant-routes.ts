@@ -7,23 +7,22 @@ import { toServiceError } from '../../platform/http/to-service-error';
 import { toFieldName } from '../../platform/contracts/column-case';
 import { compensateYn, contractNo, modifyFields, registerFields, valuesOf } from '../../platform/contracts/contract-payload';
 import type { CompensationOutcome, ContractStore } from '../../platform/contracts/contract-store';
-import { GuardRefusal, type SagaGuard } from '../guard/saga-guard';
+import { GuardRefusal } from '../guard/saga-guard';
+import type { ParticipantSteps } from '../domain/participant-steps';
 
 export interface ParticipantRouteOptions {
   /** The source's request envelope, e.g. `inetaplcaContPayload`. */
   envelope: string;
-  /** Records, by globalNo, what each saga applied or compensated here (tombstones refuse late steps). */
-  guard: SagaGuard;
-  /** Runs after validation, before anything is written (MS3's drill). */
-  beforeWrite?: RequestHandler;
+  /** The saga steps, the same the bus consumer applies. */
+  steps: ParticipantSteps;
 }
 
 type Payload = Record<string, unknown>;
 
 /**
- * A saga participant's command side (SPEC §3): register and modify, committed as `END`, and the
- * compensations. Every answer carries `successYn`: "Y" on success and "N" on every failure
- * (the source answered "Y" from one failure branch).
+ * A saga participant's command side over HTTP (API mode): register and modify, committed as
+ * `END`, and the compensations, each through the participant's steps. Every answer carries
+ * `successYn`: "Y" on success and "N" on every failure (the source answered "Y" from one failure branch).
  */
 export function participantRoutes(store: ContractStore, options: ParticipantRouteOptions): Router {
   const t = store.table;
@@ -31,49 +30,39 @@ export function participantRoutes(store: ContractStore, options: ParticipantRout
   const crossFields = t.crossKeys.map(toFieldName);
   const payloadOf = (body: unknown) => (body as Record<string, Payload>)[options.envelope];
   const body = <T extends z.ZodRawShape>(shape: T) => validate(z.object({ [options.envelope]: z.object(shape) }));
-  const { guard } = options;
+  const { steps } = options;
   const answer = (no: number | null, row: Payload | undefined) => ({
     successYn: 'Y',
     message: 'success',
     ...Object.fromEntries(crossFields.map((f) => [f, row?.[f] ?? null])),
     [ownField]: no,
   });
-  const steps: RequestHandler[] = options.beforeWrite ? [options.beforeWrite] : [];
+  const stepOf = (action: 'register' | 'modify', globalNo: string, payload: Payload) => ({
+    action, globalNo, values: valuesOf(payload), saPponContNo: payload.saPponContNo as number, ownNo: payload[ownField] as number | undefined, compensateYn: payload.compensateYn as 'Y' | 'N' | undefined,
+  });
 
   const router = Router();
-  router.post(
-    '/cont/regSagaApi',
-    body({ ...registerFields.shape, ...Object.fromEntries(crossFields.map((f) => [f, contractNo])), compensateYn }),
-    ...steps,
-    async (req, res) => {
-      const payload = payloadOf(req.body);
-      const cross = Object.fromEntries(t.crossKeys.map((k) => [k, payload[toFieldName(k)] as number]));
-      const no = await store.write((w) => guard.forward(w, req.globalNo, () => w.insert(valuesOf(payload), cross, { transacNo: req.globalNo, transacSttus: 'END' })));
-      res.status(201).json(answer(no, payload));
-    },
-  );
-  router.post('/cont/amdSagaApi', body({ ...modifyFields.shape, [ownField]: contractNo, compensateYn }), ...steps, async (req, res) => {
+  router.post('/cont/regSagaApi', body({ ...registerFields.shape, ...Object.fromEntries(crossFields.map((f) => [f, contractNo])), compensateYn }), async (req, res) => {
     const payload = payloadOf(req.body);
-    const no = payload[ownField] as number;
-    await store.write((w) =>
-      guard.forward(w, req.globalNo, async () => {
-        await w.modify(no, valuesOf(payload), { transacNo: req.globalNo, transacSttus: 'END' });
-        return no;
-      }),
-    );
+    const no = await store.write((w) => steps.apply(w, stepOf('register', req.globalNo, payload)));
+    res.status(201).json(answer(no, payload));
+  });
+  router.post('/cont/amdSagaApi', body({ ...modifyFields.shape, [ownField]: contractNo, compensateYn }), async (req, res) => {
+    const no = await store.write((w) => steps.apply(w, stepOf('modify', req.globalNo, payloadOf(req.body))));
     res.json(answer(no, await store.find(no)));
   });
   /**
    * Compensations (MS2 and MS3 alike) act by globalNo: MS1 need not know our number, and one that
    * arrives before the step it undoes leaves a tombstone, so the late step is refused.
    */
-  const compensation = (apply: 'cancelRegistration' | 'restoreFromHistory'): RequestHandler[] => [
+  const compensation = (action: 'register' | 'modify'): RequestHandler[] => [
     body({ [ownField]: contractNo.optional(), saPponContNo: contractNo.optional() }),
     async (req, res) => {
       const named = payloadOf(req.body)[ownField] as number | undefined;
       const { outcome, no } = await store
-        .write((w) => guard.compensate(w, req.globalNo, apply, named))
+        .write((w) => steps.compensate(w, { action, globalNo: req.globalNo, namedNo: named }))
         .catch((err: unknown) => {
+          // Rolled back: a named contract that is not this saga's gets no tombstone either.
           if (err instanceof GuardRefusal) return { outcome: err.outcome, no: err.no };
           throw err;
         });
@@ -82,8 +71,8 @@ export function participantRoutes(store: ContractStore, options: ParticipantRout
     },
   ];
   // The source's spelling ("Conpensating"), which existing callers use.
-  router.post('/cont/regSagaApiConpensating', ...compensation('cancelRegistration'));
-  router.post('/cont/amdSagaApiConpensating', ...compensation('restoreFromHistory'));
+  router.post('/cont/regSagaApiConpensating', ...compensation('register'));
+  router.post('/cont/amdSagaApiConpensating', ...compensation('modify'));
   router.use(answerSagaFailure());
   return router;
 }
