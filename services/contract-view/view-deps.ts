@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import type { ContractViewConfig } from '../../config/service-config';
+import type { ContractViewConfig } from '../../config/contract-view-config';
 import type { EventBus } from '../../lib/events/event-bus';
 import { createLogger, type Logger } from '../../lib/http/logger';
 import { createTokenVerifier, type TokenVerifier } from '../platform/auth/token-verifier';

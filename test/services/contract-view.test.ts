@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadContractViewConfig } from '../../config/service-config';
+import { loadContractViewConfig } from '../../config/contract-view-config';
 import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 import { rebuildView } from '../../services/contract-view/rebuild-view';
 import type { ViewContract } from '../../services/contract-view/view-store';
