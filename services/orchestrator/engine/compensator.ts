@@ -6,8 +6,8 @@ import { workflows } from '../workflows/workflows';
 import type { RemoteParticipant } from '../workflows/saga-workflow';
 import { compensationBackoff } from './compensation-backoff';
 import { sagaCourse } from './saga-course';
-import type { SagaState } from './saga-state';
-import type { SagaTransport } from './saga-transport';
+import type { SagaState } from '../saga-log/saga-state';
+import type { SagaTransport } from '../transport/saga-transport';
 
 export interface CompensatorDeps {
   contracts: ContractStore;

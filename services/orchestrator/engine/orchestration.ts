@@ -1,7 +1,7 @@
 import type { ServiceDeps } from '../../platform/service-deps';
 import { createBrokerSaga, type BrokerSaga } from './broker-saga';
 import { createCompensator, type Compensator } from './compensator';
-import type { SagaTransport } from './saga-transport';
+import type { SagaTransport } from '../transport/saga-transport';
 import { createPendingSagas } from '../saga-log/pending-sagas';
 import { createSagaLog, type SagaLog } from '../saga-log/saga-log';
 import { sagaMetricsFor, type SagaMetrics } from '../saga-log/saga-metrics';

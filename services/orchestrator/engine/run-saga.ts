@@ -5,8 +5,8 @@ import type { SagaLog } from '../saga-log/saga-log';
 import type { Participant, SagaFacts, SagaWorkflow } from '../workflows/saga-workflow';
 import type { Compensator } from './compensator';
 import { sagaCourse } from './saga-course';
-import type { FailedStep, SagaOutcome } from './saga-state';
-import type { SagaTransport } from './saga-transport';
+import type { FailedStep, SagaOutcome } from '../saga-log/saga-state';
+import type { SagaTransport } from '../transport/saga-transport';
 
 export interface SagaRunner {
   log: SagaLog;

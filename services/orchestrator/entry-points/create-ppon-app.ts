@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { contractQueryRoutes } from '../../platform/contracts/query-routes';
 import { createServiceApp } from '../../platform/http/create-service-app';
 import type { ServiceDeps } from '../../platform/service-deps';
-import type { SagaTransport } from '../engine/saga-transport';
+import type { SagaTransport } from '../transport/saga-transport';
 import { createOrchestration } from '../engine/orchestration';
 import { sagaRoutes } from './saga-routes';
 import { createDeadLetters } from '../saga-log/dead-letters';

@@ -7,12 +7,12 @@ import type { BrokerSaga } from '../engine/broker-saga';
 import { beginSaga, modifyBody, refuseDrill, registerBody } from './begin-saga';
 import type { Compensator } from '../engine/compensator';
 import { modifyWorkflow } from '../workflows/modify-workflow';
-import type { SagaTransport } from '../engine/saga-transport';
+import type { SagaTransport } from '../transport/saga-transport';
 import { registerWorkflow } from '../workflows/register-workflow';
 import { runSaga } from '../engine/run-saga';
 import type { SagaLog } from '../saga-log/saga-log';
 import type { SagaMetrics } from '../saga-log/saga-metrics';
-import { SAGA_STATES } from '../engine/saga-state';
+import { SAGA_STATES } from '../saga-log/saga-state';
 import type { SagaWorkflow } from '../workflows/saga-workflow';
 import { sendSagaAnswer } from './send-saga-answer';
 

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { AppError } from '../../../lib/errors/app-error';
-import type { SagaOutcome } from '../engine/saga-state';
+import type { SagaOutcome } from '../saga-log/saga-state';
 import type { SagaKind } from '../workflows/saga-workflow';
 
 /**

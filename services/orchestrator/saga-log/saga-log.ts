@@ -5,7 +5,7 @@ import type { AnyDb, ServiceDatabase } from '../../platform/db/create-database';
 import { isUniqueViolation } from '../../platform/db/is-unique-violation';
 import { rowToJson } from '../../platform/contracts/column-case';
 import type { StepReply } from '../transport/participant-client';
-import type { SagaState } from '../engine/saga-state';
+import type { SagaState } from './saga-state';
 import type { Participant, SagaKind } from '../workflows/saga-workflow';
 import { contextFrom, inSpan, markError, recordSpan, traceHeaders, tracingOn } from '../../../lib/telemetry/trace';
 

@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../../../config/service-config';
 import type { ServiceTokenSource } from '../../platform/auth/service-token-source';
-import type { SagaTransport } from '../engine/saga-transport';
+import type { SagaTransport } from './saga-transport';
 import type { StepAction, UndoAction } from '../workflows/saga-workflow';
 import { createParticipantClient } from './participant-client';
 

@@ -2,7 +2,7 @@ import type { ContractStore, ContractWriter } from '../../../services/platform/c
 import type { OutgoingEvent } from '../../../lib/events/event-bus';
 import type { PendingSaga, PendingSagas } from '../../../services/orchestrator/saga-log/pending-sagas';
 import type { SagaLog, SagaSummary, StepRef } from '../../../services/orchestrator/saga-log/saga-log';
-import type { SagaTransport } from '../../../services/orchestrator/engine/saga-transport';
+import type { SagaTransport } from '../../../services/orchestrator/transport/saga-transport';
 import type { StepReply } from '../../../services/orchestrator/transport/participant-client';
 import type { RemoteParticipant } from '../../../services/orchestrator/workflows/saga-workflow';
 

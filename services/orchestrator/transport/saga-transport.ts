@@ -1,4 +1,4 @@
-import type { StepReply } from '../transport/participant-client';
+import type { StepReply } from './participant-client';
 import type { RemoteParticipant, StepAction, UndoAction } from '../workflows/saga-workflow';
 
 /**
