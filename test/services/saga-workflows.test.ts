@@ -1,4 +1,6 @@
+import type { Request } from 'express';
 import { createLogger } from '../../lib/http/logger';
+import { beginSaga } from '../../services/orchestrator/entry-points/begin-saga';
 import { createBrokerSaga } from '../../services/orchestrator/engine/broker-saga';
 import { createCompensator } from '../../services/orchestrator/engine/compensator';
 import { runSaga } from '../../services/orchestrator/engine/run-saga';
@@ -88,11 +90,11 @@ describe.each(WORKFLOWS)('the %s workflow in API mode', (_name, workflow) => {
     expect(api.fakes.calls.filter((c) => c.action.endsWith('compensation')).map((c) => c.participant)).toEqual([first.participant]);
   });
 
-  test.each(workflow.steps.map((s) => [s.participant] as const))("%s's compensation fails: COMPENSATING (contract locked, counted), then a later attempt ends CANCEL", async (participant) => {
-    // MS3 answers no (MS3's step failing undoes MS2 only), or times out (both are undone).
+  test.each(workflow.steps.flatMap((s) => (['N', 'timeout'] as const).map((how) => [s.participant, how] as const)))("%s's compensation fails (%s): COMPENSATING (contract locked, counted), then a later attempt ends CANCEL", async (participant, how) => {
+    // MS3's step times out, so both participants are compensated; the one under test fails twice.
     const api = apiMode((call, nth) => {
       if (call.participant === last.participant && call.action === last.action) return 'timeout-applied';
-      return call.participant === participant && call.action.endsWith('compensation') && nth <= 2 ? 'N' : 'ok';
+      return call.participant === participant && call.action.endsWith('compensation') && nth <= 2 ? how : 'ok';
     }, 1);
     const { outcome, row, facts } = await api.run(workflow);
     expect(outcome.state).toBe('COMPENSATING');
@@ -109,6 +111,18 @@ describe.each(WORKFLOWS)('the %s workflow in API mode', (_name, workflow) => {
     const api = apiMode((call) => (call.participant === last.participant && call.action === last.action ? 'N' : 'ok'));
     const { steps } = await api.run(workflow);
     expect(steps.indexOf(`ppon ${workflow.local.undo} Y`)).toBeGreaterThan(steps.indexOf(`inetaplca ${first.undo} Y`));
+  });
+
+  test('the same x-global-no twice: 409 CONFLICT, and nothing is written the second time', async () => {
+    const api = apiMode();
+    const existing = workflow.kind === 'amd' ? await api.contracts.write((w) => w.insert({ CONTR: 'before' }, {}, { transacNo: 'old', transacSttus: 'END' })) : undefined;
+    const req = { globalNo: `dup-${++serial}`, body: { pponContPayload: { contr: 'after', saPponContNo: existing } } } as unknown as Request;
+    const deps = { contracts: api.contracts, sagaLog: api.sagaLog, deadlineMs: 60_000 };
+    await beginSaga(deps, req, workflow, 'api');
+    const rows = api.contracts.rows.size;
+    await expect(beginSaga(deps, req, workflow, 'api')).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(api.contracts.rows.size).toBe(rows);
+    expect(api.sagaLog.steps.get(req.globalNo)).toHaveLength(1);
   });
 
   test('MS1 stalled past the deadline: the sweeper undoes every step (by globalNo) and ends CANCEL', async () => {
