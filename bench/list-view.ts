@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
-import { loadContractViewConfig, loadServiceConfig, type ServiceName } from '../config/service-config';
+import { loadServiceConfig, type ServiceName } from '../config/service-config';
+import { loadContractViewConfig } from '../config/contract-view-config';
 import { composeContract } from '../core/compose/compose-contract';
 import { createUpstream, type CallContext, type Upstream } from '../core/compose/create-upstream';
 import { mapLimit } from '../core/compose/map-limit';
@@ -18,7 +19,7 @@ import { inetaplcaService } from '../services/inetaplca/service';
 import { intelnetService } from '../services/intelnet/service';
 import { pponService } from '../services/ppon/service';
 import { startContractView } from '../services/contract-view/run-contract-view';
-import { startService, type RunningService, type ServiceDefinition } from '../services/shared/run-service';
+import { startService, type RunningService, type ServiceDefinition } from '../services/platform/run-service';
 import { startDevSso } from '../test/support/dev-sso';
 
 const arg = (name: string, fallback: string) => {

@@ -19,7 +19,7 @@ import { loadServiceConfig, type ServiceName } from '../config/service-config';
 import { inetaplcaService } from '../services/inetaplca/service';
 import { intelnetService } from '../services/intelnet/service';
 import { pponService } from '../services/ppon/service';
-import { startService, type RunningService, type ServiceDefinition } from '../services/shared/run-service';
+import { startService, type RunningService, type ServiceDefinition } from '../services/platform/run-service';
 import { startDevSso } from '../test/support/dev-sso';
 
 type Kind = 'sqlite' | 'mariadb';

@@ -15,7 +15,7 @@
 import request from 'supertest';
 import type { ServiceName } from '../config/service-config';
 import { checkConsistency, formatReport } from '../scripts/check-consistency';
-import { seededRandom } from '../services/shared/events/fault-hooks';
+import { seededRandom } from '../services/platform/events/fault-hooks';
 import { startServiceProcesses, type ProcessSet } from '../test/services/support/process-harness';
 import { auth, dropTestData, type DbKind } from '../test/services/support/service-harness';
 

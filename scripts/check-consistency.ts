@@ -7,8 +7,8 @@
  */
 import type { Kysely } from 'kysely';
 import { loadServiceConfig, SERVICE_NAMES, type ServiceName } from '../config/service-config';
-import { BUSINESS_COLUMNS } from '../services/shared/contracts/contract-table';
-import { createDatabase, type AnyDb, type ServiceDatabase } from '../services/shared/db/create-database';
+import { BUSINESS_COLUMNS } from '../services/platform/contracts/contract-table';
+import { createDatabase, type AnyDb, type ServiceDatabase } from '../services/platform/db/create-database';
 
 type Row = Record<string, unknown>;
 

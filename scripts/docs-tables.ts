@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bffSettings, bffDefaultsFor } from '../config/bff-config';
 import { settingsTable } from '../config/define-settings';
-import { contractViewConfigTable, serviceConfigTable } from '../config/service-config';
+import { contractViewConfigTable } from '../config/contract-view-config';
+import { serviceConfigTable } from '../config/service-config';
 import { telemetryConfigTable } from '../config/telemetry-config';
 import { errorCatalog } from '../lib/errors/catalog';
 

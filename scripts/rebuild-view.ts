@@ -4,7 +4,7 @@
  * `--keep` backfills over the rows already there instead of starting from an empty table. Safe
  * while the view runs: its consumer and the backfill go through the same version check.
  */
-import { loadContractViewConfig } from '../config/service-config';
+import { loadContractViewConfig } from '../config/contract-view-config';
 import { openContractViewDeps } from '../services/contract-view/view-deps';
 import { rebuildView } from '../services/contract-view/rebuild-view';
 

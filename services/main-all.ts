@@ -1,4 +1,4 @@
-import { main } from './shared/run-service';
+import { main } from './platform/run-service';
 import { mainContractView } from './contract-view/run-contract-view';
 import { inetaplcaService } from './inetaplca/service';
 import { intelnetService } from './intelnet/service';

@@ -4,8 +4,16 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type ReadableSpan, type Span, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { TelemetryConfig } from '../../config/telemetry-config';
 import { GLOBAL_NO_ATTRIBUTE, globalNoOf, setTracingOn } from './trace';
+
+/** What tracing needs to start (`config/telemetry-config.ts` parses it from the environment). */
+export interface TracingOptions {
+  /** OTLP/HTTP collector base URL; unset: tracing off. */
+  readonly otlpEndpoint?: string;
+  readonly serviceName: string;
+  readonly exportDelayMs: number;
+  readonly sampleRatio: number;
+}
 
 export interface Tracing {
   readonly enabled: boolean;
@@ -32,7 +40,7 @@ const off: Tracing = { enabled: false, shutdown: async () => undefined };
  * `require` hooks of the instrumentations do not see modules loaded through tsx's ESM loader
  * reliably, and the spans we want (saga steps, outbox, broker hand-offs) are ours to make anyway.
  */
-export function startTracing(config: TelemetryConfig, exporter: SpanExporter | undefined = config.otlpEndpoint ? new OTLPTraceExporter({ url: `${config.otlpEndpoint}/v1/traces` }) : undefined): Tracing {
+export function startTracing(config: TracingOptions, exporter: SpanExporter | undefined = config.otlpEndpoint ? new OTLPTraceExporter({ url: `${config.otlpEndpoint}/v1/traces` }) : undefined): Tracing {
   if (!exporter) return off;
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { Gauge } from 'prom-client';
 import { AppError } from '../../lib/errors/app-error';
-import { createServiceApp } from '../shared/http/create-service-app';
+import { createServiceApp } from '../platform/http/create-service-app';
 import type { ContractViewDeps } from './view-deps';
 import type { ViewLag } from './view-lag';
 import { contractViewRoutes } from './view-routes';

@@ -1,4 +1,4 @@
-import { CONTRACT_SOURCES, type ContractChanged, type ContractSource } from '../shared/events/contract-change-events';
+import { CONTRACT_SOURCES, type ContractChanged, type ContractSource } from '../platform/events/contract-change-events';
 import type { ContractViewDeps } from './view-deps';
 
 const PAGE = 100;

@@ -1,4 +1,4 @@
-import { loadContractViewConfig, type ContractViewConfig } from '../../config/service-config';
+import { loadContractViewConfig, type ContractViewConfig } from '../../config/contract-view-config';
 import { serve } from '../../lib/http/serve';
 import { createContractViewApp } from './app';
 import { startViewConsumer } from './start-view-consumer';

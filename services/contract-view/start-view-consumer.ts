@@ -1,4 +1,4 @@
-import { contractChanged } from '../shared/events/contract-change-events';
+import { contractChanged } from '../platform/events/contract-change-events';
 import { VIEW_GROUP, type ContractViewDeps } from './view-deps';
 
 /**

@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { kafkaGroupId } from '../../lib/events/kafka-codec';
 import { errorText } from '../../lib/events/event-bus';
 import type { Logger } from '../../lib/http/logger';
-import type { ContractViewConfig } from '../../config/service-config';
+import type { ContractViewConfig } from '../../config/contract-view-config';
 
 export interface ViewLag {
   /** Change events published and not yet applied by the view's consumer group; null: cannot be measured. */

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
-import type { AnyDb } from '../shared/db/create-database';
-import type { Migrations } from '../shared/db/run-migrations';
+import type { AnyDb } from '../platform/db/create-database';
+import type { Migrations } from '../platform/db/run-migrations';
 
 /** Columns a screen searches or sorts by: never NULL (''), so keyset paging compares plain values. */
 export const SEARCH_COLUMNS = ['CONTR', 'PAYR', 'SVC_NO', 'CARD_NO', 'MKER_ID', 'MKE_DATE', 'AMD_DATE', 'DEL_YN', 'GLOBAL_NO', 'STATE'] as const;

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
-import type { AnyDb, ServiceDatabase } from '../shared/db/create-database';
-import type { ContractChanged, ContractSource } from '../shared/events/contract-change-events';
+import type { AnyDb, ServiceDatabase } from '../platform/db/create-database';
+import type { ContractChanged, ContractSource } from '../platform/events/contract-change-events';
 import { queryHash, viewCursor } from './view-cursor';
 
 export const SORT_KEYS = { no: 'SA_PPON_CONT_NO', contr: 'CONTR', payr: 'PAYR', svcNo: 'SVC_NO', cardNo: 'CARD_NO', mkeDate: 'MKE_DATE', amdDate: 'AMD_DATE', state: 'STATE' } as const;

@@ -1,10 +1,10 @@
-import { addChangeNumber } from '../shared/contracts/add-change-number';
-import type { Migrations } from '../shared/db/run-migrations';
-import { createContractTables } from '../shared/contracts/create-contract-tables';
-import { createEventTables } from '../shared/events/create-event-tables';
-import { createOutboxHeadersColumn } from '../shared/events/create-outbox-headers-column';
-import { createSagaGuardTable } from '../shared/saga/create-saga-guard-table';
-import { inetaplcaTable } from './contracts/inetaplca-table';
+import { addChangeNumber } from '../platform/contracts/add-change-number';
+import type { Migrations } from '../platform/db/run-migrations';
+import { createContractTables } from '../platform/contracts/create-contract-tables';
+import { createEventTables } from '../platform/events/create-event-tables';
+import { createOutboxHeadersColumn } from '../platform/events/create-outbox-headers-column';
+import { createSagaGuardTable } from '../participant/guard/create-saga-guard-table';
+import { inetaplcaTable } from './inetaplca-table';
 
 export const inetaplcaMigrations: Migrations = {
   '001_contract_tables': createContractTables(inetaplcaTable),

@@ -1,7 +1,6 @@
-import type { ServiceDefinition } from '../shared/run-service';
-import { createInetaplcaApp } from './app';
-import { inetaplcaTable } from './contracts/inetaplca-table';
-import { startInetaplcaWorkers } from './events';
+import { participantService } from '../participant/participant-service';
+import { inetaplcaTable } from './inetaplca-table';
 import { inetaplcaMigrations } from './migrations';
 
-export const inetaplcaService: ServiceDefinition = { name: 'inetaplca', table: inetaplcaTable, migrations: inetaplcaMigrations, createApp: createInetaplcaApp, startWorkers: startInetaplcaWorkers };
+/** MS2 (samp.inetaplca): a saga participant, the saga's first remote step. */
+export const inetaplcaService = participantService({ name: 'inetaplca', table: inetaplcaTable, migrations: inetaplcaMigrations, drill: false });

@@ -1,7 +1,10 @@
-import type { ServiceDefinition } from '../shared/run-service';
-import { createIntelnetApp } from './app';
-import { intelnetTable } from './contracts/intelnet-table';
-import { startIntelnetWorkers } from './events';
+import { participantService } from '../participant/participant-service';
+import { intelnetTable } from './intelnet-table';
 import { intelnetMigrations } from './migrations';
 
-export const intelnetService: ServiceDefinition = { name: 'intelnet', table: intelnetTable, migrations: intelnetMigrations, createApp: createIntelnetApp, startWorkers: startIntelnetWorkers };
+/**
+ * MS3 (samp.intelnet): a saga participant, the saga's last step, where the drill fails on purpose.
+ * Compensated too: a step MS1 timed out may commit later, and then it must be undone (or,
+ * arriving after its compensation, refused).
+ */
+export const intelnetService = participantService({ name: 'intelnet', table: intelnetTable, migrations: intelnetMigrations, drill: true });

@@ -1,13 +1,13 @@
-import { addChangeNumber } from '../shared/contracts/add-change-number';
-import type { Migrations } from '../shared/db/run-migrations';
-import { createContractTables } from '../shared/contracts/create-contract-tables';
-import { pponTable } from './contracts/ppon-table';
-import { createSagaLogTables } from './saga/create-saga-log-tables';
-import { createEventTables } from '../shared/events/create-event-tables';
-import { createOutboxHeadersColumn } from '../shared/events/create-outbox-headers-column';
-import { createPubsubTables } from './pubsub/create-pubsub-tables';
-import { createSagaRecoveryColumns } from './saga/create-saga-recovery-columns';
-import { createSagaTraceColumn } from './saga/create-saga-trace-column';
+import { addChangeNumber } from '../platform/contracts/add-change-number';
+import type { Migrations } from '../platform/db/run-migrations';
+import { createContractTables } from '../platform/contracts/create-contract-tables';
+import { pponTable } from './ppon-table';
+import { createSagaLogTables } from '../orchestrator/saga-log/create-saga-log-tables';
+import { createEventTables } from '../platform/events/create-event-tables';
+import { createOutboxHeadersColumn } from '../platform/events/create-outbox-headers-column';
+import { createPubsubTables } from '../orchestrator/saga-log/create-pubsub-tables';
+import { createSagaRecoveryColumns } from '../orchestrator/saga-log/create-saga-recovery-columns';
+import { createSagaTraceColumn } from '../orchestrator/saga-log/create-saga-trace-column';
 
 export const pponMigrations: Migrations = {
   '001_contract_tables': createContractTables(pponTable),

@@ -1,9 +1,9 @@
-import type { ServiceDefinition } from '../shared/run-service';
-import { createPponApp } from './app';
-import { pponTable } from './contracts/ppon-table';
+import type { ServiceDefinition } from '../platform/run-service';
+import { createPponApp } from '../orchestrator/entry-points/create-ppon-app';
+import { pponTable } from './ppon-table';
 import { pponMigrations } from './migrations';
-import { startPponWorkers } from './pubsub/start-ppon-workers';
-import { createHttpParticipants } from './saga/http-participants';
+import { startPponWorkers } from '../orchestrator/entry-points/start-ppon-workers';
+import { createHttpParticipants } from '../orchestrator/transport/http-participants';
 
 /** MS1 as `main` (and the tests) start it: participants reached over HTTP. */
 export const pponService: ServiceDefinition = {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { Redis } from 'ioredis';
 import { dropTestData, startThreeServices, viewTestEnv, type ThreeServices } from '../services/support/service-harness';
-import { loadContractViewConfig } from '../../config/service-config';
+import { loadContractViewConfig } from '../../config/contract-view-config';
 import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 import { startBff, type RunningBff } from '../support/bff';
 import { DEMO, KIM, LEE, PARK, type Agent } from '../support/login';

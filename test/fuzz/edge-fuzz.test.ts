@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { loadContractViewConfig, type ServiceName } from '../../config/service-config';
+import { type ServiceName } from '../../config/service-config';
+import { loadContractViewConfig } from '../../config/contract-view-config';
 import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 import type { RunningServer } from '../../lib/http/serve';
 import { startLegacyApp } from '../../sandbox/legacy-app/start-legacy-app';

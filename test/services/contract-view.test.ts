@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadContractViewConfig } from '../../config/service-config';
+import { loadContractViewConfig } from '../../config/contract-view-config';
 import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 import { rebuildView } from '../../services/contract-view/rebuild-view';
 import type { ViewContract } from '../../services/contract-view/view-store';
-import { contractChangedEvent } from '../../services/shared/events/contract-change-events';
+import { contractChangedEvent } from '../../services/platform/events/contract-change-events';
 import { api, BUS_AND_DB, cachePrefix, dropTestData, harnessSso, mintBearer, ownDatabases, startThreeServices, viewTestEnv, type ThreeServices } from './support/service-harness';
 
 jest.setTimeout(120_000);

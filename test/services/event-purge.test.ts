@@ -1,5 +1,5 @@
 import { DB_KINDS, dropTestData, startTestService } from './support/service-harness';
-import type { RunningService } from '../../services/shared/run-service';
+import type { RunningService } from '../../services/platform/run-service';
 import { waitFor } from './support/consistency-expect';
 
 afterAll(dropTestData);

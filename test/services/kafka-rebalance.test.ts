@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaGroupId } from '../../lib/events/kafka-codec';
-import type { RunningService } from '../../services/shared/run-service';
-import { consumerGroup, EVENT_TOPIC, topicName } from '../../services/shared/events/saga-events';
+import type { RunningService } from '../../services/platform/run-service';
+import { consumerGroup, EVENT_TOPIC, topicName } from '../../services/platform/events/saga-events';
 import { busEnv, dropTestData, KAFKA_BROKERS, rowsWhere, startTestService, startThreeServices, topicPrefix, type ThreeServices } from './support/service-harness';
 import { newGlobalNo, ORIGINAL, pubsub, settledSaga } from './support/saga-client';
 

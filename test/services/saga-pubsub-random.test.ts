@@ -1,6 +1,6 @@
 import { BUS_KINDS, dropTestData, startThreeServices, type ThreeServices } from './support/service-harness';
 import { newGlobalNo, pubsub, register, settledSaga } from './support/saga-client';
-import { seededRandom } from '../../services/shared/events/fault-hooks';
+import { seededRandom } from '../../services/platform/events/fault-hooks';
 
 afterAll(dropTestData);
 

@@ -1,4 +1,5 @@
-import { loadContractViewConfig, loadServiceConfig, serviceConfigTable } from '../../config/service-config';
+import { loadServiceConfig, serviceConfigTable } from '../../config/service-config';
+import { loadContractViewConfig } from '../../config/contract-view-config';
 import { ConfigError } from '../../config/define-settings';
 
 describe('service configuration', () => {

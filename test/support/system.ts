@@ -4,7 +4,7 @@ import { startDevSso, type DevSso } from './dev-sso';
 import { DEMO, loginVia, type Agent } from './login';
 import type { Sso, SsoBrowser, SsoProvider } from './sso-provider';
 import { startThreeServices, viewTestEnv, type ServiceSetOptions, type ThreeServices } from '../services/support/service-harness';
-import { loadContractViewConfig } from '../../config/service-config';
+import { loadContractViewConfig } from '../../config/contract-view-config';
 import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 
 export interface BffSystem {

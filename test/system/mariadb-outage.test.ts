@@ -1,6 +1,6 @@
 import { createConnection, type Connection } from 'mysql2/promise';
 import request from 'supertest';
-import type { RunningService } from '../../services/shared/run-service';
+import type { RunningService } from '../../services/platform/run-service';
 import { auth, dropTestData, startTestService } from '../services/support/service-harness';
 import { newGlobalNo } from '../services/support/saga-client';
 

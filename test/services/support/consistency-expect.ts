@@ -1,8 +1,8 @@
 import request from 'supertest';
 import type { Kysely } from 'kysely';
 import type { ServiceName } from '../../../config/service-config';
-import { BUSINESS_COLUMNS } from '../../../services/shared/contracts/contract-table';
-import type { AnyDb } from '../../../services/shared/db/create-database';
+import { BUSINESS_COLUMNS } from '../../../services/platform/contracts/contract-table';
+import type { AnyDb } from '../../../services/platform/db/create-database';
 import { auth } from './service-harness';
 
 type Row = Record<string, unknown>;

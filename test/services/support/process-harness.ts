@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { loadServiceConfig, type ServiceName } from '../../../config/service-config';
-import { createDatabase, type AnyDb, type ServiceDatabase } from '../../../services/shared/db/create-database';
+import { createDatabase, type AnyDb, type ServiceDatabase } from '../../../services/platform/db/create-database';
 import { spawnReady, type Spawned } from '../../support/spawn-ready';
 import { harnessSso, mintBearer, testEnv, topicPrefix, type DbKind } from './service-harness';
 

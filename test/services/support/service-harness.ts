@@ -9,8 +9,8 @@ import { loadServiceConfig, type ServiceName } from '../../../config/service-con
 import { inetaplcaService } from '../../../services/inetaplca/service';
 import { intelnetService } from '../../../services/intelnet/service';
 import { pponService } from '../../../services/ppon/service';
-import { startService, type RunningService, type ServiceDefinition } from '../../../services/shared/run-service';
-import type { AnyDb } from '../../../services/shared/db/create-database';
+import { startService, type RunningService, type ServiceDefinition } from '../../../services/platform/run-service';
+import type { AnyDb } from '../../../services/platform/db/create-database';
 import type { Kysely } from 'kysely';
 import request from 'supertest';
 import { startDevSso, type DevSso } from '../../support/dev-sso';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AnyDb } from '../../../services/shared/db/create-database';
+import type { AnyDb } from '../../../services/platform/db/create-database';
 
 /** Rows in every table of a service's database, by table name: "nothing written" is these unchanged. */
 export async function rowCounts(db: Kysely<AnyDb>): Promise<Record<string, number>> {

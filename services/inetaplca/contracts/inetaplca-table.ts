@@ -1,4 +1,0 @@
-import { defineContractTable } from '../../shared/contracts/contract-table';
-
-/** SA_INETAPLCA_CONT: MS2's contract, holding MS1's number. */
-export const inetaplcaTable = defineContractTable('inetaplca', ['ppon']);

@@ -1,4 +1,0 @@
-import { defineContractTable } from '../../shared/contracts/contract-table';
-
-/** SA_INTELNET_CONT: MS3's contract, holding MS1's number. */
-export const intelnetTable = defineContractTable('intelnet', ['ppon']);

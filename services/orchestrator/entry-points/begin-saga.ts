@@ -1,0 +1,63 @@
+import type { Request, RequestHandler } from 'express';
+import { AppError } from '../../../lib/errors/app-error';
+import { compensateYn, contractNo, envelope, fieldsFromValues, modifyFields, registerFields, valuesOf } from '../../platform/contracts/contract-payload';
+import type { ContractStore, ContractWriter } from '../../platform/contracts/contract-store';
+import type { SagaLog } from '../saga-log/saga-log';
+import type { SagaFacts, SagaWorkflow } from '../workflows/saga-workflow';
+
+/** The request envelopes MS1's sagas accept, the same in API and broker mode. */
+export const registerBody = envelope('pponContPayload', registerFields.extend({ compensateYn }));
+export const modifyBody = envelope('pponContPayload', modifyFields.extend({ saPponContNo: contractNo, compensateYn }));
+type PponPayload = Record<string, unknown> & { saPponContNo?: number; compensateYn?: 'Y' | 'N' };
+export const payloadOf = (req: Request) => (req.body as { pponContPayload: PponPayload }).pponContPayload;
+
+/** `compensateYn: "Y"` (or a drill endpoint, with `force`) where drills are off is a 400, before anything is written. */
+export function refuseDrill(drillsAllowed: boolean, force = false): RequestHandler {
+  return (req, _res, next) => {
+    if (force) payloadOf(req).compensateYn = 'Y';
+    if (payloadOf(req).compensateYn === 'Y' && !drillsAllowed) throw new AppError('DRILL_NOT_ALLOWED');
+    next();
+  };
+}
+
+export interface Begun {
+  /** What the engines carry on with: the request's fields and the contract numbers known so far. */
+  facts: SagaFacts;
+}
+
+/**
+ * MS1's own first write (the workflow's local step: insert, or history + update, as START) and the
+ * saga log row commit in one transaction, with whatever `alsoInTransaction` adds (broker mode: its
+ * pending row and first event).
+ */
+export async function beginSaga(
+  deps: { contracts: ContractStore; sagaLog: SagaLog; /** From now, the time by which the saga must have left START (stored with it). */ deadlineMs: number },
+  req: Request,
+  workflow: SagaWorkflow,
+  mode: 'api' | 'event',
+  alsoInTransaction?: (w: ContractWriter, begun: Begun) => Promise<void>,
+): Promise<Begun> {
+  const payload = payloadOf(req);
+  const values = valuesOf(payload);
+  const { globalNo } = req;
+  const meta = { transacNo: globalNo, transacSttus: 'START' as const };
+  const startedAt = new Date();
+  const { kind } = workflow;
+  return deps.contracts.write(async (w) => {
+    // First: a retried request (same x-global-no) is a CONFLICT, even while its own saga holds the contract.
+    if (await deps.sagaLog.exists(w.trx, globalNo)) throw new AppError('CONFLICT', `A saga with globalNo ${globalNo} already exists`);
+    const { saPponContNo, before } = await workflow.local.apply(w, { values, meta, saPponContNo: payload.saPponContNo });
+    const begun: Begun = {
+      facts: {
+        globalNo, saPponContNo, fields: fieldsFromValues(values), compensateYn: payload.compensateYn,
+        saInetaplcaContNo: (before?.SA_INETAPLCA_CONT_NO as number | null | undefined) ?? null,
+        saIntelnetContNo: (before?.SA_INTELNET_CONT_NO as number | null | undefined) ?? null,
+      },
+    };
+    const first = { participant: 'ppon' as const, action: workflow.local.action, attempt: 1, startedAt };
+    const deadlineAt = new Date(startedAt.getTime() + deps.deadlineMs);
+    await deps.sagaLog.begin(w.trx, { globalNo, saPponContNo, kind, mode, deadlineAt }, first);
+    await alsoInTransaction?.(w, begun);
+    return begun;
+  });
+}
