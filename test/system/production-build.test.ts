@@ -10,22 +10,25 @@ import { DEMO, expectSsoLoginPage } from '../e2e/support/flows';
 import { signInAtSso } from '../e2e/support/screen-checks';
 import { freePort } from '../support/free-port';
 import { spawnReady, type Spawned } from '../support/spawn-ready';
+import { assembleImageTree } from './support/assemble-image-tree';
 
 const root = path.join(__dirname, '..', '..');
+/** The image's tree (docker/Dockerfile's final stage), assembled in beforeAll; every compiled process runs from it. */
+const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-image-'));
 const CHROMIUM = findChromium();
 if (!CHROMIUM) reportMissingChromium();
 const describeInBrowser = CHROMIUM || process.env.E2E_REQUIRED === '1' ? describe : describe.skip;
 
 /** The unprivileged user the system runs as, like the image's `node` user (CI runs the tests as root). */
 const idOf = (flag: '-u' | '-g') => Number(execFileSync('id', [flag, 'nobody']).toString().trim());
-const AS_NOBODY = { uid: idOf('-u'), gid: idOf('-g'), cwd: root };
+const AS_NOBODY = { uid: idOf('-u'), gid: idOf('-g'), cwd: tree };
 
 const secret = () => randomBytes(24).toString('base64url');
 
 /** Runs a compiled process as nobody until it exits: its exit code and everything it printed. */
 function runToExit(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist', script)], { ...AS_NOBODY, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(tree, 'dist', script)], { ...AS_NOBODY, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -35,10 +38,10 @@ function runToExit(script: string, env: Record<string, string>): Promise<{ code:
 }
 
 /**
- * What the image runs (docker/Dockerfile keeps the same steps): `npm run build` (server code and both
- * screens), then every process of the system from `dist/` with plain `node` and NODE_ENV=production,
- * as an unprivileged user in a tree it cannot write, its data (files, SQLite) on a writable
- * directory named by settings. Only the dev SSO (a development part; production has a real SSO) and
+ * What the image runs, by the same steps (docker/Dockerfile): `npm run build` (server code and both
+ * screens), the final stage's files with the production packages only, then every process of the
+ * system from that tree's `dist/` with plain `node` and NODE_ENV=production, as an unprivileged user
+ * who cannot write the tree, its data (files, SQLite) on a writable directory named by settings. Only the dev SSO (a development part; production has a real SSO) and
  * the test itself run as root.
  */
 describeInBrowser('production build: the whole system from dist/ as an unprivileged user', () => {
@@ -88,6 +91,7 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
   beforeAll(async () => {
     if (!CHROMIUM) throw new Error('Chromium is not installed: apt-get install -y chromium');
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
+    assembleImageTree(root, tree);
     fs.chownSync(data, AS_NOBODY.uid, AS_NOBODY.gid);
     const names = ['sso', 'ppon', 'inetaplca', 'intelnet', 'view', 'pc', 'mobile'] as const;
     ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()]))) as typeof ports;
@@ -112,7 +116,7 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
     );
 
     const start = async (script: string, env: Record<string, string>, ready: RegExp) => {
-      const spawned = await spawnReady(process.execPath, [path.join(root, 'dist', script)], env, ready, 60_000, AS_NOBODY);
+      const spawned = await spawnReady(process.execPath, [path.join(tree, 'dist', script)], env, ready, 60_000, AS_NOBODY);
       started.push(spawned);
       return spawned;
     };
@@ -136,18 +140,21 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
   afterAll(async () => {
     await browser?.close();
     await Promise.all(started.map((s) => s.stop()));
+    for (const dir of [tree, data]) fs.rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it('runs every process as nobody, from a tree nobody cannot write', async () => {
     const probe = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(path.join(root, `.probe-${run}`))}, 'x')`], { ...AS_NOBODY, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(path.join(tree, `.probe-${run}`))}, 'x')`], { ...AS_NOBODY, stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       child.once('exit', () => resolve(err));
     });
     expect(probe).toMatch(/EACCES/);
+    // No development package reached the image's tree.
+    for (const dev of ['tsx', 'vite', 'react', 'react-dom', 'oidc-provider', 'typescript', 'jest']) expect(fs.existsSync(path.join(tree, 'node_modules', dev))).toBe(false);
     for (const s of started.slice(1)) {
-      expect(s.child.spawnargs.join(' ')).not.toMatch(/tsx|\.ts\b/);
+      expect(s.child.spawnargs.join(' ')).toMatch(new RegExp(`^\\S+ ${tree}/dist/\\S+\\.js$`));
       expect(fs.statSync(`/proc/${s.child.pid}`).uid).toBe(AS_NOBODY.uid);
     }
     // Their data went to the directory the settings named.
