@@ -49,6 +49,14 @@ describe('deploy/: the Kubernetes manifests', () => {
     }
   });
 
+  it.each(OVERLAYS)('%s: every Secret the manifests reference is one docs/deployment.md tells how to create', (overlay) => {
+    const doc = fs.readFileSync(path.join(root, 'docs', 'deployment.md'), 'utf8');
+    const text = JSON.stringify(rendered[overlay]);
+    const names = new Set([...text.matchAll(/"secretRef":\{"name":"([^"]+)"\}/g), ...text.matchAll(/"secretName":"([^"]+)"/g)].map((m) => m[1]));
+    expect(names.size).toBeGreaterThanOrEqual(6);
+    for (const name of names) expect(doc).toMatch(new RegExp(`create secret (generic|tls) ${name} `));
+  });
+
   it('prod: external dependencies are settings, the image a release of the registry', () => {
     const prod = rendered.prod;
     expect(prod.some((o) => ['redis', 'mariadb', 'kafka', 'keycloak'].includes(o.metadata.name))).toBe(false);

@@ -194,6 +194,13 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
     await context.close();
   }, 60_000);
 
+  it('runs the compiled operator commands too: the files sweep reports on the files the BFFs share', async () => {
+    const { code, output } = await runToExit('scripts/sweep-files.js', bffEnv('pc'));
+    expect(output).not.toMatch(/tsx/);
+    expect(code).toBe(0);
+    expect(JSON.parse(output)).toMatchObject({ app: 'pc', clean: false });
+  });
+
   it('stops with one line naming the setting when a data path is not writable', async () => {
     const locked = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-locked-')); // root's, mode 0700
     const cases = [

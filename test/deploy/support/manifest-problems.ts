@@ -16,8 +16,8 @@ export const pinned = (image: string) => /@sha256:[0-9a-f]{64}$/.test(image) || 
 
 /**
  * What every container of every workload must have: startup (for ours), readiness and liveness
- * probes, requests and limits, a non-root user and a pinned image. Ours (part-of contract-bff)
- * also: a read-only root filesystem, no capabilities, probes on /healthz and /readyz of the main
+ * probes (not a job's: it serves nothing), requests and limits, a non-root user, no capabilities
+ * and a pinned image. Ours (part-of contract-bff) also: a read-only root filesystem, no capabilities, probes on /healthz and /readyz of the main
  * port, the admin port, and a termination grace longer than the drain.
  */
 export function containerProblems(objects: K8sObject[]): string[] {
@@ -25,12 +25,14 @@ export function containerProblems(objects: K8sObject[]): string[] {
   for (const o of objects.filter((x) => WORKLOADS.has(x.kind))) {
     const pod = podSpecOf(o) ?? {};
     const ours = o.metadata.labels?.['app.kubernetes.io/part-of'] === 'contract-bff';
+    // A job serves nothing: no probes to ask (it has a deadline instead).
+    const job = o.kind === 'Job' || o.kind === 'CronJob';
     for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
       const at = `${o.kind}/${o.metadata.name} container ${c.name}`;
       const say = (what: string) => problems.push(`${at}: ${what}`);
-      if (!c.readinessProbe) say('no readinessProbe');
-      if (!c.livenessProbe) say('no livenessProbe');
-      if (ours && !c.startupProbe) say('no startupProbe');
+      if (!job && !c.readinessProbe) say('no readinessProbe');
+      if (!job && !c.livenessProbe) say('no livenessProbe');
+      if (!job && ours && !c.startupProbe) say('no startupProbe');
       for (const kind of ['requests', 'limits']) for (const r of ['cpu', 'memory']) if (!c.resources?.[kind]?.[r]) say(`no ${kind}.${r}`);
       const nonRoot = c.securityContext?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot;
       const user = c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser;
@@ -40,6 +42,12 @@ export function containerProblems(objects: K8sObject[]): string[] {
       if (!(c.securityContext?.capabilities?.drop ?? []).includes('ALL')) say('capabilities are not dropped');
       if (!ours) continue;
       if (c.securityContext?.readOnlyRootFilesystem !== true) say('root filesystem is writable');
+      const mounts: string[] = (c.volumeMounts ?? []).map((m: any) => m.mountPath);
+      if (!mounts.includes('/tmp')) say('no writable /tmp');
+      if (job) {
+        if (!/^dist\/scripts\/[\w-]+\.js$/.test(c.command?.[1] ?? '')) say('runs no compiled operator command (dist/scripts/)');
+        continue;
+      }
       const proc = PROCESSES.find((p) => c.command?.includes(p.script));
       if (!proc) {
         say('runs no known process');
@@ -56,10 +64,7 @@ export function containerProblems(objects: K8sObject[]): string[] {
       if (c.readinessProbe && !probe(c.readinessProbe, '/readyz')) say('readinessProbe is not /readyz on the main port');
       const drainMs = Number(env[`${proc.prefix}SHUTDOWN_DELAY_MS`] ?? DRAIN_DEFAULTS.delayMs) + Number(env[`${proc.prefix}SHUTDOWN_GRACE_MS`] ?? DRAIN_DEFAULTS.graceMs);
       if (!((pod.terminationGracePeriodSeconds ?? 30) * 1000 > drainMs)) say(`terminationGracePeriodSeconds must exceed ${proc.prefix}SHUTDOWN_DELAY_MS + ${proc.prefix}SHUTDOWN_GRACE_MS (${drainMs} ms)`);
-      const mounts: string[] = (c.volumeMounts ?? []).map((m: any) => m.mountPath);
-      if (!mounts.includes('/tmp')) say('no writable /tmp');
-      const writable = [env.FILES_DIR, env[`${proc.prefix}SQLITE_FILE`]].filter(Boolean) as string[];
-      for (const p of writable) if (!mounts.some((m) => p.startsWith(`${m}/`))) say(`${p} is on no volume`);
+      for (const p of [env.FILES_DIR, env[`${proc.prefix}SQLITE_FILE`]].filter(Boolean) as string[]) if (!mounts.some((m) => p.startsWith(`${m}/`))) say(`${p} is on no volume`);
       if (env[`${proc.prefix}DB_KIND`] !== 'mariadb' && proc.prefix) say(`${proc.prefix}DB_KIND is not mariadb (SQLite in a pod is lost with it)`);
     }
   }
