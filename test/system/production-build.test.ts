@@ -135,7 +135,7 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
       start('bff-mobile/main.js', bffEnv('mobile'), /bff-mobile ready on/),
     ]);
     browser = await launchChromium(CHROMIUM);
-  }, 240_000);
+  }, 360_000);
 
   afterAll(async () => {
     await browser?.close();
