@@ -14,21 +14,21 @@ import { assembleImageTree } from './support/assemble-image-tree';
 
 const root = path.join(__dirname, '..', '..');
 /** The image's tree (docker/Dockerfile's final stage), assembled in beforeAll; every compiled process runs from it. */
-const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-image-'));
+let tree = '';
 const CHROMIUM = findChromium();
 if (!CHROMIUM) reportMissingChromium();
 const describeInBrowser = CHROMIUM || process.env.E2E_REQUIRED === '1' ? describe : describe.skip;
 
 /** The unprivileged user the system runs as, like the image's `node` user (CI runs the tests as root). */
 const idOf = (flag: '-u' | '-g') => Number(execFileSync('id', [flag, 'nobody']).toString().trim());
-const AS_NOBODY = { uid: idOf('-u'), gid: idOf('-g'), cwd: tree };
+const AS_NOBODY = { uid: idOf('-u'), gid: idOf('-g') };
 
 const secret = () => randomBytes(24).toString('base64url');
 
 /** Runs a compiled process as nobody until it exits: its exit code and everything it printed. */
 function runToExit(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(tree, 'dist', script)], { ...AS_NOBODY, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(tree, 'dist', script)], { ...AS_NOBODY, cwd: tree, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -41,12 +41,12 @@ function runToExit(script: string, env: Record<string, string>): Promise<{ code:
  * What the image runs, by the same steps (docker/Dockerfile): `npm run build` (server code and both
  * screens), the final stage's files with the production packages only, then every process of the
  * system from that tree's `dist/` with plain `node` and NODE_ENV=production, as an unprivileged user
- * who cannot write the tree, its data (files, SQLite) on a writable directory named by settings. Only the dev SSO (a development part; production has a real SSO) and
- * the test itself run as root.
+ * who cannot write the tree, its data (files, SQLite) on a writable directory named by settings.
+ * Only the dev SSO (a development part; production has a real SSO) and the test run as root.
  */
 describeInBrowser('production build: the whole system from dist/ as an unprivileged user', () => {
   const run = `prod${Date.now().toString(36)}${process.pid}`;
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-data-'));
+  let data = '';
   const secrets = { pc: secret(), mobile: secret(), pcSession: secret(), mobileSession: secret(), ppon: secret(), operator: secret() };
   const started: Spawned[] = [];
   let browser: Browser;
@@ -67,6 +67,8 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
     [`${prefix}_EVENT_TOPIC_PREFIX`]: `${run}.sa-app-samp-ppon-cont-`,
     [`${prefix}_SSO_ISSUER`]: url('sso'),
     [`${prefix}_LOG_LEVEL`]: 'warn',
+    // The drain is not under test here: stop at once.
+    [`${prefix}_SHUTDOWN_DELAY_MS`]: '0',
   });
   const bffEnv = (app: 'pc' | 'mobile'): Record<string, string> => ({
     ...trustSso,
@@ -74,6 +76,7 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
     PORT: String(ports[app]),
     PUBLIC_URL: url(app),
     LOG_LEVEL: 'warn',
+    SHUTDOWN_DELAY_MS: '0',
     SSO_ISSUER: url('sso'),
     SSO_CLIENT_SECRET: secrets[app],
     SESSION_SECRET: secrets[`${app}Session`],
@@ -91,7 +94,9 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
   beforeAll(async () => {
     if (!CHROMIUM) throw new Error('Chromium is not installed: apt-get install -y chromium');
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
+    tree = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-image-'));
     assembleImageTree(root, tree);
+    data = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-data-'));
     fs.chownSync(data, AS_NOBODY.uid, AS_NOBODY.gid);
     const names = ['sso', 'ppon', 'inetaplca', 'intelnet', 'view', 'pc', 'mobile'] as const;
     ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()]))) as typeof ports;
@@ -116,7 +121,7 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
     );
 
     const start = async (script: string, env: Record<string, string>, ready: RegExp) => {
-      const spawned = await spawnReady(process.execPath, [path.join(tree, 'dist', script)], env, ready, 60_000, AS_NOBODY);
+      const spawned = await spawnReady(process.execPath, [path.join(tree, 'dist', script)], env, ready, 60_000, { ...AS_NOBODY, cwd: tree });
       started.push(spawned);
       return spawned;
     };
@@ -140,12 +145,12 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
   afterAll(async () => {
     await browser?.close();
     await Promise.all(started.map((s) => s.stop()));
-    for (const dir of [tree, data]) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of [tree, data].filter(Boolean)) fs.rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it('runs every process as nobody, from a tree nobody cannot write', async () => {
     const probe = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(path.join(tree, `.probe-${run}`))}, 'x')`], { ...AS_NOBODY, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(path.join(tree, `.probe-${run}`))}, 'x')`], { ...AS_NOBODY, cwd: tree, stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       child.once('exit', () => resolve(err));
