@@ -22,6 +22,11 @@ describe('docker/: the image and the compose file', () => {
     expect(dockerfileProblems(dockerfile)).toEqual([]);
   });
 
+  it('the build context (.dockerignore) carries nothing built or installed here', () => {
+    const ignored = fs.readFileSync(path.join(docker, '..', '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', 'web/dist', 'data', '.git']));
+  });
+
   it('the checks catch a Dockerfile that runs as root, keeps dev packages or writes outside its volume', () => {
     expect(dockerfileProblems(dockerfile.replace(/^USER .*$/m, 'USER 0'))).toContain('USER is not a numeric non-root user');
     expect(dockerfileProblems(dockerfile.replace('npm ci --omit=dev', 'npm ci'))).toContain('node_modules of the image do not come from `npm ci --omit=dev`');

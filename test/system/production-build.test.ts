@@ -47,6 +47,7 @@ function runToExit(script: string, env: Record<string, string>): Promise<{ code:
 describeInBrowser('production build: the whole system from dist/ as an unprivileged user', () => {
   const run = `prod${Date.now().toString(36)}${process.pid}`;
   let data = '';
+  const temporary: string[] = [];
   const secrets = { pc: secret(), mobile: secret(), pcSession: secret(), mobileSession: secret(), ppon: secret(), operator: secret() };
   const started: Spawned[] = [];
   let browser: Browser;
@@ -111,6 +112,7 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
     const serviceClient = (id: string, clientSecret: string, roles: string[]) => ({ client_id: id, client_secret: clientSecret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], roles });
     const clients = [bffClient('pc'), bffClient('mobile'), serviceClient('contract-ppon', secrets.ppon, ['saga']), serviceClient('contract-operator', secrets.operator, ['operator'])];
     const ssoKeys = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-sso-'));
+    temporary.push(ssoKeys);
     fs.chmodSync(ssoKeys, 0o755);
     const [cert, key] = [path.join(ssoKeys, 'cert.pem'), path.join(ssoKeys, 'key.pem')];
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', cert], { stdio: 'pipe' });
@@ -145,7 +147,7 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
   afterAll(async () => {
     await browser?.close();
     await Promise.all(started.map((s) => s.stop()));
-    for (const dir of [tree, data].filter(Boolean)) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of [tree, data, ...temporary].filter(Boolean)) fs.rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it('runs every process as nobody, from a tree nobody cannot write', async () => {
@@ -208,6 +210,7 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
 
   it('stops with one line naming the setting when a data path is not writable', async () => {
     const locked = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-locked-')); // root's, mode 0700
+    temporary.push(locked);
     const cases = [
       { script: 'bff-pc/main.js', env: { ...bffEnv('pc'), PORT: '0', FILES_DIR: path.join(locked, 'files') }, setting: 'FILES_DIR' },
       { script: 'services/intelnet/main.js', env: { ...serviceEnv('INTELNET', 'intelnet'), INTELNET_PORT: '0', INTELNET_SQLITE_FILE: path.join(locked, 'intelnet.sqlite') }, setting: 'INTELNET_SQLITE_FILE' },
