@@ -2,10 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router, type Request } from 'express';
 import type { BffAppName } from '../config/bff-config';
+import { PROJECT_ROOT } from '../config/project-root';
 import { openApiDocsRoutes } from './openapi';
 
-/** Where `npm run build:web` puts each app (web/build-web.ts); nothing built is committed. */
-export const webDistDir = (app: BffAppName) => path.join(__dirname, '..', 'web', 'dist', app);
+/**
+ * Where `npm run build` (and `build:web`) puts each app (web/build-web.mjs); nothing built is committed.
+ * Found from the project root, so the sources (tsx) and the compiled build (`dist/routes/`) agree.
+ */
+export const webDistDir = (app: BffAppName) => path.join(PROJECT_ROOT, 'web', 'dist', app);
 
 /** Paths the SPA never answers: they belong to the BFF, its API, the legacy apps or the docs. */
 const NOT_SPA = /^\/(api|bff|legacy|docs|assets)(\/|$)|^\/(healthz|readyz|metrics)$/;

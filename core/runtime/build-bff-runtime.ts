@@ -11,6 +11,7 @@ import type { LegacyRoute } from '../proxy/legacy-route-schema';
 import type { FileIndex } from '../files/file-index';
 import type { FileStorage } from '../files/file-storage';
 import { localDiskStorage } from '../files/local-disk-storage';
+import { assertWritableDir } from '../../lib/fs/assert-writable-dir';
 import { memoryFileIndex } from '../files/memory-file-index';
 import { redisFileIndex } from '../files/redis-file-index';
 import { createBffMetrics, type BffMetrics } from '../metrics/bff-metrics';
@@ -39,6 +40,7 @@ export interface BffRuntime {
 export async function buildBffRuntime(config: BffConfig, logger = createLogger({ name: `bff-${config.app}`, level: config.logLevel, sync: !config.production })): Promise<BffRuntime> {
   const menu = loadMenu(config.menuFile);
   const legacyRoutes = loadLegacyRoutes(config.legacyRoutesFile, { LEGACY_APP_URL: config.legacyAppUrl });
+  assertWritableDir('FILES_DIR', config.filesDir);
   const storage = localDiskStorage(config.filesDir);
   const oidc = createOidcProvider(config);
   const redis = createRedis(config.redis, logger, { commandTimeoutMs: config.redisCommandTimeoutMs });

@@ -2,12 +2,14 @@
 // because oidc-provider is ESM-only and the rest of the repository is CommonJS.
 // Settings come from the environment (docs/configuration.md#the-dev-sso): SSO_PORT, SSO_ISSUER, SSO_USERS_FILE,
 // SSO_CLIENTS (JSON array) or SSO_CLIENTS_FILE, SSO_ACCESS_TOKEN_TTL (seconds, short for tests),
-// SSO_REFRESH_TOKEN_TTL, SSO_AUDIENCE. Prints "dev-sso ready <issuer>" when listening.
+// SSO_REFRESH_TOKEN_TTL, SSO_AUDIENCE, SSO_TLS_CERT_FILE + SSO_TLS_KEY_FILE (serve HTTPS: a production
+// BFF talks to an https issuer only). Prints "dev-sso ready <issuer>" when listening.
 // The identity contract (docs/identity.md#users-clients-and-roles): JWT access tokens for the contract services
 // (aud `contract-services`, top-level `roles`), refresh tokens (rotated), revocation, PKCE S256
 // required, client credentials for `contract-operator` [operator] and `contract-ppon` [saga].
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
@@ -200,7 +202,8 @@ app.use((err, _req, res, _next) => {
   res.status(err.statusCode ?? 500).type('text').send(err.statusCode ? err.message : 'internal error');
 });
 
-const server = app.listen(port, () => {
+const tls = process.env.SSO_TLS_CERT_FILE ? { cert: fs.readFileSync(process.env.SSO_TLS_CERT_FILE), key: fs.readFileSync(process.env.SSO_TLS_KEY_FILE ?? '') } : undefined;
+const server = (tls ? https.createServer(tls, app) : app).listen(port, () => {
   console.log(`dev-sso ready ${issuer}`);
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
 export interface Spawned {
   child: ChildProcess;
@@ -6,9 +6,9 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
-/** Starts a process and resolves once a line of its stdout matches `ready`. */
-export function spawnReady(command: string, args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 20_000): Promise<Spawned> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a process and resolves once a line of its stdout matches `ready` (`options`: another user, cwd). */
+export function spawnReady(command: string, args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 20_000, options: Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'> = {}): Promise<Spawned> {
+  const child = spawn(command, args, { ...options, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const stop = () =>
     new Promise<void>((resolve) => {

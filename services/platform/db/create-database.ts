@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { createPool } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
 import { openSqliteDriver } from './open-sqlite-driver';
+import { assertWritableDir } from '../../../lib/fs/assert-writable-dir';
 
 export type DbKind = 'sqlite' | 'mariadb';
 
@@ -25,11 +25,13 @@ export interface ServiceDatabase {
 export interface DatabaseOptions {
   kind: DbKind;
   sqliteFile: string;
+  /** The setting that named `sqliteFile`, for the one-line start-up error when its folder is not writable. */
+  sqliteSetting?: string;
   mariadbUrl: string;
 }
 
 export async function createDatabase(options: DatabaseOptions): Promise<ServiceDatabase> {
-  const db = options.kind === 'sqlite' ? openSqlite(options.sqliteFile) : await openMariadb(options.mariadbUrl);
+  const db = options.kind === 'sqlite' ? openSqlite(options.sqliteFile, options.sqliteSetting ?? 'SQLITE_FILE') : await openMariadb(options.mariadbUrl);
   return {
     kind: options.kind,
     db,
@@ -41,8 +43,9 @@ export async function createDatabase(options: DatabaseOptions): Promise<ServiceD
   };
 }
 
-function openSqlite(file: string): Kysely<AnyDb> {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+function openSqlite(file: string, setting: string): Kysely<AnyDb> {
+  // SQLite writes its WAL and shared-memory files beside the database: the folder must be writable.
+  if (file !== ':memory:') assertWritableDir(setting, path.dirname(path.resolve(file)));
   // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes in WAL.
   const database = openSqliteDriver(file, ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000']);
   return new Kysely({ dialect: new SqliteDialect({ database }) });
