@@ -17,6 +17,7 @@ export interface RunningServer {
 
 /** What a browser's EventSource waits before reconnecting to a stream ended by a drain. */
 const SSE_RECONNECT_MS = 250;
+/** Known by its content type, set with setHeader (as Express's `res.set` does) before the first write. */
 const isEventStream = (res: ServerResponse) => res.headersSent && String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
 
 /** Listens (port 0 picks a free port) and resolves once listening; `close` drains. */
@@ -47,6 +48,7 @@ export function serve(app: RequestListener, port: number, host?: string): Promis
       const started = Date.now();
       server.close();
       for (const res of inFlight) {
+        if (!res.headersSent) res.shouldKeepAlive = false;
         if (!isEventStream(res) || res.writableEnded) continue;
         // No `id:`: the browser keeps the last id it has and resumes after it (Last-Event-ID).
         res.write(`retry: ${SSE_RECONNECT_MS}\nevent: reconnect\ndata: {}\n\n`);
