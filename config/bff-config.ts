@@ -77,6 +77,10 @@ export const bffSettings = {
   rateLimitUploadPerIp: { env: 'RATE_LIMIT_UPLOAD_PER_IP', schema: int(0, 1_000_000), description: 'Uploads one client IP may send per window (0 = no limit).' },
   rateLimitPrefix: { env: 'RATE_LIMIT_PREFIX', schema: z.string().min(1), description: "Redis key prefix of this app's rate-limit counters, shared by its instances.", defaultText: '`<SESSION_PREFIX>rate:`' },
   breakerHalfOpenMs: { env: 'BREAKER_HALF_OPEN_MS', schema: int(100, 600_000), description: 'How long an open circuit stays open before one trial call is let through.' },
+  // Graceful drain and operator endpoints (docs/operations.md).
+  shutdownDelayMs: { env: 'SHUTDOWN_DELAY_MS', schema: int(0, 600_000), description: 'On SIGTERM `/readyz` answers 503 at once and the app keeps serving this long, so load balancers and Kubernetes endpoints stop sending it requests first.', defaultText: '`5000` in production, else `0`' },
+  shutdownGraceMs: { env: 'SHUTDOWN_GRACE_MS', schema: int(0, 600_000), description: 'After the delay the app stops accepting and gives requests in flight (proxied rows, uploads, compositions, saga calls) this long to finish; server-sent event streams end at once with a `reconnect` event; then it exits.' },
+  adminPort: { env: 'ADMIN_PORT', schema: int(0, 65535).optional(), description: 'When set, `/metrics` and `/docs` are served on this port only (a second listener for operators), not on PORT; `/healthz` and `/readyz` stay on PORT.', defaultText: '(unset: all on PORT)' },
 };
 
 /** `host:port,host:port` → a non-empty list; empty or unset → undefined. */
@@ -168,6 +172,8 @@ function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
     rateLimitUploadPerSession: '30',
     rateLimitUploadPerIp: '300',
     rateLimitPrefix: `${env.SESSION_PREFIX || `bff:${app}:sess:`}rate:`,
+    shutdownDelayMs: production ? '5000' : '0',
+    shutdownGraceMs: '20000',
   };
 }
 

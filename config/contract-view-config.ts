@@ -39,6 +39,9 @@ function contractViewSettings() {
     ssoClientSecret: s.ssoClientSecret,
     ssoTimeoutMs: s.ssoTimeoutMs,
     logLevel: s.logLevel,
+    shutdownDelayMs: s.shutdownDelayMs,
+    shutdownGraceMs: s.shutdownGraceMs,
+    adminPort: s.adminPort,
   } satisfies Settings;
 }
 

@@ -112,6 +112,10 @@ export function serviceSettings(prefix: string) {
     ssoClientSecret: { env: key('SSO_CLIENT_SECRET'), schema: z.string().min(16), description: 'Secret of SSO_CLIENT_ID. The dev secret is refused in production', defaultText: 'dev secret (refused in production)' },
     ssoTimeoutMs: { env: key('SSO_TIMEOUT_MS'), schema: int(100, 60_000), description: 'Timeout of discovery, JWKS and token calls to the SSO' },
     logLevel: { env: key('LOG_LEVEL'), schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), description: 'pino log level' },
+    // Graceful drain and operator endpoints (docs/operations.md).
+    shutdownDelayMs: { env: key('SHUTDOWN_DELAY_MS'), schema: int(0, 600_000), description: 'On SIGTERM /readyz answers 503 at once and the service keeps serving this long (endpoints drop it first)', defaultText: '`5000` in production, else `0`' },
+    shutdownGraceMs: { env: key('SHUTDOWN_GRACE_MS'), schema: int(0, 600_000), description: 'Then it stops accepting, finishes calls in flight, stops its consumers (offsets committed), relay and sweepers, and exits within this' },
+    adminPort: { env: key('ADMIN_PORT'), schema: int(0, 65535).optional(), description: 'When set, /metrics (and /metrics/saga) are served on this port only; /healthz and /readyz stay on PORT', defaultText: '(unset: all on PORT)' },
   } satisfies Settings;
 }
 
@@ -158,6 +162,8 @@ export function serviceDefaults(name: ServiceName, env: Record<string, string | 
     ssoClientSecret: DEV_PPON_SECRET,
     ssoTimeoutMs: 5000,
     logLevel: 'info',
+    shutdownDelayMs: env.NODE_ENV === 'production' ? 5000 : 0,
+    shutdownGraceMs: 20_000,
   } satisfies Partial<Record<keyof ServiceSettings, unknown>>;
 }
 

@@ -32,6 +32,11 @@ interface Supervised {
   streak: number;
   startedAt: number;
   timer?: NodeJS.Timeout;
+  /** Resolves when any incarnation first prints its ready line. */
+  ready: Promise<void>;
+  markReady: () => void;
+  /** The child's last output lines: why it exited, said when it is restarted. */
+  lastLines: string[];
 }
 
 const root = path.resolve(__dirname, '..');
@@ -149,35 +154,38 @@ let shared: Record<string, string> = {};
 
 const say = (line: string) => console.log(`${'supervisor'.padEnd(width)} | ${line}`);
 
-/** Spawns the process once; resolves when it prints its ready line, rejects if it exits before. */
-function spawnChild(s: Supervised): Promise<void> {
+/** Spawns the process once; its first ready line (of any incarnation) resolves `s.ready`. */
+function spawnChild(s: Supervised): void {
   const p = s.proc;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, p.args, {
-      cwd: root,
-      env: { NODE_ENV: 'development', ...process.env, ...shared, PORT: undefined, ...p.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    s.child = child;
-    s.startedAt = Date.now();
-    say(`${p.name} started (pid ${child.pid})`);
-    let ready = false;
-    const prefix = `${p.name.padEnd(width)} | `;
-    const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
-      const text = chunk.toString();
-      if (!ready && p.ready.test(text)) {
-        ready = true;
-        resolve();
-      }
-      stream.write(text.split('\n').filter(Boolean).map((l) => prefix + l).join('\n') + '\n');
-    };
-    child.stdout!.on('data', relay(process.stdout));
-    child.stderr!.on('data', relay(process.stderr));
-    child.once('exit', (code, signal) => {
-      if (stopping) return;
-      if (!ready) reject(new Error(`${p.name} exited with ${code ?? signal} before it was ready`));
-      scheduleRestart(s, code ?? signal);
-    });
+  const child = spawn(process.execPath, p.args, {
+    cwd: root,
+    env: { NODE_ENV: 'development', ...process.env, ...shared, PORT: undefined, ...p.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  s.child = child;
+  s.startedAt = Date.now();
+  s.lastLines = [];
+  say(`${p.name} started (pid ${child.pid})`);
+  let ready = false;
+  const prefix = `${p.name.padEnd(width)} | `;
+  const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
+    const text = chunk.toString();
+    if (!ready && p.ready.test(text)) {
+      ready = true;
+      s.markReady();
+    }
+    const lines = text.split('\n').filter(Boolean);
+    s.lastLines = [...s.lastLines, ...lines].slice(-3);
+    stream.write(lines.map((l) => prefix + l).join('\n') + '\n');
+  };
+  child.stdout!.on('data', relay(process.stdout));
+  child.stderr!.on('data', relay(process.stderr));
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    // Never a reason to stop the others: the child is restarted until it comes up.
+    const why = s.lastLines.at(-1)?.slice(0, 300) ?? 'no output';
+    if (!ready) say(`${p.name} exited with ${code ?? signal} before it was ready (last line: ${why}); it will be restarted until it is`);
+    scheduleRestart(s, code ?? signal);
   });
 }
 
@@ -191,11 +199,15 @@ function scheduleRestart(s: Supervised, how: number | string | null): void {
     s.timer = undefined;
     if (stopping) return;
     s.restarts += 1;
-    spawnChild(s).then(
-      () => say(`${s.proc.name} is back (restart #${s.restarts}, pid ${s.child?.pid})`),
-      // A child that dies before it is ready exits again: its exit handler schedules the next try.
-      () => undefined,
-    );
+    spawnChild(s);
+    const child = s.child;
+    // Said once this incarnation is ready (the first incarnation's readiness is the system's).
+    const onReady = (chunk: Buffer) => {
+      if (!s.proc.ready.test(chunk.toString()) || s.child !== child) return;
+      child?.stdout?.off('data', onReady);
+      say(`${s.proc.name} is back (restart #${s.restarts}, pid ${child?.pid})`);
+    };
+    child?.stdout?.on('data', onReady);
   }, delay);
 }
 
@@ -225,17 +237,26 @@ async function main() {
   shared = { ...portEnv(), ...ssoEnv() };
   const procs = processes(withRedis).filter((p) => fs.existsSync(path.join(root, p.args[p.args.length - 1])));
   width = Math.max(...procs.map((p) => p.name.length), 'supervisor'.length);
-  for (const proc of procs) supervised.push({ proc, restarts: 0, streak: 0, startedAt: 0 });
-  try {
-    // The SSO and the services first (the BFFs call them), then the BFFs. A process that cannot
-    // start at all (a port in use, a bad setting) stops everything: that is not a crash to heal.
-    const [first, rest] = [supervised.filter((s) => !s.proc.name.startsWith('bff-')), supervised.filter((s) => s.proc.name.startsWith('bff-'))];
-    await Promise.all(first.map(spawnChild));
-    await Promise.all(rest.map(spawnChild));
-  } catch (err) {
-    console.error(`npm start failed: ${(err as Error).message}`);
-    await stopAll(1);
+  for (const proc of procs) {
+    let markReady = () => undefined as void;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    supervised.push({ proc, restarts: 0, streak: 0, startedAt: 0, ready, markReady, lastLines: [] });
   }
+  // The SSO and the services first (the BFFs call them), then the BFFs. A child that exits before
+  // it is ready is restarted with backoff until it is (each process also waits for what it depends
+  // on by itself): one child never aborts the whole system.
+  const [first, rest] = [supervised.filter((s) => !s.proc.name.startsWith('bff-')), supervised.filter((s) => s.proc.name.startsWith('bff-'))];
+  first.forEach(spawnChild);
+  const waiting = setInterval(() => {
+    const late = supervised.filter((s) => s.child && !readyNames.has(s.proc.name)).map((s) => s.proc.name);
+    if (late.length > 0) say(`still waiting for: ${late.join(', ')} (each names what it waits for above)`);
+  }, 15_000);
+  const readyNames = new Set<string>();
+  for (const s of supervised) void s.ready.then(() => readyNames.add(s.proc.name));
+  await Promise.all(first.map((s) => s.ready));
+  rest.forEach(spawnChild);
+  await Promise.all(rest.map((s) => s.ready));
+  clearInterval(waiting);
   const lines = [
     '',
     'The contract BFF system is up:',

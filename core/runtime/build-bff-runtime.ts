@@ -14,6 +14,7 @@ import { localDiskStorage } from '../files/local-disk-storage';
 import { assertWritableDir } from '../../lib/fs/assert-writable-dir';
 import { memoryFileIndex } from '../files/memory-file-index';
 import { redisFileIndex } from '../files/redis-file-index';
+import { WaitingFor } from '../../lib/http/retry-until-ready';
 import { createBffMetrics, type BffMetrics } from '../metrics/bff-metrics';
 import { trackLiveSessions } from '../session/track-live-sessions';
 
@@ -50,7 +51,8 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
   if (!connected) {
     redis.disconnect();
     if (config.redisRequired) {
-      throw new Error(`${where} does not answer, and sessions must be in Redis (REDIS_REQUIRED / NODE_ENV=production).`);
+      // Not a reason to exit: the caller waits for it (routes/run-bff.ts), readiness naming it.
+      throw new WaitingFor('redis', new Error(`${where} does not answer, and sessions must be in Redis (REDIS_REQUIRED / NODE_ENV=production)`));
     }
     logger.warn(
       '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' +

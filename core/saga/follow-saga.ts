@@ -53,6 +53,9 @@ export async function streamSagaEvents(res: Response, ms1: Upstream, globalNo: s
   res.flushHeaders();
   let closed = false;
   res.on('close', () => (closed = true));
+  // A draining server ends the stream itself (lib/http/serve.ts: a `reconnect` event, then the
+  // end); the browser reconnects with Last-Event-ID, through the load balancer, to another instance.
+  const ended = () => closed || res.writableEnded;
 
   let sentSteps = Math.min(resume.steps, log.steps?.length ?? 0);
   let lastState = resume.state;
@@ -89,10 +92,12 @@ export async function streamSagaEvents(res: Response, ms1: Upstream, globalNo: s
       lastWrite = Date.now();
     }
     await new Promise((r) => setTimeout(r, options.pollMs));
-    if (closed) return;
+    if (ended()) return;
     try {
       log = await ms1.getJson<SagaLog>(path, ctx);
+      if (ended()) return;
     } catch (err) {
+      if (ended()) return;
       send('failure', { code: err instanceof AppError ? err.code : 'INTERNAL' }, true);
       break;
     }

@@ -29,6 +29,7 @@ export const errorCatalog = {
   SSO_UNAVAILABLE: { status: 503, title: 'The identity provider cannot be reached' },
   SESSION_STORE_UNAVAILABLE: { status: 503, title: 'The session store cannot be reached' },
   DATABASE_UNAVAILABLE: { status: 503, title: 'The database cannot be reached' },
+  NOT_READY: { status: 503, title: 'This instance is starting (waiting for a dependency) or shutting down' },
   VIEW_BEHIND: { status: 503, title: 'The contract view is further behind the services than allowed' },
   INTERNAL: { status: 500, title: 'Internal error' },
   // contract services' sagas

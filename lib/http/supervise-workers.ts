@@ -7,19 +7,23 @@ export interface WorkerPoolOptions {
   /** Printed once every worker listens (the line `npm start` and people wait for). */
   readyLine: string;
   log: (line: string) => void;
+  /** How long a stopping worker may take (its drain) before it is killed. */
+  stopGraceMs?: number;
 }
 
 const MAX_BACKOFF_MS = 30_000;
-const STOP_GRACE_MS = 10_000;
+const DEFAULT_STOP_GRACE_MS = 10_000;
 
 /**
  * The primary of a clustered app: forks the workers (they share the listening port), replaces one
  * that dies with a backoff that grows while crashes come quickly, restarts them one at a time on
  * SIGHUP (a replacement listens before the old one drains, so no request finds the port closed),
- * and on SIGINT/SIGTERM stops them all and exits.
+ * and on SIGINT/SIGTERM passes the signal on (each worker drains: readiness 503, delay, grace) and
+ * exits once they all have.
  */
 export function superviseWorkers(options: WorkerPoolOptions): void {
   const { name, log } = options;
+  const stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   const retiring = new Set<Worker>();
   let stopping = false;
   let crashes: number[] = [];
@@ -52,7 +56,7 @@ export function superviseWorkers(options: WorkerPoolOptions): void {
       // disconnect(), not a signal: the primary stops handing it connections first, then the
       // worker closes its server, drains, and exits (see runBff).
       old.disconnect();
-      const kill = setTimeout(() => old.process.kill('SIGKILL'), STOP_GRACE_MS);
+      const kill = setTimeout(() => old.process.kill('SIGKILL'), stopGraceMs);
       await new Promise((resolve) => (old.isDead() ? resolve(undefined) : old.once('exit', resolve)));
       clearTimeout(kill);
     }
@@ -67,7 +71,7 @@ export function superviseWorkers(options: WorkerPoolOptions): void {
     setTimeout(() => {
       for (const w of workers) if (!w.isDead()) w.process.kill('SIGKILL');
       process.exit(0);
-    }, STOP_GRACE_MS).unref();
+    }, stopGraceMs).unref();
     void Promise.all(workers.map((w) => new Promise((r) => (w.isDead() ? r(undefined) : w.once('exit', r))))).then(() => process.exit(0));
   };
 

@@ -2,7 +2,8 @@
 # Everything downloaded or written at run time stays under .cache/infra (ignored by git).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-CACHE="$ROOT/.cache/infra"
+# INFRA_CACHE: another checkout's cache (a git worktree reuses the jars already fetched there).
+CACHE="${INFRA_CACHE:-$ROOT/.cache/infra}"
 # Maven's own repository under the cache too: a fresh clone needs nothing from ~/.m2.
 M2="$CACHE/m2"
 mkdir -p "$CACHE"

@@ -3,13 +3,15 @@
 # controller in one process) on 127.0.0.1:9092 for development, tests and CI.
 # The jars come once from Maven Central (kafka-pom.xml) into .cache/infra/kafka/libs; the storage
 # is formatted once; the process runs in the background and outlives this script. Idempotent.
+# A second broker beside the shared one (a test's own, e.g. a fresh broker just started):
+# KAFKA_PORT, KAFKA_CONTROLLER_PORT and KAFKA_DATA_DIR (its data, pid file, log and properties).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 HOST=127.0.0.1
 PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
-DIR="$CACHE/kafka"
-LIBS="$DIR/libs"
+LIBS="$CACHE/kafka/libs"
+DIR="${KAFKA_DATA_DIR:-$CACHE/kafka}"
 DATA="$DIR/data"
 PIDFILE="$DIR/kafka.pid"
 LOG="$DIR/kafka.log"
@@ -23,10 +25,10 @@ fetch() {
   echo "kafka: fetching the broker's jars from Maven Central (once) into $LIBS"
   local t0=$SECONDS
   rm -rf "$LIBS"
-  mkdir -p "$DIR"
+  mkdir -p "$CACHE/kafka"
   if ! mvn -q -B -Dstyle.color=never -f "$ROOT/scripts/infra/kafka-pom.xml" -Dmaven.repo.local="$M2" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS" > "$DIR/fetch.log" 2>&1; then
-    cat "$DIR/fetch.log" >&2
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS" > "$CACHE/kafka/fetch.log" 2>&1; then
+    cat "$CACHE/kafka/fetch.log" >&2
     return 1
   fi
   echo "$want" > "$LIBS/.complete"

@@ -46,7 +46,7 @@ describe('configuration', () => {
     expect(prod.production).toBe(true);
   });
 
-  it('stops a production start-up when Redis does not answer, with a clear message', async () => {
+  it('builds no production runtime while Redis does not answer, with a clear message (routes/run-bff.ts waits and retries)', async () => {
     const config = loadBffConfig('pc', { ...PROD_OK, REDIS_URL: DEAD_REDIS, LOG_LEVEL: 'silent' });
     await expect(buildBffRuntime(config, createLogger({ name: 't', level: 'silent' }))).rejects.toThrow(/Redis at redis:\/\/127\.0\.0\.1:1 does not answer/);
   });

@@ -42,7 +42,7 @@ describe('Redis topology by configuration (REDIS_MODE)', () => {
   it.each([
     ['cluster', { REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: '127.0.0.1:1,127.0.0.1:2' }, /Redis Cluster 127\.0\.0\.1:1,127\.0\.0\.1:2 does not answer/],
     ['sentinel', { REDIS_MODE: 'sentinel', REDIS_SENTINELS: '127.0.0.1:1', REDIS_SENTINEL_MASTER: 'sessions' }, /Redis master "sessions" via Sentinel 127\.0\.0\.1:1 does not answer/],
-  ])('stops a production start-up quickly and clearly when the %s does not answer', async (_mode, env, message) => {
+  ])('builds no production runtime, quickly and clearly, while the %s does not answer (routes/run-bff.ts waits and retries)', async (_mode, env, message) => {
     const started = Date.now();
     await expect(buildBffRuntime(loadBffConfig('pc', { ...PROD_OK, ...env }), createLogger({ name: 't', level: 'silent' }))).rejects.toThrow(message);
     expect(Date.now() - started).toBeLessThan(10_000);

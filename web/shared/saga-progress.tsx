@@ -24,7 +24,9 @@ const TERMINAL = ['end', 'timeout', 'failure'];
 /**
  * Follows a saga over SSE. EventSource reconnects by itself after a drop, sending Last-Event-ID,
  * and the BFF resumes after it; once a terminal event arrives the source is closed, so the browser
- * never reconnects to a finished saga.
+ * never reconnects to a finished saga. A BFF instance that drains ends the stream with a `reconnect`
+ * event and `retry: 250` (lib/http/serve.ts): the source is left open, so it reconnects within a
+ * quarter second, through the load balancer, to an instance that still serves.
  */
 export function useSagaEvents(globalNo: string | null, initial?: Partial<SagaView>): SagaView | null {
   const [view, setView] = useState<SagaView | null>(null);

@@ -41,8 +41,9 @@ async function freeBase(): Promise<number> {
  * files, Redis prefixes and stream names, so it runs beside a developer's `npm start` and other
  * tests. Resolves once the system says it is up.
  */
-export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
+export async function startSystem(extraEnv: Record<string, string> = {}, options: { beforeStart?: (base: number) => Promise<void>; waitUntilUp?: boolean } = {}): Promise<RunningSystem> {
   const base = await freeBase();
+  await options.beforeStart?.(base);
   const run = `drill${Date.now().toString(36)}${process.pid}`;
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'));
   const perService = Object.fromEntries(
@@ -90,6 +91,7 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
     },
   };
   child.once('exit', () => listeners.forEach((l) => l()));
+  if (options.waitUntilUp === false) return system;
   await waitFor(/The contract BFF system is up/, 90_000).catch((err) => {
     system.kill();
     throw err;
