@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { loadBffConfig, type BffAppName, type BffConfig } from '../config/bff-config';
 import { ConfigError } from '../config/define-settings';
+import { assertWritableDir } from '../lib/fs/assert-writable-dir';
 import { buildBffRuntime, type BffRuntime } from '../core/runtime/build-bff-runtime';
 import { serve } from '../lib/http/serve';
 import { flushLogger } from '../lib/http/logger';
@@ -23,6 +24,8 @@ export async function runBff(app: BffAppName, createApp: (runtime: BffRuntime) =
   let config: BffConfig;
   try {
     config = loadBffConfig(app);
+    // Here, before any worker is forked: a primary would otherwise replace failing workers forever.
+    assertWritableDir('FILES_DIR', config.filesDir);
   } catch (err) {
     return cannotStart(app, err);
   }
