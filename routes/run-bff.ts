@@ -1,7 +1,6 @@
 import cluster from 'node:cluster';
 import { loadBffConfig, type BffAppName, type BffConfig } from '../config/bff-config';
 import { ConfigError } from '../config/define-settings';
-import { assertWritableDir } from '../lib/fs/assert-writable-dir';
 import { buildBffRuntime, type BffRuntime } from '../core/runtime/build-bff-runtime';
 import { serve } from '../lib/http/serve';
 import { flushLogger } from '../lib/http/logger';
@@ -9,6 +8,7 @@ import { superviseWorkers } from '../lib/http/supervise-workers';
 import type { Express } from 'express';
 import { loadTelemetryConfig } from '../config/telemetry-config';
 import { startTracing } from '../lib/telemetry/start-tracing';
+import { assertWritableDir } from '../lib/fs/assert-writable-dir';
 
 const cannotStart = (app: BffAppName, err: unknown): never => {
   console.error(`bff-${app} cannot start: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}`);
