@@ -12,6 +12,7 @@ import { splitAdminPaths } from '../lib/http/split-admin-paths';
 import type { Express } from 'express';
 import { loadTelemetryConfig } from '../config/telemetry-config';
 import { startTracing } from '../lib/telemetry/start-tracing';
+import { assertWritableDir } from '../lib/fs/assert-writable-dir';
 
 const cannotStart = (app: BffAppName, err: unknown): never => {
   console.error(`bff-${app} cannot start: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}`);
@@ -28,6 +29,8 @@ export async function runBff(app: BffAppName, createApp: (runtime: BffRuntime) =
   let config: BffConfig;
   try {
     config = loadBffConfig(app);
+    // Here, before any worker is forked: a primary would otherwise replace failing workers forever.
+    assertWritableDir('FILES_DIR', config.filesDir);
   } catch (err) {
     return cannotStart(app, err);
   }

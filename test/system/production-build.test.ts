@@ -213,6 +213,8 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
     temporary.push(locked);
     const cases = [
       { script: 'bff-pc/main.js', env: { ...bffEnv('pc'), PORT: '0', FILES_DIR: path.join(locked, 'files') }, setting: 'FILES_DIR' },
+      // With workers, the primary says it once and stops (it does not replace failing workers forever).
+      { script: 'bff-mobile/main.js', env: { ...bffEnv('mobile'), PORT: '0', BFF_WORKERS: '2', FILES_DIR: path.join(locked, 'files') }, setting: 'FILES_DIR' },
       { script: 'services/intelnet/main.js', env: { ...serviceEnv('INTELNET', 'intelnet'), INTELNET_PORT: '0', INTELNET_SQLITE_FILE: path.join(locked, 'intelnet.sqlite') }, setting: 'INTELNET_SQLITE_FILE' },
       {
         script: 'services/contract-view/main.js',
