@@ -4,7 +4,7 @@ import type { SessionData } from 'express-session';
 import * as client from 'openid-client';
 import type { BffRuntime } from '../runtime/build-bff-runtime';
 import { AppError } from '../../lib/errors/app-error';
-import { sessionTokens } from '../auth/create-login-strategy';
+import { sessionTokens } from './session-tokens';
 import type { SessionTokens } from './session-types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,24 @@
+import type { BffRuntime } from '../runtime/build-bff-runtime';
+import { revokeRefreshToken } from '../auth/revoke-refresh-token';
+import type { IndexedSession } from './session-index';
+
+/**
+ * Ends sessions found through the index, in either app: the session is deleted (its browser is
+ * logged out on its next request) and its refresh token revoked at the SSO — at once when this
+ * app's client owns it, else by the owning app, which takes it from its revocation queue.
+ * Returns how many sessions were still there to end.
+ */
+export async function endSessions(runtime: BffRuntime, sub: string, sessions: readonly IndexedSession[], log?: { warn(obj: object, msg: string): void }): Promise<number> {
+  const { config, sessionIndex, revocations, oidc } = runtime;
+  const ended = await Promise.all(
+    sessions.map(async (session) => {
+      const existed = await sessionIndex.end(session, sub);
+      const token = session.data.tokens?.refreshToken;
+      const owner = session.data.app ?? config.app;
+      if (token && (owner === config.app || !revocations)) await revokeRefreshToken(oidc, token, log);
+      else if (token) await revocations?.enqueue(owner, token).catch((err: unknown) => log?.warn({ err }, 'refresh token could not be handed to its app'));
+      return existed;
+    }),
+  );
+  return ended.filter(Boolean).length;
+}
