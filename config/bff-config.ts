@@ -194,6 +194,9 @@ export function loadBffConfig(app: BffAppName, env: Record<string, string | unde
   if (values.sessionAbsoluteSeconds < values.sessionIdleSeconds) {
     throw new ConfigError(['SESSION_ABSOLUTE_SECONDS: must not be shorter than SESSION_IDLE_SECONDS']);
   }
+  if (values.sessionCookieName.startsWith('__Host-') && !values.cookieSecure) {
+    throw new ConfigError(['SESSION_COOKIE_NAME: a __Host- cookie is accepted by browsers only when Secure (COOKIE_SECURE=true)']);
+  }
   const redis = redisTargetOf(values);
   if (typeof redis === 'string') throw new ConfigError([redis]);
   // A Secure cookie is named `__Host-…`: the browser then accepts it only Secure, with Path=/ and
