@@ -5,7 +5,7 @@ import { AppError } from '../../lib/errors/app-error';
 import { validate } from '../../lib/http/validate';
 import { requireSession } from '../../core/http/require-session';
 import { requireCsrf } from '../../core/http/require-csrf';
-import { endSessions } from '../../core/session/end-sessions';
+import { endSessions } from '../../core/auth/end-sessions';
 import type { IndexedSession } from '../../core/session/session-index';
 import type { BffUser } from '../../core/session/session-types';
 

@@ -1,6 +1,6 @@
 import type { BffRuntime } from '../runtime/build-bff-runtime';
-import { revokeRefreshToken } from '../auth/revoke-refresh-token';
-import type { IndexedSession } from './session-index';
+import { revokeRefreshToken } from './revoke-refresh-token';
+import type { IndexedSession } from '../session/session-index';
 
 /**
  * Ends sessions found through the index, in either app: the session is deleted (its browser is
