@@ -66,7 +66,8 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   // The path is normalised before anything matches on it (routing-table rows included).
   // One layer: every request passes it (lib/http/chain.ts). helmet's headers are constant: set from a recording.
   const withParameters = runtime.legacyRoutes.filter((row) => row.allowPathParameters);
-  const allowsPathParameters = (path: string) => withParameters.some((row) => path === row.path || path.startsWith(`${row.path}/`));
+  // Matched as Express's router matches the rows (case-insensitively; row paths are lower-case).
+  const allowsPathParameters = (path: string) => withParameters.some((row) => path.toLowerCase() === row.path || path.toLowerCase().startsWith(`${row.path}/`));
   const [logged, securityHeaders, upgrades] = [requestLogger(runtime.logger), fixedHeaders(helmet()), attachUpgradeHandler(legacy.upgrade)];
   // A request the fast path took and handed back has had its log and metrics steps already.
   app.use(chain(unlessEdgeRan(logged), assignGlobalNo(), traceRequests(), normalizeRequestPath(allowsPathParameters), unlessEdgeRan(metrics.middleware), securityHeaders.handler, upgrades));

@@ -36,7 +36,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const BFF_ROUTES = [
   '/', '/healthz', '/readyz', '/metrics', '/no/such/page',
-  '/bff/login', '/bff/login?returnTo=/legacy/app/', '/bff/callback', '/bff/callback?code=x&state=y', '/bff/user', '/bff/logout', '/bff/backchannel-logout',
+  '/bff/login', '/bff/login?returnTo=/legacy/app/', '/bff/callback', '/bff/callback?code=x&state=y', '/bff/user', '/bff/logout', '/bff/backchannel-logout', '/bff/sessions', '/bff/sessions/{g}', '/bff/users/{g}/sessions', '/bff/diagnostics',
   '/api/menu', '/api/session/profile', '/api/openapi.json', '/api/docs', '/api/files', '/api/files/{id}',
   '/api/contracts', '/api/contracts/{n}', '/api/contracts?page={n}&size={n}', '/api/sagas/{g}',
   '/legacy/app/', '/legacy/app/billing', '/legacy/app/api/invoices', '/legacy/app/echo', '/legacy/app/set-cookie', '/legacy/app/ws/echo',
