@@ -13,6 +13,8 @@ export async function endSessions(runtime: BffRuntime, sub: string, sessions: re
   const ended = await Promise.all(
     sessions.map(async (session) => {
       const existed = await sessionIndex.end(session, sub);
+      // This app's own sessions also leave its live-session gauge (the store's destroy; the key is gone already).
+      if (session.key.startsWith(config.sessionPrefix)) await new Promise<void>((done) => runtime.sessionStore.destroy(session.key.slice(config.sessionPrefix.length), () => done()));
       const token = session.data.tokens?.refreshToken;
       const owner = session.data.app ?? config.app;
       if (token && (owner === config.app || !revocations)) await revokeRefreshToken(oidc, token, log);
