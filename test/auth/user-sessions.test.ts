@@ -104,3 +104,17 @@ describe.each(SSO_PROVIDERS)('sessions a user controls, across both apps (real %
     expect(res.text).not.toMatch(/eyJ/);
   });
 });
+
+describe('sessions on the in-process fallback store (no Redis, development)', () => {
+  const sys = useBffSystem({ pc: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_REQUIRED: 'false' } });
+
+  it('lists and ends the sessions of this one process', async () => {
+    const here = await sys.login(sys.pc, DEMO);
+    const other = await sys.login(sys.pc, DEMO);
+    const sessions = (await here.get('/bff/sessions').expect(200)).body.sessions as Listed[];
+    expect(sessions.map((s) => s.current).sort()).toEqual([false, true]);
+    expect((await here.delete('/bff/sessions').set('X-CSRF', '1').expect(200)).body.ended).toBe(1);
+    await other.get('/bff/user').expect(401);
+    expect((await here.get('/bff/diagnostics').expect(200)).body.redis.mode).toBe('memory');
+  });
+});
