@@ -1,6 +1,12 @@
+import { Writable } from 'node:stream';
 import request from 'supertest';
-import { sessionCookieOf, testPrefix } from '../support/bff';
-import { DEMO, KIM, type Agent } from '../support/login';
+import { reserveServer, sessionCookieOf, testPrefix } from '../support/bff';
+import { startDevSso } from '../support/dev-sso';
+import { DEMO, KIM, loginVia, type Agent } from '../support/login';
+import { loadBffConfig } from '../../config/bff-config';
+import { buildBffRuntime } from '../../core/runtime/build-bff-runtime';
+import { createLogger } from '../../lib/http/logger';
+import { createPcApp } from '../../bff-pc/app';
 import { SSO_PROVIDERS } from '../support/sso-provider';
 import { useBffSystem } from '../support/system';
 
@@ -116,5 +122,31 @@ describe('sessions on the in-process fallback store (no Redis, development)', ()
     expect((await here.delete('/bff/sessions').set('X-CSRF', '1').expect(200)).body.ended).toBe(1);
     await other.get('/bff/user').expect(401);
     expect((await here.get('/bff/diagnostics').expect(200)).body.redis.mode).toBe('memory');
+  });
+});
+
+describe('an operator ending a user\'s sessions is audited in the log', () => {
+  it('writes who ended whose sessions, and how many', async () => {
+    const reserved = await reserveServer();
+    const sso = await startDevSso([{ app: 'pc', url: reserved.url }]);
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) });
+    const config = loadBffConfig('pc', { NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: reserved.url.split(':').pop()!, PUBLIC_URL: reserved.url, SSO_ISSUER: sso.issuer, SESSION_PREFIX: `${testPrefix}audit:sess:`, SESSION_INDEX_PREFIX: `${testPrefix}audit:sso:` });
+    const runtime = await buildBffRuntime(config, createLogger({ name: 'audit', level: 'info' }, sink));
+    reserved.server.on('request', createPcApp(runtime));
+    try {
+      const victim = (await loginVia(reserved.url, request.agent(sso.issuer), sso.issuer, KIM)).bff;
+      const sub = (await victim.get('/bff/user').expect(200)).body.sub as string;
+      const ops = (await loginVia(reserved.url, request.agent(sso.issuer), sso.issuer, OPS)).bff;
+      await ops.delete(`/bff/users/${encodeURIComponent(sub)}/sessions`).set('X-CSRF', '1').expect(200);
+      const audit = lines.find((l) => l.audit === 'operator-ended-sessions');
+      expect(audit).toMatchObject({ operator: 'ops', operatorName: 'Ops Desk', sub, ended: 1, msg: 'operator ended all sessions of a user' });
+      expect(JSON.stringify(lines)).not.toMatch(/eyJ/);
+    } finally {
+      reserved.server.closeAllConnections();
+      await new Promise<void>((resolve) => reserved.server.close(() => resolve()));
+      await runtime.close();
+      await sso.stop();
+    }
   });
 });
