@@ -16,7 +16,7 @@ import { loadTelemetryConfig } from '../config/telemetry-config';
 import { createUpstream } from '../core/compose/create-upstream';
 import { assignGlobalNo } from '../lib/http/global-no';
 import { startTracing } from '../lib/telemetry/start-tracing';
-import { traceRequests } from '../lib/telemetry/trace-requests';
+import { traceRequests } from '../lib/http/trace-requests';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -43,11 +43,14 @@ export const bffSettings = {
   redisCommandTimeoutMs: { env: 'REDIS_COMMAND_TIMEOUT_MS', schema: int(50, 60_000), description: 'A session-store command unanswered this long fails, and the request gets a 503 `SESSION_STORE_UNAVAILABLE` (a hung Redis node never hangs a request).' },
   redisRequired: { env: 'REDIS_REQUIRED', schema: bool(), description: 'Refuse to start without Redis. When false and Redis does not answer, sessions fall back to process memory with a warning.', defaultText: '`true` in production, else `false`' },
   sessionSecret: { env: 'SESSION_SECRET', schema: z.string().min(16).transform((v) => v.split(',')), description: 'Cookie signing secret(s), comma-separated, newest first. Required in production.', defaultText: 'dev secret (refused in production)' },
-  sessionCookieName: { env: 'SESSION_COOKIE_NAME', schema: z.string().regex(/^[\w.-]+$/), description: "This app's session cookie name.", defaultText: '`bff.pc.sid` / `bff.mobile.sid`' },
+  sessionCookieName: { env: 'SESSION_COOKIE_NAME', schema: z.string().regex(/^[\w.-]+$/), description: "This app's session cookie name; with `COOKIE_SECURE` the BFF prefixes it with `__Host-` (the login-state cookie is `<name>.login`).", defaultText: '`bff.pc.sid` / `bff.mobile.sid`' },
+  sessionIndexPrefix: { env: 'SESSION_INDEX_PREFIX', schema: z.string().min(1), description: "Redis key prefix of the per-user session index both apps share (back-channel logout, `/bff/sessions`); the same value in both apps." },
+  sessionAdminRole: { env: 'SESSION_ADMIN_ROLE', schema: z.string().regex(/^[\w.:-]+$/), description: 'Role allowed to end all sessions of any user (`DELETE /bff/users/:sub/sessions`, audited in the log).' },
+  diagnostics: { env: 'BFF_DIAGNOSTICS', schema: bool(), description: "Serve `GET /bff/diagnostics` (the session's claims, token expiry, SSO, Redis mode; never a token). Refused at start-up with NODE_ENV=production.", defaultText: '`true` unless production' },
   sessionPrefix: { env: 'SESSION_PREFIX', schema: z.string().min(1), description: "Redis key prefix of this app's sessions.", defaultText: '`bff:pc:sess:` / `bff:mobile:sess:`' },
   sessionIdleSeconds: { env: 'SESSION_IDLE_SECONDS', schema: int(2, 30 * 86_400), description: 'Idle timeout: a session unused this long ends.', defaultText: '`1200` (pc), `7200` (mobile)' },
   sessionAbsoluteSeconds: { env: 'SESSION_ABSOLUTE_SECONDS', schema: int(2, 90 * 86_400), description: 'Absolute timeout: a session ends this long after login, however active.', defaultText: '`28800` (pc), `259200` (mobile)' },
-  cookieSecure: { env: 'COOKIE_SECURE', schema: bool(), description: 'Mark the session cookie `Secure`.', defaultText: '`true` when PUBLIC_URL is https' },
+  cookieSecure: { env: 'COOKIE_SECURE', schema: bool(), description: 'Mark the session and login-state cookies `Secure`; their names then carry the `__Host-` prefix (Path=/, no Domain; docs/edge-and-sessions.md).', defaultText: '`true` when PUBLIC_URL is https' },
   trustProxy: { env: 'TRUST_PROXY', schema: z.string().regex(/^(true|false|\d+|[\w.:/, -]+)$/), description: "Express `trust proxy` (`false`, hop count, or addresses) — set it behind a TLS-terminating proxy." },
   menuFile: { env: 'MENU_FILE', schema: z.string().min(1), description: "JSON file with this app's menu tree.", defaultText: '`config/menus/<app>.json`' },
   legacyRoutesFile: { env: 'LEGACY_ROUTES_FILE', schema: z.string().min(1), description: "JSON routing table to the VM-hosted legacy apps (rows `{ path, target, timeoutMs, pathRewrite, auth, csrf, websocket }`), validated at start-up; a bad row stops the app and is named.", defaultText: '`config/routes/<app>.json`' },
@@ -140,6 +143,9 @@ function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
     sessionSecret: DEV_SECRETS[app].session,
     sessionCookieName: `bff.${app}.sid`,
     sessionPrefix: `bff:${app}:sess:`,
+    sessionIndexPrefix: 'bff:sso:',
+    sessionAdminRole: 'operator',
+    diagnostics: !production,
     sessionIdleSeconds: app === 'pc' ? '1200' : '7200',
     sessionAbsoluteSeconds: app === 'pc' ? '28800' : '259200',
     cookieSecure: publicUrl.startsWith('https:'),
@@ -187,14 +193,21 @@ export function loadBffConfig(app: BffAppName, env: Record<string, string | unde
     if (devSecrets.includes(values.ssoClientSecret)) problems.push('SSO_CLIENT_SECRET: the dev secret is not allowed in production');
     if (values.sessionSecret.some((s) => devSecrets.includes(s))) problems.push('SESSION_SECRET: the dev secret is not allowed in production');
     if (!values.redisRequired) problems.push('REDIS_REQUIRED: sessions must be in Redis in production');
+    if (values.diagnostics) problems.push('BFF_DIAGNOSTICS: /bff/diagnostics shows session claims and is never served in production');
     if (problems.length) throw new ConfigError(problems);
   }
   if (values.sessionAbsoluteSeconds < values.sessionIdleSeconds) {
     throw new ConfigError(['SESSION_ABSOLUTE_SECONDS: must not be shorter than SESSION_IDLE_SECONDS']);
   }
+  if (values.sessionCookieName.startsWith('__Host-') && !values.cookieSecure) {
+    throw new ConfigError(['SESSION_COOKIE_NAME: a __Host- cookie is accepted by browsers only when Secure (COOKIE_SECURE=true)']);
+  }
   const redis = redisTargetOf(values);
   if (typeof redis === 'string') throw new ConfigError([redis]);
-  return Object.freeze({ ...values, app, production, redis: Object.freeze(redis) });
+  // A Secure cookie is named `__Host-…`: the browser then accepts it only Secure, with Path=/ and
+  // no Domain, so a sibling subdomain cannot plant or shadow it (docs/edge-and-sessions.md).
+  const sessionCookieName = values.cookieSecure && !values.sessionCookieName.startsWith('__Host-') ? `__Host-${values.sessionCookieName}` : values.sessionCookieName;
+  return Object.freeze({ ...values, sessionCookieName, app, production, redis: Object.freeze(redis) });
 }
 
 export function bffDefaultsFor(app: BffAppName): Record<string, unknown> {

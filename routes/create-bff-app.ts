@@ -9,15 +9,15 @@ import { requestLogger } from '../lib/http/logger';
 import { normalizeRequestPath } from '../lib/http/normalize-request-path';
 import { requireJsonBody } from '../lib/http/require-json-body';
 import { createHttpMetrics } from '../lib/http/metrics';
-import { traceRequests } from '../lib/telemetry/trace-requests';
+import { traceRequests } from '../lib/http/trace-requests';
 import { notFound, problemHandler } from '../lib/errors/problem-handler';
 import { createSessionMiddleware } from '../core/session/create-session-middleware';
 import { enforceSessionLifetime } from '../core/session/enforce-session-lifetime';
 import { requireCsrf } from '../core/http/require-csrf';
 import { restoreSessionUser } from '../core/session/restore-session-user';
 import { requireSession } from '../core/http/require-session';
-import { ensureAccessToken } from '../core/session/refresh-access-token';
-import { authRoutes } from './auth-routes';
+import { ensureAccessToken } from '../core/auth/ensure-access-token';
+import { authEndpoints } from './auth/auth-endpoints';
 import { sessionRoutes } from './session-routes';
 import { healthRoutes } from './health-routes';
 import { openApiRoutes } from './openapi';
@@ -65,9 +65,12 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
 
   // The path is normalised before anything matches on it (routing-table rows included).
   // One layer: every request passes it (lib/http/chain.ts). helmet's headers are constant: set from a recording.
+  const withParameters = runtime.legacyRoutes.filter((row) => row.allowPathParameters);
+  // Matched as Express's router matches the rows (case-insensitively; row paths are lower-case).
+  const allowsPathParameters = (path: string) => withParameters.some((row) => path.toLowerCase() === row.path || path.toLowerCase().startsWith(`${row.path}/`));
   const [logged, securityHeaders, upgrades] = [requestLogger(runtime.logger), fixedHeaders(helmet()), attachUpgradeHandler(legacy.upgrade)];
   // A request the fast path took and handed back has had its log and metrics steps already.
-  app.use(chain(unlessEdgeRan(logged), assignGlobalNo(), traceRequests(), normalizeRequestPath(), unlessEdgeRan(metrics.middleware), securityHeaders.handler, upgrades));
+  app.use(chain(unlessEdgeRan(logged), assignGlobalNo(), traceRequests(), normalizeRequestPath(allowsPathParameters), unlessEdgeRan(metrics.middleware), securityHeaders.handler, upgrades));
   // The rows' requests that would only reach their proxy are served before Express, with the
   // same edge steps and proxies (routes/legacy-fast-path.ts); everything else comes this way.
   claimBeforeExpress(app, legacyFastPath(legacy.rows, { steps: [logged, metrics.middleware, upgrades], securityHeaders }, legacy.reader, problemHandler()));
@@ -90,7 +93,7 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   const uploadLimit = rateLimit(limiter, { action: 'upload', perIp: config.rateLimitUploadPerIp, perSession: config.rateLimitUploadPerSession, windowSeconds });
   app.get('/bff/login', rateLimit(limiter, { action: 'login', perIp: config.rateLimitLoginPerIp, perSession: 0, windowSeconds }));
 
-  app.use('/bff', passport.initialize(), requireJsonBody({ also: ['application/x-www-form-urlencoded'] }), express.json({ limit: '16kb' }), authRoutes(runtime, passport));
+  app.use('/bff', passport.initialize(), requireJsonBody({ also: ['application/x-www-form-urlencoded'] }), express.json({ limit: '16kb' }), authEndpoints(runtime, passport));
 
   const api = Router();
   // No /api answer is ever worth caching: the Back button after logout must not show one.

@@ -74,6 +74,8 @@ export function legacyFastPath(rows: readonly Row[], edge: Edge, reader: RowSess
     const path = normalized.path;
     const entry = table.find((e) => path === e.row.path || path.startsWith(e.under));
     if (!entry) return false;
+    // Path parameters only where the row allows them: Express answers the 400 otherwise.
+    if (normalized.pathParameters && !entry.row.allowPathParameters) return false;
     const url = q < 0 ? path : path + raw.slice(q);
     let id: string | undefined;
     if (entry.row.auth === 'session') {

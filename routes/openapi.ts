@@ -64,6 +64,9 @@ function responseSchemas(app: BffAppName): Record<string, unknown> {
     Saga: { type: 'object', required: ['state'], additionalProperties: true, properties: { globalNo: str, kind: { enum: ['reg', 'amd'] }, mode: { enum: ['api', 'event'] }, state: { enum: ['START', 'COMPENSATING', 'END', 'CANCEL'] }, message: strOrNull, saPponContNo: { type: ['integer', 'null'] }, steps: { type: 'array', items: ref('SagaStep') } } },
     File: obj({ id: str, name: str, size: int, kind: str, contentType: str, createdAt: { type: 'string', format: 'date-time' } }),
     FileList: obj({ items: { type: 'array', items: ref('File') } }),
+    UserSession: obj({ id: str, app: { enum: ['pc', 'mobile', null] }, startedAt: strOrNull, lastSeenAt: strOrNull, browser: str, current: { type: 'boolean' } }),
+    UserSessions: obj({ sessions: { type: 'array', items: ref('UserSession') } }),
+    SessionsEnded: obj({ ended: int }),
     ...(app === 'mobile' ? { Home: obj({ user: obj({ sub: str, name: str }), menu: { type: 'array', items: ref('MenuItem') }, recent: obj({ total: int, partial: { type: 'boolean' }, items: { type: 'array', items: ref('Contract') } }) }) } : {}),
   };
 }
@@ -81,6 +84,12 @@ function operations(app: BffAppName): Record<string, Record<string, Op>> {
     '/metrics': { get: { summary: 'Prometheus metrics', public: true, responses: { 200: { d: 'exposition format', type: 'text/plain', s: { type: 'string' } } } } },
     '/bff/user': { get: { summary: 'The user `{ sub, name, roles, claims, session: { expiresAt, absoluteExpiresAt, expiresIn: { idle, absolute } }, logoutUrl }`; `?slide=false` does not extend the session', responses: { 200: { d: 'the user', s: 'User' }, 401: 'SESSION_REQUIRED / SESSION_EXPIRED' } } },
     '/bff/logout': { get: { summary: "Navigate here (the `logoutUrl` of /bff/user, with its `sid`): ends the session, revokes the refresh token, 302 to the SSO's end-session endpoint", public: true, responses: { 302: 'to the SSO', 400: 'LOGOUT_SID_INVALID' } } },
+    '/bff/sessions': {
+      get: { summary: "The user's live sessions in both apps (opaque ids, never usable as a cookie; `current` marks this one)", responses: { 200: { d: 'sessions', s: 'UserSessions' }, 401: 'SESSION_REQUIRED / SESSION_EXPIRED' } },
+      delete: { summary: 'Sign out everywhere else: ends every other session of the user (both apps), their refresh tokens revoked at the SSO', csrf: true, responses: { 200: { d: 'how many ended', s: 'SessionsEnded' }, 401: 'SESSION_REQUIRED / CSRF_REQUIRED' } },
+    },
+    '/bff/sessions/{id}': { delete: { summary: 'Ends one of the user\'s sessions (its refresh token revoked at the SSO)', csrf: true, params: ['id'], responses: { 204: 'ended', 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND (not a session of this user)' } } },
+    '/bff/users/{sub}/sessions': { delete: { summary: 'Operator (SESSION_ADMIN_ROLE): ends every session of a user in both apps; audited in the log', csrf: true, params: ['sub'], responses: { 200: { d: 'how many ended', s: 'SessionsEnded' }, 403: 'FORBIDDEN' } } },
     '/api/menu': { get: { summary: `The ${app} menu tree`, responses: { 200: { d: 'menu', s: 'Menu' } } } },
     '/api/session/profile': {
       get: { summary: "The user's preferences kept in the session", responses: { 200: { d: 'profile', s: 'Profile' } } },

@@ -3,6 +3,7 @@ import * as client from 'openid-client';
 import { OpenIdClientStrategy, type AuthenticateOptions, type VerifyFunction } from './openid-client-passport';
 import type { BffConfig } from '../../config/bff-config';
 import type { BffUser, SessionTokens } from '../session/session-types';
+import { sessionTokens } from '../session/session-tokens';
 
 /** Options our routes pass through `passport.authenticate` to the strategy. */
 export interface LoginAuthenticateOptions extends AuthenticateOptions {
@@ -36,21 +37,6 @@ export function rolesOf(accessToken: string | undefined, idClaims: Record<string
   const fromAccess = payloadOf(accessToken).roles;
   const roles = Array.isArray(fromAccess) ? fromAccess : idClaims.roles;
   return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
-}
-
-/** Tokens as the session keeps them; refreshed a little before expiry (at most a third of the lifetime). */
-export function sessionTokens(response: client.TokenEndpointResponse, config: BffConfig, previous?: SessionTokens): SessionTokens {
-  const now = Date.now();
-  const lifetimeMs = (response.expires_in ?? 300) * 1000;
-  const skewMs = Math.min(config.tokenRefreshSkewSeconds * 1000, lifetimeMs / 3);
-  return {
-    accessToken: response.access_token,
-    refreshToken: response.refresh_token ?? previous?.refreshToken,
-    idToken: response.id_token ?? previous?.idToken ?? '',
-    expiresAt: now + lifetimeMs,
-    refreshAt: now + lifetimeMs - skewMs,
-    version: now,
-  };
 }
 
 /**

@@ -14,14 +14,17 @@ const keyOf = (secret: string) => Buffer.from(crypto.hkdfSync('sha256', secret, 
 
 /**
  * The login attempt lives in the browser, not in Redis: one cookie, AES-256-GCM (encrypted and
- * authenticated) under a key derived from the session secret, HttpOnly, scoped to the callback
- * path and short-lived. An anonymous flood of /bff/login therefore writes nothing server-side.
+ * authenticated) under a key derived from the session secret, HttpOnly and short-lived. An
+ * anonymous flood of /bff/login therefore writes nothing server-side. Path=/ (not /bff/callback):
+ * with COOKIE_SECURE its name carries `__Host-`, which the browser accepts only with Path=/; the
+ * price is that it rides along on this origin's requests for the few minutes of a login, where
+ * nothing but the callback reads it and the proxy strips cookies before any legacy row.
  * Synchronous on purpose: the cookie must be set in the same tick as the strategy's redirect.
  */
 export function loginStateCookie(config: BffConfig) {
   const name = `${config.sessionCookieName}.login`;
   const keys = config.sessionSecret.map(keyOf);
-  const options = { httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/bff/callback' };
+  const options = { httpOnly: true, sameSite: 'lax' as const, secure: config.cookieSecure, path: '/' };
   return {
     write(res: Response, state: LoginState): void {
       const iv = crypto.randomBytes(12);

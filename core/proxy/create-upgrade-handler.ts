@@ -46,6 +46,7 @@ export function createUpgradeHandler(
     const accept = async () => {
       if (!normalized.ok) throw new AppError('INVALID_PATH', `The request path is not valid: ${normalized.reason}`);
       if (!match) throw new AppError('NOT_FOUND', 'No WebSocket endpoint here');
+      if (normalized.pathParameters && !match.row.allowPathParameters) throw new AppError('INVALID_PATH', 'The request path is not valid: ;parameters are not accepted here');
       if (match.row.auth === 'session') {
         const origin = req.headers.origin;
         if (origin && origin !== ownOrigin) throw new AppError('ORIGIN_NOT_ALLOWED', 'WebSocket connections are accepted from this site only');

@@ -48,6 +48,8 @@ export const legacyRouteSchema = z
     /** Session rows only: state-changing calls must carry `X-CSRF: 1` (off for legacy HTML forms). */
     csrf: z.boolean().default(true),
     websocket: z.boolean().default(false),
+    /** Pass `;` path parameters (`/cart;jsessionid=…`) to an upstream that needs them; refused otherwise. Never on a dot or empty segment (lib/http/normalize-path.ts). */
+    allowPathParameters: z.boolean().default(false),
     /** Request headers this app needs beyond the proxy's allow-list (never credentials, hop-by-hop or X-Forwarded-*). */
     forwardHeaders: z
       .array(z.string().regex(/^[a-z0-9-]+$/, 'must be a lower-case header name').refine((h) => !NEVER_FORWARDED.test(h), 'is a header the proxy never forwards'))

@@ -17,6 +17,8 @@ import { redisFileIndex } from '../files/redis-file-index';
 import { WaitingFor } from '../../lib/http/retry-until-ready';
 import { createBffMetrics, type BffMetrics } from '../metrics/bff-metrics';
 import { trackLiveSessions } from '../session/track-live-sessions';
+import { redisRevocationQueue, type RevocationQueue } from '../session/revocation-queue';
+import { revokeRefreshToken } from '../auth/revoke-refresh-token';
 
 /** Everything an app needs from the outside world, built once per process and passed down. */
 export interface BffRuntime {
@@ -26,6 +28,8 @@ export interface BffRuntime {
   redis?: RedisClient;
   sessionStore: Store;
   sessionIndex: SessionIndex;
+  /** Refresh tokens of this app's sessions ended by the other app, to revoke with this app's client (Redis only). */
+  revocations?: RevocationQueue;
   oidc: OidcProvider;
   menu: readonly MenuItem[];
   /** The routing table to the legacy apps, validated. */
@@ -75,13 +79,20 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
   // enforceSessionLifetime, which rewrites the session (and so its TTL) only now and then.
   const live = trackLiveSessions(new RedisStore({ client: redis, prefix: config.sessionPrefix, disableTouch: true }), redis, config.sessionPrefix, config.sessionIdleSeconds * 1000);
   const sessionStore = live.store;
+  const revocations = redisRevocationQueue(redis, config.sessionIndexPrefix);
+  // The other app's session list may end our sessions: their refresh tokens wait for our client.
+  const drain = setInterval(() => {
+    revocations.drain(config.app, (token) => revokeRefreshToken(oidc, token, logger)).catch((err: unknown) => logger.warn({ err }, 'revocation queue not drained'));
+  }, 2_000);
+  drain.unref();
   return {
-    config, logger, redis, sessionStore, oidc, menu, legacyRoutes,
+    config, logger, redis, sessionStore, oidc, menu, legacyRoutes, revocations,
     metrics: createBffMetrics(config.app, live.count),
-    sessionIndex: redisSessionIndex(redis, config.sessionPrefix),
+    sessionIndex: redisSessionIndex(redis, config.sessionPrefix, config.sessionIndexPrefix),
     files: { storage, index: redisFileIndex(redis, config.filesPrefix) },
     checkReady: async () => ({ sessions: (await redisAnswers(redis)) ? 'up' : 'down' }),
     close: async () => {
+      clearInterval(drain);
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -1,7 +1,13 @@
 import type { RedisClient } from '../../lib/redis/create-redis';
 import { scanKeys } from '../../lib/redis/scan-keys';
 import { AppError } from '../../lib/errors/app-error';
-import type { Store } from 'express-session';
+import type { SessionData, Store } from 'express-session';
+
+/** A session found through the index: its store key (never shown to a browser) and its data. */
+export interface IndexedSession {
+  key: string;
+  data: SessionData;
+}
 
 /**
  * Finds a user's BFF sessions by their SSO session (`sid`) or subject (`sub`), so that a
@@ -14,6 +20,10 @@ export interface SessionIndex {
   revoke(by: { sid?: string; sub?: string }): Promise<number>;
   /** True the first time a token id is seen within `ttlSeconds`. */
   firstUse(jti: string, ttlSeconds: number): Promise<boolean>;
+  /** The user's sessions that still exist, in both apps (the index is shared). */
+  sessionsOf(sub: string): Promise<IndexedSession[]>;
+  /** Ends one session found by `sessionsOf` and drops it from the user's sets; false if it was already gone. */
+  end(session: IndexedSession, sub: string): Promise<boolean>;
   /** Drops, from every index set, the ids of sessions that are gone (expired or ended); returns how many. */
   sweep(): Promise<number>;
 }
@@ -21,7 +31,6 @@ export interface SessionIndex {
 /** The whole index is swept at most this often per instance, on the back of a login. */
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
-const KEY = 'bff:sso:';
 
 /**
  * Sessions end by expiring (idle or absolute timeout) far more often than by logout, and an
@@ -42,7 +51,8 @@ const KEY = 'bff:sso:';
  *   and the revoke fails (503) after ending all the others.
  * Failures are `SESSION_STORE_UNAVAILABLE` (503), never a 500.
  */
-export function redisSessionIndex(redis: RedisClient, sessionPrefix: string): SessionIndex {
+export function redisSessionIndex(redis: RedisClient, sessionPrefix: string, indexPrefix = 'bff:sso:'): SessionIndex {
+  const KEY = indexPrefix;
   let lastSweep = 0;
   /** Removes the members whose session key no longer exists. */
   const prune = async (setKey: string): Promise<number> => {
@@ -75,6 +85,21 @@ export function redisSessionIndex(redis: RedisClient, sessionPrefix: string): Se
       }
     },
     sweep,
+    async sessionsOf(sub) {
+      // One-key commands only (SMEMBERS, then a GET per session): sessions and sets may live on different Cluster masters.
+      const keys = await unavailable(redis.smembers(`${KEY}sub:${sub}`));
+      const values = await unavailable(Promise.all(keys.map((key) => redis.get(key))));
+      return keys.flatMap((key, i) => {
+        const data = parseSession(values[i]);
+        return data ? [{ key, data }] : [];
+      });
+    },
+    async end({ key, data }, sub) {
+      const deleted = await unavailable(redis.del(key));
+      const sid = data.passport?.user.ssoSid;
+      await unavailable(Promise.all([redis.srem(`${KEY}sub:${sub}`, key), sid ? redis.srem(`${KEY}sid:${sid}`, key) : undefined]));
+      return deleted > 0;
+    },
     async revoke({ sid, sub }) {
       const setKey = sid ? `${KEY}sid:${sid}` : `${KEY}sub:${sub}`;
       const sessionKeys = await unavailable(redis.smembers(setKey));
@@ -90,6 +115,16 @@ export function redisSessionIndex(redis: RedisClient, sessionPrefix: string): Se
       return (await unavailable(redis.set(`${KEY}jti:${jti}`, '1', 'EX', ttlSeconds, 'NX'))) === 'OK';
     },
   };
+}
+
+/** A session as connect-redis stores it (JSON), or undefined when it is gone or unreadable. */
+function parseSession(value: string | null): SessionData | undefined {
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value) as SessionData;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A store failure as the 503 the BFF answers for it. */
@@ -120,6 +155,18 @@ export function memorySessionIndex(store: Store): SessionIndex {
       map.delete(key);
       await Promise.all(ids.map((id) => new Promise<void>((done) => store.destroy(id, () => done()))));
       return ids.length;
+    },
+    async sessionsOf(sub) {
+      const found = await Promise.all([...(bySub.get(sub) ?? [])].map((id) => new Promise<IndexedSession | undefined>((done) => store.get(id, (err, data) => done(!err && data ? { key: id, data } : undefined)))));
+      return found.filter((s): s is IndexedSession => !!s);
+    },
+    async end({ key, data }, sub) {
+      const existed = await new Promise<boolean>((done) => store.get(key, (err, found) => done(!err && !!found)));
+      await new Promise<void>((done) => store.destroy(key, () => done()));
+      bySub.get(sub)?.delete(key);
+      const sid = data.passport?.user.ssoSid;
+      if (sid) bySid.get(sid)?.delete(key);
+      return existed;
     },
     async sweep() {
       const alive = (id: string) => new Promise<boolean>((done) => store.get(id, (err, session) => done(!err && !!session)));

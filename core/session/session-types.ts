@@ -34,6 +34,12 @@ declare module 'express-session' {
     tokens: SessionTokens;
     /** The anti-forgery value of this session's logout URL. */
     logoutSid: string;
+    /** The opaque id `/bff/sessions` shows for this session (never its store key, which the cookie carries). */
+    handle: string;
+    /** The browser that logged in, as the session list shows it ("Chrome on Windows"). */
+    client: string;
+    /** The app the session belongs to (the index is shared by both). */
+    app: 'pc' | 'mobile';
   }
 }
 

@@ -143,7 +143,10 @@ const provider = new Provider(issuer, {
   // First-party clients: the user is never asked to consent to the BFF reading their profile.
   loadExistingGrant: async (ctx) => {
     const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
-    if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+    // A grant revoked meanwhile (its refresh token revoked: a session ended from /bff/sessions) is
+    // gone while the SSO session still names it: a new one, or the consent prompt would loop.
+    const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+    if (existing) return existing;
     const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
     grant.addOIDCScope('openid profile email');
     grant.addResourceScope(RESOURCE, 'contracts');

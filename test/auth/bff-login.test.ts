@@ -68,7 +68,7 @@ describe.each(SSO_PROVIDERS)('login: PKCE, the login attempt outside Redis, retu
     return sealed;
   }
 
-  it('sends PKCE S256, state and nonce, and keeps them in an encrypted, HttpOnly cookie scoped to the callback', async () => {
+  it('sends PKCE S256, state and nonce, and keeps them in an encrypted, HttpOnly cookie', async () => {
     const start = await request(sys.pc.url).get('/bff/login?returnTo=/contracts/secret-path').expect(302);
     const authorize = new URL(start.headers.location);
     expect(authorize.origin + authorize.pathname).toBe(sys.idp.endpoints.authorization);
@@ -78,7 +78,7 @@ describe.each(SSO_PROVIDERS)('login: PKCE, the login attempt outside Redis, retu
     expect(authorize.searchParams.get('nonce')).toMatch(/^[\w-]{20,}$/);
     const setCookie = start.headers['set-cookie'] as unknown as string[];
     expect(setCookie).toHaveLength(1); // no session cookie: nothing server-side yet
-    expect(setCookie[0]).toMatch(/^bff\.pc\.sid\.login=[\w-]+; Max-Age=600; Path=\/bff\/callback; Expires=.+; HttpOnly; SameSite=Lax$/);
+    expect(setCookie[0]).toMatch(/^bff\.pc\.sid\.login=[\w-]+; Max-Age=600; Path=\/; Expires=.+; HttpOnly; SameSite=Lax$/);
     const raw = Buffer.from(cookieValue(setCookie, 'bff.pc.sid.login')!, 'base64url').toString('latin1');
     for (const secret of ['secret-path', authorize.searchParams.get('state')!, authorize.searchParams.get('nonce')!, 'code_verifier']) expect(raw).not.toContain(secret);
   });
@@ -165,7 +165,7 @@ describe.each(SSO_PROVIDERS)('login: PKCE, the login attempt outside Redis, retu
     // the real answer still works once: the attempt cookie is single-use in practice (cleared), the code too
     const ok = await callback(back.search.slice(1));
     expect(ok.status).toBe(302);
-    expect((ok.headers['set-cookie'] as unknown as string[]).join('\n')).toMatch(/bff\.pc\.sid\.login=; Path=\/bff\/callback; Expires=Thu, 01 Jan 1970/);
+    expect((ok.headers['set-cookie'] as unknown as string[]).join('\n')).toMatch(/bff\.pc\.sid\.login=; Path=\/; Expires=Thu, 01 Jan 1970/);
     problem(await callback(back.search.slice(1)), 401, 'LOGIN_FAILED'); // the code was used
   });
 

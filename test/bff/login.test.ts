@@ -50,11 +50,11 @@ describe.each(SSO_PROVIDERS)('SSO login, session cookie and logout (real %s, rea
     expect(ttl).toBeLessThanOrEqual(sys.pc.config.sessionIdleSeconds);
   });
 
-  it('marks the cookie Secure when configured for TLS', async () => {
+  it('marks the cookie Secure, and __Host-, when configured for TLS', async () => {
     const secure = await startBff('pc', { ...sys.idp.appEnv('pc'), COOKIE_SECURE: 'true', TRUST_PROXY: 'loopback' });
     try {
       const res = await request(secure.url).get('/bff/login').set('x-forwarded-proto', 'https').expect(302);
-      expect(sessionCookieOf(res, 'bff.pc.sid.login')).toMatch(/; Secure/);
+      expect(sessionCookieOf(res, '__Host-bff.pc.sid.login')).toMatch(/; Secure/);
     } finally {
       await secure.close();
     }

@@ -110,6 +110,25 @@ describe('sessions on a 3-node Redis Cluster (local redis-servers, two PC instan
     expect(members.filter((m) => ended.some((s) => s.key === m))).toEqual([]);
   });
 
+  it('lists and ends a user\'s sessions of both apps wherever their keys live (one-key commands only)', async () => {
+    const park = { username: 'park', password: 'park1234' };
+    const mine: Session[] = [await login(sys.pc, park), await login(sys.mobile, park)];
+    for (let i = 0; i < 12 && new Set(mine.map((s) => s.owner)).size < 3; i++) mine.push(await login(i % 2 ? sys.mobile : sys.pc, park));
+    expect(new Set(mine.map((s) => s.owner)).size).toBeGreaterThanOrEqual(2);
+    const [here, ...others] = mine;
+    const listed = (await here.agent.get('/bff/sessions').expect(200)).body.sessions as { app: string; current: boolean }[];
+    expect(listed).toHaveLength(mine.length);
+    expect(listed.filter((s) => s.current)).toHaveLength(1);
+    expect(new Set(listed.map((s) => s.app))).toEqual(new Set(['pc', 'mobile']));
+    expect((await here.agent.delete('/bff/sessions').set('X-CSRF', '1').expect(200)).body.ended).toBe(others.length);
+    for (const s of others) {
+      expect([s.key, (await s.agent.get('/bff/user')).status]).toEqual([s.key, 401]);
+      expect(await client.exists(s.key)).toBe(0);
+    }
+    await userOn(second.url, here).expect(200);
+    expect((await here.agent.get('/bff/sessions').expect(200)).body.sessions).toHaveLength(1);
+  });
+
   it('refreshes the access token exactly once for 20 parallel requests on two instances, the lock in the Cluster', async () => {
     const s = await login(sys.pc);
     const before = JSON.parse((await client.get(s.key))!).tokens;

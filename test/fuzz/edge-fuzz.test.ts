@@ -16,14 +16,28 @@ import { rowCounts } from '../system/support/row-counts';
 import { hostileRequest, type FuzzRequest, type FuzzTarget } from './support/hostile-requests';
 import { seededRandom } from './support/random';
 
-/** Fixed by default so CI is repeatable; `FUZZ_SEED=<n>` replays a run, `FUZZ_SEED=random` explores. */
+/**
+ * Fixed by default so CI is repeatable; `FUZZ_SEED=<n>` replays a run, `FUZZ_SEED=random` explores
+ * (CI runs both: .ci/run prints the random seed for replay).
+ *
+ * "Writes nothing" means: nothing that lasts. The contract tables, their histories, the outbox,
+ * the processed-message record and the files are unchanged. The one row a hostile request may
+ * leave is a saga-guard tombstone: a compensation for a saga unknown to a participant is a valid
+ * call for a token allowed to compensate (it must succeed, and it must refuse that saga's late
+ * step), so it writes one; a tombstone has a lifetime (GUARD_RETENTION_MS) and the participants'
+ * purge removes it (services/platform/events/purge-guard-tombstones.ts). The test checks both: only
+ * tombstones were added, and after their retention the purge leaves every count as it was.
+ */
 const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? 20261126);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 4000);
 const IN_FLIGHT = 8;
+/** Short, so that the fuzz can watch its tombstones be purged. */
+const GUARD_RETENTION_MS = 1_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const BFF_ROUTES = [
   '/', '/healthz', '/readyz', '/metrics', '/no/such/page',
-  '/bff/login', '/bff/login?returnTo=/legacy/app/', '/bff/callback', '/bff/callback?code=x&state=y', '/bff/user', '/bff/logout', '/bff/backchannel-logout',
+  '/bff/login', '/bff/login?returnTo=/legacy/app/', '/bff/callback', '/bff/callback?code=x&state=y', '/bff/user', '/bff/logout', '/bff/backchannel-logout', '/bff/sessions', '/bff/sessions/{g}', '/bff/users/{g}/sessions', '/bff/diagnostics',
   '/api/menu', '/api/session/profile', '/api/openapi.json', '/api/docs', '/api/files', '/api/files/{id}',
   '/api/contracts', '/api/contracts/{n}', '/api/contracts?page={n}&size={n}', '/api/sagas/{g}',
   '/legacy/app/', '/legacy/app/billing', '/legacy/app/api/invoices', '/legacy/app/echo', '/legacy/app/set-cookie', '/legacy/app/ws/echo',
@@ -53,7 +67,7 @@ describe('fuzz: hostile requests over every route of both BFF apps and the three
       mobile: env,
       // the services trust the BFFs' SSO: a logged-in user's calls get through to them (not a 401 → 502)
       beforeApps: async (sso) => {
-        services = await startThreeServices('sqlite', {}, { ssoIssuer: sso.issuer });
+        services = await startThreeServices('sqlite', {}, { ssoIssuer: sso.issuer, all: { GUARD_RETENTION_MS: String(GUARD_RETENTION_MS) } });
         view = await startContractView(loadContractViewConfig(viewTestEnv('sqlite', { ssoIssuer: sso.issuer })));
         Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, CONTRACT_VIEW_URL: view.url });
       },
@@ -131,6 +145,17 @@ describe('fuzz: hostile requests over every route of both BFF apps and the three
     // Still alive and still logged in: nothing crashed, the fuzz session survived.
     for (const t of targets) await request(t.url).get('/healthz').expect(200);
     expect((await request(sys.pc.url).get('/bff/user').set('cookie', pcCookie).expect(200)).body.sub).toBe('demo');
+    // Nothing but tombstones (a compensation of a saga unknown here: no contract, COMPENSATED) …
+    const after = await counts();
+    const tombstonesOnly = Object.fromEntries(names.map((n) => [n, { ...after[n], SA_SAGA_GUARD: before.rows[n].SA_SAGA_GUARD }]));
+    expect({ rows: tombstonesOnly, files: filesOnDisk(files.FILES_DIR) }).toEqual(before);
+    for (const n of ['inetaplca', 'intelnet'] as const) {
+      const rows: { STATE: string; CONT_NO: number | null }[] = await services.db(n).selectFrom('SA_SAGA_GUARD').select(['STATE', 'CONT_NO']).execute();
+      expect({ n, kept: rows.filter((r) => r.STATE !== 'COMPENSATED' || r.CONT_NO !== null) }).toEqual({ n, kept: [] });
+    }
+    // … and those go once their retention has passed: then every count is as it was.
+    await sleep(GUARD_RETENTION_MS + 100);
+    for (const n of ['inetaplca', 'intelnet'] as const) await services[n].deps.events.purge.run();
     expect({ rows: await counts(), files: filesOnDisk(files.FILES_DIR) }).toEqual(before);
     expect(fs.existsSync(path.join(files.FILES_DIR, '.partial'))).toBe(true);
   }, 240_000);

@@ -78,7 +78,7 @@ describe('routing to the legacy VM apps', () => {
   });
 
   it('still delivers a JSON body when a body parser has consumed the stream before the proxy', async () => {
-    const proxy = createRouteProxy({ path: '/legacy/app', target: legacy.url, timeoutMs: 2_000, auth: 'public', csrf: false, websocket: false, forwardHeaders: [], responseHeaders: {}, relayErrors: false }, () => false);
+    const proxy = createRouteProxy({ path: '/legacy/app', target: legacy.url, timeoutMs: 2_000, auth: 'public', csrf: false, websocket: false, allowPathParameters: false, forwardHeaders: [], responseHeaders: {}, relayErrors: false }, () => false);
     const app = express().use(express.json(), proxy.web as unknown as express.RequestHandler);
     try {
       const res = await request(app).post('/echo').send({ contractNo: 42 }).expect(200);

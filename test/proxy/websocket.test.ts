@@ -61,4 +61,12 @@ describe('WebSockets through the legacy routes', () => {
     const notAllowed = await refusal(connectWebsocket(wsUrl(sys.mobile.url, '/legacy/app/ws/echo'), { cookie: mobileCookie, origin: sys.mobile.url }));
     expect(notAllowed).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
   });
+
+  it('refuses an upgrade whose path a Java upstream would read otherwise: ;parameters, double encoding (400)', async () => {
+    const cookie = await loginCookie(sys, sys.pc);
+    for (const path of ['/legacy/app/ws/echo;jsessionid=1', '/legacy/app/x/..;/ws/echo', '/legacy/app/%2e%2e;/app/ws/echo', '/legacy/app/ws%252fecho']) {
+      const refused = await refusal(connectWebsocket(wsUrl(sys.pc.url, path), { cookie, origin: sys.pc.url }));
+      expect({ path, ...refused }).toMatchObject({ path, status: 400, body: { code: 'INVALID_PATH' } });
+    }
+  });
 });

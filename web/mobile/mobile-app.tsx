@@ -9,6 +9,7 @@ import { Landing } from '../shared/landing';
 import { Link, match, navigate, usePath } from '../shared/router';
 import { displayName, SessionClock, useSession, type BffUserInfo } from '../shared/session';
 import { LanguageSwitch, SettingsScreen } from '../shared/settings';
+import { SessionsScreen } from '../shared/sessions-screen';
 
 interface Card {
   no: number;
@@ -262,6 +263,7 @@ function Screen() {
   if (m) return <DetailScreen no={Number(m.no)} />;
   if (path === '/files') return <FilesScreen camera />;
   if (path === '/settings') return <SettingsScreen />;
+  if (path === '/sessions') return <SessionsScreen />;
   return <p>{t('notFound')}</p>;
 }
 
@@ -284,6 +286,7 @@ function Shell({ user, refresh }: { user: BffUserInfo; refresh(slide?: boolean):
         <span className="role" data-testid="role">
           {roles.join(', ')}
         </span>
+        <Link to="/sessions" data-menu="sessions">{t('mySessions')}</Link>
         <SessionClock user={user} refresh={refresh} />
         <LanguageSwitch />
         <button type="button" onClick={signOut}>

@@ -6,6 +6,7 @@ import { Landing } from '../shared/landing';
 import { Link, match, navigate, usePath } from '../shared/router';
 import { displayName, SessionClock, useSession, type BffUserInfo } from '../shared/session';
 import { LanguageSwitch, SettingsScreen } from '../shared/settings';
+import { SessionsScreen } from '../shared/sessions-screen';
 import { FilesScreen } from '../shared/files-screen';
 import { ContractGrid } from './contract-grid';
 import { ContractDetail, ModifyScreen } from './contract-detail';
@@ -65,6 +66,7 @@ function Screen() {
   if (path === '/sagas') return <SagaMonitor />;
   if (path === '/files') return <FilesScreen />;
   if (path === '/settings') return <SettingsScreen />;
+  if (path === '/sessions') return <SessionsScreen />;
   return <p>{t('notFound')}</p>;
 }
 
@@ -87,6 +89,7 @@ function Shell({ user, refresh }: { user: BffUserInfo; refresh(slide?: boolean):
         <span className="role" data-testid="role">
           {t('role')}: {roles.join(', ')}
         </span>
+        <Link to="/sessions" data-menu="sessions">{t('mySessions')}</Link>
         <SessionClock user={user} refresh={refresh} />
         <LanguageSwitch />
         <button type="button" onClick={signOut}>

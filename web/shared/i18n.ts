@@ -93,6 +93,14 @@ const en = {
   reset: 'Reset',
   pageN: 'Page {p}',
   viewBehind: 'The lists have not caught up with the latest change of this contract yet',
+  mySessions: 'My sessions',
+  sessionsHint: 'Where you are signed in, in both apps. End any session you do not recognise.',
+  thisSession: 'this session',
+  sessionStarted: 'Signed in',
+  sessionLastSeen: 'Last active',
+  endSession: 'Sign out this session',
+  signOutOthers: 'Sign out everywhere else',
+  sessionEnded: 'Signed out.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -188,6 +196,14 @@ const ko: Record<MessageKey, string> = {
   reset: '초기화',
   pageN: '{p} 페이지',
   viewBehind: '목록에 이 계약의 최신 변경이 아직 반영되지 않았습니다',
+  mySessions: '내 세션',
+  sessionsHint: '두 앱에서 로그인된 곳입니다. 모르는 세션은 로그아웃하세요.',
+  thisSession: '현재 세션',
+  sessionStarted: '로그인',
+  sessionLastSeen: '마지막 사용',
+  endSession: '이 세션 로그아웃',
+  signOutOthers: '다른 모든 곳에서 로그아웃',
+  sessionEnded: '로그아웃되었습니다.',
 };
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { en, ko };

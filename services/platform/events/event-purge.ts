@@ -1,9 +1,10 @@
 import type { Logger } from '../../../lib/http/logger';
 import type { ServiceDatabase } from '../db/create-database';
+import { purgeGuardTombstones } from './purge-guard-tombstones';
 
 export interface EventPurge {
   /** Deletes sent outbox rows and processed-message rows older than the retention; answers how many. */
-  run(): Promise<{ outbox: number; processed: number }>;
+  run(): Promise<{ outbox: number; processed: number; tombstones: number }>;
   close(): Promise<void>;
 }
 
@@ -13,7 +14,7 @@ export interface EventPurge {
  * is safe: a duplicate older than the retention is still absorbed by the participant's saga guard
  * (SA_SAGA_GUARD, kept), which refuses or short-circuits a step already applied or compensated.
  */
-export function startEventPurge(options: { database: ServiceDatabase; retentionMs: number; everyMs: number; logger: Logger }): EventPurge {
+export function startEventPurge(options: { database: ServiceDatabase; retentionMs: number; everyMs: number; logger: Logger; guardRetentionMs?: number }): EventPurge {
   const { database, logger } = options;
   const { db } = database;
   let running: Promise<unknown> | undefined;
@@ -22,8 +23,10 @@ export function startEventPurge(options: { database: ServiceDatabase; retentionM
     const cutoff = database.timestamp(new Date(Date.now() - options.retentionMs));
     const outbox = await db.deleteFrom('SA_OUTBOX').where('SENT_AT', 'is not', null).where('SENT_AT', '<', cutoff).executeTakeFirst();
     const processed = await db.deleteFrom('SA_PROCESSED_MSG').where('PROCESSED_AT', '<', cutoff).executeTakeFirst();
-    const counts = { outbox: Number(outbox.numDeletedRows), processed: Number(processed.numDeletedRows) };
-    if (counts.outbox + counts.processed > 0) logger.info(counts, 'purged old outbox and processed-message rows');
+    // Participants only (the orchestrator keeps no guard): tombstones of sagas unknown here.
+    const tombstones = options.guardRetentionMs === undefined ? 0 : await purgeGuardTombstones(database, options.guardRetentionMs);
+    const counts = { outbox: Number(outbox.numDeletedRows), processed: Number(processed.numDeletedRows), tombstones };
+    if (counts.outbox + counts.processed + tombstones > 0) logger.info(counts, 'purged old outbox, processed-message and guard tombstone rows');
     return counts;
   };
   const timer = setInterval(() => {

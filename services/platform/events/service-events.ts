@@ -30,7 +30,7 @@ export function openServiceEvents(config: ServiceConfig, database: ServiceDataba
   const bus = createEventBus(config, logger);
   const faults = createFaultHooks(config);
   const relay = config.outboxRelay ? startOutboxRelay({ database, bus, pollMs: config.outboxPollMs, logger, faults }) : idleRelay;
-  const purge = startEventPurge({ database, retentionMs: config.eventRetentionMs, everyMs: config.purgeEveryMs, logger });
+  const purge = startEventPurge({ database, retentionMs: config.eventRetentionMs, everyMs: config.purgeEveryMs, logger, guardRetentionMs: config.name === 'ppon' ? undefined : config.guardRetentionMs });
   return {
     bus,
     purge,

@@ -7,7 +7,7 @@ import { requestLogger, type Logger } from '../../../lib/http/logger';
 import { createHttpMetrics } from '../../../lib/http/metrics';
 import { normalizeRequestPath } from '../../../lib/http/normalize-request-path';
 import { requireJsonBody } from '../../../lib/http/require-json-body';
-import { traceRequests } from '../../../lib/telemetry/trace-requests';
+import { traceRequests } from '../../../lib/http/trace-requests';
 import type { ServiceDatabase } from '../db/create-database';
 import { toServiceError } from './to-service-error';
 import { authenticateCalls } from '../auth/authenticate-calls';

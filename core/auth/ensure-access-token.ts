@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { SessionData } from 'express-session';
 import * as client from 'openid-client';
-import type { BffRuntime } from '../runtime/build-bff-runtime';
+import type { Store } from 'express-session';
+import type { BffConfig } from '../../config/bff-config';
+import type { RedisClient } from '../../lib/redis/create-redis';
+import type { BffMetrics } from '../metrics/bff-metrics';
+import type { OidcProvider } from './oidc-metadata';
 import { AppError } from '../../lib/errors/app-error';
-import { sessionTokens } from '../auth/create-login-strategy';
-import type { SessionTokens } from './session-types';
+import { sessionTokens } from '../session/session-tokens';
+import type { SessionTokens } from '../session/session-types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -16,7 +20,16 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  * and the session re-read after the lock is won (another instance may have just refreshed) and
  * while waiting for it. A refused refresh ends the session: 401 SESSION_EXPIRED.
  */
-export function ensureAccessToken(runtime: BffRuntime): RequestHandler {
+/** What the refresh needs of the runtime (a narrow view, so core/auth does not import core/runtime). */
+export interface TokenRefreshDeps {
+  config: BffConfig;
+  redis?: RedisClient;
+  sessionStore: Store;
+  oidc: OidcProvider;
+  metrics: Pick<BffMetrics, 'tokenRefresh'>;
+}
+
+export function ensureAccessToken(runtime: TokenRefreshDeps): RequestHandler {
   const { config, redis, sessionStore: store } = runtime;
   const lockMs = config.ssoTimeoutMs * 2 + 1_000;
   const inProcess = new Map<string, Promise<SessionTokens>>();

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import { routeLabel } from '../http/metrics';
-import { bindEmitter, contextFrom, markError, runInContext, SpanKind, startSpan, tracingOn } from './trace';
+import { routeLabel } from './metrics';
+import { bindEmitter, contextFrom, markError, runInContext, SpanKind, startSpan, tracingOn } from '../telemetry/trace';
 
 /**
  * A server span per request, child of the caller's `traceparent` (the browser's, the BFF's, MS1's),
