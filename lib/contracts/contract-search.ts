@@ -44,9 +44,9 @@ export const contractSearchShape = z.object({
     /** "My contracts" (issue 10): only those the caller registered. */
     mine: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
-export const fromBeforeTo: [(q: { from?: string; to?: string }) => boolean, { message: string; path: string[] }] = [
+export const fromBeforeTo: [(q: { from?: string; to?: string }) => boolean, { message: string; path: string[]; params: { code: string } }] = [
   (q) => !q.from || !q.to || q.from < q.to,
-  { message: 'from must be before to', path: ['from'] },
+  { message: 'from must be before to', path: ['from'], params: { code: 'INVALID_DATE_RANGE' } },
 ];
 export const contractSearchQuery = contractSearchShape.strict().refine(...fromBeforeTo);
 export type ContractSearchQuery = z.infer<typeof contractSearchQuery>;

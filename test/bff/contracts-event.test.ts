@@ -2,7 +2,7 @@ import { dropTestData, type ThreeServices } from '../services/support/service-ha
 import { startSystemWithServices, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
 
-const CONTRACT = { contr: '이순신', payr: '이순신', svcNo: '02-777-0001', cardNo: '5555-0000' };
+const CONTRACT = { contr: '이순신', payr: '이순신', svcNo: '02-777-0001', cardNo: '5555-0000-0000-0008' };
 const TERMINAL = ['END', 'CANCEL'];
 
 /** Follows the saga the way a screen does after a 202: poll the Location until it is terminal. */
