@@ -2,6 +2,8 @@ import { sql, type Transaction } from 'kysely';
 import type { AnyDb, ServiceDatabase } from '../shared/db/create-database';
 import type { ContractChanged, ContractSource } from '../shared/events/contract-change-events';
 import { queryHash, viewCursor } from './view-cursor';
+import { maskCardsIn } from '../../lib/contracts/mask-card';
+import { stateMembers, type ContractState, type LastChange } from '../../lib/contracts/contract-state';
 
 export const SORT_KEYS = { no: 'SA_PPON_CONT_NO', contr: 'CONTR', payr: 'PAYR', svcNo: 'SVC_NO', cardNo: 'CARD_NO', mkeDate: 'MKE_DATE', amdDate: 'AMD_DATE', state: 'STATE' } as const;
 export type SortKey = keyof typeof SORT_KEYS;
@@ -40,6 +42,9 @@ export interface ViewContract {
   /** The last saga's globalNo and state, as MS1's row says (START while it runs or compensates). */
   globalNo: string;
   state: string;
+  /** The contract's own state, and its last change's outcome (lib/contracts/contract-state.ts). */
+  contractState: ContractState;
+  lastChange: LastChange;
   saInetaplcaContNo: number | null;
   saIntelnetContNo: number | null;
   /** Per source, the change number (`CHG_NO`) of the row held here; null: not seen yet. */
@@ -67,12 +72,15 @@ const numberOrNull = (v: unknown) => (v === null || v === undefined || v === '' 
 /** LIKE 'prefix%' with the prefix's own % and _ taken literally (escape '!' works on both engines). */
 const likePrefix = (v: string) => `${v.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
+const likeSuffix = (v: string) => `%${v.replace(/[!%_]/g, (c) => `!${c}`)}`;
+
 /** What a source's row sets in the view's row: MS1's fields are the contract's; a participant's row is its part. */
 function columnsOf(change: ContractChanged): Record<string, unknown> {
   const p = PREFIX[change.source];
-  const own = { [`${p}_VERSION`]: change.version, [`${p}_ROW`]: JSON.stringify(change.row) };
+  // The read model holds card numbers masked only (lib/contracts/mask-card.ts): it answers every reader alike.
+  const r = maskCardsIn(change.row);
+  const own = { [`${p}_VERSION`]: change.version, [`${p}_ROW`]: JSON.stringify(r) };
   if (change.source !== 'ppon') return own;
-  const r = change.row;
   return {
     ...own,
     CONTR: text(r.contr),
@@ -92,7 +100,9 @@ function columnsOf(change: ContractChanged): Record<string, unknown> {
 
 function toViewContract(r: Record<string, unknown>): ViewContract {
   const json = (v: unknown) => (typeof v === 'string' && v ? (JSON.parse(v) as Record<string, unknown>) : null);
+  const ppon = json(r.PPON_ROW);
   return {
+    ...stateMembers(ppon ?? {}),
     saPponContNo: Number(r.SA_PPON_CONT_NO),
     contr: text(r.CONTR),
     payr: text(r.PAYR),
@@ -107,7 +117,7 @@ function toViewContract(r: Record<string, unknown>): ViewContract {
     saInetaplcaContNo: numberOrNull(r.SA_INETAPLCA_CONT_NO),
     saIntelnetContNo: numberOrNull(r.SA_INTELNET_CONT_NO),
     versions: { ppon: numberOrNull(r.PPON_VERSION), inetaplca: numberOrNull(r.INETAPLCA_VERSION), intelnet: numberOrNull(r.INTELNET_VERSION) },
-    ppon: json(r.PPON_ROW),
+    ppon,
     inetaplca: json(r.INETAPLCA_ROW),
     intelnet: json(r.INTELNET_ROW),
   };
@@ -139,7 +149,8 @@ export function createContractViewStore(database: ServiceDatabase): ContractView
     if (query.contr) q = q.where(sql<boolean>`${sql.ref('CONTR')} like ${likePrefix(query.contr)} escape '!'`);
     if (query.payr) q = q.where(sql<boolean>`${sql.ref('PAYR')} like ${likePrefix(query.payr)} escape '!'`);
     if (query.svcNo) q = q.where('SVC_NO', '=', query.svcNo);
-    if (query.cardNo) q = q.where('CARD_NO', '=', query.cardNo);
+    // The view holds masked numbers: a card is found by its last four digits (a suffix match, see docs/contracts.md).
+    if (query.cardNo) q = q.where(sql<boolean>`${sql.ref('CARD_NO')} like ${likeSuffix(query.cardNo.replace(/\D/g, '').slice(-4) || query.cardNo)} escape '!'`);
     if (query.state) q = q.where('STATE', '=', query.state);
     if (query.from) q = q.where('MKE_DATE', '>=', query.from);
     if (query.to) q = q.where('MKE_DATE', '<', query.to);

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../../lib/errors/app-error';
 import type { Identity, Role } from './identity';
+import { FULL_CARD_ROLES } from '../../../lib/contracts/mask-card';
 
 const READERS: Role[] = ['viewer', 'agent', 'supervisor', 'operator', 'saga'];
 const MAKERS: Role[] = ['agent', 'supervisor', 'operator'];
@@ -50,6 +51,9 @@ export function contractPolicy(kind: ServiceKind): Rule[] {
     { method: '*', path: /^\//, roles: SAGA_ONLY },
   ];
 }
+
+/** Card numbers leave a service masked, except to these roles (lib/contracts/mask-card.ts); each full read is audited. */
+export const mayReadFullCards = (who: Identity) => has(who, FULL_CARD_ROLES as Role[]);
 
 const has = (who: Identity, roles: Role[]) => who.roles.some((r) => (roles as string[]).includes(r));
 
