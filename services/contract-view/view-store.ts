@@ -14,11 +14,12 @@ export interface ViewQuery {
   sort: SortKey;
   order: 'asc' | 'desc';
   cursor?: string;
-  /** Prefix matches. */
+  /** Any part of the name. */
   contr?: string;
   payr?: string;
-  /** Exact matches. */
+  /** Any run of the digits (dashes ignored). */
   svcNo?: string;
+  /** The last four digits (the view holds cards masked). */
   cardNo?: string;
   state?: (typeof VIEW_STATES)[number];
   /** Registration time (MKE_DATE, ISO-8601): from inclusive, to exclusive. */
@@ -69,10 +70,12 @@ export interface ContractViewStore {
 const PREFIX = { ppon: 'PPON', inetaplca: 'INETAPLCA', intelnet: 'INTELNET' } as const;
 const text = (v: unknown, max = 200) => (v === null || v === undefined ? '' : String(v).slice(0, max));
 const numberOrNull = (v: unknown) => (v === null || v === undefined || v === '' ? null : Number(v));
-/** LIKE 'prefix%' with the prefix's own % and _ taken literally (escape '!' works on both engines). */
-const likePrefix = (v: string) => `${v.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+/** LIKE '%part%' with the part's own % and _ taken literally (escape '!' works on both engines). */
+const escapeLike = (v: string) => v.replace(/[!%_]/g, (c) => `!${c}`);
+const likeContaining = (v: string) => `%${escapeLike(v)}%`;
+const digitsOf = (v: unknown) => String(v ?? '').replace(/\D/g, '');
 
-const likeSuffix = (v: string) => `%${v.replace(/[!%_]/g, (c) => `!${c}`)}`;
+const likeSuffix = (v: string) => `%${escapeLike(v)}`;
 
 /** What a source's row sets in the view's row: MS1's fields are the contract's; a participant's row is its part. */
 function columnsOf(change: ContractChanged): Record<string, unknown> {
@@ -86,6 +89,7 @@ function columnsOf(change: ContractChanged): Record<string, unknown> {
     CONTR: text(r.contr),
     PAYR: text(r.payr),
     SVC_NO: text(r.svcNo),
+    SVC_DIGITS: digitsOf(r.svcNo).slice(0, 40),
     CARD_NO: text(r.cardNo),
     MKER_ID: text(r.mkerId),
     MKE_DATE: text(r.mkeDate),
@@ -146,9 +150,10 @@ export function createContractViewStore(database: ServiceDatabase): ContractView
   const filtered = (query: Omit<ViewQuery, 'size' | 'sort' | 'order' | 'cursor'>) => {
     let q = db.selectFrom(T).where('PPON_ROW', 'is not', null);
     if (!query.includeDeleted) q = q.where('DEL_YN', '=', 'N');
-    if (query.contr) q = q.where(sql<boolean>`${sql.ref('CONTR')} like ${likePrefix(query.contr)} escape '!'`);
-    if (query.payr) q = q.where(sql<boolean>`${sql.ref('PAYR')} like ${likePrefix(query.payr)} escape '!'`);
-    if (query.svcNo) q = q.where('SVC_NO', '=', query.svcNo);
+    // Any part of a name, any run of a service number's digits: a scan of the rows the other filters leave (docs/contracts.md, "Search").
+    if (query.contr) q = q.where(sql<boolean>`${sql.ref('CONTR')} like ${likeContaining(query.contr)} escape '!'`);
+    if (query.payr) q = q.where(sql<boolean>`${sql.ref('PAYR')} like ${likeContaining(query.payr)} escape '!'`);
+    if (query.svcNo) q = q.where(sql<boolean>`${sql.ref('SVC_DIGITS')} like ${likeContaining(digitsOf(query.svcNo))} escape '!'`);
     // The view holds masked numbers: a card is found by its last four digits (a suffix match, see docs/contracts.md).
     if (query.cardNo) q = q.where(sql<boolean>`${sql.ref('CARD_NO')} like ${likeSuffix(query.cardNo.replace(/\D/g, '').slice(-4) || query.cardNo)} escape '!'`);
     if (query.state) q = q.where('STATE', '=', query.state);

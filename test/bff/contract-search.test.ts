@@ -32,7 +32,7 @@ describe('contract search through the BFF (contract view, real services, SSO, Re
     mobile = await sys.login(sys.mobile);
     for (const [i, payr] of ['Han', 'Han', 'Seo', 'Seo', 'Han'].entries()) {
       const res = await register({ contr: `${tag} ${String.fromCharCode(69 - i)}`, payr: `${payr} ${tag}`, svcNo: svc(i), cardNo: cardNumber(seed + i) });
-      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ state: 'END' });
       numbers.push(res.body.saPponContNo);
     }
     expect((await register(validContract({ contr: `${tag} Z cancelled` }) as Record<string, string>, true)).status).toBe(409);
@@ -52,7 +52,7 @@ describe('contract search through the BFF (contract view, real services, SSO, Re
     expect(first.inetaplca).toMatchObject({ saPponContNo: numbers[4], transacSttus: 'END' });
     expect(first.intelnet).toMatchObject({ saPponContNo: numbers[4], transacSttus: 'END' });
     const cards = (await list(mobile, { contr: tag, size: 2 }).expect(200)).body;
-    expect(cards.items[0]).toEqual({ no: numbers[4], contractor: `${tag} A`, serviceNumber: svc(4), status: 'active', partial: false });
+    expect(cards.items[0]).toEqual({ no: numbers[4], contractor: `${tag} A`, serviceNumber: svc(4), status: 'active', partial: false, contractState: 'ACTIVE', lastChange: { kind: 'REGISTER', outcome: 'DONE', globalNo: expect.any(String), at: expect.any(String) } });
     const home = (await mobile.get('/api/home').expect(200)).body;
     expect(home.recent.items.length).toBeGreaterThan(0);
   });
@@ -63,6 +63,12 @@ describe('contract search through the BFF (contract view, real services, SSO, Re
     expect(await nos({ q: `${tag} B` })).toEqual([numbers[3]]); // the earlier name of the contractor search
     expect(await nos({ payr: `Seo ${tag}` })).toEqual([numbers[2], numbers[3]]);
     expect(await nos({ svcNo: svc(1) })).toEqual([numbers[1]]);
+    // any part: of a name, of a number's digits (dashes ignored)
+    expect(await nos({ contr: tag.slice(2) })).toEqual(numbers.slice().sort((a, b) => a - b));
+    expect(await nos({ payr: `eo ${tag.slice(0, -1)}` })).toEqual([numbers[2], numbers[3]]);
+    expect(await nos({ svcNo: svc(1).replace(/\D/g, '').slice(3) })).toEqual([numbers[1]]);
+    expect(await nos({ svcNo: svc(1).slice(3) })).toEqual([numbers[1]]);
+    expect((await list(pc, { svcNo: 'abc' }).expect(400)).body.errors).toContainEqual(expect.objectContaining({ path: 'svcNo', code: 'INVALID_FORMAT' }));
     expect(await nos({ cardNo: cardNumber(seed) })).toEqual([numbers[0]]);
     const cancelled = await nos({ contr: tag, state: 'CANCEL', includeDeleted: 'true' });
     expect(cancelled).toHaveLength(1);
@@ -72,6 +78,15 @@ describe('contract search through the BFF (contract view, real services, SSO, Re
     expect(await nos({ contr: tag, to: '2001-01-01' })).toEqual([]);
     const lee = await sys.login(sys.pc, LEE); // a viewer lists every contract, as the services' lists allow
     expect((await list(lee, { contr: tag }).expect(200)).body.total).toBe(5);
+  });
+
+  it('finds a Korean name by any part of it', async () => {
+    const other = `Q${Date.now().toString(36)}`;
+    const no = (await register(validContract({ contr: `김철수 ${other}`, payr: `박영희 ${other}` }) as Record<string, string>).expect(201)).body.saPponContNo;
+    await eventually('the Korean contract in the view', async () => (await list(pc, { contr: `철수 ${other}` })).body.total === 1);
+    expect((await list(pc, { contr: `철수 ${other}` }).expect(200)).body.items[0].saPponContNo).toBe(no);
+    expect((await list(pc, { payr: `영희 ${other}` }).expect(200)).body.items.map((i: { saPponContNo: number }) => i.saPponContNo)).toEqual([no]);
+    expect((await list(pc, { contr: '철수', size: 100 }).expect(200)).body.items.map((i: { saPponContNo: number }) => i.saPponContNo)).toContain(no);
   });
 
   it('sorts, and pages with a stable cursor: no row twice or missed while contracts are added', async () => {
