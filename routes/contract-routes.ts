@@ -16,6 +16,8 @@ import { streamSagaEvents } from '../core/saga/follow-saga';
 import { FULL_CARD_ROLES } from '../lib/contracts/mask-card';
 import { stateMembers } from '../lib/contracts/contract-state';
 import { rollbackReason } from '../core/compose/rollback-reason';
+import { contractDocumentRoutes } from './contract-document-routes';
+import { mayDrill } from '../lib/contracts/contract-access';
 
 /** The contract screens' API: lists from the contract view, composed single views, saga triggers, saga status and its event stream. */
 export function contractRoutes(runtime: BffRuntime, view: ContractView) {
@@ -109,6 +111,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   async function startSaga(req: Request, res: Response, kind: 'reg' | 'amd') {
     const body = req.body as { contract: Record<string, string | undefined>; mode?: 'api' | 'event'; drill?: 'compensate' };
     if (body.drill && !config.drillsAllowed) throw new AppError('DRILL_NOT_ALLOWED');
+    if (body.drill && !mayDrill((req.user as BffUser).roles)) throw new AppError('FORBIDDEN', 'Only an operator may run a compensation drill');
     const pponContNo = kind === 'amd' ? Number(req.params.pponContNo) : undefined;
     const user = req.user as BffUser;
     const idempotencyKey = req.get('idempotency-key');
@@ -133,6 +136,8 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
     if (answer.replayed) res.set('idempotent-replayed', 'true');
     res.status(answer.status).location(answer.location ?? '').set('cache-control', 'no-store').json(answer.body);
   }
+
+  router.use('/contracts/:pponContNo/documents', contractDocumentRoutes(runtime, upstreams, ctxOf));
 
   router.post('/contracts', validate(registerContractBody), (req, res) => startSaga(req, res, 'reg'));
   router.put('/contracts/:pponContNo', validate(contractNoParam, 'params'), validate(modifyContractBody), (req, res) => startSaga(req, res, 'amd'));

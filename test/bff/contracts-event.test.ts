@@ -24,7 +24,7 @@ describe('event-mode sagas through the BFF (real services on Redis Streams, SSO,
 
   beforeAll(async () => {
     ({ sys, services, close: closeAll } = await startSystemWithServices({ env: { SAGA_MODE_DEFAULT: 'event' }, services: { tag: 'bff' } }));
-    pc = await sys.login(sys.pc);
+    pc = await sys.login(sys.pc, { username: 'ops', password: 'ops1234' }); // an operator: the drill is theirs alone
   });
   afterAll(async () => {
     // the BFFs, the contract view and the three services

@@ -13,6 +13,8 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
   let sys: BffSystem;
   let pc: Agent;
   let mobile: Agent;
+  /** An operator: the only role that may run the compensation drill. */
+  let ops: Agent;
 
   const upstreamEnv = () => ({ PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, CONTRACT_VIEW_URL: view.url });
   /** Lists read the contract view, which follows the services' events: poll until it shows what was just written. */
@@ -28,6 +30,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     ({ sys, services, view } = await startSystemWithServices());
     pc = await sys.login(sys.pc);
     mobile = await sys.login(sys.mobile);
+    ops = await sys.login(sys.pc, { username: 'ops', password: 'ops1234' });
   });
   afterAll(async () => {
     await sys?.close();
@@ -63,7 +66,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
   });
 
   it('answers a compensated saga (drill) with 409 carrying the outcome, and the screens show it cancelled', async () => {
-    const res = await register(pc, { contract: CONTRACT, drill: 'compensate' }).expect(409);
+    const res = await register(ops, { contract: CONTRACT, drill: 'compensate' }).expect(409);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'SAGA_FAILED', state: 'CANCEL', saPponContNo: expect.any(Number) });
     const card = await mobile.get(`/api/contracts/${res.body.saPponContNo}`).expect(200);
@@ -89,7 +92,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
 
   it('restores a modification whose saga was compensated (drill), and says so with 409', async () => {
     const no = (await register(pc).expect(201)).body.saPponContNo;
-    const res = await pc.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr: 'Never applied' }, drill: 'compensate' }).expect(409);
+    const res = await ops.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr: 'Never applied' }, drill: 'compensate' }).expect(409);
     expect(res.body).toMatchObject({ code: 'SAGA_FAILED', state: 'CANCEL', saPponContNo: no });
     const after = await pc.get(`/api/contracts/${no}`).expect(200);
     expect(after.body.ppon).toMatchObject({ payr: '홍길동', transacSttus: 'CANCEL', delYn: 'N' });
@@ -160,6 +163,19 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
       { at: expect.any(String), author: { id: 'demo', name: 'Demo User' }, globalNo: expect.any(String), kind: 'REGISTER', outcome: 'DONE', changes: [] },
     ]);
     expect(JSON.stringify(history)).not.toContain('9410111111111118');
+  });
+
+  it('keeps the rows per page in the profile across sign-ins, per user', async () => {
+    const first = await sys.login(sys.pc, { username: 'kim', password: 'kim1234' });
+    await first.patch('/api/session/profile').set('X-CSRF', '1').send({ pageSize: 50 }).expect(200);
+    const { logoutUrl } = (await first.get('/bff/user').expect(200)).body;
+    await first.get(logoutUrl).expect(302); // the session ends (then the SSO's own logout, not followed here)
+    expect((await first.get('/api/session/profile')).status).toBe(401);
+    const again = await sys.login(sys.pc, { username: 'kim', password: 'kim1234' });
+    expect((await again.get('/api/session/profile').expect(200)).body.pageSize).toBe(50);
+    const other = await sys.login(sys.pc, { username: 'park', password: 'park1234' });
+    expect((await other.get('/api/session/profile').expect(200)).body.pageSize).toBe(20);
+    await again.patch('/api/session/profile').set('X-CSRF', '1').send({ pageSize: 20 }).expect(200);
   });
 
   it('requires a session and X-CSRF on every contract route', async () => {
@@ -241,6 +257,20 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     const page = await pc.get('/api/docs').expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.text).toContain('/api/contracts/{pponContNo}');
+  });
+
+  it('refuses the compensation drill to anyone but an operator (403), on both apps, and starts nothing', async () => {
+    const before = (await pc.get('/api/contracts?size=1').expect(200)).body.total;
+    const no = (await register(pc).expect(201)).body.saPponContNo;
+    const park = await sys.login(sys.pc, { username: 'park', password: 'park1234' });
+    for (const agent of [pc, mobile, park]) {
+      for (const mode of ['api', 'event']) {
+        expect((await register(agent, { contract: CONTRACT, mode, drill: 'compensate' })).body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+        expect((await agent.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr: 'x' }, mode, drill: 'compensate' })).body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      }
+    }
+    expect((await listed(pc, '/api/contracts?size=1', before + 1)).body.total).toBe(before + 1);
+    expect((await pc.get(`/api/contracts/${no}`).expect(200)).body.lastChange).toMatchObject({ kind: 'REGISTER', outcome: 'DONE' });
   });
 
   it('refuses the compensation drill where drills are off, and starts nothing', async () => {

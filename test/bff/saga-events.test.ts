@@ -34,7 +34,7 @@ describe('saga progress over SSE: ids, retry, resume without replay, end of stre
 
   beforeAll(async () => {
     ({ sys, services, close: closeAll } = await startSystemWithServices({ services: { tag: 'sse' } }));
-    pc = await sys.login(sys.pc);
+    pc = await sys.login(sys.pc, { username: 'ops', password: 'ops1234' }); // an operator: the drill is theirs alone
   });
   afterAll(async () => {
     // the BFFs, the contract view and the three services

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { api, DB_KINDS, dropTestData, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
+import { api, DB_KINDS, dropTestData, mintBearer, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
 import { register } from './support/saga-client';
 import { validContract } from '../support/valid-contract';
 
@@ -131,6 +131,20 @@ describe.each(DB_KINDS)('input checks on %s', (kind) => {
       await ppon.close();
       await intelnet.close();
     }
+  });
+
+  test('the drill is an operator\'s: an agent\'s or a supervisor\'s compensateYn "Y" is 403 at MS1 (nothing written) and at MS3', async () => {
+    await Promise.all(['demo', 'park', 'contract-operator'].map((who) => mintBearer(who)));
+    const before = await counts();
+    for (const who of ['demo', 'park']) {
+      const res = await api(s.ppon.url, who).post('/cont/regSagaApi').send({ pponContPayload: validContract({ contr: 'Drill', compensateYn: 'Y' }) });
+      expect(res.body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      const bus = await api(s.ppon.url, who).post('/cont/regPubsubCompensate').send({ pponContPayload: validContract({ contr: 'Drill' }) });
+      expect(bus.body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    }
+    expect(await counts()).toEqual(before);
+    const ms3 = await api(s.intelnet.url, 'contract-operator').post('/cont/regSagaApi').send({ intelnetContPayload: validContract({ saPponContNo: 1, contr: 'D', compensateYn: 'Y' }) });
+    expect(ms3.body).toMatchObject({ status: 422, code: 'DRILL_FAILURE' }); // the operator client may
   });
 
   test('probes: /healthz, /readyz with the database kind, /metrics', async () => {

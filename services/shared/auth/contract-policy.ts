@@ -2,11 +2,12 @@ import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../../lib/errors/app-error';
 import type { Identity, Role } from './identity';
 import { FULL_CARD_ROLES } from '../../../lib/contracts/mask-card';
+import { MAKER_ROLES, MODIFY_ANY_ROLES } from '../../../lib/contracts/contract-access';
 
 const READERS: Role[] = ['viewer', 'agent', 'supervisor', 'operator', 'saga'];
-const MAKERS: Role[] = ['agent', 'supervisor', 'operator'];
-/** Who may change any contract, not only their own. */
-const MODIFY_ANY: Role[] = ['supervisor', 'operator'];
+const MAKERS: Role[] = [...MAKER_ROLES];
+/** Who may change any contract, not only their own (lib/contracts/contract-access.ts: the BFF's documents follow the same rule). */
+const MODIFY_ANY: Role[] = [...MODIFY_ANY_ROLES];
 const SAGA_ONLY: Role[] = ['saga', 'operator'];
 
 /** One row of a service's authorization table. `audit` stamps the payload's audit fields from the actor. */
