@@ -81,7 +81,8 @@ const likeSuffix = (v: string) => `%${escapeLike(v)}`;
 function columnsOf(change: ContractChanged): Record<string, unknown> {
   const p = PREFIX[change.source];
   // The read model holds card numbers masked only (lib/contracts/mask-card.ts): it answers every reader alike.
-  const r = maskCardsIn(change.row);
+  // A rebuild reads the services' answers, which add the derived contractState and lastChange: not the row's, dropped.
+  const { contractState: _state, lastChange: _change, ...r } = maskCardsIn(change.row);
   const own = { [`${p}_VERSION`]: change.version, [`${p}_ROW`]: JSON.stringify(r) };
   if (change.source !== 'ppon') return own;
   return {
