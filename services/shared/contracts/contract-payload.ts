@@ -5,7 +5,7 @@ import { AMENDER_COLUMNS, BUSINESS_COLUMNS, MAKER_COLUMNS } from './contract-tab
 import { toFieldName } from './column-case';
 import type { ContractValues } from './contract-store';
 
-/** Lengths of SPEC §2: business columns VARCHAR 200, ids 50, names 100; no control or bidi characters. */
+/** The audit columns (SPEC §2): ids at most 50, names 100; no control or bidi characters. The business columns follow lib/contracts/contract-rules.ts. */
 const text = (max: number) => plainText(max);
 const fieldsOf = (columns: readonly string[], schemaOf: (column: string) => z.ZodType) =>
   Object.fromEntries(columns.map((c) => [toFieldName(c), schemaOf(c).optional()]));
