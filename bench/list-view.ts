@@ -21,6 +21,7 @@ import { pponService } from '../services/ppon/service';
 import { startContractView } from '../services/contract-view/run-contract-view';
 import { startService, type RunningService, type ServiceDefinition } from '../services/platform/run-service';
 import { startDevSso } from '../test/support/dev-sso';
+import { cardNumber, serviceNumber } from '../test/support/valid-contract';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -87,7 +88,7 @@ async function main() {
     const ctx: CallContext = { globalNo: `${RUN}-list`, accessToken: token };
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     for (let i = 0; i < CONTRACTS; i++) {
-      const res = await fetch(`${ppon.url}/cont/regSagaApi`, { method: 'POST', headers, body: JSON.stringify({ pponContPayload: { contr: `Bench ${i}`, payr: `Payer ${i % 7}`, svcNo: `02-${i}`, cardNo: `C-${i}` } }) });
+      const res = await fetch(`${ppon.url}/cont/regSagaApi`, { method: 'POST', headers, body: JSON.stringify({ pponContPayload: { contr: `Bench ${i}`, payr: `Payer ${i % 7}`, svcNo: serviceNumber(i), cardNo: cardNumber(i) } }) });
       if (res.status !== 201) throw new Error(`register failed: ${res.status}`);
     }
     for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 100))) {

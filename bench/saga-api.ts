@@ -21,6 +21,7 @@ import { intelnetService } from '../services/intelnet/service';
 import { pponService } from '../services/ppon/service';
 import { startService, type RunningService, type ServiceDefinition } from '../services/platform/run-service';
 import { startDevSso } from '../test/support/dev-sso';
+import { cardNumber, serviceNumber } from '../test/support/valid-contract';
 
 type Kind = 'sqlite' | 'mariadb';
 interface Row { db: Kind; what: string; n: number; p50: number; p99: number; perSecond: number }
@@ -78,11 +79,11 @@ async function postAndAwait(ppon: RunningService, path: string, body: unknown, p
 }
 
 const register = (ppon: RunningService, i: number) =>
-  post(`${ppon.url}/cont/regSagaApi`, { pponContPayload: { contr: `Bench ${i}`, payr: 'Payer', svcNo: `02-${i}`, cardNo: '9410', mkerId: 'bench' } });
+  post(`${ppon.url}/cont/regSagaApi`, { pponContPayload: { contr: `Bench ${i}`, payr: 'Payer', svcNo: serviceNumber(i), cardNo: cardNumber(i), mkerId: 'bench' } });
 const modify = (ppon: RunningService, no: number, i: number) =>
   post(`${ppon.url}/cont/amdSagaApi`, { pponContPayload: { saPponContNo: no, payr: `Payer ${i}`, amdrId: 'bench' } });
 const registerBroker = (ppon: RunningService, i: number, pollMs: number) =>
-  postAndAwait(ppon, '/cont/regPubsub', { pponContPayload: { contr: `Bench ${i}`, payr: 'Payer', svcNo: `02-${i}`, cardNo: '9410', mkerId: 'bench' } }, pollMs);
+  postAndAwait(ppon, '/cont/regPubsub', { pponContPayload: { contr: `Bench ${i}`, payr: 'Payer', svcNo: serviceNumber(i), cardNo: cardNumber(i), mkerId: 'bench' } }, pollMs);
 const modifyBroker = (ppon: RunningService, no: number, i: number, pollMs: number) =>
   postAndAwait(ppon, '/cont/amdPubsub', { pponContPayload: { saPponContNo: no, payr: `Payer ${i}`, amdrId: 'bench' } }, pollMs);
 

@@ -18,6 +18,7 @@ import { checkConsistency, formatReport } from '../scripts/check-consistency';
 import { seededRandom } from '../services/platform/events/fault-hooks';
 import { startServiceProcesses, type ProcessSet } from '../test/services/support/process-harness';
 import { auth, dropTestData, type DbKind } from '../test/services/support/service-harness';
+import { cardNumber, serviceNumber } from '../test/support/valid-contract';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -67,7 +68,7 @@ async function main() {
     const drill = random() < 0.05 ? 'Y' : undefined;
     const reg = contracts.length < 5 || random() < 0.3;
     const payload = reg
-      ? { contr: `Soak ${i}`, payr: `Payer ${i}`, svcNo: `02-${i}`, mkerId: 'soak', compensateYn: drill }
+      ? { contr: `Soak ${i}`, payr: `Payer ${i}`, svcNo: serviceNumber(i), cardNo: cardNumber(i), mkerId: 'soak', compensateYn: drill }
       : { saPponContNo: pick(contracts), payr: `Payer ${i}`, rack: `Rack ${i}`, amdrId: 'soak', compensateYn: drill };
     const path = `/cont/${reg ? 'reg' : 'amd'}${broker ? 'Pubsub' : 'SagaApi'}`;
     let res;

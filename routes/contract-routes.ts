@@ -13,6 +13,11 @@ import { contractListQuery, type ContractListQuery, contractNoParam, globalNoPar
 import { runIdempotent } from '../core/saga/idempotency';
 import { triggerSaga } from '../core/saga/trigger-saga';
 import { streamSagaEvents } from '../core/saga/follow-saga';
+import { FULL_CARD_ROLES } from '../lib/contracts/mask-card';
+import { stateMembers } from '../lib/contracts/contract-state';
+import { rollbackReason } from '../core/compose/rollback-reason';
+import { contractDocumentRoutes } from './contract-document-routes';
+import { mayDrill } from '../lib/contracts/contract-access';
 
 /** The contract screens' API: lists from the contract view, composed single views, saga triggers, saga status and its event stream. */
 export function contractRoutes(runtime: BffRuntime, view: ContractView) {
@@ -24,21 +29,31 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   const ctxOf = (req: Request) => ({ globalNo: req.globalNo, userSub: (req.user as BffUser).sub, accessToken: req.accessToken });
   const viewKey = (no: number) => `${config.composeCachePrefix}${no}`;
 
-  /** Composed view, read through a short-lived cache; partial results are never cached. */
+  /**
+   * Composed view, read through a short-lived cache; partial results are never cached. The cache is
+   * shared by every user, so it holds only masked card numbers: a caller who may see them in full
+   * (lib/contracts/mask-card.ts) reads the services each time, and each of those reads is audited there.
+   */
   async function composed(req: Request, no: number): Promise<{ contract: ComposedContract; cached: boolean }> {
-    if (config.composeCacheSeconds > 0) {
+    const cacheable = config.composeCacheSeconds > 0 && !(req.user as BffUser).roles.some((r) => FULL_CARD_ROLES.includes(r));
+    if (cacheable) {
       const hit = await kv.get(viewKey(no)).catch(() => null);
       if (hit) return { contract: JSON.parse(hit) as ComposedContract, cached: true };
     }
     const contract = await composeContract(upstreams, no, ctxOf(req), config.composeBudgetMs);
-    if (!contract.partial && config.composeCacheSeconds > 0) {
+    if (!contract.partial && cacheable) {
       await kv.set(viewKey(no), JSON.stringify(contract), config.composeCacheSeconds).catch(() => undefined);
     }
     return { contract, cached: false };
   }
 
-  const sendComposed = (res: Response, contract: ComposedContract, cached: boolean, behind: boolean | null) => {
-    res.set({ 'x-bff-completed': String(!contract.partial), 'x-bff-cache': cached ? 'HIT' : 'MISS', 'cache-control': 'no-store' }).json({ ...view.detail(contract), viewBehind: behind });
+  /** The contract's own state and its last change (lib/contracts/contract-state.ts), with the reason when that change was rolled back. */
+  const sendComposed = async (req: Request, res: Response, contract: ComposedContract, cached: boolean, behind: boolean | null) => {
+    const globalNo = contract.ppon.transacSttus === 'CANCEL' && typeof contract.ppon.transacNo === 'string' ? contract.ppon.transacNo : undefined;
+    const reason = globalNo ? await rollbackReason(upstreams, globalNo, ctxOf(req)) : undefined;
+    res
+      .set({ 'x-bff-completed': String(!contract.partial), 'x-bff-cache': cached ? 'HIT' : 'MISS', 'cache-control': 'no-store' })
+      .json({ ...view.detail(contract), ...stateMembers(contract.ppon, reason), viewBehind: behind });
   };
 
   /**
@@ -59,7 +74,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
 
   router.get('/contracts', validate(contractListQuery, 'query'), async (req, res) => {
     const list = await listPage(req, req.query as unknown as ContractListQuery);
-    res.set({ 'x-bff-completed': 'true', 'cache-control': 'no-store' }).json({ ...list, items: list.items.map(view.listItem) });
+    res.set({ 'x-bff-completed': 'true', 'cache-control': 'no-store' }).json({ ...list, items: list.items.map((c) => ({ ...view.listItem(c), ...stateMembers(c.ppon) })) });
   });
 
   /**
@@ -74,26 +89,29 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
       // Within the composition's budget: a slow view never delays the live answer beyond it.
       upstreams.view.request<ViewContract>('GET', `/view/contracts/${no}`, { ...ctxOf(req), timeoutMs: Math.min(config.upstreamTimeoutMs, config.composeBudgetMs) }).catch(() => undefined),
     ]);
-    sendComposed(res, contract, cached, viewBehind(contract, held));
+    await sendComposed(req, res, contract, cached, viewBehind(contract, held));
   });
 
   /** The three services' history rows of one contract (each service keeps its own), for the detail screen. */
   router.get('/contracts/:pponContNo/history', validate(contractNoParam, 'params'), async (req, res) => {
     const { contract } = await composed(req, Number(req.params.pponContNo));
     const read = (upstream: typeof upstreams.ppon, no: unknown) =>
-      no ? upstream.getJson<{ items: unknown[] }>(`/cont/${Number(no)}/history`, ctxOf(req)).then((h) => h.items) : Promise.resolve([]);
+      no ? upstream.getJson<{ items: unknown[]; entries?: unknown[] }>(`/cont/${Number(no)}/history`, ctxOf(req)) : Promise.resolve({ items: [], entries: [] });
     const parts = await Promise.allSettled([
       read(upstreams.ppon, contract.ppon.saPponContNo),
       read(upstreams.inetaplca, contract.ppon.saInetaplcaContNo),
       read(upstreams.intelnet, contract.ppon.saIntelnetContNo),
     ]);
-    const [ppon, inetaplca, intelnet] = parts.map((p) => (p.status === 'fulfilled' ? p.value : null));
-    res.set('cache-control', 'no-store').json({ saPponContNo: contract.ppon.saPponContNo, partial: parts.some((p) => p.status === 'rejected'), ppon, inetaplca, intelnet });
+    const [ppon, inetaplca, intelnet] = parts.map((p) => (p.status === 'fulfilled' ? p.value.items : null));
+    // MS1 holds every business field and every saga of the contract: its entries are the contract's history.
+    const entries = parts[0].status === 'fulfilled' ? (parts[0].value.entries ?? []) : [];
+    res.set('cache-control', 'no-store').json({ saPponContNo: contract.ppon.saPponContNo, partial: parts.some((p) => p.status === 'rejected'), entries, ppon, inetaplca, intelnet });
   });
 
   async function startSaga(req: Request, res: Response, kind: 'reg' | 'amd') {
     const body = req.body as { contract: Record<string, string | undefined>; mode?: 'api' | 'event'; drill?: 'compensate' };
     if (body.drill && !config.drillsAllowed) throw new AppError('DRILL_NOT_ALLOWED');
+    if (body.drill && !mayDrill((req.user as BffUser).roles)) throw new AppError('FORBIDDEN', 'Only an operator may run a compensation drill');
     const pponContNo = kind === 'amd' ? Number(req.params.pponContNo) : undefined;
     const user = req.user as BffUser;
     const idempotencyKey = req.get('idempotency-key');
@@ -118,6 +136,8 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
     if (answer.replayed) res.set('idempotent-replayed', 'true');
     res.status(answer.status).location(answer.location ?? '').set('cache-control', 'no-store').json(answer.body);
   }
+
+  router.use('/contracts/:pponContNo/documents', contractDocumentRoutes(runtime, upstreams, ctxOf));
 
   router.post('/contracts', validate(registerContractBody), (req, res) => startSaga(req, res, 'reg'));
   router.put('/contracts/:pponContNo', validate(contractNoParam, 'params'), validate(modifyContractBody), (req, res) => startSaga(req, res, 'amd'));

@@ -19,6 +19,7 @@ import { requireSession } from '../core/http/require-session';
 import { ensureAccessToken } from '../core/auth/ensure-access-token';
 import { authEndpoints } from './auth/auth-endpoints';
 import { sessionRoutes } from './session-routes';
+import { CONTRACT_DOCUMENTS } from './contract-document-routes';
 import { healthRoutes } from './health-routes';
 import { openApiRoutes } from './openapi';
 import { staticWebRoutes } from './static-web';
@@ -98,10 +99,11 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   const api = Router();
   // No /api answer is ever worth caching: the Back button after logout must not show one.
   api.use((_req, res, next) => (res.set('cache-control', 'no-store'), next()));
-  api.use(requireSession(), requireCsrf(), requireJsonBody({ except: ['/files'] }), ensureAccessToken(runtime), express.json({ limit: '256kb' }));
+  api.use(requireSession(), requireCsrf(), requireJsonBody({ except: ['/files', CONTRACT_DOCUMENTS] }), ensureAccessToken(runtime), express.json({ limit: '256kb' }));
   api.post('/contracts', sagaLimit);
   api.put('/contracts/:pponContNo', sagaLimit);
   api.post('/files', uploadLimit);
+  api.post(CONTRACT_DOCUMENTS, uploadLimit);
   api.get('/menu', (_req, res) => {
     res.json({ app: config.app, items: runtime.menu });
   });

@@ -29,7 +29,7 @@ function responseSchemas(app: BffAppName): Record<string, unknown> {
   const pcContract = obj({ saPponContNo: int, partial: { type: 'boolean' }, errors: { type: 'object', properties: { inetaplca: str, intelnet: str }, description: 'error code per part that could not be read' }, ppon: { ...row, required: ['saPponContNo'] }, inetaplca: { anyOf: [row, { type: 'null' }] }, intelnet: { anyOf: [row, { type: 'null' }] } });
   const mobileCard = obj({ no: int, contractor: strOrNull, serviceNumber: strOrNull, status: { enum: ['active', 'in-progress', 'cancelled', 'incomplete', 'deleted'] }, partial: { type: 'boolean' } });
   return {
-    Problem: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: str, title: str, status: int, code: str, detail: str, instance: str, globalNo: str, errors: { type: 'array', items: obj({ in: str, path: str, message: str }, ['path', 'message']) } } },
+    Problem: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: str, title: str, status: int, code: str, detail: str, instance: str, globalNo: str, errors: { type: 'array', items: obj({ in: str, path: str, code: { ...str, description: 'stable: REQUIRED, TOO_LONG, TOO_SHORT, INVALID_PHONE, INVALID_CARD, INVALID_CARD_CHECKSUM, INVALID_FORMAT, INVALID_DATE_RANGE (docs/contracts.md)' }, message: str }, ['path', 'code', 'message']) } } },
     User: obj({
       sub: str,
       name: str,
@@ -43,7 +43,9 @@ function responseSchemas(app: BffAppName): Record<string, unknown> {
     MenuItem: menuItem,
     Menu: obj({ app: { const: app }, items: { type: 'array', items: ref('MenuItem') } }),
     Profile: schemaOf(profileSchema),
-    Contract: app === 'pc' ? pcContract : mobileCard,
+    LastChange: obj({ kind: { enum: ['REGISTER', 'MODIFY'] }, outcome: { enum: ['IN_PROGRESS', 'DONE', 'ROLLED_BACK'] }, reasonCode: { ...str, description: 'why a rolled-back change failed (detail only): a catalog code or STEP_FAILED' }, globalNo: strOrNull, at: strOrNull }, ['kind', 'outcome', 'globalNo', 'at']),
+    ContractBase: app === 'pc' ? pcContract : mobileCard,
+    Contract: { allOf: [ref('ContractBase'), obj({ contractState: { enum: ['ACTIVE', 'TERMINATED'] }, lastChange: ref('LastChange') })] },
     ContractDetail: {
       allOf: [
         ref('Contract'),
@@ -57,17 +59,27 @@ function responseSchemas(app: BffAppName): Record<string, unknown> {
       partial: { type: 'boolean' },
       items: { type: 'array', items: ref('Contract') },
     }),
-    ContractHistory: obj({ saPponContNo: int, partial: { type: 'boolean' }, ppon: { type: ['array', 'null'], items: row }, inetaplca: { type: ['array', 'null'], items: row }, intelnet: { type: ['array', 'null'], items: row } }),
+    HistoryEntry: obj({
+      at: strOrNull,
+      author: { anyOf: [obj({ id: str, name: strOrNull }), { type: 'null' }] },
+      globalNo: strOrNull,
+      kind: { enum: ['REGISTER', 'MODIFY'] },
+      outcome: { enum: ['IN_PROGRESS', 'DONE', 'ROLLED_BACK'] },
+      changes: { type: 'array', items: obj({ field: str, before: {}, after: {} }) },
+    }),
+    ContractHistory: obj({ saPponContNo: int, partial: { type: 'boolean' }, entries: { type: 'array', items: ref('HistoryEntry'), description: 'newest first' }, ppon: { type: ['array', 'null'], items: row }, inetaplca: { type: ['array', 'null'], items: row }, intelnet: { type: ['array', 'null'], items: row } }),
     SagaAccepted: obj({ globalNo: str, state: { const: 'START' }, accepted: { const: true }, statusUrl: str, eventsUrl: str }),
     SagaOutcome: { type: 'object', required: ['globalNo', 'state'], additionalProperties: true, properties: { globalNo: str, state: { const: 'END' }, saPponContNo: int, saInetaplcaContNo: int, saIntelnetContNo: int } },
     SagaStep: { type: 'object', additionalProperties: true, properties: { participant: str, action: str, attempt: int, outcome: str, durationMs: int, error: strOrNull, startedAt: str } },
     Saga: { type: 'object', required: ['state'], additionalProperties: true, properties: { globalNo: str, kind: { enum: ['reg', 'amd'] }, mode: { enum: ['api', 'event'] }, state: { enum: ['START', 'COMPENSATING', 'END', 'CANCEL'] }, message: strOrNull, saPponContNo: { type: ['integer', 'null'] }, steps: { type: 'array', items: ref('SagaStep') } } },
     File: obj({ id: str, name: str, size: int, kind: str, contentType: str, createdAt: { type: 'string', format: 'date-time' } }),
+    Document: obj({ id: str, name: str, size: int, kind: str, contentType: str, createdAt: { type: 'string', format: 'date-time' }, contractNo: int, uploadedBy: str }),
+    DocumentList: obj({ items: { type: 'array', items: ref('Document') } }),
     FileList: obj({ items: { type: 'array', items: ref('File') } }),
     UserSession: obj({ id: str, app: { enum: ['pc', 'mobile', null] }, startedAt: strOrNull, lastSeenAt: strOrNull, browser: str, current: { type: 'boolean' } }),
     UserSessions: obj({ sessions: { type: 'array', items: ref('UserSession') } }),
     SessionsEnded: obj({ ended: int }),
-    ...(app === 'mobile' ? { Home: obj({ user: obj({ sub: str, name: str }), menu: { type: 'array', items: ref('MenuItem') }, recent: obj({ total: int, partial: { type: 'boolean' }, items: { type: 'array', items: ref('Contract') } }) }) } : {}),
+    ...(app === 'mobile' ? { Home: obj({ user: obj({ sub: str, name: str }), menu: { type: 'array', items: ref('MenuItem') }, recent: obj({ total: int, partial: { type: 'boolean' }, items: { type: 'array', items: ref('ContractBase') } }) }) } : {}),
   };
 }
 
@@ -107,10 +119,18 @@ function operations(app: BffAppName): Record<string, Record<string, Op>> {
       get: { summary: app === 'pc' ? 'One contract, full rows of ppon, inetaplca and intelnet' : 'One contract as a compact card', params: ['pponContNo'], responses: { 200: { d: 'view, live from the three services (partial: true when MS2/MS3 failed; viewBehind)', s: 'ContractDetail' }, 404: 'NOT_FOUND', 502: 'MS1 failed', 504: 'MS1 too slow' } },
       put: { summary: 'Modify a contract (saga), same modes as register', csrf: true, params: ['pponContNo'], body: modifyContractBody, responses: { 200: { d: 'saga ended END', s: 'SagaOutcome' }, 202: { d: 'event mode: accepted', s: 'SagaAccepted' }, 409: 'SAGA_FAILED / SAGA_IN_PROGRESS', 404: 'NOT_FOUND' } },
     },
-    '/api/contracts/{pponContNo}/history': { get: { summary: "The three services' history rows of one contract (a part that could not be read is null, `partial: true`)", params: ['pponContNo'], responses: { 200: { d: 'history', s: 'ContractHistory' }, 404: 'NOT_FOUND' } } },
+    '/api/contracts/{pponContNo}/history': { get: { summary: "What changed, when, by whom, in which saga (`entries`), and the three services' history rows (a part that could not be read is null, `partial: true`)", params: ['pponContNo'], responses: { 200: { d: 'history', s: 'ContractHistory' }, 404: 'NOT_FOUND' } } },
     '/api/sagas/{globalNo}': { get: { summary: "A saga's state and steps from MS1's saga log", params: ['globalNo'], responses: { 200: { d: 'saga', s: 'Saga' }, 404: 'NOT_FOUND' } } },
     '/api/sagas/{globalNo}/events': { get: { summary: 'Server-sent events (`step`, `state`, `end`, `timeout`, `failure`) until the saga ends', params: ['globalNo'], responses: { 200: { d: sagaEventsDescription, type: 'text/event-stream', s: { type: 'string', description: 'event: <type>\\nid: <id>\\ndata: <JSON>' } }, 204: 'Last-Event-ID says the end was already delivered: nothing more to send', 404: 'NOT_FOUND' } } },
     ...(app === 'mobile' ? { '/api/home': { get: { summary: 'Home screen in one call: user, menu and recent contracts (from the contract view)', responses: { 200: { d: 'home', s: 'Home' } } } } } : {}),
+    '/api/contracts/{pponContNo}/documents': {
+      get: { summary: "A contract's documents (who may read the contract)", params: ['pponContNo'], responses: { 200: { d: 'list', s: 'DocumentList' }, 403: 'FORBIDDEN', 404: 'NOT_FOUND' } },
+      post: { summary: 'Attach a document (multipart, field `file`; who may change the contract)', csrf: true, params: ['pponContNo'], responses: { 201: { d: 'document', s: 'Document' }, 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' } },
+    },
+    '/api/contracts/{pponContNo}/documents/{id}': {
+      get: { summary: 'Download a document (streamed, Range supported)', params: ['pponContNo', 'id'], responses: { 200: { d: 'content', type: 'application/octet-stream', s: { type: 'string', format: 'binary' } }, 206: { d: 'range', type: 'application/octet-stream', s: { type: 'string', format: 'binary' } }, 404: 'NOT_FOUND' } },
+      delete: { summary: 'Delete a document (who may change the contract)', csrf: true, params: ['pponContNo', 'id'], responses: { 204: 'deleted', 403: 'FORBIDDEN', 404: 'NOT_FOUND' } },
+    },
     '/api/files': {
       get: { summary: "The user's own files", responses: { 200: { d: 'list', s: 'FileList' } } },
       post: { summary: 'Upload (multipart, field `file`)', csrf: true, responses: { 201: { d: 'file', s: 'File' }, 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' } },

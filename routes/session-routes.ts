@@ -1,17 +1,23 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import { AppError } from '../lib/errors/app-error';
 import { validate } from '../lib/http/validate';
 import { DEFAULT_PROFILE, profilePatchSchema, type Profile } from '../core/session/profile-schema';
 import { menuIds } from '../core/menu/load-menu';
+import { memoryKeyValueStore, redisKeyValueStore } from '../core/cache/key-value-store';
+import { userProfiles } from '../core/session/user-profiles';
+import type { BffUser } from '../core/session/session-types';
 
 /** The user's own information kept in (and changed in) the shared session: `/api/session/profile`. */
 export function sessionRoutes(runtime: BffRuntime): Router {
   const router = Router();
   const knownMenus = menuIds(runtime.menu);
+  const profiles = userProfiles(runtime.redis ? redisKeyValueStore(runtime.redis) : memoryKeyValueStore(), runtime.config.sessionPrefix);
+  /** This session's profile, else the one the user kept from an earlier session (core/session/user-profiles.ts). */
+  const profileOf = async (req: Request): Promise<Profile> => req.session.profile ?? (await profiles.get((req.user as BffUser).sub)) ?? DEFAULT_PROFILE;
 
-  router.get('/profile', (req, res) => {
-    res.set('cache-control', 'no-store').json(req.session.profile ?? DEFAULT_PROFILE);
+  router.get('/profile', async (req, res) => {
+    res.set('cache-control', 'no-store').json(await profileOf(req));
   });
 
   router.patch('/profile', validate(profilePatchSchema), async (req, res) => {
@@ -21,8 +27,11 @@ export function sessionRoutes(runtime: BffRuntime): Router {
         errors: [{ in: 'body', path: 'lastMenu', message: 'unknown menu id' }],
       });
     }
-    req.session.profile = { ...(req.session.profile ?? DEFAULT_PROFILE), ...patch };
+    req.session.profile = { ...(await profileOf(req)), ...patch };
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(new AppError('SESSION_STORE_UNAVAILABLE', undefined, {}, { cause: err })) : resolve())));
+    await profiles.save((req.user as BffUser).sub, req.session.profile).catch((err: unknown) => {
+      throw new AppError('SESSION_STORE_UNAVAILABLE', undefined, {}, { cause: err });
+    });
     res.set('cache-control', 'no-store').json(req.session.profile);
   });
 

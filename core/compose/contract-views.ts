@@ -12,12 +12,15 @@ export const pcContractView: ContractView = {
   listItem: (c) => pcContractView.detail(c),
 };
 
-/** One status a phone screen can show: the worst of the three parts. */
+/**
+ * One status a phone screen can show: the worst of the three parts. A rolled-back modification
+ * (CANCEL on a row that is not deleted) left the contract as it was: active, not cancelled; the
+ * outcome of that change is `lastChange` (lib/contracts/contract-state.ts).
+ */
 export function combinedStatus(c: ComposedContract): 'deleted' | 'in-progress' | 'cancelled' | 'incomplete' | 'active' {
   const parts = [c.ppon, c.inetaplca, c.intelnet].filter((p) => p !== null);
   if (c.ppon.delYn === 'Y') return 'deleted';
   if (parts.some((p) => p!.transacSttus === 'START')) return 'in-progress';
-  if (parts.some((p) => p!.transacSttus === 'CANCEL')) return 'cancelled';
   if (c.partial || !c.inetaplca || !c.intelnet) return 'incomplete';
   return 'active';
 }

@@ -9,14 +9,18 @@ export interface StoredFile {
   kind: FileKind;
   contentType: string;
   createdAt: string;
+  /** A contract's document: reached through the contract, listed with it, not in the owner's own files. */
+  contractNo?: number;
 }
 
 /** File metadata, kept where every BFF instance sees it. */
 export interface FileIndex {
   put(file: StoredFile): Promise<void>;
   get(id: string): Promise<StoredFile | null>;
-  /** The owner's files, newest first. */
+  /** The owner's own files (no contract's documents), newest first. */
   listOf(owner: string): Promise<StoredFile[]>;
+  /** A contract's documents, newest first. */
+  listOfContract(contractNo: number): Promise<StoredFile[]>;
   remove(file: StoredFile): Promise<void>;
   /** Every record, for the orphan sweep. */
   all(): Promise<StoredFile[]>;

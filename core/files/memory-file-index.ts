@@ -11,7 +11,10 @@ export function memoryFileIndex(): FileIndex {
       return files.get(id) ?? null;
     },
     async listOf(owner) {
-      return [...files.values()].filter((f) => f.owner === owner).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      return [...files.values()].filter((f) => f.owner === owner && f.contractNo === undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+    async listOfContract(contractNo) {
+      return [...files.values()].filter((f) => f.contractNo === contractNo).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
     async remove(file) {
       files.delete(file.id);

@@ -1,27 +1,13 @@
 import { z } from 'zod';
 import { contractSearchShape, fromBeforeTo } from '../../lib/contracts/contract-search';
-import { UNSAFE_TEXT, UNSAFE_TEXT_MESSAGE } from '../../lib/http/plain-text';
+import { modifyFieldRules, registerFieldRules } from '../../lib/contracts/contract-rules';
 
-/** Refused, not stripped: a field silently changed on its way in is worse than a clear 400. */
-const business = z.string().refine((s) => !UNSAFE_TEXT.test(s), UNSAFE_TEXT_MESSAGE).trim().max(200);
-
-/** The contract's business columns as a screen sends them (SPEC §2: VARCHAR 200 each). */
-export const contractFields = z
-  .object({
-    contr: business.min(1),
-    payr: business,
-    svcNo: business,
-    cardNo: business,
-    bcbnConn: business,
-    rack: business,
-    intlTrafc: business,
-    mfamtCont: business,
-    admrInfo: business,
-    apyr: business,
-    saler: business,
-  })
-  .partial()
-  .strict();
+/**
+ * The contract's business fields as a screen sends them, by the rules every service applies
+ * (lib/contracts/contract-rules.ts): the screen gets the same field errors here, before a saga starts.
+ */
+const registerFields = z.object(registerFieldRules()).strict();
+const modifyFields = z.object(modifyFieldRules()).strict();
 
 const sagaOptions = {
   /** `api`: the answer is the saga's outcome; `event`: 202 at once, follow /api/sagas/{globalNo}. */
@@ -31,11 +17,11 @@ const sagaOptions = {
 };
 
 export const registerContractBody = z
-  .object({ contract: contractFields.required({ contr: true }), ...sagaOptions })
+  .object({ contract: registerFields, ...sagaOptions })
   .strict();
 
 export const modifyContractBody = z
-  .object({ contract: contractFields.refine((c) => Object.keys(c).length > 0, { message: 'at least one field to change' }), ...sagaOptions })
+  .object({ contract: modifyFields.refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'at least one field to change', params: { code: 'REQUIRED' } }), ...sagaOptions })
   .strict();
 
 // The services number contracts in an INT column (max 2^31-1, their `contractNo`): a larger number

@@ -25,7 +25,8 @@ const moment = (endOfDay: boolean) =>
 
 /**
  * The contract list's search, sort and paging, the same at the BFF and at the contract view:
- * contractor and payer by prefix, service and card number exactly, the last saga's state, the
+ * contractor and payer by any part, a service number by any run of its digits, a card by its last
+ * four digits, the last saga's state, the
  * registration date range, a sort key and order, and an opaque cursor from the previous page.
  */
 export const contractSearchShape = z.object({
@@ -35,8 +36,10 @@ export const contractSearchShape = z.object({
     cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'is not a cursor of this list').optional(),
     contr: term.optional(),
     payr: term.optional(),
-    svcNo: term.optional(),
-    cardNo: term.optional(),
+    /** Any run of a service number's digits; dashes and spaces ignored. */
+    svcNo: term.refine((s) => /^[\d\s-]+$/.test(s), { message: 'digits (and dashes) only', params: { code: 'INVALID_FORMAT' } }).optional(),
+    /** A card's last four digits (card numbers are held masked). */
+    cardNo: term.refine((s) => /^[\d\s*-]+$/.test(s), { message: 'digits only', params: { code: 'INVALID_FORMAT' } }).optional(),
     state: z.enum(CONTRACT_STATES).optional(),
     from: moment(false).optional(),
     to: moment(true).optional(),
@@ -44,9 +47,9 @@ export const contractSearchShape = z.object({
     /** "My contracts": only those the caller registered. */
     mine: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
-export const fromBeforeTo: [(q: { from?: string; to?: string }) => boolean, { message: string; path: string[] }] = [
+export const fromBeforeTo: [(q: { from?: string; to?: string }) => boolean, { message: string; path: string[]; params: { code: string } }] = [
   (q) => !q.from || !q.to || q.from < q.to,
-  { message: 'from must be before to', path: ['from'] },
+  { message: 'from must be before to', path: ['from'], params: { code: 'INVALID_DATE_RANGE' } },
 ];
 export const contractSearchQuery = contractSearchShape.strict().refine(...fromBeforeTo);
 export type ContractSearchQuery = z.infer<typeof contractSearchQuery>;

@@ -25,6 +25,8 @@ const REDACT = [
   '*.idToken',
   '*.accessToken',
   '*.refreshToken',
+  '*.cardNo',
+  '*.CARD_NO',
 ];
 
 /**

@@ -9,13 +9,13 @@ export function hasBody(req: Request): boolean {
 /**
  * Refuses a body that is not JSON with 415, before any parser: without it, a form or text body
  * is silently left unparsed and reaches validation as "no body", a 400 that hides the real fault.
- * `except` names path prefixes that take other bodies (multipart uploads); `also` adds accepted types.
+ * `except` names path prefixes (or patterns) that take other bodies (multipart uploads); `also` adds accepted types.
  */
-export function requireJsonBody(options: { except?: string[]; also?: string[] } = {}): RequestHandler {
+export function requireJsonBody(options: { except?: (string | RegExp)[]; also?: string[] } = {}): RequestHandler {
   const except = options.except ?? [];
   const types = ['application/json', 'application/*+json', ...(options.also ?? [])];
   return (req, _res, next) => {
-    if (!hasBody(req) || req.is(types) || except.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
+    if (!hasBody(req) || req.is(types) || except.some((p) => (typeof p === 'string' ? req.path === p || req.path.startsWith(`${p}/`) : p.test(req.path)))) return next();
     next(new AppError('UNSUPPORTED_MEDIA_TYPE', `The request body must be ${types.join(' or ')}`));
   };
 }

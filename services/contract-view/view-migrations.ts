@@ -1,6 +1,8 @@
 import type { Kysely, Migration } from 'kysely';
 import type { AnyDb } from '../platform/db/create-database';
 import type { Migrations } from '../platform/db/run-migrations';
+import { maskViewCards } from './mask-view-cards';
+import { addServiceDigits } from './add-service-digits';
 
 /** Columns a screen searches or sorts by: never NULL (''), so keyset paging compares plain values. */
 export const SEARCH_COLUMNS = ['CONTR', 'PAYR', 'SVC_NO', 'CARD_NO', 'MKER_ID', 'MKE_DATE', 'AMD_DATE', 'DEL_YN', 'GLOBAL_NO', 'STATE'] as const;
@@ -22,4 +24,4 @@ const createContractView: Migration = {
   },
 };
 
-export const contractViewMigrations: Migrations = { '001_contract_view': createContractView };
+export const contractViewMigrations: Migrations = { '001_contract_view': createContractView, '002_mask_view_cards': maskViewCards, '003_service_digits': addServiceDigits };

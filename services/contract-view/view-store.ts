@@ -2,6 +2,8 @@ import { sql, type Transaction } from 'kysely';
 import type { AnyDb, ServiceDatabase } from '../platform/db/create-database';
 import type { ContractChanged, ContractSource } from '../platform/events/contract-change-events';
 import { queryHash, viewCursor } from './view-cursor';
+import { maskCardsIn } from '../../lib/contracts/mask-card';
+import { stateMembers, type ContractState, type LastChange } from '../../lib/contracts/contract-state';
 
 export const SORT_KEYS = { no: 'SA_PPON_CONT_NO', contr: 'CONTR', payr: 'PAYR', svcNo: 'SVC_NO', cardNo: 'CARD_NO', mkeDate: 'MKE_DATE', amdDate: 'AMD_DATE', state: 'STATE' } as const;
 export type SortKey = keyof typeof SORT_KEYS;
@@ -12,11 +14,12 @@ export interface ViewQuery {
   sort: SortKey;
   order: 'asc' | 'desc';
   cursor?: string;
-  /** Prefix matches. */
+  /** Any part of the name. */
   contr?: string;
   payr?: string;
-  /** Exact matches. */
+  /** Any run of the digits (dashes ignored). */
   svcNo?: string;
+  /** The last four digits (the view holds cards masked). */
   cardNo?: string;
   state?: (typeof VIEW_STATES)[number];
   /** Registration time (MKE_DATE, ISO-8601): from inclusive, to exclusive. */
@@ -40,6 +43,9 @@ export interface ViewContract {
   /** The last saga's globalNo and state, as MS1's row says (START while it runs or compensates). */
   globalNo: string;
   state: string;
+  /** The contract's own state, and its last change's outcome (lib/contracts/contract-state.ts). */
+  contractState: ContractState;
+  lastChange: LastChange;
   saInetaplcaContNo: number | null;
   saIntelnetContNo: number | null;
   /** Per source, the change number (`CHG_NO`) of the row held here; null: not seen yet. */
@@ -64,20 +70,27 @@ export interface ContractViewStore {
 const PREFIX = { ppon: 'PPON', inetaplca: 'INETAPLCA', intelnet: 'INTELNET' } as const;
 const text = (v: unknown, max = 200) => (v === null || v === undefined ? '' : String(v).slice(0, max));
 const numberOrNull = (v: unknown) => (v === null || v === undefined || v === '' ? null : Number(v));
-/** LIKE 'prefix%' with the prefix's own % and _ taken literally (escape '!' works on both engines). */
-const likePrefix = (v: string) => `${v.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+/** LIKE '%part%' with the part's own % and _ taken literally (escape '!' works on both engines). */
+const escapeLike = (v: string) => v.replace(/[!%_]/g, (c) => `!${c}`);
+const likeContaining = (v: string) => `%${escapeLike(v)}%`;
+const digitsOf = (v: unknown) => String(v ?? '').replace(/\D/g, '');
+
+const likeSuffix = (v: string) => `%${escapeLike(v)}`;
 
 /** What a source's row sets in the view's row: MS1's fields are the contract's; a participant's row is its part. */
 function columnsOf(change: ContractChanged): Record<string, unknown> {
   const p = PREFIX[change.source];
-  const own = { [`${p}_VERSION`]: change.version, [`${p}_ROW`]: JSON.stringify(change.row) };
+  // The read model holds card numbers masked only (lib/contracts/mask-card.ts): it answers every reader alike.
+  // A rebuild reads the services' answers, which add the derived contractState and lastChange: not the row's, dropped.
+  const { contractState: _state, lastChange: _change, ...r } = maskCardsIn(change.row);
+  const own = { [`${p}_VERSION`]: change.version, [`${p}_ROW`]: JSON.stringify(r) };
   if (change.source !== 'ppon') return own;
-  const r = change.row;
   return {
     ...own,
     CONTR: text(r.contr),
     PAYR: text(r.payr),
     SVC_NO: text(r.svcNo),
+    SVC_DIGITS: digitsOf(r.svcNo).slice(0, 40),
     CARD_NO: text(r.cardNo),
     MKER_ID: text(r.mkerId),
     MKE_DATE: text(r.mkeDate),
@@ -92,7 +105,9 @@ function columnsOf(change: ContractChanged): Record<string, unknown> {
 
 function toViewContract(r: Record<string, unknown>): ViewContract {
   const json = (v: unknown) => (typeof v === 'string' && v ? (JSON.parse(v) as Record<string, unknown>) : null);
+  const ppon = json(r.PPON_ROW);
   return {
+    ...stateMembers(ppon ?? {}),
     saPponContNo: Number(r.SA_PPON_CONT_NO),
     contr: text(r.CONTR),
     payr: text(r.PAYR),
@@ -107,7 +122,7 @@ function toViewContract(r: Record<string, unknown>): ViewContract {
     saInetaplcaContNo: numberOrNull(r.SA_INETAPLCA_CONT_NO),
     saIntelnetContNo: numberOrNull(r.SA_INTELNET_CONT_NO),
     versions: { ppon: numberOrNull(r.PPON_VERSION), inetaplca: numberOrNull(r.INETAPLCA_VERSION), intelnet: numberOrNull(r.INTELNET_VERSION) },
-    ppon: json(r.PPON_ROW),
+    ppon,
     inetaplca: json(r.INETAPLCA_ROW),
     intelnet: json(r.INTELNET_ROW),
   };
@@ -136,10 +151,12 @@ export function createContractViewStore(database: ServiceDatabase): ContractView
   const filtered = (query: Omit<ViewQuery, 'size' | 'sort' | 'order' | 'cursor'>) => {
     let q = db.selectFrom(T).where('PPON_ROW', 'is not', null);
     if (!query.includeDeleted) q = q.where('DEL_YN', '=', 'N');
-    if (query.contr) q = q.where(sql<boolean>`${sql.ref('CONTR')} like ${likePrefix(query.contr)} escape '!'`);
-    if (query.payr) q = q.where(sql<boolean>`${sql.ref('PAYR')} like ${likePrefix(query.payr)} escape '!'`);
-    if (query.svcNo) q = q.where('SVC_NO', '=', query.svcNo);
-    if (query.cardNo) q = q.where('CARD_NO', '=', query.cardNo);
+    // Any part of a name, any run of a service number's digits: a scan of the rows the other filters leave (docs/contracts.md, "Search").
+    if (query.contr) q = q.where(sql<boolean>`${sql.ref('CONTR')} like ${likeContaining(query.contr)} escape '!'`);
+    if (query.payr) q = q.where(sql<boolean>`${sql.ref('PAYR')} like ${likeContaining(query.payr)} escape '!'`);
+    if (query.svcNo) q = q.where(sql<boolean>`${sql.ref('SVC_DIGITS')} like ${likeContaining(digitsOf(query.svcNo))} escape '!'`);
+    // The view holds masked numbers: a card is found by its last four digits (a suffix match, see docs/contracts.md).
+    if (query.cardNo) q = q.where(sql<boolean>`${sql.ref('CARD_NO')} like ${likeSuffix(query.cardNo.replace(/\D/g, '').slice(-4) || query.cardNo)} escape '!'`);
     if (query.state) q = q.where('STATE', '=', query.state);
     if (query.from) q = q.where('MKE_DATE', '>=', query.from);
     if (query.to) q = q.where('MKE_DATE', '<', query.to);

@@ -7,6 +7,7 @@ import { startBff, type RunningBff } from '../support/bff';
 import { DEMO, KIM, LEE, PARK, type Agent } from '../support/login';
 import { SSO_PROVIDERS } from '../support/sso-provider';
 import { startBffSystem, type BffSystem } from '../support/system';
+import { validContract } from '../support/valid-contract';
 
 const redis = new Redis('redis://127.0.0.1:6379');
 afterAll(async () => {
@@ -88,7 +89,7 @@ describe.each(SSO_PROVIDERS)('tokens stay on the server and are refreshed once p
       const user = record(log, 'user', await agent.get('/bff/user').expect(200));
       record(log, 'menu', await agent.get('/api/menu').expect(200));
       record(log, 'profile', await agent.get('/api/session/profile').expect(200));
-      const created = record(log, 'register', await agent.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Token Scan' } }).expect(201));
+      const created = record(log, 'register', await agent.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: 'Token Scan' }) }).expect(201));
       record(log, 'view', await agent.get(`/api/contracts/${created.body.saPponContNo}`).expect(200));
       record(log, 'list', await agent.get('/api/contracts?mine=true').expect(200));
       record(log, 'saga', await agent.get(`/api/sagas/${created.body.globalNo}`).expect(200));
@@ -118,12 +119,12 @@ describe.each(SSO_PROVIDERS)('tokens stay on the server and are refreshed once p
     const [demoUser, parkUser] = [await sys.idp.user('demo'), await sys.idp.user('park')];
     const [demo, kim, lee, park] = await Promise.all([login(DEMO), login(KIM), login(LEE), login(PARK)]);
     expect((await lee.get('/bff/user').expect(200)).body.roles).toEqual(['viewer']);
-    const no = (await demo.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Demo Owns This', payr: 'Demo' } }).expect(201)).body.saPponContNo;
+    const no = (await demo.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: 'Demo Owns This', payr: 'Demo' }) }).expect(201)).body.saPponContNo;
     const put = (agent: Agent, payr: string) => agent.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr } });
     const refused = await put(kim, 'Kim was here');
     expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect((await lee.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Viewer' } })).status).toBe(403);
+    expect((await lee.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: 'Viewer' }) })).status).toBe(403);
     expect((await kim.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Demo', mkerId: demoUser.sub, amdrId: null });
     await put(park, 'Supervisor').expect(200);
     expect((await lee.get(`/api/contracts/${no}`).expect(200)).body.ppon).toMatchObject({ payr: 'Supervisor', amdrId: parkUser.sub, amdrNm: parkUser.name });

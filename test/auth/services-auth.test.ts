@@ -3,6 +3,7 @@ import request from 'supertest';
 import { api, dropTestData, harnessSso, mintBearer, rowsWhere, startThreeServices, startTestService, type ThreeServices } from '../services/support/service-harness';
 import { newGlobalNo, settledSaga } from '../services/support/saga-client';
 import { mintClientToken, mintUserToken, startDevSso } from '../support/dev-sso';
+import { validContract } from '../support/valid-contract';
 
 /** A JWT signed by a key the SSO never published, with exactly the claims a good token has. */
 function forgedToken(claims: Record<string, unknown>, alg: 'RS256' | 'HS256' | 'none' = 'RS256'): string {
@@ -20,7 +21,7 @@ const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'ba
 describe('the contract services check who calls and what they may do (real dev SSO, real services)', () => {
   let s: ThreeServices;
   let issuer: string;
-  const contract = (contr: string) => ({ pponContPayload: { contr, payr: contr, svcNo: '02-100-2000' } });
+  const contract = (contr: string) => ({ pponContPayload: validContract({ contr, payr: contr, svcNo: '02-100-2000' }) });
 
   beforeAll(async () => {
     s = await startThreeServices('sqlite', {}, { tag: 'auth' });
@@ -111,7 +112,7 @@ describe('the contract services check who calls and what they may do (real dev S
   });
 
   it('takes the audit columns from the token, in all three services, whatever the body says', async () => {
-    const res = await register('demo', { pponContPayload: { contr: 'Audit', mkerId: 'root', mkerNm: 'Not Me' } }).expect(201);
+    const res = await register('demo', { pponContPayload: validContract({ contr: 'Audit', mkerId: 'root', mkerNm: 'Not Me' }) }).expect(201);
     const { saPponContNo, saInetaplcaContNo, saIntelnetContNo } = res.body;
     expect((await rowsWhere(s.db('ppon'), 'SA_PPON_CONT', 'SA_PPON_CONT_NO', saPponContNo))[0]).toMatchObject({ MKER_ID: 'demo', MKER_NM: 'Demo User' });
     // MS2 and MS3 were called by MS1 (role saga) acting for demo: the acting user is the maker there too
@@ -122,7 +123,7 @@ describe('the contract services check who calls and what they may do (real dev S
   });
 
   it('carries the acting identity on broker messages: MS2 and MS3 write the user MS1 verified', async () => {
-    const ack = await api(s.ppon.url, 'demo').post('/cont/regPubsub').set('x-global-no', newGlobalNo('authbus')).send({ pponContPayload: { contr: 'By broker', mkerId: 'root' } }).expect(202);
+    const ack = await api(s.ppon.url, 'demo').post('/cont/regPubsub').set('x-global-no', newGlobalNo('authbus')).send({ pponContPayload: validContract({ contr: 'By broker', mkerId: 'root' }) }).expect(202);
     const saga = await settledSaga(s.ppon, ack.body.globalNo);
     expect(saga.state).toBe('END');
     const ms1 = (await rowsWhere(s.db('ppon'), 'SA_PPON_CONT', 'SA_PPON_CONT_NO', ack.body.saPponContNo))[0];
@@ -158,8 +159,8 @@ describe('the contract services check who calls and what they may do (real dev S
       for (const [url, path, body] of [
         [s.inetaplca.url, '/cont/regSagaApiConpensating', comp],
         [s.inetaplca.url, '/cont/amdSagaApiConpensating', comp],
-        [s.inetaplca.url, '/cont/regSagaApi', { inetaplcaContPayload: { saPponContNo: reg.saPponContNo, contr: 'x' } }],
-        [s.intelnet.url, '/cont/regSagaApi', { intelnetContPayload: { saPponContNo: reg.saPponContNo, contr: 'x' } }],
+        [s.inetaplca.url, '/cont/regSagaApi', { inetaplcaContPayload: validContract({ saPponContNo: reg.saPponContNo, contr: 'x' }) }],
+        [s.intelnet.url, '/cont/regSagaApi', { intelnetContPayload: validContract({ saPponContNo: reg.saPponContNo, contr: 'x' }) }],
       ] as const) {
         const res = await api(url, who).post(path).set('x-global-no', reg.globalNo).send(body);
         expect([who, path, res.status, res.body.code]).toEqual([who, path, 403, 'FORBIDDEN']);
@@ -188,7 +189,7 @@ describe('the contract services check who calls and what they may do (real dev S
     const kims = (await api(s.ppon.url, 'kim').post('/cont/regSagaApi').set('x-acting-user', spoof).send(contract('Spoof'))).body.saPponContNo;
     expect((await rowsWhere(s.db('ppon'), 'SA_PPON_CONT', 'SA_PPON_CONT_NO', kims))[0]).toMatchObject({ MKER_ID: 'kim' });
     // the saga's own client may name the user it acts for
-    const res = await api(s.intelnet.url, 'contract-ppon').post('/cont/regSagaApi').set('x-acting-user', spoof).send({ intelnetContPayload: { saPponContNo: demos, contr: 'By saga' } }).expect(201);
+    const res = await api(s.intelnet.url, 'contract-ppon').post('/cont/regSagaApi').set('x-acting-user', spoof).send({ intelnetContPayload: validContract({ saPponContNo: demos, contr: 'By saga' }) }).expect(201);
     expect((await rowsWhere(s.db('intelnet'), 'SA_INTELNET_CONT', 'SA_INTELNET_CONT_NO', res.body.saIntelnetContNo))[0]).toMatchObject({ MKER_ID: 'park' });
   });
 

@@ -2,7 +2,7 @@ import { dropTestData, type ThreeServices } from '../services/support/service-ha
 import { startSystemWithServices, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
 
-const CONTRACT = { contr: '이순신', payr: '이순신', svcNo: '02-777-0001', cardNo: '5555-0000' };
+const CONTRACT = { contr: '이순신', payr: '이순신', svcNo: '02-777-0001', cardNo: '5555-0000-0000-0008' };
 const TERMINAL = ['END', 'CANCEL'];
 
 /** Follows the saga the way a screen does after a 202: poll the Location until it is terminal. */
@@ -24,7 +24,7 @@ describe('event-mode sagas through the BFF (real services on Redis Streams, SSO,
 
   beforeAll(async () => {
     ({ sys, services, close: closeAll } = await startSystemWithServices({ env: { SAGA_MODE_DEFAULT: 'event' }, services: { tag: 'bff' } }));
-    pc = await sys.login(sys.pc);
+    pc = await sys.login(sys.pc, { username: 'ops', password: 'ops1234' }); // an operator: the drill is theirs alone
   });
   afterAll(async () => {
     // the BFFs, the contract view and the three services

@@ -5,7 +5,7 @@ import type { RunningContractView } from '../../services/contract-view/run-contr
 import { startDelayProxy } from '../support/delay-proxy';
 import type { Agent } from '../support/login';
 
-const CONTRACT = { contr: '홍길동', payr: '홍길동', svcNo: '02-555-0100', cardNo: '9410-1111', saler: 'Seoul branch' };
+const CONTRACT = { contr: '홍길동', payr: '홍길동', svcNo: '02-555-0100', cardNo: '9410-1111-1111-1118', saler: 'Seoul branch' };
 
 describe('contract screens through the BFF: composition and API-mode sagas (real services, SSO, Redis)', () => {
   let services: ThreeServices;
@@ -13,6 +13,8 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
   let sys: BffSystem;
   let pc: Agent;
   let mobile: Agent;
+  /** An operator: the only role that may run the compensation drill. */
+  let ops: Agent;
 
   const upstreamEnv = () => ({ PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, CONTRACT_VIEW_URL: view.url });
   /** Lists read the contract view, which follows the services' events: poll until it shows what was just written. */
@@ -28,6 +30,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     ({ sys, services, view } = await startSystemWithServices());
     pc = await sys.login(sys.pc);
     mobile = await sys.login(sys.mobile);
+    ops = await sys.login(sys.pc, { username: 'ops', password: 'ops1234' });
   });
   afterAll(async () => {
     await sys?.close();
@@ -63,11 +66,11 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
   });
 
   it('answers a compensated saga (drill) with 409 carrying the outcome, and the screens show it cancelled', async () => {
-    const res = await register(pc, { contract: CONTRACT, drill: 'compensate' }).expect(409);
+    const res = await register(ops, { contract: CONTRACT, drill: 'compensate' }).expect(409);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'SAGA_FAILED', state: 'CANCEL', saPponContNo: expect.any(Number) });
     const card = await mobile.get(`/api/contracts/${res.body.saPponContNo}`).expect(200);
-    expect(card.body.status).toBe('deleted');
+    expect(card.body).toMatchObject({ status: 'deleted', contractState: 'TERMINATED', lastChange: { kind: 'REGISTER', outcome: 'ROLLED_BACK', reasonCode: 'DRILL_FAILURE', globalNo: res.body.globalNo } });
     const full = await pc.get(`/api/contracts/${res.body.saPponContNo}`).expect(200);
     expect(full.body.ppon).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
     expect(full.body.inetaplca).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
@@ -82,18 +85,30 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     const after = await pc.get(`/api/contracts/${no}`).expect(200);
     expect(after.headers['x-bff-cache']).toBe('MISS');
     expect(after.body.ppon).toMatchObject({ payr: '김철수', contr: '홍길동', amdrId: 'demo' });
+    expect(after.body).toMatchObject({ contractState: 'ACTIVE', lastChange: { kind: 'MODIFY', outcome: 'DONE', globalNo: changed.body.globalNo, at: after.body.ppon.amdDate } });
+    expect(after.body.lastChange.reasonCode).toBeUndefined();
     expect(after.body.inetaplca.payr).toBe('김철수');
   });
 
   it('restores a modification whose saga was compensated (drill), and says so with 409', async () => {
     const no = (await register(pc).expect(201)).body.saPponContNo;
-    const res = await pc.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr: 'Never applied' }, drill: 'compensate' }).expect(409);
+    const res = await ops.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr: 'Never applied' }, drill: 'compensate' }).expect(409);
     expect(res.body).toMatchObject({ code: 'SAGA_FAILED', state: 'CANCEL', saPponContNo: no });
     const after = await pc.get(`/api/contracts/${no}`).expect(200);
     expect(after.body.ppon).toMatchObject({ payr: '홍길동', transacSttus: 'CANCEL', delYn: 'N' });
     expect(after.body.inetaplca).toMatchObject({ payr: '홍길동', transacSttus: 'CANCEL', delYn: 'N' });
     expect(after.body.intelnet.payr).toBe('홍길동');
-    expect((await mobile.get(`/api/contracts/${no}`)).body.status).toBe('cancelled');
+    // the contract is intact: its own state is active; the rolled-back change is its last change, with the reason
+    const lastChange = { kind: 'MODIFY', outcome: 'ROLLED_BACK', reasonCode: 'DRILL_FAILURE', globalNo: res.body.globalNo, at: expect.any(String) };
+    expect(after.body).toMatchObject({ contractState: 'ACTIVE', lastChange });
+    const card = (await mobile.get(`/api/contracts/${no}`)).body;
+    expect(card).toMatchObject({ status: 'active', contractState: 'ACTIVE', lastChange });
+    let row: Record<string, unknown> | undefined;
+    for (const started = Date.now(); Date.now() - started < 5000; await new Promise((r) => setTimeout(r, 50))) {
+      row = (await pc.get(`/api/contracts?contr=${encodeURIComponent('홍길동')}&size=100`).expect(200)).body.items.find((i: { saPponContNo: number }) => i.saPponContNo === no);
+      if ((row?.lastChange as { outcome?: string } | undefined)?.outcome === 'ROLLED_BACK') break;
+    }
+    expect(row).toMatchObject({ contractState: 'ACTIVE', lastChange: { kind: 'MODIFY', outcome: 'ROLLED_BACK', globalNo: res.body.globalNo } });
   });
 
   it('refuses bad input with 400 problems and starts nothing', async () => {
@@ -107,6 +122,60 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     await pc.put('/api/contracts/1').set('X-CSRF', '1').send({ contract: {} }).expect(400);
     await pc.get('/api/contracts?size=1000').expect(400);
     expect((await pc.get('/api/contracts?size=1').expect(200)).body.total).toBe(before);
+  });
+
+  it.each(['pc', 'mobile'] as const)('refuses a contract that does not make sense on %s, one entry per field with its code, and starts nothing', async (app) => {
+    const agent = app === 'pc' ? pc : mobile;
+    const before = (await agent.get('/api/contracts?size=1').expect(200)).body.total;
+    const entries = (res: request.Response) => res.body.errors.map((e: { path: string; code: string }) => `${e.path} ${e.code}`).sort();
+    const onlyContractor = await register(agent, { contract: { contr: '김철수' } }).expect(400);
+    expect(onlyContractor.body.code).toBe('VALIDATION_FAILED');
+    expect(entries(onlyContractor)).toEqual(['cardNo REQUIRED', 'payr REQUIRED', 'svcNo REQUIRED']);
+    const nonsense = await register(agent, { contract: { ...CONTRACT, svcNo: 'abc', cardNo: 'xyz', payr: '' } }).expect(400);
+    expect(entries(nonsense)).toEqual(['cardNo INVALID_CARD', 'payr REQUIRED', 'svcNo INVALID_PHONE']);
+    const long = await register(agent, { contract: { ...CONTRACT, svcNo: '1'.repeat(200), cardNo: '4111111111111112', contr: '김'.repeat(101) } }).expect(400);
+    expect(entries(long)).toEqual(['cardNo INVALID_CARD_CHECKSUM', 'contr TOO_LONG', 'svcNo TOO_LONG']);
+    const modify = await agent.put('/api/contracts/1').set('X-CSRF', '1').send({ contract: { svcNo: '02-12', unknown: 'x' } }).expect(400);
+    expect(entries(modify)).toEqual(['svcNo INVALID_PHONE', 'unknown INVALID_FORMAT']);
+    expect((await agent.get('/api/contracts?size=1&from=2026-02-01&to=2026-01-01').expect(400)).body.errors).toContainEqual(expect.objectContaining({ path: 'from', code: 'INVALID_DATE_RANGE' }));
+    expect((await agent.get('/api/contracts?size=1').expect(200)).body.total).toBe(before);
+  });
+
+  it('shows card numbers masked to an agent (detail, list, history, cached or not) and in full to an operator', async () => {
+    const no = (await register(pc, { contract: { ...CONTRACT, contr: 'Card Person' } }).expect(201)).body.saPponContNo;
+    for (let i = 0; i < 2; i++) {
+      const detail = (await pc.get(`/api/contracts/${no}`).expect(200)).body;
+      for (const part of ['ppon', 'inetaplca', 'intelnet']) expect(detail[part].cardNo).toBe('************1118');
+    }
+    const ops = await sys.login(sys.pc, { username: 'ops', password: 'ops1234' });
+    const full = await ops.get(`/api/contracts/${no}`).expect(200);
+    expect(full.headers['x-bff-cache']).toBe('MISS'); // never from the shared cache
+    expect(full.body.ppon.cardNo).toBe('9410111111111118');
+    expect((await pc.get(`/api/contracts/${no}`).expect(200)).body.ppon.cardNo).toBe('************1118'); // nor into it
+    const list = await listed(pc, '/api/contracts?q=Card%20Person', 1);
+    expect(list.body.items[0].ppon.cardNo).toBe('************1118');
+    expect((await listed(ops, '/api/contracts?q=Card%20Person', 1)).body.items[0].ppon.cardNo).toBe('************1118'); // the read model holds them masked
+    await pc.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { cardNo: '4111111111111111' } }).expect(200);
+    const history = (await pc.get(`/api/contracts/${no}/history`).expect(200)).body;
+    expect(history.ppon.map((h: { cardNo: string }) => h.cardNo)).toEqual(['************1118']);
+    expect(history.entries).toEqual([
+      { at: expect.any(String), author: { id: 'demo', name: 'Demo User' }, globalNo: expect.any(String), kind: 'MODIFY', outcome: 'DONE', changes: [{ field: 'cardNo', before: '************1118', after: '************1111' }] },
+      { at: expect.any(String), author: { id: 'demo', name: 'Demo User' }, globalNo: expect.any(String), kind: 'REGISTER', outcome: 'DONE', changes: [] },
+    ]);
+    expect(JSON.stringify(history)).not.toContain('9410111111111118');
+  });
+
+  it('keeps the rows per page in the profile across sign-ins, per user', async () => {
+    const first = await sys.login(sys.pc, { username: 'kim', password: 'kim1234' });
+    await first.patch('/api/session/profile').set('X-CSRF', '1').send({ pageSize: 50 }).expect(200);
+    const { logoutUrl } = (await first.get('/bff/user').expect(200)).body;
+    await first.get(logoutUrl).expect(302); // the session ends (then the SSO's own logout, not followed here)
+    expect((await first.get('/api/session/profile')).status).toBe(401);
+    const again = await sys.login(sys.pc, { username: 'kim', password: 'kim1234' });
+    expect((await again.get('/api/session/profile').expect(200)).body.pageSize).toBe(50);
+    const other = await sys.login(sys.pc, { username: 'park', password: 'park1234' });
+    expect((await other.get('/api/session/profile').expect(200)).body.pageSize).toBe(20);
+    await again.patch('/api/session/profile').set('X-CSRF', '1').send({ pageSize: 20 }).expect(200);
   });
 
   it('requires a session and X-CSRF on every contract route', async () => {
@@ -179,8 +248,8 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     const mobileDoc = (await mobile.get('/api/openapi.json').expect(200)).body;
     expect(pcDoc.openapi).toBe('3.1.0');
     const register = pcDoc.paths['/api/contracts'].post.requestBody.content['application/json'].schema;
-    expect(register.properties.contract.required).toEqual(['contr']);
-    expect(register.properties.contract.properties.contr.maxLength).toBe(200);
+    expect(register.properties.contract.required).toEqual(['contr', 'payr', 'svcNo', 'cardNo']);
+    expect(register.properties.contract.properties.contr.maxLength).toBe(100);
     expect(register.properties.mode.enum).toEqual(['api', 'event']);
     expect(register.additionalProperties).toBe(false);
     expect(mobileDoc.paths['/api/home']).toBeDefined();
@@ -188,6 +257,20 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     const page = await pc.get('/api/docs').expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.text).toContain('/api/contracts/{pponContNo}');
+  });
+
+  it('refuses the compensation drill to anyone but an operator (403), on both apps, and starts nothing', async () => {
+    const before = (await pc.get('/api/contracts?size=1').expect(200)).body.total;
+    const no = (await register(pc).expect(201)).body.saPponContNo;
+    const park = await sys.login(sys.pc, { username: 'park', password: 'park1234' });
+    for (const agent of [pc, mobile, park]) {
+      for (const mode of ['api', 'event']) {
+        expect((await register(agent, { contract: CONTRACT, mode, drill: 'compensate' })).body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+        expect((await agent.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr: 'x' }, mode, drill: 'compensate' })).body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      }
+    }
+    expect((await listed(pc, '/api/contracts?size=1', before + 1)).body.total).toBe(before + 1);
+    expect((await pc.get(`/api/contracts/${no}`).expect(200)).body.lastChange).toMatchObject({ kind: 'REGISTER', outcome: 'DONE' });
   });
 
   it('refuses the compensation drill where drills are off, and starts nothing', async () => {

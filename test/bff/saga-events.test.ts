@@ -1,6 +1,7 @@
 import { dropTestData, type ThreeServices } from '../services/support/service-harness';
 import { startSystemWithServices, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
+import { validContract } from '../support/valid-contract';
 
 interface SseEvent {
   id?: string;
@@ -33,7 +34,7 @@ describe('saga progress over SSE: ids, retry, resume without replay, end of stre
 
   beforeAll(async () => {
     ({ sys, services, close: closeAll } = await startSystemWithServices({ services: { tag: 'sse' } }));
-    pc = await sys.login(sys.pc);
+    pc = await sys.login(sys.pc, { username: 'ops', password: 'ops1234' }); // an operator: the drill is theirs alone
   });
   afterAll(async () => {
     // the BFFs, the contract view and the three services
@@ -43,7 +44,7 @@ describe('saga progress over SSE: ids, retry, resume without replay, end of stre
 
   /** An event-mode saga (the drill: a compensated one has more steps), followed to its end. */
   async function followedSaga(drill = false) {
-    const ack = await pc.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: '강감찬' }, mode: 'event', ...(drill ? { drill: 'compensate' } : {}) }).expect(202);
+    const ack = await pc.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: '강감찬' }), mode: 'event', ...(drill ? { drill: 'compensate' } : {}) }).expect(202);
     return { url: `${ack.headers.location}/events`, ...(await readStream(pc, `${ack.headers.location}/events`)) };
   }
 

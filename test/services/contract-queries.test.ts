@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { api, cachePrefix, closedPortUrl, DB_KINDS, dropTestData, REDIS_URL, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
 import { modify, register } from './support/saga-client';
+import { serviceNumber, validContract } from '../support/valid-contract';
 
 afterAll(dropTestData);
 
@@ -23,15 +24,17 @@ describe.each(DB_KINDS)('contract query APIs and cache on %s', (kind) => {
     expect(Object.keys(res.body)).toEqual([
       'saIntelnetContNo', 'saPponContNo', 'contr', 'payr', 'svcNo', 'cardNo', 'bcbnConn', 'rack', 'intlTrafc', 'mfamtCont', 'admrInfo',
       'apyr', 'saler', 'mkerId', 'mkerNm', 'mkeDate', 'amdrId', 'amdrNm', 'amdDate', 'delYn', 'transacNo', 'transacSttus', 'prevSaIntelnetContHstNo', 'chgNo',
+      'contractState', 'lastChange',
     ]);
     expect(Date.parse(res.body.mkeDate)).not.toBeNaN();
+    expect(res.body).toMatchObject({ contractState: 'ACTIVE', lastChange: { kind: 'REGISTER', outcome: 'DONE', globalNo: reg.globalNo, at: res.body.mkeDate } });
     expect((await api(s.ppon.url).get('/cont/999999').expect(404)).body.code).toBe('NOT_FOUND');
     expect((await api(s.ppon.url).get('/cont/abc').expect(400)).body.code).toBe('VALIDATION_FAILED');
     expect((await api(s.ppon.url).get(`/cont/999999/history`).expect(404)).type).toBe('application/problem+json');
   });
 
   test('GET /cont pages newest first, filters by contr and svcNo, hides deleted rows unless asked', async () => {
-    const svcNo = `svc-${kind}-${Date.now()}`;
+    const svcNo = serviceNumber(Date.now() % 90_000_000);
     const kept = [];
     for (let i = 0; i < 3; i++) kept.push((await register(s.ppon, { contr: `Pager ${i}`, svcNo }).expect(201)).body.saPponContNo);
     const cancelled = (await register(s.ppon, { contr: 'Pager cancelled', svcNo, compensateYn: 'Y' }).expect(409)).body.saPponContNo;
@@ -89,7 +92,7 @@ describe.each(DB_KINDS)('contract query APIs and cache on %s', (kind) => {
     try {
       const created = await api(service.url)
         .post('/cont/regSagaApi')
-        .send({ inetaplcaContPayload: { saPponContNo: 1, contr: 'No Cache' } })
+        .send({ inetaplcaContPayload: validContract({ saPponContNo: 1, contr: 'No Cache' }) })
         .expect(201);
       const no = created.body.saInetaplcaContNo;
       for (let i = 0; i < 2; i++) {

@@ -3,6 +3,7 @@ import { loadContractViewConfig } from '../../config/contract-view-config';
 import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 import { spawnReady, type Spawned } from '../support/spawn-ready';
 import { api, BUS_KINDS, cachePrefix, dropTestData, harnessSso, mintBearer, ownDatabases, startThreeServices, viewTestEnv, type ThreeServices } from './support/service-harness';
+import { validContract } from '../support/valid-contract';
 
 jest.setTimeout(180_000);
 
@@ -55,7 +56,7 @@ describe.each(BUS_KINDS)('contract view lag on %s (sqlite)', (bus) => {
   });
 
   const register = async (contr: string) => {
-    const res = await api(services.ppon.url).post('/cont/regSagaApi').send({ pponContPayload: { contr } });
+    const res = await api(services.ppon.url).post('/cont/regSagaApi').send({ pponContPayload: validContract({ contr }) });
     expect(res.status).toBe(201);
     return res.body.saPponContNo as number;
   };

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { api, closedPortUrl, DB_KINDS, dropTestData, rowsWhere, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
 import { contractOf, historyOf, modify, newGlobalNo, ORIGINAL, register, sagaOf, stepLines } from './support/saga-client';
 import { startTestProxy } from './support/test-proxy';
+import { validContract } from '../support/valid-contract';
 
 afterAll(dropTestData);
 
@@ -34,7 +35,7 @@ describe.each(DB_KINDS)('API-mode saga on %s', (kind) => {
   });
 
   test('without x-global-no one is generated, echoed and carried to every participant', async () => {
-    const res = await api(s.ppon.url).post('/cont/regSagaApi').send({ pponContPayload: { contr: 'No Header' } }).expect(201);
+    const res = await api(s.ppon.url).post('/cont/regSagaApi').send({ pponContPayload: validContract({ contr: 'No Header' }) }).expect(201);
     const globalNo = res.headers['x-global-no'];
     expect(globalNo).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.globalNo).toBe(globalNo);
@@ -89,7 +90,7 @@ describe.each(DB_KINDS)('API-mode saga on %s', (kind) => {
     const reg = (await register(s.ppon).expect(201)).body;
     const globalNo = newGlobalNo('amd-ok');
     // the amender is the caller (its token), not what the body claims
-    const change = { payr: 'Lee Jiwon', cardNo: '5555-2222', amdrId: 'ops', amdrNm: 'Ops Desk' };
+    const change = { payr: 'Lee Jiwon', cardNo: '5555222222222224', amdrId: 'ops', amdrNm: 'Ops Desk' };
     const res = await modify(s.ppon, { saPponContNo: reg.saPponContNo, ...change }, globalNo);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ globalNo, saPponContNo: reg.saPponContNo, state: 'END', successYn: 'Y' });

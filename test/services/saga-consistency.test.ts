@@ -168,7 +168,7 @@ describe.each(BUS_AND_DB)('broker mode (%s), real processes, %s', (bus, kind) =>
       await pubsub(s.ppon, 'amdPubsub', { saPponContNo, payr: 'P1 payer A', amdrId: 'op-a' }, a).expect(202);
       // MS1 gives up waiting (old code: ends the saga; new: COMPENSATING, contract still locked).
       await waitFor('saga A to leave START', async () => (await request(s.ppon.url).get(`/sagas/${a}`).set(auth())).body.state !== 'START', 30_000);
-      const second = await pubsub(s.ppon, 'amdPubsub', { saPponContNo, svcNo: 'P1 svc B', amdrId: 'op-b' }, newGlobalNo('p1-b'));
+      const second = await pubsub(s.ppon, 'amdPubsub', { saPponContNo, svcNo: '02-100-2002', amdrId: 'op-b' }, newGlobalNo('p1-b'));
       if (second.status === 202) b = second.body.globalNo as string;
       else expect(second.body).toMatchObject({ status: 409, code: 'SAGA_IN_PROGRESS' });
     } finally {
@@ -182,7 +182,7 @@ describe.each(BUS_AND_DB)('broker mode (%s), real processes, %s', (bus, kind) =>
 
     // The next modification ends END and the three still agree.
     const c = newGlobalNo('p1-c');
-    await pubsub(s.ppon, 'amdPubsub', { saPponContNo, cardNo: 'P1 card C', amdrId: 'op-c' }, c).expect(202);
+    await pubsub(s.ppon, 'amdPubsub', { saPponContNo, cardNo: '4000056655665556', amdrId: 'op-c' }, c).expect(202);
     expect((await settled(s.ppon, c)).state).toBe('END');
     expect(await agreement(s.db, saPponContNo)).toEqual([]);
   });

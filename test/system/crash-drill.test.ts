@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DEMO, loginVia, type Agent } from '../support/login';
 import { PROCESS_NAMES, startSystem, type RunningSystem } from './support/start-system';
+import { validContract } from '../support/valid-contract';
 
 /**
  * The crash drill: `npm start`, log in, SIGKILL each of its eight processes in turn; after each
@@ -16,7 +17,7 @@ describe('npm start heals itself: SIGKILL each process in turn', () => {
   beforeAll(async () => {
     system = await startSystem();
     pc = (await loginVia(system.urls.pc, request.agent(system.urls.sso), system.urls.sso, DEMO)).bff;
-    const created = await pc.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'crash drill' } }).expect(201);
+    const created = await pc.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: 'crash drill' }) }).expect(201);
     contractNo = created.body.saPponContNo;
   }, 120_000);
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { RunningService } from '../../services/platform/run-service';
 import { auth, dropTestData, startTestService } from '../services/support/service-harness';
 import { newGlobalNo } from '../services/support/saga-client';
+import { validContract } from '../support/valid-contract';
 
 /**
  * A contract service whose MariaDB connections die under it (what a database restart or a network
@@ -33,7 +34,7 @@ describe('a service survives its MariaDB going away and coming back', () => {
   };
   // as the harness user (ops, operator: may call MS2's saga step by hand); without a token both would be a 401 before any query
   const read = () => request(service.url).get('/cont?size=1').set(auth());
-  const write = () => request(service.url).post('/cont/regSagaApi').set(auth()).set('x-global-no', newGlobalNo('outage')).send({ inetaplcaContPayload: { contr: '장애 복구', saPponContNo: 1 } });
+  const write = () => request(service.url).post('/cont/regSagaApi').set(auth()).set('x-global-no', newGlobalNo('outage')).send({ inetaplcaContPayload: validContract({ contr: '장애 복구', saPponContNo: 1 }) });
 
   it('answers 503 (never 500) while its connections are being killed, then serves reads and writes again within 10 s', async () => {
     await read().expect(200);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DEMO, loginVia } from '../support/login';
 import { startSystem, type RunningSystem } from './support/start-system';
+import { validContract } from '../support/valid-contract';
 
 /**
  * What a newcomer does: `npm start`, log in as demo, use a screen, Ctrl-C. Runs on ports of its
@@ -22,7 +23,7 @@ describe('npm start: the whole system on one machine', () => {
   it('lets demo log in on the PC app and register a contract through the whole system', async () => {
     const { bff } = await loginVia(system.urls.pc, request.agent(system.urls.sso), system.urls.sso, DEMO);
     expect((await bff.get('/bff/user').expect(200)).body.sub).toBe('demo');
-    const created = await bff.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'npm start smoke test' } }).expect(201);
+    const created = await bff.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: 'npm start smoke test' }) }).expect(201);
     const view = await bff.get(`/api/contracts/${created.body.saPponContNo}`).expect(200);
     expect(view.body.partial).toBe(false);
     // The list reads the contract view (its own process), which follows the services' events.
@@ -33,7 +34,7 @@ describe('npm start: the whole system on one machine', () => {
     }
     expect(listed).toBe(1);
     // event mode across the separate service processes (Redis Streams when Redis answers)
-    const ack = await bff.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'npm start event mode' }, mode: 'event' }).expect(202);
+    const ack = await bff.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: 'npm start event mode' }), mode: 'event' }).expect(202);
     let state = 'START';
     for (let i = 0; i < 100 && state === 'START'; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -5,6 +5,7 @@ import { auth, dropTestData, startThreeServices, type ThreeServices } from '../s
 import { newGlobalNo } from '../services/support/saga-client';
 import { rawRequest as rawAnonymous, type RawOptions } from '../proxy/support/raw-request';
 import { rowCounts } from './support/row-counts';
+import { validContract } from '../support/valid-contract';
 
 const NAMES: ServiceName[] = ['ppon', 'inetaplca', 'intelnet'];
 const ENVELOPE: Record<ServiceName, string> = { ppon: 'pponContPayload', inetaplca: 'inetaplcaContPayload', intelnet: 'intelnetContPayload' };
@@ -97,9 +98,9 @@ describe('the contract services answer hostile input with a 4xx problem, never a
   });
 
   it.each(Object.entries(HOSTILE_TEXT))('every service refuses %s in a business field with a 400 naming the field', async (_label, text) => {
-    const ppon = await post(s.ppon.url).set('x-global-no', newGlobalNo('bad')).send({ pponContPayload: { contr: 'ok', payr: text } });
+    const ppon = await post(s.ppon.url).set('x-global-no', newGlobalNo('bad')).send({ pponContPayload: validContract({ contr: 'ok', payr: text }) });
     expect(ppon.status).toBe(400);
-    expect(ppon.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'pponContPayload.payr' })]));
+    expect(ppon.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'payr', code: 'INVALID_FORMAT' })]));
     expect(ppon.body.detail).toMatch(/payr/);
     for (const name of ['inetaplca', 'intelnet'] as const) {
       const res = await post(s[name].url).set('x-global-no', newGlobalNo('bad')).send({ [ENVELOPE[name]]: { contr: text, saPponContNo: 1 } });
@@ -113,7 +114,7 @@ describe('the contract services answer hostile input with a 4xx problem, never a
   });
 
   it('accepts Korean and ordinary punctuation in the same fields', async () => {
-    const contract = { contr: '김민수 (주)한국통신', payr: "O'Brien & Co., Ltd. — 「결제」 #12/3", svcNo: '02-555-0100', admrInfo: '서울시 강남구 테헤란로 1, 10층 ☎ 02)555-0100 ※ 야간 방문 불가!', mkerId: 'op-1', mkerNm: '운영자 하나' };
+    const contract = { ...validContract(), contr: '김민수 (주)한국통신', payr: "O'Brien & Co., Ltd. — 「결제」 #12/3", svcNo: '02-555-0100', admrInfo: '서울시 강남구 테헤란로 1, 10층 ☎ 02)555-0100 ※ 야간 방문 불가!', mkerId: 'op-1', mkerNm: '운영자 하나' };
     const res = await post(s.ppon.url).set('x-global-no', newGlobalNo('kor')).send({ pponContPayload: contract }).expect(201);
     const row = await request(s.ppon.url).get(`/cont/${res.body.saPponContNo}`).set(auth()).expect(200);
     expect(row.body).toMatchObject({ contr: contract.contr, payr: contract.payr, admrInfo: contract.admrInfo });

@@ -19,7 +19,7 @@ import { useOpenLegacyRow } from './support/open-legacy-row';
  * test (the production export path); the BFF runs in this process and its spans are collected by
  * the SDK's InMemorySpanExporter (see fromReadableSpan for why not OTLP inside jest).
  */
-const CONTRACT = { contr: 'Kim Trace', payr: 'Kim Trace', svcNo: '02-555-0199', cardNo: '9410-7777', saler: 'Seoul branch' };
+const CONTRACT = { contr: 'Kim Trace', payr: 'Kim Trace', svcNo: '02-555-0199', cardNo: '9410-7777-7777-7770', saler: 'Seoul branch' };
 const browserTraceparent = () => {
   const traceId = randomBytes(16).toString('hex');
   return { traceId, parentId: randomBytes(8).toString('hex'), header: (p: string) => `00-${traceId}-${p}-01` };
@@ -82,7 +82,7 @@ describe.each([['redis'], ['kafka']] as [BusKind][])('one trace per register sag
         Object.assign(env, { PPON_URL: procs.ppon.url, INETAPLCA_URL: procs.inetaplca.url, INTELNET_URL: procs.intelnet.url });
       },
     });
-    pc = await sys.login(sys.pc);
+    pc = await sys.login(sys.pc, { username: 'ops', password: 'ops1234' }); // an operator: the drill is theirs alone
     // Warm-up (connections, JIT) outside the traces the tests look at.
     await pc.post('/api/contracts').set('X-CSRF', '1').send({ contract: CONTRACT, mode: 'api' });
   }, 120_000);

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { dropTestData, REDIS_URL, startThreeServices, type ThreeServices } from '../services/support/service-harness';
 import { newGlobalNo, ORIGINAL, pubsub, register, settledSaga } from '../services/support/saga-client';
 import { startBffSystem, startSystemWithServices, type BffSystem } from '../support/system';
+import { validContract } from '../support/valid-contract';
 
 /**
  * Issue 12: the Prometheus metrics an operator alerts on move when the thing they count happens.
@@ -108,7 +109,7 @@ describe('BFF metrics: upstream latency by service, token refreshes, live sessio
     // Each app counts its own sessions (its SESSION_PREFIX), whichever instance is scraped.
     expect(sample(await scrape(sys.mobile.url), 'bff_sessions')).toBe(mobileBefore);
 
-    const created = await agent.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: 'Metrics Kim' } }).expect(201);
+    const created = await agent.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: 'Metrics Kim' }) }).expect(201);
     await agent.get(`/api/contracts/${created.body.saPponContNo}`).expect(200);
     const text = await scrape(sys.pc.url);
     for (const upstream of ['ppon', 'inetaplca', 'intelnet']) {

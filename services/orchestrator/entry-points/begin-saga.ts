@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../../lib/errors/app-error';
+import { mayDrill } from '../../../lib/contracts/contract-access';
 import { compensateYn, contractNo, envelope, fieldsFromValues, modifyFields, registerFields, valuesOf } from '../../platform/contracts/contract-payload';
 import type { ContractStore, ContractWriter } from '../../platform/contracts/contract-store';
 import type { SagaLog } from '../saga-log/saga-log';
@@ -11,11 +12,12 @@ export const modifyBody = envelope('pponContPayload', modifyFields.extend({ saPp
 type PponPayload = Record<string, unknown> & { saPponContNo?: number; compensateYn?: 'Y' | 'N' };
 export const payloadOf = (req: Request) => (req.body as { pponContPayload: PponPayload }).pponContPayload;
 
-/** `compensateYn: "Y"` (or a drill endpoint, with `force`) where drills are off is a 400, before anything is written. */
+/** `compensateYn: "Y"` (or a drill endpoint, with `force`) where drills are off is a 400, from a caller not allowed to drill a 403 (lib/contracts/contract-access.ts), before anything is written. */
 export function refuseDrill(drillsAllowed: boolean, force = false): RequestHandler {
   return (req, _res, next) => {
     if (force) payloadOf(req).compensateYn = 'Y';
     if (payloadOf(req).compensateYn === 'Y' && !drillsAllowed) throw new AppError('DRILL_NOT_ALLOWED');
+    if (payloadOf(req).compensateYn === 'Y' && !mayDrill(req.identity?.roles ?? [])) throw new AppError('FORBIDDEN', 'Only an operator may run a compensation drill');
     next();
   };
 }

@@ -1,6 +1,7 @@
-import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../../lib/errors/app-error';
+import { mayDrill } from '../../../lib/contracts/contract-access';
 import { errorCatalog } from '../../../lib/errors/catalog';
 import { validate } from '../../../lib/http/validate';
 import { toServiceError } from '../../platform/http/to-service-error';
@@ -41,13 +42,22 @@ export function participantRoutes(store: ContractStore, options: ParticipantRout
     action, globalNo, values: valuesOf(payload), saPponContNo: payload.saPponContNo as number, ownNo: payload[ownField] as number | undefined, compensateYn: payload.compensateYn as 'Y' | 'N' | undefined,
   });
 
+  /** A drill fails on purpose: only an operator may ask for one (the user MS1 acts for, or the caller). */
+  const refuseDrillFor = (req: Request, payload: Payload) => {
+    if (steps.isDrill(payload.compensateYn as 'Y' | 'N' | undefined) && !mayDrill((req.actor ?? req.identity)?.roles ?? [])) {
+      throw new AppError('FORBIDDEN', 'Only an operator may run a compensation drill');
+    }
+  };
+
   const router = Router();
   router.post('/cont/regSagaApi', body({ ...registerFields.shape, ...Object.fromEntries(crossFields.map((f) => [f, contractNo])), compensateYn }), async (req, res) => {
     const payload = payloadOf(req.body);
+    refuseDrillFor(req, payload);
     const no = await store.write((w) => steps.apply(w, stepOf('register', req.globalNo, payload)));
     res.status(201).json(answer(no, payload));
   });
   router.post('/cont/amdSagaApi', body({ ...modifyFields.shape, [ownField]: contractNo, compensateYn }), async (req, res) => {
+    refuseDrillFor(req, payloadOf(req.body));
     const no = await store.write((w) => steps.apply(w, stepOf('modify', req.globalNo, payloadOf(req.body))));
     res.json(answer(no, await store.find(no)));
   });

@@ -1,11 +1,13 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../../lib/errors/app-error';
 import type { Identity, Role } from './identity';
+import { FULL_CARD_ROLES } from '../../../lib/contracts/mask-card';
+import { MAKER_ROLES, MODIFY_ANY_ROLES } from '../../../lib/contracts/contract-access';
 
 const READERS: Role[] = ['viewer', 'agent', 'supervisor', 'operator', 'saga'];
-const MAKERS: Role[] = ['agent', 'supervisor', 'operator'];
-/** Who may change any contract, not only their own. */
-const MODIFY_ANY: Role[] = ['supervisor', 'operator'];
+const MAKERS: Role[] = [...MAKER_ROLES];
+/** Who may change any contract, not only their own (lib/contracts/contract-access.ts: the BFF's documents follow the same rule). */
+const MODIFY_ANY: Role[] = [...MODIFY_ANY_ROLES];
 const SAGA_ONLY: Role[] = ['saga', 'operator'];
 
 /** One row of a service's authorization table. `audit` stamps the payload's audit fields from the actor. */
@@ -50,6 +52,9 @@ export function contractPolicy(kind: ServiceKind): Rule[] {
     { method: '*', path: /^\//, roles: SAGA_ONLY },
   ];
 }
+
+/** Card numbers leave a service masked, except to these roles (lib/contracts/mask-card.ts); each full read is audited. */
+export const mayReadFullCards = (who: Identity) => has(who, FULL_CARD_ROLES as Role[]);
 
 const has = (who: Identity, roles: Role[]) => who.roles.some((r) => (roles as string[]).includes(r));
 

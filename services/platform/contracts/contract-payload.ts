@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { plainText } from '../../../lib/http/plain-text';
+import { modifyFieldRules, registerFieldRules } from '../../../lib/contracts/contract-rules';
 import { AMENDER_COLUMNS, BUSINESS_COLUMNS, MAKER_COLUMNS } from './contract-table';
 import { toFieldName } from './column-case';
 import type { ContractValues } from './contract-store';
 
-/** Lengths of SPEC §2: business columns VARCHAR 200, ids 50, names 100; no control or bidi characters. */
+/** The audit columns (SPEC §2): ids at most 50, names 100; no control or bidi characters. The business columns follow lib/contracts/contract-rules.ts. */
 const text = (max: number) => plainText(max);
 const fieldsOf = (columns: readonly string[], schemaOf: (column: string) => z.ZodType) =>
   Object.fromEntries(columns.map((c) => [toFieldName(c), schemaOf(c).optional()]));
@@ -14,14 +15,13 @@ export const contractNo = z.number({ error: 'must be a contract number' }).int()
 /** The source's drill flag: "Y" makes MS3 fail on purpose. */
 export const compensateYn = z.enum(['Y', 'N']).optional();
 
-const business = fieldsOf(BUSINESS_COLUMNS, () => text(200));
 const maker = fieldsOf(MAKER_COLUMNS, auditSchema);
 const amender = fieldsOf(AMENDER_COLUMNS, auditSchema);
 
-/** Fields of a registration: the business and maker columns; a contractor is required. */
-export const registerFields = z.object({ ...business, ...maker, contr: text(200).min(1, 'is required') });
-/** Fields of a modification: business and amender columns, each optional (absent = unchanged). */
-export const modifyFields = z.object({ ...business, ...amender });
+/** Fields of a registration: the business columns by the contract's rules (lib/contracts/contract-rules.ts) and the maker columns. */
+export const registerFields = z.object({ ...registerFieldRules(), ...maker });
+/** Fields of a modification: business and amender columns, each optional (absent = unchanged), each by the same rules when sent. */
+export const modifyFields = z.object({ ...modifyFieldRules(), ...amender });
 
 /** `{ [envelope]: payload }`: the source's request bodies (`pponContPayload`, …). */
 export function envelope<T extends z.ZodType>(name: string, payload: T) {

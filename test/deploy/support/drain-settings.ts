@@ -12,7 +12,7 @@ export const PROCESSES = [
   { name: 'contract-view', prefix: 'CONTRACT_VIEW_', port: 8084, script: 'dist/services/contract-view/main.js' },
 ] as const;
 
-/** The production defaults of the drain (routes/run-bff.ts, services/shared/run-service.ts). */
+/** The production defaults of the drain (routes/run-bff.ts, services/platform/run-service.ts). */
 export const DRAIN_DEFAULTS = { delayMs: 5000, graceMs: 20000 };
 
 /** Seconds of "30s", "1m30s", "250ms" (compose durations). */

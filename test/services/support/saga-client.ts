@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { auth } from './service-harness';
+import { validContract } from '../../support/valid-contract';
 /** Anything with a base URL: an in-process RunningService or a child process. */
 export type Reachable = { url: string };
 
@@ -8,10 +9,11 @@ let counter = 0;
 export const newGlobalNo = (label: string) => `${label}-${Date.now().toString(36)}-${++counter}`;
 
 /** The audit columns are the caller's (the harness user `ops`, from its token), whatever the body says. */
-export const ORIGINAL = { contr: 'Kim Minsu', payr: 'Kim Minsu', svcNo: '02-555-0100', cardNo: '9410-1111', mkerId: 'ops', mkerNm: 'Ops Desk' };
+export const ORIGINAL = { contr: 'Kim Minsu', payr: 'Kim Minsu', svcNo: '02-555-0100', cardNo: '9410111111111118', mkerId: 'ops', mkerNm: 'Ops Desk' };
 
+/** A registration: what the payload leaves out of a valid contract (docs/contracts.md) is filled in. */
 export function register(ppon: Reachable, payload: Record<string, unknown> = ORIGINAL, globalNo = newGlobalNo('reg')) {
-  return request(ppon.url).post('/cont/regSagaApi').set(auth()).set('x-global-no', globalNo).send({ pponContPayload: payload });
+  return request(ppon.url).post('/cont/regSagaApi').set(auth()).set('x-global-no', globalNo).send({ pponContPayload: validContract(payload) });
 }
 
 export function modify(ppon: Reachable, payload: Record<string, unknown>, globalNo = newGlobalNo('amd')) {
@@ -40,7 +42,8 @@ export const stepLines = (saga: { steps: { participant: string; action: string; 
 
 /** A broker-mode saga request (`regPubsub`, `amdPubsub`, or their drill endpoints). */
 export function pubsub(ppon: Reachable, path: 'regPubsub' | 'amdPubsub' | 'regPubsubCompensate' | 'amdPubsubCompensate', payload: Record<string, unknown>, globalNo = newGlobalNo(path)) {
-  return request(ppon.url).post(`/cont/${path}`).set(auth()).set('x-global-no', globalNo).send({ pponContPayload: payload });
+  const body = path.startsWith('reg') ? validContract(payload) : payload;
+  return request(ppon.url).post(`/cont/${path}`).set(auth()).set('x-global-no', globalNo).send({ pponContPayload: body });
 }
 
 /** Polls the saga log until the saga is END or CANCEL (bounded), as a screen would after a 202; COMPENSATING is not an outcome. */
