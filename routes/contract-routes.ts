@@ -151,7 +151,8 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
     await streamSagaEvents(res, upstreams.ppon, String(req.params.globalNo), ctxOf(req), {
       pollMs: 200,
       maxMs: Math.max(config.sagaTimeoutMs, 60_000),
-      lastEventId: req.get('last-event-id'),
+      // The query is for a browser's fresh EventSource after one that failed (web/shared/saga-progress.tsx).
+      lastEventId: req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined),
     });
   });
 

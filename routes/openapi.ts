@@ -84,7 +84,7 @@ function responseSchemas(app: BffAppName): Record<string, unknown> {
 }
 
 /** `text/event-stream` of a saga: each event type and what its `data:` holds. */
-const sagaEventsDescription = `Server-sent events until the saga ends. Every event has an \`id:\` (\`<steps sent>-<state>\`); reconnecting with \`Last-Event-ID\` resumes after it without replay (204 once the end was delivered, so the browser stops); \`retry:\` is set; after \`end\`, \`timeout\` or \`failure\` the stream closes. Event types: ${Object.entries(SAGA_EVENT_TYPES).map(([k, v]) => `\`${k}\` — ${v}`).join('; ')}.`;
+const sagaEventsDescription = `Server-sent events until the saga ends. Every event has an \`id:\` (\`<steps sent>-<state>\`); reconnecting with \`Last-Event-ID\` (or \`?lastEventId=\`, for a fresh EventSource) resumes after it without replay (204 once the end was delivered, so the browser stops); \`retry:\` is set; an instance that shuts down ends the stream with a \`reconnect\` event and \`retry: 250\`, and the browser reconnects to another instance; after \`end\`, \`timeout\` or \`failure\` the stream closes. Event types: ${Object.entries(SAGA_EVENT_TYPES).map(([k, v]) => `\`${k}\` — ${v}`).join('; ')}.`;
 
 function operations(app: BffAppName): Record<string, Record<string, Op>> {
   return {

@@ -75,10 +75,17 @@ export async function runBff(app: BffAppName, createApp: (runtime: BffRuntime) =
   // primary no longer hands it connections, so there is nothing to wait for first.
   if (cluster.isWorker) process.once('disconnect', () => void drain('disconnected by the primary', 0));
 
-  const split = config.adminPort === undefined ? undefined : splitAdminPaths(lifecycle.handle);
-  const main = await serve(split?.main ?? lifecycle.handle, config.port, config.host).catch((err: unknown) => cannotStart(app, err));
-  const admin = split && (await serve(split.admin, config.adminPort!, config.host).catch((err: unknown) => cannotStart(app, err)));
-  servers = admin ? [main, admin] : [main];
+  const listen = async () => {
+    const split = config.adminPort === undefined ? undefined : splitAdminPaths(lifecycle.handle);
+    const main = await serve(split?.main ?? lifecycle.handle, config.port, config.host).catch((err: unknown) => cannotStart(app, err));
+    const admin = split && (await serve(split.admin, config.adminPort!, config.host).catch((err: unknown) => cannotStart(app, err)));
+    servers = admin ? [main, admin] : [main];
+    return { main, admin };
+  };
+  // One process listens first, so its /readyz names what it waits for. A cluster worker listens
+  // only once it can serve: the primary hands a listening worker connections at once (and a rolling
+  // restart retires the old worker as soon as the new one listens).
+  let listening = cluster.isWorker ? undefined : await listen();
   try {
     runtime = await retryUntilReady('redis', () => buildBffRuntime(config, logger), {
       lifecycle,
@@ -90,6 +97,8 @@ export async function runBff(app: BffAppName, createApp: (runtime: BffRuntime) =
     return cannotStart(app, err);
   }
   lifecycle.setApp(createApp(runtime));
+  listening ??= await listen();
+  const { main, admin } = listening;
   logger.info({ url: config.publicUrl, port: main.port, adminPort: admin?.port }, `bff-${app} ready`);
   if (!clustered) console.log(`bff-${app} ready on ${config.publicUrl}${admin ? ` (admin port ${admin.port})` : ''}`);
 }

@@ -26,29 +26,38 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * signal during the delay skips the rest of it. Returns the drain, for a caller with another
  * trigger (a clustered worker told to go by its primary, which needs no delay).
  */
+/** The drains of this process: several apps may share one (services/main-all.ts); it exits after the last. */
+const drains: Promise<number>[] = [];
+
 export function handleShutdown(options: ShutdownOptions): (why: string, delayMs?: number) => Promise<void> {
   const { lifecycles, graceMs, log } = options;
   const hurry = new AbortController();
   let running: Promise<void> | undefined;
   const drain = (why: string, delayMs = options.delayMs) =>
     (running ??= (async () => {
-      for (const lifecycle of lifecycles) lifecycle.startDraining();
-      log(`${why}: readiness is 503 now; serving ${delayMs} ms more, then draining within ${graceMs} ms`);
-      await sleep(delayMs, hurry.signal);
-      const hard = setTimeout(() => {
-        log(`drain not finished after ${graceMs} ms; exiting anyway`);
-        process.exit(1);
-      }, graceMs + 1_000);
-      hard.unref();
-      let code = 0;
-      try {
-        await options.stop(graceMs);
-      } catch (err) {
-        code = 1;
-        log(`drain failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      await options.finally?.().catch(() => undefined);
-      process.exit(code);
+      const mine = (async () => {
+        for (const lifecycle of lifecycles) lifecycle.startDraining();
+        log(`${why}: readiness is 503 now; serving ${delayMs} ms more, then draining within ${graceMs} ms`);
+        await sleep(delayMs, hurry.signal);
+        const hard = setTimeout(() => {
+          log(`drain not finished after ${graceMs} ms; exiting anyway`);
+          process.exit(1);
+        }, graceMs + 1_000);
+        hard.unref();
+        try {
+          await options.stop(graceMs);
+          return 0;
+        } catch (err) {
+          log(`drain failed: ${err instanceof Error ? err.message : String(err)}`);
+          return 1;
+        } finally {
+          await options.finally?.().catch(() => undefined);
+        }
+      })();
+      drains.push(mine);
+      await mine;
+      const codes = await Promise.all(drains);
+      process.exit(Math.max(...codes));
     })());
   const onSignal = (signal: NodeJS.Signals) => {
     if (running) return hurry.abort();

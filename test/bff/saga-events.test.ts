@@ -77,5 +77,9 @@ describe('saga progress over SSE: ids, retry, resume without replay, end of stre
     const afterEnd = await readStream(pc, first.url, end.id);
     expect(afterEnd.status).toBe(204);
     expect(afterEnd.events).toEqual([]);
+    // a fresh EventSource (the screen's, after one that failed) says where it was in the query
+    const viaQuery = await readStream(pc, `${first.url}?lastEventId=${encodeURIComponent(typed[firstStep].id!)}`);
+    expect(viaQuery.events.filter((e) => e.event)).toEqual(again);
+    expect((await readStream(pc, `${first.url}?lastEventId=${encodeURIComponent(end.id!)}`)).status).toBe(204);
   });
 });

@@ -37,23 +37,45 @@ export function useSagaEvents(globalNo: string | null, initial?: Partial<SagaVie
     }
     setView({ globalNo, state: 'START', steps: [], done: false, ...initial });
     if (initial?.done) return;
-    const source = new EventSource(`/api/sagas/${encodeURIComponent(globalNo)}/events`);
-    source.addEventListener('step', (e) => {
-      const step = JSON.parse((e as MessageEvent).data) as SagaStep;
-      setView((v) => v && { ...v, steps: [...v.steps, step] });
-    });
-    source.addEventListener('state', (e) => {
-      const { state } = JSON.parse((e as MessageEvent).data) as { state: string };
-      setView((v) => v && { ...v, state });
-    });
-    for (const type of TERMINAL) {
-      source.addEventListener(type, (e) => {
-        source.close();
-        const data = JSON.parse((e as MessageEvent).data) as Record<string, unknown>;
-        setView((v) => v && { ...v, state: String(data.state ?? v.state), reason: (data.message as string) ?? (data.code as string) ?? null, saPponContNo: (data.saPponContNo as number) ?? v.saPponContNo, done: true });
+    let source: EventSource;
+    let lastId = '';
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let finished = false;
+    const open = () => {
+      // A fresh source cannot send Last-Event-ID: the BFF takes it from the query instead.
+      source = new EventSource(`/api/sagas/${encodeURIComponent(globalNo)}/events${lastId ? `?lastEventId=${encodeURIComponent(lastId)}` : ''}`);
+      const seen = (e: Event) => (lastId = (e as MessageEvent).lastEventId || lastId);
+      source.addEventListener('step', (e) => {
+        seen(e);
+        const step = JSON.parse((e as MessageEvent).data) as SagaStep;
+        setView((v) => v && { ...v, steps: [...v.steps, step] });
       });
-    }
-    return () => source.close();
+      source.addEventListener('state', (e) => {
+        seen(e);
+        const { state } = JSON.parse((e as MessageEvent).data) as { state: string };
+        setView((v) => v && { ...v, state });
+      });
+      for (const type of TERMINAL) {
+        source.addEventListener(type, (e) => {
+          finished = true;
+          source.close();
+          const data = JSON.parse((e as MessageEvent).data) as Record<string, unknown>;
+          setView((v) => v && { ...v, state: String(data.state ?? v.state), reason: (data.message as string) ?? (data.code as string) ?? null, saPponContNo: (data.saPponContNo as number) ?? v.saPponContNo, done: true });
+        });
+      }
+      // A reconnect answered with an error (say a 502 while the load balancer had no instance
+      // ready) closes an EventSource for good: open a new one a second later, resuming after lastId.
+      source.onerror = () => {
+        if (finished || source.readyState !== EventSource.CLOSED) return;
+        retry = setTimeout(open, 1000);
+      };
+    };
+    open();
+    return () => {
+      finished = true;
+      clearTimeout(retry);
+      source.close();
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [globalNo]);
   return view;
