@@ -315,3 +315,34 @@ export async function readTopic(bus: BusKind, topic: string): Promise<RawRecord[
   }
   return records;
 }
+
+/**
+ * Messages of a topic that a consumer group has received and not yet acknowledged: Redis's pending
+ * list of the group, or Kafka's lag (end offset minus the committed one, over every partition) of
+ * the group's subscriptions that read the topic (`<group>@<topics>`, see lib/events/kafka-codec.ts).
+ */
+export async function unacknowledged(bus: BusKind, topic: string, group: string): Promise<number> {
+  if (bus === 'redis') {
+    const redis = new Redis(REDIS_URL);
+    try {
+      return Number(((await redis.xpending(topic, group)) as [number, ...unknown[]])[0]);
+    } finally {
+      redis.disconnect();
+    }
+  }
+  const admin = new Kafka({ clientId: 'test-raw', brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${group}@`) && g.slice(group.length + 1).split(',').includes(topic));
+    if (groups.length === 0) throw new Error(`no consumer group ${group} reads ${topic}`);
+    let lag = 0;
+    for (const groupId of groups) {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const p of committed.partitions) lag += (ends.get(p.partition) ?? 0) - Math.max(0, Number(p.offset));
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
