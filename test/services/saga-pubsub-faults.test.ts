@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { api, auth, BUS_AND_DB, dropTestData, publishRaw, rowsWhere, unacknowledged, startThreeServices, type ThreeServices } from './support/service-harness';
+import { api, auth, BUS_AND_DB, dropTestData, busBacklog, publishRaw, rowsWhere, startThreeServices, type ThreeServices } from './support/service-harness';
 import { contractOf, newGlobalNo, ORIGINAL, pubsub, sagaOf, settledSaga, stepLines } from './support/saga-client';
 
 afterAll(dropTestData);
@@ -141,10 +141,10 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
     const counted = metrics.split('\n').filter((line) => line.startsWith(`saga_dead_letters{topic="${topic}"`));
     expect(counted).toEqual([expect.stringMatching(/\} 1$/)]);
     // Acknowledged (Redis) / committed (Kafka): nothing of it stays pending in MS2's group.
-    let left = await unacknowledged(bus, topic, 'samp.inetaplca');
+    let left = await busBacklog(bus, { topic, group: 'samp.inetaplca' });
     while (left > 0 && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 100));
-      left = await unacknowledged(bus, topic, 'samp.inetaplca');
+      left = await busBacklog(bus, { topic, group: 'samp.inetaplca' });
     }
     expect(left).toBe(0);
   });
