@@ -83,7 +83,9 @@ export function testEnv(kind: DbKind, name: ServiceName, overrides: Record<strin
     MARIADB_URL: `mysql://root@127.0.0.1:3306/${databaseName(kind, name)}`,
     REDIS_URL,
     CACHE_KEY_PREFIX: cachePrefix(kind),
-    PARTICIPANT_TIMEOUT_MS: '500',
+    // Generous: a healthy participant on a loaded 2-core machine answers within it. A test that
+    // needs the timeout to fire sets its own, beside a participant that is far slower than it.
+    PARTICIPANT_TIMEOUT_MS: '5000',
     COMPENSATION_RETRIES: '2',
     COMPENSATION_BACKOFF_MS: '10',
     COMPENSATION_BACKOFF_MAX_MS: '1000',
