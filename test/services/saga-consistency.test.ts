@@ -12,7 +12,9 @@ import { agreement, agreementAtRest, settled, sleep, waitFor } from './support/c
 jest.setTimeout(180_000);
 afterAll(dropTestData);
 
-const SETTINGS = { PARTICIPANT_TIMEOUT_MS: '1000', SAGA_DEADLINE_MS: '2500', COMPENSATION_RETRIES: '2', COMPENSATION_BACKOFF_MS: '50', SAGA_SWEEP_MS: '200' };
+// A frozen participant outlasts any timeout (it is thawed only after MS1 gave up); a healthy one
+// on a loaded 2-core machine must not, so the timeouts are generous rather than tight.
+const SETTINGS = { PARTICIPANT_TIMEOUT_MS: '2500', SAGA_DEADLINE_MS: '5000', COMPENSATION_RETRIES: '2', COMPENSATION_BACKOFF_MS: '50', SAGA_SWEEP_MS: '200' };
 const TERMINAL = ['END', 'CANCEL'];
 
 describe.each(DB_KINDS)('API mode, real processes, %s', (kind) => {
