@@ -9,6 +9,8 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose)/)'],
   testTimeout: 30000,
+  // A skipped or todo test fails the run (test/support/no-skip-reporter.js).
+  reporters: ['default', '<rootDir>/test/support/no-skip-reporter.js'],
   // Kafka (127.0.0.1:9092) and Keycloak (127.0.0.1:8180) are started once if they do not answer,
   // and left running (scripts/infra/).
   globalSetup: '<rootDir>/test/support/start-infra.ts',

@@ -322,10 +322,13 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
       try {
         const agent = await sys2.login(sys2.pc);
         for (let i = 0; i < 2; i++) expect((await agent.get(`/api/contracts/${no}`)).body.errors.inetaplca).toBe('UPSTREAM_TIMEOUT');
-        const started = Date.now();
+        const [started, tried] = [Date.now(), slow.requests()];
         const open = await agent.get(`/api/contracts/${no}`).expect(200);
         expect(open.body.errors.inetaplca).toBe('CIRCUIT_OPEN');
-        expect(Date.now() - started).toBeLessThan(100);
+        // "At once": the open circuit never called MS2 (nothing reached its hop), so it did not wait
+        // for it — the time limit only says "not hung" (a loaded 2-core machine is slow, not wrong).
+        expect(slow.requests()).toBe(tried);
+        expect(Date.now() - started).toBeLessThan(1000);
         expect(open.body.intelnet.saPponContNo).toBe(no);
       } finally {
         await sys2.close();

@@ -1,12 +1,14 @@
 import { BUS_KINDS, dropTestData, startThreeServices, type ThreeServices } from './support/service-harness';
 import { newGlobalNo, pubsub, register, settledSaga } from './support/saga-client';
+import { quiescent, sleep } from './support/consistency-expect';
 import { seededRandom } from '../../services/platform/events/fault-hooks';
 
 afterAll(dropTestData);
 
 const SAGAS = 200;
 const BATCHES = 4;
-const SEED = Number(process.env.FAULT_RUN_SEED ?? Date.now() % 2_147_483_647);
+// A fixed seed by default, so that a red run replays exactly; .ci/run runs it again with a random one.
+const SEED = Number(process.env.FAULT_RUN_SEED ?? 20261207);
 
 interface Run { globalNo: string; kind: 'reg' | 'amd'; contract?: Record<string, number> }
 
@@ -56,31 +58,43 @@ test.each(BUS_KINDS)(`randomized fault run on %s: ${SAGAS} sagas, then 0 stuck a
     for (const run of runs) outcomes.set(run.globalNo, (await settledSaga(s.ppon, run.globalNo, 30_000)).state);
     const stuck = await s.db('ppon').selectFrom('SA_SAGA_PENDING').selectAll().execute();
 
-    const problems: string[] = [];
-    const rows = async (name: 'inetaplca' | 'intelnet', globalNo: string) =>
-      s.db(name).selectFrom(`SA_${name.toUpperCase()}_CONT`).selectAll().where('TRANSAC_NO', '=', globalNo).execute() as Promise<Record<string, unknown>[]>;
-    for (const run of runs) {
-      const state = outcomes.get(run.globalNo);
-      const [ms1] = await s.db('ppon').selectFrom('SA_PPON_CONT').selectAll().where('TRANSAC_NO', '=', run.globalNo).execute();
-      const ms2 = await rows('inetaplca', run.globalNo);
-      const ms3 = await rows('intelnet', run.globalNo);
-      const bad = (why: string) => problems.push(`${run.globalNo} ${run.kind} ${state}: ${why}`);
-      if (ms2.length > 1 || ms3.length > 1) bad('a step was applied twice');
-      if (state === 'END') {
-        if (ms1?.TRANSAC_STTUS !== 'END' || ms1.DEL_YN !== 'N') bad('MS1 row not END');
-        if (ms2[0]?.TRANSAC_STTUS !== 'END' || ms2[0].DEL_YN !== 'N' || ms3[0]?.TRANSAC_STTUS !== 'END' || ms3[0].DEL_YN !== 'N') bad('a participant row is not live END');
-        if (ms1?.SA_INETAPLCA_CONT_NO !== ms2[0]?.SA_INETAPLCA_CONT_NO || ms1?.SA_INTELNET_CONT_NO !== ms3[0]?.SA_INTELNET_CONT_NO) bad('cross numbers differ');
-        if (ms2[0]?.SA_PPON_CONT_NO !== ms1?.SA_PPON_CONT_NO || ms3[0]?.SA_PPON_CONT_NO !== ms1?.SA_PPON_CONT_NO) bad('participants name another MS1 contract');
-      } else if (state === 'CANCEL') {
-        if (ms1?.TRANSAC_STTUS !== 'CANCEL') bad('MS1 row not CANCEL');
-        if (run.kind === 'reg' && (ms1?.DEL_YN !== 'Y' || ms2.some((r) => r.DEL_YN !== 'Y') || ms3.some((r) => r.DEL_YN !== 'Y'))) bad('a cancelled registration left a live row');
-        if (run.kind === 'amd' && (ms1?.PAYR !== 'Original' || ms2.some((r) => r.PAYR !== 'Original' || r.TRANSAC_STTUS !== 'CANCEL'))) bad('a cancelled modification was not restored in MS1/MS2');
-      } else bad('not terminal');
-    }
+    // Checked at quiescence (outboxes drained, no saga open, no reply pending, nothing on the bus, the
+    // databases still), then again a moment later: a late commit after the check would show there.
+    const atRest = { kind: bus, prefix: s.ppon.deps.config.eventTopicPrefix };
+    const inconsistencies = async () => {
+      const problems: string[] = [];
+      const rows = async (name: 'inetaplca' | 'intelnet', globalNo: string) =>
+        s.db(name).selectFrom(`SA_${name.toUpperCase()}_CONT`).selectAll().where('TRANSAC_NO', '=', globalNo).execute() as Promise<Record<string, unknown>[]>;
+      for (const run of runs) {
+        const state = outcomes.get(run.globalNo);
+        const [ms1] = await s.db('ppon').selectFrom('SA_PPON_CONT').selectAll().where('TRANSAC_NO', '=', run.globalNo).execute();
+        const ms2 = await rows('inetaplca', run.globalNo);
+        const ms3 = await rows('intelnet', run.globalNo);
+        const bad = (why: string) => problems.push(`${run.globalNo} ${run.kind} ${state}: ${why}`);
+        if (ms2.length > 1 || ms3.length > 1) bad('a step was applied twice');
+        if (state === 'END') {
+          if (ms1?.TRANSAC_STTUS !== 'END' || ms1.DEL_YN !== 'N') bad('MS1 row not END');
+          if (ms2[0]?.TRANSAC_STTUS !== 'END' || ms2[0].DEL_YN !== 'N' || ms3[0]?.TRANSAC_STTUS !== 'END' || ms3[0].DEL_YN !== 'N') bad('a participant row is not live END');
+          if (ms1?.SA_INETAPLCA_CONT_NO !== ms2[0]?.SA_INETAPLCA_CONT_NO || ms1?.SA_INTELNET_CONT_NO !== ms3[0]?.SA_INTELNET_CONT_NO) bad('cross numbers differ');
+          if (ms2[0]?.SA_PPON_CONT_NO !== ms1?.SA_PPON_CONT_NO || ms3[0]?.SA_PPON_CONT_NO !== ms1?.SA_PPON_CONT_NO) bad('participants name another MS1 contract');
+        } else if (state === 'CANCEL') {
+          if (ms1?.TRANSAC_STTUS !== 'CANCEL') bad('MS1 row not CANCEL');
+          if (run.kind === 'reg' && (ms1?.DEL_YN !== 'Y' || ms2.some((r) => r.DEL_YN !== 'Y') || ms3.some((r) => r.DEL_YN !== 'Y'))) bad('a cancelled registration left a live row');
+          if (run.kind === 'amd' && (ms1?.PAYR !== 'Original' || ms2.some((r) => r.PAYR !== 'Original' || r.TRANSAC_STTUS !== 'CANCEL'))) bad('a cancelled modification was not restored in MS1/MS2');
+        } else bad('not terminal');
+      }
+      return problems;
+    };
+    await quiescent(s.db, atRest);
+    const problems = await inconsistencies();
+    await sleep(1000);
+    await quiescent(s.db, atRest);
+    const later = await inconsistencies();
     const count = (state: string) => [...outcomes.values()].filter((v) => v === state).length;
     console.log(`fault run: END ${count('END')}, CANCEL ${count('CANCEL')}, stuck ${stuck.length}, inconsistent ${problems.length}`);
     expect(stuck).toEqual([]);
     expect(problems).toEqual([]);
+    expect(later).toEqual([]);
     // END and CANCEL are the only terminal states [issue 15]: a compensation is retried until it completes.
     expect(count('END') + count('CANCEL')).toBe(SAGAS);
     expect(count('CANCEL')).toBeGreaterThan(0);

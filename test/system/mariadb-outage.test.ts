@@ -57,6 +57,8 @@ describe('a service survives its MariaDB going away and coming back', () => {
     const tally = seen.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
     console.log(`mariadb outage: answers while connections were being killed: ${JSON.stringify(tally)}`);
     expect(seen.filter((s) => s >= 500 && s !== 503)).toEqual([]);
+    // What a user sees during the outage: a 503 (retry later), not a success that hid it nor a 500.
+    expect(seen).toContain(503);
 
     const back = Date.now();
     let recovered = false;

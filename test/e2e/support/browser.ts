@@ -18,10 +18,3 @@ export function launchChromium(executablePath: string): Promise<Browser> {
 }
 
 export { buildScreensIfStale } from '../../support/build-screens';
-
-/** Says loudly, once, that the browser suite did not run and why; CI sets E2E_REQUIRED=1 so it fails instead. */
-export function reportMissingChromium(): void {
-  const line = '!'.repeat(78);
-  const text = [line, `!!  BROWSER TESTS NOT RUN: Chromium not found (${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}).`, '!!  Install it with `apt-get update && apt-get install -y chromium` (.ci/run does).', line].join('\n');
-  process.stderr.write(`\n${text}\n\n`);
-}

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ServiceName } from '../../../config/service-config';
 import { BUSINESS_COLUMNS } from '../../../services/platform/contracts/contract-table';
 import type { AnyDb } from '../../../services/platform/db/create-database';
-import { auth } from './service-harness';
+import { auth, busBacklog, type BusKind } from './service-harness';
 
 type Row = Record<string, unknown>;
 const TABLES: Record<ServiceName, string> = { ppon: 'SA_PPON_CONT', inetaplca: 'SA_INETAPLCA_CONT', intelnet: 'SA_INTELNET_CONT' };
@@ -55,4 +55,61 @@ export async function agreement(db: (name: ServiceName) => Kysely<AnyDb>, saPpon
     if (mine !== theirs) problems.push(`${name} says ${theirs} where MS1 says ${mine}`);
   }
   return problems;
+}
+
+const SERVICES: ServiceName[] = ['ppon', 'inetaplca', 'intelnet'];
+const count = async (query: Promise<unknown>) => Number(((await query) as { N: number | string } | undefined)?.N ?? 0);
+
+/** What is still to do, read from the services' own databases and the bus; [] when nothing is. */
+async function unfinished(db: (name: ServiceName) => Kysely<AnyDb>, bus?: { kind: BusKind; prefix: string }): Promise<string[]> {
+  const left: string[] = [];
+  for (const name of SERVICES) {
+    const unsent = await count(db(name).selectFrom('SA_OUTBOX').select((eb: any) => eb.fn.countAll().as('N')).where('SENT_AT', 'is', null).executeTakeFirst());
+    if (unsent > 0) left.push(`${name}: ${unsent} outbox events unsent`);
+  }
+  const open = await count(db('ppon').selectFrom('SA_SAGA').select((eb: any) => eb.fn.countAll().as('N')).where('STATE', 'in', ['START', 'COMPENSATING']).executeTakeFirst());
+  if (open > 0) left.push(`${open} sagas open`);
+  const pending = await count(db('ppon').selectFrom('SA_SAGA_PENDING').select((eb: any) => eb.fn.countAll().as('N')).executeTakeFirst());
+  if (pending > 0) left.push(`${pending} saga replies pending`);
+  if (bus) {
+    const backlog = await busBacklog(bus.kind, { prefix: bus.prefix });
+    if (backlog > 0) left.push(`${backlog} messages not yet handled on the bus`);
+  }
+  return left;
+}
+
+/** Every contract row and saga state of the three databases: unchanged between two looks means no late write is landing. */
+async function snapshot(db: (name: ServiceName) => Kysely<AnyDb>): Promise<string> {
+  const rows = await Promise.all(SERVICES.map((name) => db(name).selectFrom(TABLES[name]).selectAll().execute()));
+  const sagas = await db('ppon').selectFrom('SA_SAGA').select(['GLOBAL_NO', 'STATE']).execute();
+  return JSON.stringify([rows, sagas]);
+}
+
+/**
+ * Waits for quiescence: every outbox drained, no saga open, no reply pending, nothing left on the
+ * bus (broker mode), and the three databases unchanged across `stableMs` (a participant thawed
+ * from a freeze may still be committing a request it took before). A consistency check made
+ * after this cannot be beaten by a late commit that a fixed sleep would let through.
+ */
+export async function quiescent(db: (name: ServiceName) => Kysely<AnyDb>, bus?: { kind: BusKind; prefix: string }, timeoutMs = 60_000, stableMs = 700): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let before = '';
+  let left: string[] = [];
+  for (;;) {
+    left = await unfinished(db, bus);
+    const now = left.length === 0 ? await snapshot(db) : '';
+    if (now !== '' && now === before) return;
+    before = now;
+    if (Date.now() > until) throw new Error(`not quiescent after ${timeoutMs} ms: ${left.join('; ') || 'the databases keep changing'}`);
+    await sleep(stableMs);
+  }
+}
+
+/** The three agree at quiescence, and still agree a moment later (nothing was still on its way). */
+export async function agreementAtRest(db: (name: ServiceName) => Kysely<AnyDb>, saPponContNo: number, bus?: { kind: BusKind; prefix: string }): Promise<string[][]> {
+  await quiescent(db, bus);
+  const first = await agreement(db, saPponContNo);
+  await sleep(1000);
+  await quiescent(db, bus);
+  return [first, await agreement(db, saPponContNo)];
 }

@@ -83,7 +83,9 @@ export function testEnv(kind: DbKind, name: ServiceName, overrides: Record<strin
     MARIADB_URL: `mysql://root@127.0.0.1:3306/${databaseName(kind, name)}`,
     REDIS_URL,
     CACHE_KEY_PREFIX: cachePrefix(kind),
-    PARTICIPANT_TIMEOUT_MS: '500',
+    // Generous: a healthy participant on a loaded 2-core machine answers within it. A test that
+    // needs the timeout to fire sets its own, beside a participant that is far slower than it.
+    PARTICIPANT_TIMEOUT_MS: '5000',
     COMPENSATION_RETRIES: '2',
     COMPENSATION_BACKOFF_MS: '10',
     COMPENSATION_BACKOFF_MAX_MS: '1000',
@@ -314,4 +316,58 @@ export async function readTopic(bus: BusKind, topic: string): Promise<RawRecord[
     await consumer.disconnect();
   }
   return records;
+}
+
+/**
+ * Messages the consumer groups have not yet handled: received and not acknowledged, or not yet
+ * delivered. Redis: each group's pending list plus whether its last delivered id is behind the
+ * stream's last; Kafka: the lag (end offset minus committed) of each `<group>@<topics>` subscription
+ * (lib/events/kafka-codec.ts). `group` narrows it to one group, `topic` (exact) or `prefix` to topics.
+ */
+export async function busBacklog(bus: BusKind, where: { prefix?: string; topic?: string; group?: string }): Promise<number> {
+  const wanted = (t: string) => (where.topic ? t === where.topic : t.startsWith(where.prefix ?? ''));
+  if (bus === 'redis') {
+    const redis = new Redis(REDIS_URL);
+    try {
+      const streams = where.topic ? [where.topic] : ((await redis.keys(`${where.prefix}*`)) as string[]).filter(wanted);
+      let backlog = 0;
+      for (const stream of streams) {
+        if ((await redis.type(stream)) !== 'stream') continue;
+        const info = (await redis.xinfo('STREAM', stream)) as unknown[];
+        const last = String(info[info.indexOf('last-generated-id') + 1]);
+        for (const g of (await redis.xinfo('GROUPS', stream)) as unknown[][]) {
+          const field = (name: string) => g[g.indexOf(name) + 1];
+          if (where.group && field('name') !== where.group) continue;
+          const delivered = String(field('last-delivered-id'));
+          backlog += Number(field('pending')) + (compareStreamIds(delivered, last) < 0 ? 1 : 0);
+        }
+      }
+      return backlog;
+    } finally {
+      redis.disconnect();
+    }
+  }
+  const admin = new Kafka({ clientId: 'test-raw', brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    let backlog = 0;
+    for (const { groupId } of (await admin.listGroups()).groups) {
+      const at = groupId.indexOf('@');
+      if (at < 0 || (where.group && groupId.slice(0, at) !== where.group)) continue;
+      const topics = groupId.slice(at + 1).split(',').filter(wanted);
+      for (const { topic, partitions } of topics.length > 0 ? await admin.fetchOffsets({ groupId, topics }) : []) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+        for (const p of partitions) backlog += (ends.get(p.partition) ?? 0) - Math.max(0, Number(p.offset));
+      }
+    }
+    return backlog;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function compareStreamIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(BigInt);
+  const [bm, bs] = b.split('-').map(BigInt);
+  return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
 }
