@@ -13,7 +13,7 @@ import { createMobileApp } from '../../bff-mobile/app';
 import { inetaplcaService } from '../../services/inetaplca/service';
 import { intelnetService } from '../../services/intelnet/service';
 import { pponService } from '../../services/ppon/service';
-import { loadContractViewConfig } from '../../config/service-config';
+import { loadContractViewConfig } from '../../config/contract-view-config';
 import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 import { createContractViewApp } from '../../services/contract-view/app';
 import { dropTestData, startThreeServices, viewTestEnv, type ThreeServices } from '../services/support/service-harness';
