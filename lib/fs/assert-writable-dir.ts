@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** A setting to fix, not a dependency to wait for: `fatal` stops a start-up retry at once (lib/http/retry-until-ready.ts). */
+export class UnwritableDir extends Error {
+  readonly fatal = true;
+  override name = 'UnwritableDir';
+}
+
 /**
  * Makes `dir` if needed and proves this process can write there, at start, before anything else
  * does: a data path on a read-only image layer or a volume of another user stops the process with
@@ -14,6 +20,6 @@ export function assertWritableDir(setting: string, dir: string): void {
     fs.rmSync(probe);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new Error(`${setting}: ${path.resolve(dir)} is not writable by this process (${code}); point it at a writable directory or volume`);
+    throw new UnwritableDir(`${setting}: ${path.resolve(dir)} is not writable by this process (${code}); point it at a writable directory or volume`);
   }
 }

@@ -26,6 +26,12 @@ export class WaitingFor extends Error {
   }
 }
 
+/** An error marked `fatal` (itself or a cause) is a setting to fix: waiting would never end. */
+function isFatal(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if ((e as { fatal?: unknown }).fatal === true) return true;
+  return false;
+}
+
 const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 300);
 
 /**
@@ -44,7 +50,7 @@ export async function retryUntilReady<T>(what: string, attempt: () => Promise<T>
       return value;
     } catch (err) {
       if (lifecycle.stopping.aborted) throw new StoppedWhileWaiting(awaited);
-      if (!retryIf(err)) throw err;
+      if (isFatal(err) || !retryIf(err)) throw err;
       const reason = reasonOf(err);
       const retryInMs = Math.min(firstMs * 2 ** (n - 1), maxMs);
       lifecycle.done(awaited);

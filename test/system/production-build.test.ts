@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { validContract } from '../support/valid-contract';
 import { findChromium, launchChromium } from '../e2e/support/browser';
 import { DEMO, expectSsoLoginPage } from '../e2e/support/flows';
 import { signInAtSso } from '../e2e/support/screen-checks';
@@ -184,10 +185,10 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
     await page.locator('table.grid').waitFor();
     // A contract registered through the BFF (the three services, their saga) reaches the grid via the view.
     const name = `prod build ${run}`;
-    const created = await page.evaluate(async (contr) => {
-      const res = await fetch('/api/contracts', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf': '1' }, body: JSON.stringify({ contract: { contr } }) });
+    const created = await page.evaluate(async (contract) => {
+      const res = await fetch('/api/contracts', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf': '1' }, body: JSON.stringify({ contract }) });
       return { status: res.status, no: (await res.json()).saPponContNo as string };
-    }, name);
+    }, validContract({ contr: name }));
     expect(created.status).toBe(201);
     const row = page.locator(`tr[data-contract="${created.no}"]`);
     // The view follows the services' events: search again until it has caught up.
