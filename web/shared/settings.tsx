@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from './api';
+import { api } from './api';
+import { problemText } from './problem-text';
 import { useT } from './i18n';
 import { useSession, type Profile } from './session';
 
@@ -28,7 +29,7 @@ export function SettingsScreen() {
       setProfile(await api<Profile>('/api/session/profile', { method: 'PATCH', body: { language, pageSize: Number(pageSize) } }));
       setMessage(t('saved'));
     } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : t('error'));
+      setMessage(problemText(t, err));
     }
   };
   return (
@@ -44,7 +45,7 @@ export function SettingsScreen() {
         </div>
         <div className="field">
           <label htmlFor="s-page-size">{t('pageSize')}</label>
-          <input id="s-page-size" type="number" min={5} max={200} value={pageSize} onChange={(e) => setPageSize(e.target.value)} />
+          <input id="s-page-size" type="number" inputMode="numeric" min={5} max={200} value={pageSize} onChange={(e) => setPageSize(e.target.value)} />
         </div>
         <button type="submit" className="primary">
           {t('save')}
