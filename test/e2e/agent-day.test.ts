@@ -13,6 +13,7 @@ const CHROMIUM = findChromium();
 if (!CHROMIUM) reportMissingChromium();
 const describeInBrowser = CHROMIUM || process.env.E2E_REQUIRED === '1' ? describe : describe.skip;
 
+// The README's screenshots of these screens come from here (test/e2e/screens.test.ts takes the others).
 const OPERATOR = { username: 'ops', password: 'ops1234' };
 const VIEWER = { username: 'lee', password: 'lee1234' };
 const tag = () => randomBytes(3).toString('hex');
@@ -390,8 +391,8 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
     await expect(pc.locator('[data-action="register"]').count()).resolves.toBe(0);
     await expect(pc.getByTestId('role').textContent()).resolves.toBe('권한: 조회자');
     await expectAccessible(pc, 'pc grid (viewer, ko)');
-    const mobile = await signedIn('mobile', VIEWER, '/');
-    await mobile.locator('#home-title').waitFor();
+    const mobile = await signedIn('mobile', VIEWER, '/contracts');
+    await mobile.locator('#cards-title').waitFor();
     await expect(mobile.locator('[data-action="register"]').count()).resolves.toBe(0);
     await expect(mobile.getByTestId('role').textContent()).resolves.toBe('조회자');
 

@@ -105,7 +105,6 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     const registered = await submitContract(page, { fields: { contr: name, payr: '홍길동', svcNo: '02-555-0100', cardNo: '4111 1111 1111 1111', saler: 'Seoul' }, mode: 'api' });
     expect(registered).toMatchObject({ state: 'END' });
     expect(registered.steps).toBeGreaterThanOrEqual(2);
-    await screenshot(page, 'pc-register');
 
     mark("Detail: the three services' panels and t");
     // Detail: the three services' panels and their history.
@@ -120,7 +119,6 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     await page.locator('section.history').first().waitFor();
     await expect(page.locator('.contract-fields').textContent()).resolves.toContain(name);
     await expectAccessible(page, 'pc detail');
-    await screenshot(page, 'pc-detail');
 
     mark('Modify in event mode: the steps arrive o');
     // Modify in event mode: the steps arrive over SSE, then END.
@@ -176,7 +174,6 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     await expect(page.locator('tbody tr').count()).resolves.toBe(1);
     await expect(page.locator(`tr[data-contract="${no}"]`).textContent()).resolves.toContain('김철수');
     await expectAccessible(page, 'pc grid');
-    await screenshot(page, 'pc-grid');
 
     mark('Files: a Korean-named file with a progre');
     // Files: a Korean-named file with a progress bar, downloaded byte for byte, then deleted.
@@ -251,7 +248,6 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     await expectAccessible(page, 'mobile register');
     const registered = await submitContract(page, { fields: { contr: name, payr: '김모바일', svcNo: '010-5555-0100', cardNo: '5500 0000 0000 0004' }, mode: 'api' });
     expect(registered.state).toBe('END');
-    await screenshot(page, 'mobile-register');
 
     mark('detail');
     await page.locator('.success a').tap();
@@ -261,7 +257,6 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     await expect(page.locator('.detail-card').textContent()).resolves.toContain(name);
     await expectAccessible(page, 'mobile detail');
     expect(await smallTouchTargets(page)).toEqual([]);
-    await screenshot(page, 'mobile-detail');
 
     mark('modify');
     await page.locator('[data-action="modify"]').tap();
@@ -283,7 +278,6 @@ describeInBrowser('the screens in a real browser (Chromium, dev SSO, both BFFs, 
     // The search box keeps what was searched for.
     await expect(page.inputValue('#home-q')).resolves.toBe(name.slice(0, -2));
     await expectAccessible(page, 'mobile cards');
-    await screenshot(page, 'mobile-cards');
 
     mark('files');
     await page.locator('[data-menu="files"]').tap();
