@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api } from './api';
 import { problemText } from './problem-text';
 import { useT } from './i18n';
@@ -23,6 +23,8 @@ export function SettingsScreen() {
   const [language, setLanguage] = useState(profile.language);
   const [pageSize, setPageSize] = useState(String(profile.pageSize));
   const [message, setMessage] = useState<string | null>(null);
+  // The header's switch changes the language under this form: the form follows, never saves the old one back.
+  useEffect(() => setLanguage(profile.language), [profile.language]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
     try {
