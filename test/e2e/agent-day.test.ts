@@ -351,12 +351,6 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
     await expectAccessible(page, 'mobile detail (ko)');
     expect(await smallTouchTargets(page)).toEqual([]);
 
-    // Documents on the contract, from the phone.
-    const docs = page.locator(`section[data-documents="/api/contracts/${no}/documents"]`);
-    await docs.locator('.photo-input').setInputFiles({ name: '현장.png', mimeType: 'image/png', buffer: tinyPng() });
-    await docs.locator('.file-list li', { hasText: '현장.png' }).waitFor();
-    await screenshot(page, 'mobile-detail');
-
     // The modify form has every current value (the card as the BFF shows it: masked).
     await page.locator('[data-action="modify"]').tap();
     await page.locator('#f-contr').waitFor();
@@ -375,16 +369,24 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
 
     // Cards: the search keeps its text; state in words.
     await page.locator('[data-menu="contracts"]').tap();
-    await page.fill('#home-q', name.slice(4));
+    await page.fill('#home-q', name.slice(5));
     await page.locator('form[role="search"] button').tap();
     await page.locator(`.card[data-contract="${no}"]`).waitFor();
-    await expect(page.inputValue('#home-q')).resolves.toBe(name.slice(4));
+    await expect(page.inputValue('#home-q')).resolves.toBe(name.slice(5));
     await expect(page.locator(`.card[data-contract="${no}"] [data-contract-state]`).textContent()).resolves.toBe('Active');
     await expectAgentWords(page, 'mobile cards (en)');
     await expectAccessible(page, 'mobile cards (en)');
     await setLanguage(page, 'ko');
     await expectAccessible(page, 'mobile cards (ko)');
     await screenshot(page, 'mobile-cards');
+
+    // Documents on the contract, from the phone (a photo).
+    await page.locator(`.card[data-contract="${no}"] a`).tap();
+    const docs = page.locator(`section[data-documents="/api/contracts/${no}/documents"]`);
+    await docs.locator('.photo-input').setInputFiles({ name: '현장.png', mimeType: 'image/png', buffer: tinyPng() });
+    await docs.locator('.file-list li', { hasText: '현장.png' }).waitFor();
+    await expectAccessible(page, 'mobile detail with documents (ko)');
+    await screenshot(page, 'mobile-detail');
   }, 120_000);
 
   it('a viewer sees no Register on either app and roles in words; an agent sees no drill', async () => {
