@@ -309,7 +309,11 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
     const entries = page.locator('tr[data-history]');
     await entries.first().waitFor();
     await expect(entries.first().locator('td').nth(0).textContent()).resolves.toMatch(/\d{4}, \d\d:\d\d$/);
-    await expect(entries.first().locator('td').nth(1).textContent()).resolves.not.toBe('—');
+    // Newest first: the drilled change, rolled back (no author: nothing of it stayed); the registration last, by the operator.
+    await expect(entries.first().locator('td').nth(2).textContent()).resolves.toBe('Change (rolled back)');
+    await expect(entries.last().locator('td').nth(1).textContent()).resolves.toMatch(/\S/);
+    await expect(entries.last().locator('td').nth(1).textContent()).resolves.not.toBe('—');
+    await expect(entries.last().locator('td').nth(2).textContent()).resolves.toBe('Registration');
     await expectAgentWords(page, 'detail after rollback (en)');
     await expectAccessible(page, 'pc detail after rollback (en)');
 

@@ -6,7 +6,8 @@ import { Link } from './router';
 
 export interface HistoryEntry {
   at: string;
-  author: { id?: string; name?: string } | string;
+  /** null when nothing of the change stayed (a rolled-back modification). */
+  author: { id?: string; name?: string | null } | string | null;
   globalNo: string;
   kind: string;
   outcome?: string;
