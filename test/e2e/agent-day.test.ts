@@ -400,6 +400,11 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
     await expect(pc.locator('[data-action="register"]').count()).resolves.toBe(0);
     await expect(pc.getByTestId('role').textContent()).resolves.toBe('권한: 조회자');
     await expectAccessible(pc, 'pc grid (viewer, ko)');
+    // A contract's documents: a viewer reads the list, attaches nothing (the earlier tests made the contracts).
+    await pc.locator('tbody tr a').first().click();
+    await pc.locator('section[data-documents^="/api/contracts/"]').waitFor();
+    await expect(pc.locator('section[data-documents^="/api/contracts/"] .file-input').count()).resolves.toBe(0);
+    await expect(pc.locator('[data-action="modify"]').count()).resolves.toBe(0);
     const mobile = await signedIn('mobile', VIEWER, '/contracts');
     await mobile.locator('#cards-title').waitFor();
     await expect(mobile.locator('[data-action="register"]').count()).resolves.toBe(0);

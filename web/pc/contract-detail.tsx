@@ -129,7 +129,7 @@ export function ContractDetail({ no }: { no: number }) {
           <Part key={p.key} part={p.key} no={contract.ppon[p.no] ?? contract[p.key]?.[p.no]} row={contract[p.key]} error={p.key === 'ppon' ? undefined : contract.errors[p.key]} />
         ))}
       </div>
-      <Documents base={`/api/contracts/${no}/documents`} title="contractDocuments" level={2} />
+      <Documents base={`/api/contracts/${no}/documents`} title="contractDocuments" level={2} canChange={canModify} />
       <ContractHistory no={no} current={contract.ppon} sagaPath={(g) => `/sagas?globalNo=${encodeURIComponent(g)}`} />
     </section>
   );

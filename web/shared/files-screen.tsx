@@ -17,10 +17,12 @@ interface FileInfo {
  * Upload with a progress bar, the list, download and delete, on `base` (`/api/files`, the user's
  * own, or `/api/contracts/:no/documents`, a contract's); `camera` lets a phone take a photo.
  */
-export function Documents({ base, title, camera = false, level = 1 }: { base: string; title: MessageKey; camera?: boolean; level?: 1 | 2 }) {
+export function Documents({ base, title, camera = false, level = 1, canChange }: { base: string; title: MessageKey; camera?: boolean; level?: 1 | 2; canChange?: boolean }) {
   const t = useT();
   const format = useFormat();
   const { can } = useSession();
+  // A contract's documents: attached and removed by who may change the contract; one's own: by anyone but a viewer.
+  const mayChange = canChange ?? can.files;
   const id = useId().replace(/:/g, '');
   const [files, setFiles] = useState<FileInfo[] | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
@@ -63,7 +65,7 @@ export function Documents({ base, title, camera = false, level = 1 }: { base: st
       <Heading id={`${id}-title`} className="files-title">
         {t(title)}
       </Heading>
-      {can.files && (
+      {mayChange && (
         <div className="upload">
           <label htmlFor={`${id}-file`} className="button">
             {t('chooseFile')}
@@ -103,7 +105,7 @@ export function Documents({ base, title, camera = false, level = 1 }: { base: st
               <a className="button" href={`${base}/${encodeURIComponent(f.id)}`} download={f.name}>
                 {t('download')}
               </a>
-              {can.files && (
+              {mayChange && (
                 <button type="button" onClick={() => void remove(f)} aria-label={`${t('delete')} ${f.name}`}>
                   {t('delete')}
                 </button>

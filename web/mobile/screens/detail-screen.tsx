@@ -65,7 +65,7 @@ export function DetailScreen({ no }: { no: number }) {
           </ul>
         </>
       )}
-      <Documents base={`/api/contracts/${no}/documents`} title="contractDocuments" camera level={2} />
+      <Documents base={`/api/contracts/${no}/documents`} title="contractDocuments" camera level={2} canChange={canModify} />
     </section>
   );
 }
