@@ -73,10 +73,10 @@ export function reasonOf(t: ReturnType<typeof useT>, view: Pick<SagaView, 'reaso
 /** The steps as they happen, in an agent's words, then the outcome with the reason. */
 export function SagaProgress({ view }: { view: SagaView }) {
   const t = useT();
-  const kind = view.kind === 'amd' ? t('sagaKind.amd') : view.kind === 'reg' ? t('sagaKind.reg') : null;
+
   return (
     <section className="saga" aria-live="polite" aria-labelledby="saga-title">
-      <h2 id="saga-title">{kind ? t('sagaFor', { kind }) : t('sagaProgress')}</h2>
+      <h2 id="saga-title">{view.kind ? t(`sagaFor.${view.kind}`) : t('sagaProgress')}</h2>
       <p className="saga-ref">
         {t('sagaNumber', { no: '' })}
         <code>{view.globalNo}</code>
