@@ -16,6 +16,9 @@ import { enforceSessionLifetime } from '../core/session/enforce-session-lifetime
 import { requireCsrf } from '../core/http/require-csrf';
 import { restoreSessionUser } from '../core/session/restore-session-user';
 import { requireSession } from '../core/http/require-session';
+import { menuForRoles } from '../core/menu/menu-for-roles';
+import type { BffUser } from '../core/session/session-types';
+import { mayDrill } from '../lib/contracts/contract-access';
 import { ensureAccessToken } from '../core/auth/ensure-access-token';
 import { authEndpoints } from './auth/auth-endpoints';
 import { sessionRoutes } from './session-routes';
@@ -104,8 +107,10 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   api.put('/contracts/:pponContNo', sagaLimit);
   api.post('/files', uploadLimit);
   api.post(CONTRACT_DOCUMENTS, uploadLimit);
-  api.get('/menu', (_req, res) => {
-    res.json({ app: config.app, items: runtime.menu });
+  // The menu this user may use (items may name roles), and whether the screens offer the drill.
+  api.get('/menu', (req, res) => {
+    const roles = (req.user as BffUser).roles;
+    res.json({ app: config.app, items: menuForRoles(runtime.menu, roles), drillAllowed: config.drillsAllowed && mayDrill(roles) });
   });
   api.use('/session', sessionRoutes(runtime));
   api.use('/files', fileRoutes(runtime));

@@ -41,7 +41,7 @@ function responseSchemas(app: BffAppName): Record<string, unknown> {
     Readiness: obj({ ready: { type: 'boolean' }, checks: { type: 'object', additionalProperties: { enum: ['up', 'down', 'memory'] } } }),
     LoggedOut: obj({ loggedOut: { const: true }, endSessionUrl: strOrNull }),
     MenuItem: menuItem,
-    Menu: obj({ app: { const: app }, items: { type: 'array', items: ref('MenuItem') } }),
+    Menu: obj({ app: { const: app }, items: { type: 'array', items: ref('MenuItem') }, drillAllowed: { type: 'boolean' } }),
     Profile: schemaOf(profileSchema),
     LastChange: obj({ kind: { enum: ['REGISTER', 'MODIFY'] }, outcome: { enum: ['IN_PROGRESS', 'DONE', 'ROLLED_BACK'] }, reasonCode: { ...str, description: 'why a rolled-back change failed (detail only): a catalog code or STEP_FAILED' }, globalNo: strOrNull, at: strOrNull }, ['kind', 'outcome', 'globalNo', 'at']),
     ContractBase: app === 'pc' ? pcContract : mobileCard,

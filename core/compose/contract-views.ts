@@ -34,11 +34,15 @@ const card = (c: ComposedContract) => ({
 });
 const part = (row: ComposedContract['ppon'] | null, no: unknown, error?: string) => (row ? { no: no ?? null, state: row.transacSttus ?? null } : { no: no ?? null, state: null, error: error ?? null });
 
-/** Mobile cards: number, contractor, service number, one combined status; the detail card adds each part's state and its maker. */
+/** Mobile cards: number, contractor, service number, one combined status; the detail card adds payer, card, seller, each part's state and its maker. */
 export const mobileContractView: ContractView = {
   detail: (c) => ({
     ...card(c),
     madeBy: c.ppon.mkerId ?? null,
+    // The modify form's current values (the card as the services gave it: masked but for operators and supervisors).
+    payer: c.ppon.payr ?? null,
+    cardNo: c.ppon.cardNo ?? null,
+    seller: c.ppon.saler ?? null,
     parts: {
       ppon: part(c.ppon, c.ppon.saPponContNo),
       inetaplca: part(c.inetaplca, c.ppon.saInetaplcaContNo, c.errors.inetaplca),

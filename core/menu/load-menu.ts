@@ -1,18 +1,15 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import type { MenuItem } from './menu-item';
 
-export interface MenuItem {
-  id: string;
-  label: string;
-  path: string;
-  children?: MenuItem[];
-}
+export type { MenuItem };
 
 const menuItem: z.ZodType<MenuItem> = z.lazy(() =>
   z.object({
     id: z.string().regex(/^[a-z][\w.-]{0,99}$/),
     label: z.string().min(1).max(100),
     path: z.string().startsWith('/'),
+    roles: z.array(z.string().min(1).max(50)).min(1).optional(),
     children: z.array(menuItem).optional(),
   }).strict(),
 );

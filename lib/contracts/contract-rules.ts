@@ -7,26 +7,12 @@ import { plainText } from '../http/plain-text';
  */
 const refuse = (ctx: z.RefinementCtx, code: string, message: string) => ctx.addIssue({ code: 'custom', message, params: { code } });
 
-/**
- * A Korean national telephone number: mobile (010, 011, 016-019), Seoul (02), the other area codes,
- * 070 internet phones, 050x personal numbers, or a 15xx/16xx/18xx business number; dashes optional.
- */
-export const KOREAN_PHONE = /^(?:(?:01[016789]|02|03[1-3]|04[1-4]|05[1-5]|06[1-4]|070|050[2-8]?)-?\d{3,4}-?\d{4}|1[568]\d{2}-?\d{4})$/;
-
-/** Luhn's check digit (ISO/IEC 7812): every card number's last digit. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+export { KOREAN_PHONE, luhnValid } from './contract-formats';
+import { KOREAN_PHONE, luhnValid } from './contract-formats';
 
 /** Names of people, companies and branches. */
 const name = plainText(100).transform((s) => s.trim());
-/** Other free text (SPEC §2: VARCHAR 200). */
+/** Other free text (the source design's VARCHAR(200): docs/source-design.md). */
 const text = plainText(200).transform((s) => s.trim());
 
 const serviceNumber = plainText(20)

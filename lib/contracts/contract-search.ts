@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { plainText } from '../http/plain-text';
 
-/** What the contract list can be sorted by (the read model's columns). */
-export const CONTRACT_SORT_KEYS = ['no', 'contr', 'payr', 'svcNo', 'cardNo', 'mkeDate', 'amdDate', 'state'] as const;
-export const CONTRACT_STATES = ['START', 'END', 'CANCEL'] as const;
+import { CONTRACT_SORT_KEYS, CONTRACT_STATES } from './contract-search-keys';
+
+export { CONTRACT_SORT_KEYS, CONTRACT_STATES };
 
 const term = plainText(200).transform((s) => s.trim()).pipe(z.string().min(1, 'must not be empty'));
 /** A day (YYYY-MM-DD, UTC) or an instant (ISO-8601 with Z), as the ISO instant it stands for. */

@@ -1,84 +1,100 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError } from '../shared/api';
+import { api } from '../shared/api';
 import { ContractForm, FIELDS } from '../shared/contract-form';
-import { useT } from '../shared/i18n';
+import { ContractHistory } from '../shared/contract-history';
+import { ContractStateLine, stateOf } from '../shared/contract-state';
+import { Documents } from '../shared/files-screen';
+import { useFormat } from '../shared/format';
+import { isMessageKey, useT, type MessageKey } from '../shared/i18n';
+import { useMenu } from '../shared/menu';
+import { codeText, problemText } from '../shared/problem-text';
 import { Link } from '../shared/router';
 import { useSession } from '../shared/session';
 import type { PcContract } from './contract-grid';
 
-type Rows = Record<string, unknown>[] | null;
-interface History {
-  partial: boolean;
-  ppon: Rows;
-  inetaplca: Rows;
-  intelnet: Rows;
-}
-
 const PARTS = [
-  { key: 'ppon', title: 'MS1 ppon' },
-  { key: 'inetaplca', title: 'MS2 inetaplca' },
-  { key: 'intelnet', title: 'MS3 intelnet' },
+  { key: 'ppon', no: 'saPponContNo' },
+  { key: 'inetaplca', no: 'saInetaplcaContNo' },
+  { key: 'intelnet', no: 'saIntelnetContNo' },
 ] as const;
 
-/** Loads one composed contract (404 and other problems become a message). */
+/** What an agent reads on a contract, in this order; dates are formatted, the rest shown as given (card numbers come masked). */
+const DETAIL_FIELDS = ['contr', 'payr', 'svcNo', 'cardNo', 'saler', 'apyr', 'admrInfo', 'bcbnConn', 'rack', 'intlTrafc', 'mfamtCont', 'mkerNm', 'mkeDate', 'amdrNm', 'amdDate'] as const;
+const DATES = new Set(['mkeDate', 'amdDate']);
+
+/** Loads one composed contract (404 and other problems become a translated message). */
 function useContract(no: number) {
+  const t = useT();
   const [contract, setContract] = useState<PcContract | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setContract(null);
-    void api<PcContract>(`/api/contracts/${no}`).then(setContract, (err) => setError(err instanceof ApiError ? err.message : String(err)));
+    setError(null);
+    void api<PcContract>(`/api/contracts/${no}`).then(setContract, (err) => setError(problemText(t, err)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [no]);
   return { contract, error };
 }
 
-/** Who may modify this contract: a supervisor any, an agent the ones they made. */
+/** Who may modify this contract: a supervisor or operator any, an agent the ones they made. */
 function useCanModify(contract: PcContract | null): boolean {
   const { can, user } = useSession();
-  if (!contract || contract.ppon.delYn === 'Y') return false;
+  if (!contract || stateOf(contract, contract.ppon).contractState === 'TERMINATED') return false;
   return can.modifyAny || (can.modifyOwn && [user.sub, user.claims.preferred_username].includes(String(contract.ppon.mkerId)));
 }
 
-function Panel({ title, row, error }: { title: string; row: Record<string, unknown> | null; error?: string }) {
+/** One part of the contract (phone, internet application, intelligent network): its number and processing state. */
+function Part({ part, no, row, error }: { part: (typeof PARTS)[number]['key']; no: unknown; row: Record<string, unknown> | null; error?: string }) {
   const t = useT();
+  const format = useFormat();
+  const state = `transac.${String(row?.transacSttus ?? '')}`;
   return (
-    <section className="panel" aria-label={title} data-part={title}>
-      <h2>{title}</h2>
+    <section className="panel" aria-labelledby={`part-${part}`} data-part={part}>
+      <h3 id={`part-${part}`}>{t(`part.${part}`)}</h3>
       {row ? (
-        <dl>
-          {Object.entries(row).map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v === null ? '—' : String(v)}</dd>
-            </div>
-          ))}
+        <dl className="fields">
+          <div>
+            <dt>{t('field.no')}</dt>
+            <dd>{String(no ?? '—')}</dd>
+          </div>
+          <div>
+            <dt>{t('partState')}</dt>
+            <dd>{isMessageKey(state) ? t(state) : '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('field.amdDate')}</dt>
+            <dd className="nowrap">{format.date(row.amdDate ?? row.mkeDate) || '—'}</dd>
+          </div>
         </dl>
       ) : (
-        <p className="partial-marker" role="note">
-          ⚠ {t('partial')}
-          {error ? `: ${error}` : ''}
+        <p className="partial-marker" role="note" data-error={error}>
+          ⚠ {t('partError')}
+          {error ? ` — ${codeText(t, error)}` : ''}
         </p>
       )}
     </section>
   );
 }
 
-const HISTORY_COLUMNS = ['transacSttus', 'delYn', 'contr', 'payr', 'svcNo', 'globalNo'];
-
-/** The detail screen: the three services' panels side by side, then each service's history. */
+/** The detail screen: the contract's state and last change, its fields, its three parts, its documents and history. */
 export function ContractDetail({ no }: { no: number }) {
   const t = useT();
+  const format = useFormat();
   const { contract, error } = useContract(no);
-  const [history, setHistory] = useState<History | null>(null);
   const canModify = useCanModify(contract);
-  useEffect(() => {
-    void api<History>(`/api/contracts/${no}/history`).then(setHistory, () => undefined);
-  }, [no]);
   if (error) return <p role="alert">{error}</p>;
   if (!contract) return <p>{t('loading')}</p>;
+  const { contractState, lastChange } = stateOf(contract, contract.ppon);
+  const shown = (f: string) => {
+    const v = contract.ppon[f];
+    if (v === null || v === undefined || v === '') return '—';
+    return DATES.has(f) ? format.date(v) : String(v);
+  };
   return (
     <section aria-labelledby="detail-title">
       <div className="title-row">
         <h1 id="detail-title">{t('detail', { no })}</h1>
+        <ContractStateLine contractState={contractState} lastChange={lastChange} />
         {contract.partial && (
           <span className="partial-marker" role="note">
             ⚠ {t('partial')}
@@ -89,8 +105,8 @@ export function ContractDetail({ no }: { no: number }) {
             {t('modify')}
           </Link>
         )}
-        <a className="button" href={`/legacy/app/?cont=${no}`}>
-          {t('legacy')}
+        <a className="button" href={`/legacy/app/?cont=${no}`} target="_blank" rel="noopener noreferrer" data-action="legacy">
+          {t('legacyNewTab')}
         </a>
       </div>
       {contract.viewBehind && (
@@ -98,56 +114,31 @@ export function ContractDetail({ no }: { no: number }) {
           {t('viewBehind')}
         </p>
       )}
+      <h2>{t('contractDetails')}</h2>
+      <dl className="fields contract-fields">
+        {DETAIL_FIELDS.map((f) => (
+          <div key={f} data-field={f}>
+            <dt>{t(`field.${f}` as MessageKey)}</dt>
+            <dd className={f === 'cardNo' || f === 'svcNo' || DATES.has(f) ? 'nowrap' : undefined}>{shown(f)}</dd>
+          </div>
+        ))}
+      </dl>
+      <h2>{t('parts')}</h2>
       <div className="panels">
         {PARTS.map((p) => (
-          <Panel key={p.key} title={p.title} row={contract[p.key]} error={p.key === 'ppon' ? undefined : contract.errors[p.key]} />
+          <Part key={p.key} part={p.key} no={contract.ppon[p.no] ?? contract[p.key]?.[p.no]} row={contract[p.key]} error={p.key === 'ppon' ? undefined : contract.errors[p.key]} />
         ))}
       </div>
-      <h2>{t('history')}</h2>
-      {!history ? (
-        <p>{t('loading')}</p>
-      ) : (
-        PARTS.map((p) => {
-          const rows = history[p.key];
-          return (
-            <section key={p.key} className="history" aria-label={`${t('history')} ${p.title}`}>
-              <h3>{p.title}</h3>
-              {rows === null ? (
-                <p className="partial-marker">⚠ {t('partial')}</p>
-              ) : rows.length === 0 ? (
-                <p>{t('noHistory')}</p>
-              ) : (
-                <table className="grid">
-                  <thead>
-                    <tr>
-                      {HISTORY_COLUMNS.map((c) => (
-                        <th scope="col" key={c}>
-                          {c}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((r, i) => (
-                      <tr key={i}>
-                        {HISTORY_COLUMNS.map((c) => (
-                          <td key={c}>{r[c] === undefined || r[c] === null ? '' : String(r[c])}</td>
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </section>
-          );
-        })
-      )}
+      <Documents base={`/api/contracts/${no}/documents`} title="contractDocuments" level={2} canChange={canModify} />
+      <ContractHistory no={no} current={contract.ppon} sagaPath={(g) => `/sagas?globalNo=${encodeURIComponent(g)}`} />
     </section>
   );
 }
 
 export function ModifyScreen({ no }: { no: number }) {
   const t = useT();
+  const { roles } = useSession();
+  const menu = useMenu(roles);
   const { contract, error } = useContract(no);
   const canModify = useCanModify(contract);
   if (error) return <p role="alert">{error}</p>;
@@ -156,7 +147,7 @@ export function ModifyScreen({ no }: { no: number }) {
   return (
     <section aria-labelledby="modify-title">
       <h1 id="modify-title">{t('modifyTitle', { no })}</h1>
-      {canModify ? <ContractForm contractNo={no} initial={initial} detailPath={(n) => `/contracts/${n}`} /> : <p>{t('readOnly')}</p>}
+      {canModify ? <ContractForm contractNo={no} initial={initial} detailPath={(n) => `/contracts/${n}`} drillAllowed={menu?.drillAllowed === true} /> : <p>{t('readOnly')}</p>}
     </section>
   );
 }

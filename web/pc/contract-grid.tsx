@@ -1,8 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../shared/api';
-import { SORTS, STATES, searchFromUrl, searchQuery, type Search, type SearchKey } from '../shared/contract-search';
+import { api } from '../shared/api';
+import { STATES, pageFromUrl, pageUrl, searchFromUrl, searchQuery, sortedBy, type Search, type SearchKey, type SortKey } from '../shared/contract-search';
+import { ContractStateLine, stateOf, type ContractState, type LastChange } from '../shared/contract-state';
+import { useFormat } from '../shared/format';
 import { useT, type MessageKey } from '../shared/i18n';
-import { Link, navigate } from '../shared/router';
+import { problemText } from '../shared/problem-text';
+import { Link, navigate, usePath } from '../shared/router';
 import { useSession } from '../shared/session';
 
 type Row = Record<string, unknown> | null;
@@ -13,6 +16,8 @@ export interface PcContract {
   ppon: Record<string, unknown>;
   inetaplca: Row;
   intelnet: Row;
+  contractState?: ContractState;
+  lastChange?: LastChange | null;
   /** Detail only: the contract view (the lists) holds an older version of this contract. */
   viewBehind?: boolean | null;
 }
@@ -24,33 +29,41 @@ interface Page {
   items: PcContract[];
 }
 
-const PART_STATUS = (row: Row, error?: string) => (row ? `${String(row.transacSttus ?? '')}${row.delYn === 'Y' ? ' · del' : ''}` : error ? `⚠ ${error}` : '—');
-const SORT_LABELS: Record<(typeof SORTS)[number], MessageKey> = { no: 'no', contr: 'contractor', payr: 'payer', svcNo: 'serviceNo', cardNo: 'cardNo', mkeDate: 'registered', amdDate: 'registered', state: 'state' };
-const TEXT_FIELDS: { key: SearchKey; id: string; label: MessageKey }[] = [
-  { key: 'contr', id: 'grid-q', label: 'contractor' },
-  { key: 'payr', id: 'grid-payr', label: 'payer' },
-  { key: 'svcNo', id: 'grid-svcNo', label: 'serviceNo' },
-  { key: 'cardNo', id: 'grid-cardNo', label: 'cardNo' },
+const TEXT_FIELDS: { key: SearchKey; id: string; label: MessageKey; keyboard?: 'tel' | 'numeric' }[] = [
+  { key: 'contr', id: 'grid-q', label: 'field.contr' },
+  { key: 'payr', id: 'grid-payr', label: 'field.payr' },
+  { key: 'svcNo', id: 'grid-svcNo', label: 'field.svcNo', keyboard: 'tel' },
+  { key: 'cardNo', id: 'grid-cardNo', label: 'field.cardNo', keyboard: 'numeric' },
+];
+/** The grid's columns: label, the sort key a click on the header sorts by, and the cell. */
+const COLUMNS: { label: MessageKey; sort: SortKey; nowrap?: boolean }[] = [
+  { label: 'field.no', sort: 'no' },
+  { label: 'field.contr', sort: 'contr' },
+  { label: 'field.payr', sort: 'payr' },
+  { label: 'field.svcNo', sort: 'svcNo', nowrap: true },
+  { label: 'field.cardNo', sort: 'cardNo', nowrap: true },
+  { label: 'field.mkeDate', sort: 'mkeDate', nowrap: true },
+  { label: 'field.lastChange', sort: 'state' },
 ];
 
 /**
- * The contract grid (issue 12: read from the contract view): search by contractor and payer
- * (prefix), service and card number, state and registration dates; sort; keyset pages (the cursor
- * the BFF returns; the ones already passed are kept for Previous). The search lives in the URL.
+ * The contract grid, read from the contract view: search by any part of a name or number, the
+ * last change's outcome and registration dates; a click on a column header sorts at once; the
+ * search, sort and page live in the URL, so Back and reload keep the place.
  */
 export function ContractGrid() {
   const t = useT();
+  const format = useFormat();
+  usePath(); // re-render on every navigation (query changes included)
   const { profile, can } = useSession();
   const applied = searchFromUrl();
+  const { page, cursor } = pageFromUrl();
   const appliedKey = searchQuery(applied).toString();
   const [form, setForm] = useState<Search>(applied);
-  const [cursors, setCursors] = useState<string[]>([]);
   const [data, setData] = useState<Page | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const cursor = cursors[cursors.length - 1];
 
   useEffect(() => {
-    setCursors([]);
     setForm(searchFromUrl());
   }, [appliedKey]);
   useEffect(() => {
@@ -60,19 +73,21 @@ export function ContractGrid() {
     setData(null); // never the previous search's rows under this search's form
     void api<Page>(`/api/contracts?${query}`).then(
       (d) => live && setData(d),
-      (err) => live && (setData(null), setError(err instanceof ApiError ? err.message : String(err))),
+      (err) => live && (setData(null), setError(problemText(t, err))),
     );
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [appliedKey, cursor, profile.pageSize]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const query = searchQuery(form);
-    navigate(`/contracts${query.size ? `?${query}` : ''}`);
+    navigate(pageUrl('/contracts', { ...form, sort: applied.sort, order: applied.order }, 1));
   };
   const set = (key: SearchKey) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  const sortKey = applied.sort ?? 'no';
+  const order = applied.order ?? 'desc';
 
   return (
     <section aria-labelledby="grid-title">
@@ -88,16 +103,16 @@ export function ContractGrid() {
         {TEXT_FIELDS.map((f) => (
           <span key={f.key} className="field">
             <label htmlFor={f.id}>{t(f.label)}</label>
-            <input id={f.id} type="search" maxLength={200} value={form[f.key] ?? ''} onChange={set(f.key)} />
+            <input id={f.id} type="search" inputMode={f.keyboard} maxLength={200} value={form[f.key] ?? ''} onChange={set(f.key)} placeholder={t('searchHint')} />
           </span>
         ))}
         <span className="field">
-          <label htmlFor="grid-state">{t('state')}</label>
+          <label htmlFor="grid-state">{t('field.lastChange')}</label>
           <select id="grid-state" value={form.state ?? ''} onChange={set('state')}>
             <option value="">{t('anyState')}</option>
             {STATES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {t(`filter.${s}`)}
               </option>
             ))}
           </select>
@@ -109,20 +124,6 @@ export function ContractGrid() {
         <span className="field">
           <label htmlFor="grid-to">{t('dateTo')}</label>
           <input id="grid-to" type="date" value={form.to ?? ''} onChange={set('to')} />
-        </span>
-        <span className="field">
-          <label htmlFor="grid-sort">{t('sortBy')}</label>
-          <select id="grid-sort" value={form.sort ?? 'no'} onChange={set('sort')}>
-            {SORTS.filter((s) => s !== 'amdDate').map((s) => (
-              <option key={s} value={s}>
-                {t(SORT_LABELS[s])}
-              </option>
-            ))}
-          </select>
-          <select id="grid-order" aria-label={t('sortBy')} value={form.order ?? 'desc'} onChange={set('order')}>
-            <option value="desc">{t('descending')}</option>
-            <option value="asc">{t('ascending')}</option>
-          </select>
         </span>
         <button type="submit">{t('search')}</button>
         <button type="button" onClick={() => navigate('/contracts')}>
@@ -138,51 +139,56 @@ export function ContractGrid() {
         !error && <p>{t('loading')}</p>
       ) : (
         <>
-          <p className="summary">{t('total', { n: data.total })}</p>
-          <div className="grid-wrap">
-            <table className="grid">
-              <thead>
-                <tr>
-                  <th scope="col">{t('no')}</th>
-                  <th scope="col">{t('contractor')}</th>
-                  <th scope="col">{t('payer')}</th>
-                  <th scope="col">{t('serviceNo')}</th>
-                  <th scope="col">{t('cardNo')}</th>
-                  <th scope="col">MS1 ppon</th>
-                  <th scope="col">MS2 inetaplca</th>
-                  <th scope="col">MS3 intelnet</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((c) => (
-                  <tr key={c.saPponContNo} className={c.partial ? 'partial' : undefined} data-contract={c.saPponContNo}>
-                    <td>
-                      <Link to={`/contracts/${c.saPponContNo}`}>{c.saPponContNo}</Link>
-                    </td>
-                    <td>{String(c.ppon.contr ?? '')}</td>
-                    <td>{String(c.ppon.payr ?? '')}</td>
-                    <td>{String(c.ppon.svcNo ?? '')}</td>
-                    <td>{String(c.ppon.cardNo ?? '')}</td>
-                    <td>{PART_STATUS(c.ppon)}</td>
-                    <td>
-                      {c.inetaplca ? `#${String(c.inetaplca.saInetaplcaContNo)} ` : ''}
-                      {PART_STATUS(c.inetaplca, c.errors.inetaplca)}
-                    </td>
-                    <td>
-                      {c.intelnet ? `#${String(c.intelnet.saIntelnetContNo)} ` : ''}
-                      {PART_STATUS(c.intelnet, c.errors.intelnet)}
-                    </td>
+          <p className="summary" role="status">
+            {data.items.length === 0 ? t('noResults') : t('total', { n: format.number(data.total) })}
+          </p>
+          {data.items.length > 0 && (
+            <div className="grid-wrap">
+              <table className="grid">
+                <thead>
+                  <tr>
+                    {COLUMNS.map((c) => {
+                      const active = sortKey === c.sort;
+                      return (
+                        <th scope="col" key={c.sort} aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
+                          <button type="button" className="sort" data-sort={c.sort} onClick={() => navigate(pageUrl('/contracts', sortedBy(applied, c.sort), 1))}>
+                            {t(c.label)}
+                            <span aria-hidden="true">{active ? (order === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+                          </button>
+                        </th>
+                      );
+                    })}
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <nav className="pager" aria-label="pages">
-            <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+                </thead>
+                <tbody>
+                  {data.items.map((c) => {
+                    const state = stateOf(c, c.ppon);
+                    return (
+                      <tr key={c.saPponContNo} className={c.partial ? 'partial' : undefined} data-contract={c.saPponContNo}>
+                        <td>
+                          <Link to={`/contracts/${c.saPponContNo}`}>{c.saPponContNo}</Link>
+                        </td>
+                        <td>{String(c.ppon.contr ?? '')}</td>
+                        <td>{String(c.ppon.payr ?? '')}</td>
+                        <td className="nowrap">{String(c.ppon.svcNo ?? '')}</td>
+                        <td className="nowrap">{String(c.ppon.cardNo ?? '')}</td>
+                        <td className="nowrap">{format.date(c.ppon.mkeDate)}</td>
+                        <td>
+                          <ContractStateLine contractState={state.contractState} lastChange={state.lastChange && { ...state.lastChange, at: undefined }} />
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <nav className="pager" aria-label={t('pageN', { p: page })}>
+            <button type="button" disabled={page === 1} onClick={() => navigate(pageUrl('/contracts', applied, page - 1))}>
               {t('prev')}
             </button>
-            <span>{t('pageN', { p: cursors.length + 1 })}</span>
-            <button type="button" disabled={!data.nextCursor} onClick={() => data.nextCursor && setCursors([...cursors, data.nextCursor])}>
+            <span data-page={page}>{t('pageN', { p: page })}</span>
+            <button type="button" disabled={!data.nextCursor} onClick={() => data.nextCursor && navigate(pageUrl('/contracts', applied, page + 1, data.nextCursor))}>
               {t('next')}
             </button>
           </nav>

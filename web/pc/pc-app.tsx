@@ -1,5 +1,3 @@
-import { useEffect, useState } from 'react';
-import { api } from '../shared/api';
 import { AppRoot } from '../shared/app-root';
 import { useT, type MessageKey } from '../shared/i18n';
 import { Landing } from '../shared/landing';
@@ -10,15 +8,11 @@ import { SessionsScreen } from '../shared/sessions-screen';
 import { FilesScreen } from '../shared/files-screen';
 import { ContractGrid } from './contract-grid';
 import { ContractDetail, ModifyScreen } from './contract-detail';
-import { RegisterScreen } from './register-screen';
+import { RegisterScreen } from '../shared/register-screen';
 import { SagaMonitor } from './saga-monitor';
-
-interface MenuItem {
-  id: string;
-  label: string;
-  path: string;
-  children?: MenuItem[];
-}
+import { useMenu, type MenuItem } from '../shared/menu';
+import { rolesText } from '../shared/roles-text';
+import { SkipLink } from '../shared/skip-link';
 
 /** Menu labels in the user's language, by menu id; the menu file's label otherwise. */
 const MENU_LABELS: Record<string, MessageKey> = {
@@ -28,7 +22,7 @@ const MENU_LABELS: Record<string, MessageKey> = {
   'contracts.sagas': 'sagas',
   files: 'files',
   legacy: 'legacySystems',
-  'legacy.app': 'legacy',
+  'legacy.app': 'legacyNewTab',
   settings: 'settings',
 };
 
@@ -40,9 +34,16 @@ function MenuTree({ items }: { items: MenuItem[] }) {
     <ul>
       {items.map((item) => (
         <li key={item.id}>
-          <Link to={item.path} aria-current={item.path === path ? 'page' : undefined} data-menu={item.id}>
-            {MENU_LABELS[item.id] ? t(MENU_LABELS[item.id]) : item.label}
-          </Link>
+          {item.path.startsWith('/legacy/') ? (
+            // The legacy app is another application: a new tab, so this one stays where it was.
+            <a href={item.path} target="_blank" rel="noopener noreferrer" data-menu={item.id}>
+              {MENU_LABELS[item.id] ? t(MENU_LABELS[item.id]) : item.label}
+            </a>
+          ) : (
+            <Link to={item.path} aria-current={item.path === path ? 'page' : undefined} data-menu={item.id}>
+              {MENU_LABELS[item.id] ? t(MENU_LABELS[item.id]) : item.label}
+            </Link>
+          )}
           {item.children && <MenuTree items={item.children} />}
         </li>
       ))}
@@ -73,12 +74,10 @@ function Screen() {
 function Shell({ user, refresh }: { user: BffUserInfo; refresh(slide?: boolean): Promise<void> }) {
   const t = useT();
   const { roles, signOut } = useSession();
-  const [menu, setMenu] = useState<MenuItem[]>([]);
-  useEffect(() => {
-    void api<{ items: MenuItem[] }>('/api/menu').then((m) => setMenu(m.items), () => undefined);
-  }, []);
+  const menu = useMenu(roles)?.items ?? [];
   return (
     <div className="pc">
+      <SkipLink />
       <header className="top">
         <Link to="/contracts" className="brand">
           {t('appPc')}
@@ -87,7 +86,7 @@ function Shell({ user, refresh }: { user: BffUserInfo; refresh(slide?: boolean):
           {displayName(user)}
         </span>
         <span className="role" data-testid="role">
-          {t('role')}: {roles.join(', ')}
+          {t('role')}: {rolesText(t, roles)}
         </span>
         <Link to="/sessions" data-menu="sessions">{t('mySessions')}</Link>
         <SessionClock user={user} refresh={refresh} />
@@ -99,7 +98,7 @@ function Shell({ user, refresh }: { user: BffUserInfo; refresh(slide?: boolean):
       <nav aria-label={t('menu')} className="side">
         <MenuTree items={menu} />
       </nav>
-      <main className="content">
+      <main className="content" id="content" tabIndex={-1}>
         <Screen />
       </main>
     </div>

@@ -1,52 +1,114 @@
-import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../shared/api';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api } from '../shared/api';
+import { rememberedSagas } from '../shared/contract-form';
+import { useFormat } from '../shared/format';
 import { useT } from '../shared/i18n';
+import { problemText } from '../shared/problem-text';
+import { Link, navigate, usePath } from '../shared/router';
 import { SagaProgress, useSagaEvents, type SagaView } from '../shared/saga-progress';
+import { sagaStateText } from '../shared/saga-words';
 
-/** Looks a saga up by its globalNo and follows it live; lists the sagas this browser started. */
+interface SagaLog {
+  globalNo: string;
+  kind?: 'reg' | 'amd';
+  state: string;
+  saPponContNo?: number | null;
+  startedAt?: string;
+  reasonCode?: string | null;
+  steps: SagaView['steps'];
+}
+
+/**
+ * The change monitor: the changes (sagas) this browser started, each with its contract, kind, state
+ * and time and a link to the contract; one followed live by its reference (`?globalNo=` in the URL).
+ */
 export function SagaMonitor() {
   const t = useT();
-  const [globalNo, setGlobalNo] = useState('');
+  const format = useFormat();
+  usePath();
+  const selected = new URLSearchParams(location.search).get('globalNo');
+  const [lookup, setLookup] = useState(selected ?? '');
   const [followed, setFollowed] = useState<{ globalNo: string; initial: Partial<SagaView> } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [rows, setRows] = useState<(SagaLog | { globalNo: string; failed: true })[] | null>(null);
   const view = useSagaEvents(followed?.globalNo ?? null, followed?.initial);
-  const recent = JSON.parse(localStorage.getItem('sagas') ?? '[]') as string[];
 
-  const follow = async (no: string) => {
+  useEffect(() => {
+    const mine = rememberedSagas();
+    void Promise.all(mine.map((s) => api<SagaLog>(`/api/sagas/${encodeURIComponent(s.globalNo)}`).then((log) => ({ ...log, kind: log.kind ?? s.kind, saPponContNo: log.saPponContNo ?? s.contractNo, startedAt: log.startedAt ?? s.at }), () => ({ globalNo: s.globalNo, failed: true as const })))).then(setRows);
+  }, [view?.done]);
+
+  useEffect(() => {
     setError(null);
     setFollowed(null);
-    try {
-      const log = await api<{ state: string; steps: SagaView['steps']; message?: string | null }>(`/api/sagas/${encodeURIComponent(no)}`);
-      const done = log.state !== 'START';
-      setFollowed({ globalNo: no, initial: done ? { state: log.state, steps: log.steps, reason: log.message, done } : {} });
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
-    }
-  };
+    if (!selected) return;
+    api<SagaLog>(`/api/sagas/${encodeURIComponent(selected)}`).then(
+      (log) => setFollowed({ globalNo: selected, initial: { kind: log.kind, saPponContNo: log.saPponContNo, ...(log.state !== 'START' ? { state: log.state, steps: log.steps, reasonCode: log.reasonCode, done: true } : {}) } }),
+      (err) => setError(problemText(t, err)),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selected]);
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void follow(globalNo.trim());
+    if (lookup.trim()) navigate(`/sagas?globalNo=${encodeURIComponent(lookup.trim())}`);
   };
   return (
     <section aria-labelledby="sagas-title">
       <h1 id="sagas-title">{t('sagas')}</h1>
       <form onSubmit={submit} className="search">
         <label htmlFor="saga-no">{t('sagaLookup')}</label>
-        <input id="saga-no" value={globalNo} onChange={(e) => setGlobalNo(e.target.value)} />
+        <input id="saga-no" value={lookup} onChange={(e) => setLookup(e.target.value)} />
         <button type="submit">{t('follow')}</button>
       </form>
       {error && <p role="alert">{error}</p>}
       {view && <SagaProgress view={view} />}
+      {view?.saPponContNo ? (
+        <p>
+          <Link to={`/contracts/${view.saPponContNo}`} className="button">
+            {t('openContract', { no: view.saPponContNo })}
+          </Link>
+        </p>
+      ) : null}
       <h2>{t('recentSagas')}</h2>
-      <ul>
-        {recent.map((g) => (
-          <li key={g}>
-            <button type="button" className="link" onClick={() => void follow(g)}>
-              {g}
-            </button>
-          </li>
-        ))}
-      </ul>
+      {rows === null ? (
+        <p>{t('loading')}</p>
+      ) : rows.length === 0 ? (
+        <p>{t('noSagas')}</p>
+      ) : (
+        <table className="grid sagas">
+          <thead>
+            <tr>
+              <th scope="col">{t('sagaStarted')}</th>
+              <th scope="col">{t('sagaContract')}</th>
+              <th scope="col">{t('sagaKind')}</th>
+              <th scope="col">{t('sagaState')}</th>
+              <th scope="col">{t('historySaga')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.globalNo} data-saga={r.globalNo}>
+                {'failed' in r ? (
+                  <td colSpan={5}>⚠ {t('partError')}</td>
+                ) : (
+                  <>
+                    <td className="nowrap">{format.date(r.startedAt)}</td>
+                    <td>{r.saPponContNo ? <Link to={`/contracts/${r.saPponContNo}`}>{t('detail', { no: r.saPponContNo })}</Link> : '—'}</td>
+                    <td>{r.kind === 'amd' ? t('sagaKind.amd') : t('sagaKind.reg')}</td>
+                    <td data-state={r.state}>{sagaStateText(t, r.state)}</td>
+                    <td>
+                      <Link to={`/sagas?globalNo=${encodeURIComponent(r.globalNo)}`} aria-label={`${t('historySaga')} ${r.globalNo}`}>
+                        {t('follow')}
+                      </Link>
+                    </td>
+                  </>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

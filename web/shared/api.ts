@@ -2,14 +2,18 @@
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly problem: { code?: string; title?: string; detail?: string; errors?: { path: string; message: string }[]; [k: string]: unknown },
+    readonly problem: { code?: string; title?: string; detail?: string; errors?: { path: string; code?: string; message?: string }[]; [k: string]: unknown },
   ) {
-    super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+    // For logs and developers only: the screens show problemText (web/shared/problem-text.ts).
+    super(problem.code ?? `HTTP ${status}`);
   }
-  /** Field path (`contract.contr` or `contr`) → message. */
+  /** Field path (`contract.contr` or `contr`) → its stable error code (`REQUIRED`, …); the first per field. */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const e of this.problem.errors ?? []) out[e.path.replace(/^contract\./, '')] = e.message;
+    for (const e of this.problem.errors ?? []) {
+      const field = e.path.replace(/^contract\./, '');
+      out[field] ??= e.code ?? 'other';
+    }
     return out;
   }
 }
@@ -50,10 +54,10 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
 }
 
 /** Upload with progress (fetch cannot report upload progress; XMLHttpRequest can). */
-export function uploadFile(file: File, onProgress: (fraction: number) => void): Promise<unknown> {
+export function uploadFile(file: File, onProgress: (fraction: number) => void, url = '/api/files'): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/files');
+    xhr.open('POST', url);
     xhr.setRequestHeader('x-csrf', '1');
     xhr.setRequestHeader('accept', 'application/json');
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);

@@ -1,101 +1,157 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import { api, ApiError } from './api';
+import { checkContract, REQUIRED_ON_REGISTER } from './contract-rules';
 import { useT, type MessageKey } from './i18n';
+import { fieldErrorText, problemText } from './problem-text';
 import { Link } from './router';
 import { SagaProgress, useSagaEvents, type SagaView } from './saga-progress';
 
-export const FIELDS: { name: string; label: MessageKey }[] = [
-  { name: 'contr', label: 'contractor' },
-  { name: 'payr', label: 'payer' },
-  { name: 'svcNo', label: 'serviceNo' },
-  { name: 'cardNo', label: 'cardNo' },
-  { name: 'saler', label: 'seller' },
+type Keyboard = Pick<InputHTMLAttributes<HTMLInputElement>, 'type' | 'inputMode' | 'autoComplete'>;
+
+/** The fields an agent fills in, with their label and the keyboard a phone should open for them. */
+export const FIELDS: { name: string; label: MessageKey; keyboard: Keyboard }[] = [
+  { name: 'contr', label: 'field.contr', keyboard: { type: 'text', autoComplete: 'off' } },
+  { name: 'payr', label: 'field.payr', keyboard: { type: 'text', autoComplete: 'off' } },
+  { name: 'svcNo', label: 'field.svcNo', keyboard: { type: 'tel', inputMode: 'tel', autoComplete: 'off' } },
+  { name: 'cardNo', label: 'field.cardNo', keyboard: { type: 'text', inputMode: 'numeric', autoComplete: 'off' } },
+  { name: 'saler', label: 'field.saler', keyboard: { type: 'text', autoComplete: 'off' } },
 ];
 
 type Answer = { globalNo: string; state?: string; saPponContNo?: number };
-
-/** Remembers the sagas this browser started, for the saga monitor. */
-export function rememberSaga(globalNo: string): void {
-  const list = JSON.parse(localStorage.getItem('sagas') ?? '[]') as string[];
-  localStorage.setItem('sagas', JSON.stringify([globalNo, ...list.filter((g) => g !== globalNo)].slice(0, 20)));
+export interface RememberedSaga {
+  globalNo: string;
+  kind: 'reg' | 'amd';
+  contractNo?: number;
+  at: string;
 }
 
+/** Remembers the sagas this browser started, for the change monitor (newest first, 20 kept). */
+export function rememberSaga(saga: RememberedSaga): void {
+  const list = rememberedSagas();
+  localStorage.setItem('sagas', JSON.stringify([saga, ...list.filter((s) => s.globalNo !== saga.globalNo)].slice(0, 20)));
+}
+export function rememberedSagas(): RememberedSaga[] {
+  const list = JSON.parse(localStorage.getItem('sagas') ?? '[]') as (RememberedSaga | string)[];
+  return list.map((s) => (typeof s === 'string' ? { globalNo: s, kind: 'reg', at: '' } : s));
+}
+
+const blank = (initial: Record<string, string>) => Object.fromEntries(FIELDS.map((f) => [f.name, initial[f.name] ?? '']));
+
 /**
- * Register (no `contractNo`) or modify a contract: per-field errors from the problem+json, the API
- * or event mode, and the saga's progress — followed live over SSE in event mode, read from the
- * saga log once the API-mode call has answered.
+ * Register (no `contractNo`) or modify a contract. One Idempotency-Key per form: a second press,
+ * a retry or a double click never starts a second saga. The rules are checked here first
+ * (web/shared/contract-rules.ts) and the services' per-field codes shown at the fields, translated.
+ * A registration that ends well clears the form (a new key) and shows the new contract's link.
  */
-export function ContractForm({ contractNo, initial = {}, detailPath }: { contractNo?: number; initial?: Record<string, string>; detailPath(no: number): string }) {
+export function ContractForm({ contractNo, initial = {}, detailPath, drillAllowed = false }: { contractNo?: number; initial?: Record<string, string>; detailPath(no: number): string; drillAllowed?: boolean }) {
   const t = useT();
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(FIELDS.map((f) => [f.name, initial[f.name] ?? ''])));
+  const register = !contractNo;
+  const [values, setValues] = useState<Record<string, string>>(() => blank(initial));
   const [mode, setMode] = useState<'api' | 'event'>('api');
   const [drill, setDrill] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const [followed, setFollowed] = useState<{ globalNo: string; initial?: Partial<SagaView> } | null>(null);
-  const idempotencyKey = useMemo(() => crypto.randomUUID(), [followed]);
   const saga = useSagaEvents(followed?.globalNo ?? null, followed?.initial);
+  const result = useRef<HTMLDivElement>(null);
+  // A second press in the same tick sees the state from before the first: the ref is immediate.
+  const pending = useRef(false);
+  const kind = register ? 'reg' : 'amd';
 
   /** A finished API-mode saga: its steps from the log, shown as already done. */
-  const showFinished = async (answer: Answer, reason?: string) => {
-    const log = await api<{ state: string; steps: SagaView['steps']; message?: string | null; saPponContNo?: number }>(`/api/sagas/${encodeURIComponent(answer.globalNo)}`).catch(() => null);
-    setFollowed({ globalNo: answer.globalNo, initial: { state: log?.state ?? answer.state ?? 'END', steps: log?.steps ?? [], reason: reason ?? log?.message ?? null, saPponContNo: answer.saPponContNo ?? log?.saPponContNo ?? contractNo, done: true } });
+  const showFinished = async (answer: Answer, reasonCode?: string) => {
+    const log = await api<{ state: string; steps: SagaView['steps']; saPponContNo?: number; reasonCode?: string }>(`/api/sagas/${encodeURIComponent(answer.globalNo)}`).catch(() => null);
+    setFollowed({ globalNo: answer.globalNo, initial: { kind, state: log?.state ?? answer.state ?? 'END', steps: log?.steps ?? [], reasonCode: reasonCode ?? log?.reasonCode ?? null, saPponContNo: answer.saPponContNo ?? log?.saPponContNo ?? contractNo, done: true } });
   };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setErrors({});
-    setFormError(null);
+    if (pending.current) return;
+    const contract = register ? values : Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== (initial[k] ?? '')));
+    const local = checkContract(contract, register);
+    setErrors(local);
+    setFormError(Object.keys(local).length ? t('fixErrors') : null);
+    if (Object.keys(local).length) {
+      document.getElementById(`f-${Object.keys(local)[0]}`)?.focus();
+      return;
+    }
     setFollowed(null);
+    pending.current = true;
     setBusy(true);
-    const contract = contractNo ? Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== (initial[k] ?? ''))) : values;
+    const drillCode = drill && drillAllowed ? 'DRILL_FAILURE' : undefined;
     try {
-      const answer = await api<Answer & { accepted?: boolean }>(contractNo ? `/api/contracts/${contractNo}` : '/api/contracts', {
-        method: contractNo ? 'PUT' : 'POST',
+      const answer = await api<Answer & { accepted?: boolean }>(register ? '/api/contracts' : `/api/contracts/${contractNo}`, {
+        method: register ? 'POST' : 'PUT',
         headers: { 'idempotency-key': idempotencyKey },
-        body: { contract, mode, ...(drill ? { drill: 'compensate' } : {}) },
+        body: { contract, mode, ...(drillCode ? { drill: 'compensate' } : {}) },
       });
-      rememberSaga(answer.globalNo);
-      if (answer.accepted) setFollowed({ globalNo: answer.globalNo, initial: { saPponContNo: contractNo } });
-      else await showFinished(answer);
+      rememberSaga({ globalNo: answer.globalNo, kind, contractNo: answer.saPponContNo ?? contractNo, at: new Date().toISOString() });
+      if (answer.accepted) setFollowed({ globalNo: answer.globalNo, initial: { kind, saPponContNo: contractNo, reasonCode: drillCode } });
+      else await showFinished(answer, drillCode);
+      // The next registration is another form: empty, with its own key.
+      if (register) setValues(blank({}));
+      setIdempotencyKey(crypto.randomUUID());
     } catch (err) {
       if (err instanceof ApiError && err.problem.code === 'SAGA_FAILED' && err.problem.globalNo) {
-        rememberSaga(String(err.problem.globalNo));
-        await showFinished({ globalNo: String(err.problem.globalNo), state: String(err.problem.state), saPponContNo: err.problem.saPponContNo as number }, err.problem.detail);
-      } else if (err instanceof ApiError && err.problem.errors) {
-        setErrors(err.fieldErrors());
+        const globalNo = String(err.problem.globalNo);
+        rememberSaga({ globalNo, kind, contractNo: (err.problem.saPponContNo as number) ?? contractNo, at: new Date().toISOString() });
+        await showFinished({ globalNo, state: String(err.problem.state), saPponContNo: err.problem.saPponContNo as number }, drillCode ?? (err.problem.reasonCode as string | undefined));
+        setIdempotencyKey(crypto.randomUUID());
+      } else if (err instanceof ApiError && err.problem.errors?.length) {
+        const fields = err.fieldErrors();
+        setErrors(fields);
         setFormError(t('fixErrors'));
+        // Corrected values are another request: another key.
+        setIdempotencyKey(crypto.randomUUID());
+        document.getElementById(`f-${Object.keys(fields)[0]}`)?.focus();
       } else {
-        setFormError(err instanceof Error ? err.message : t('error'));
+        setFormError(problemText(t, err));
       }
     } finally {
+      pending.current = false;
       setBusy(false);
     }
   };
 
   const resultNo = saga?.saPponContNo ?? contractNo;
+  const succeeded = saga?.done && saga.state === 'END' && resultNo;
+  useEffect(() => {
+    if (saga?.done) result.current?.scrollIntoView({ block: 'start' });
+    if (succeeded) result.current?.querySelector<HTMLElement>('a')?.focus();
+  }, [saga?.done, succeeded]);
+
   return (
     <>
-      <form onSubmit={submit} noValidate className="contract-form">
-        {FIELDS.map((f) => (
-          <div className="field" key={f.name}>
-            <label htmlFor={`f-${f.name}`}>{t(f.label)}</label>
-            <input
-              id={`f-${f.name}`}
-              name={f.name}
-              value={values[f.name]}
-              onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
-              aria-invalid={Boolean(errors[f.name])}
-              aria-describedby={errors[f.name] ? `e-${f.name}` : undefined}
-            />
-            {errors[f.name] && (
-              <span className="field-error" id={`e-${f.name}`} role="alert">
-                {errors[f.name]}
-              </span>
-            )}
-          </div>
-        ))}
+      <form onSubmit={submit} noValidate className="contract-form" aria-busy={busy}>
+        {FIELDS.map((f, i) => {
+          const required = register && (REQUIRED_ON_REGISTER as readonly string[]).includes(f.name);
+          return (
+            <div className="field" key={f.name}>
+              <label htmlFor={`f-${f.name}`}>
+                {t(f.label)}
+                {required && <span aria-hidden="true"> *</span>}
+              </label>
+              <input
+                id={`f-${f.name}`}
+                name={f.name}
+                {...f.keyboard}
+                autoFocus={i === 0}
+                required={required}
+                value={values[f.name]}
+                onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+                aria-invalid={Boolean(errors[f.name])}
+                aria-describedby={errors[f.name] ? `e-${f.name}` : undefined}
+              />
+              {errors[f.name] && (
+                <span className="field-error" id={`e-${f.name}`} data-code={errors[f.name]}>
+                  {fieldErrorText(t, errors[f.name])}
+                </span>
+              )}
+            </div>
+          );
+        })}
         <fieldset className="mode">
           <legend>{t('mode')}</legend>
           <label>
@@ -105,26 +161,37 @@ export function ContractForm({ contractNo, initial = {}, detailPath }: { contrac
             <input type="radio" name="mode" value="event" checked={mode === 'event'} onChange={() => setMode('event')} /> {t('modeEvent')}
           </label>
         </fieldset>
-        <label className="drill">
-          <input type="checkbox" name="drill" checked={drill} onChange={(e) => setDrill(e.target.checked)} /> {t('drill')}
-        </label>
+        {drillAllowed && (
+          <label className="drill">
+            <input type="checkbox" name="drill" checked={drill} onChange={(e) => setDrill(e.target.checked)} /> {t('drill')}
+          </label>
+        )}
         {formError && (
           <p className="form-error" role="alert">
             {formError}
           </p>
         )}
         <button type="submit" className="primary" disabled={busy}>
-          {contractNo ? t('modify') : t('register')}
+          {busy ? t('submitting') : register ? t('register') : t('modify')}
         </button>
       </form>
-      {saga && <SagaProgress view={saga} />}
-      {saga?.done && resultNo ? (
-        <p>
-          <Link to={detailPath(resultNo)} className="button">
-            {t('detail', { no: resultNo })}
-          </Link>
-        </p>
-      ) : null}
+      <div ref={result} className="form-result">
+        {saga && <SagaProgress view={saga} />}
+        {succeeded ? (
+          <p className="success" role="status" data-contract={resultNo}>
+            {t(register ? 'registeredNew' : 'modifiedDone', { no: resultNo })}{' '}
+            <Link to={detailPath(resultNo)} className="button">
+              {t('openContract', { no: resultNo })}
+            </Link>
+          </p>
+        ) : saga?.done && resultNo ? (
+          <p>
+            <Link to={detailPath(resultNo)} className="button">
+              {t('openContract', { no: resultNo })}
+            </Link>
+          </p>
+        ) : null}
+      </div>
     </>
   );
 }

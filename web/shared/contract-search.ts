@@ -1,9 +1,12 @@
-/** The contract list's search as the screens keep it in the URL (issue 12: the BFF reads the contract view). */
+import { CONTRACT_SORT_KEYS, CONTRACT_STATES } from '../../lib/contracts/contract-search-keys';
+
+/** The contract list's search as the screens keep it in the URL: filters, sort and the page (Back and reload keep the place). */
 export const SEARCH_KEYS = ['contr', 'payr', 'svcNo', 'cardNo', 'state', 'from', 'to', 'sort', 'order'] as const;
 export type SearchKey = (typeof SEARCH_KEYS)[number];
 export type Search = Partial<Record<SearchKey, string>>;
-export const SORTS = ['no', 'contr', 'payr', 'svcNo', 'cardNo', 'mkeDate', 'amdDate', 'state'] as const;
-export const STATES = ['START', 'END', 'CANCEL'] as const;
+export const SORTS = CONTRACT_SORT_KEYS;
+export const STATES = CONTRACT_STATES;
+export type SortKey = (typeof SORTS)[number];
 
 /** The search in the current URL (`q`, the earlier contractor search, is read as `contr`). */
 export function searchFromUrl(): Search {
@@ -23,3 +26,32 @@ export const searchQuery = (search: Search, extra: Record<string, string> = {}) 
   for (const [k, v] of Object.entries({ ...search, ...extra })) if (v) params.set(k, v);
   return params;
 };
+
+/**
+ * The page in the URL: `page` (1, 2, …) and the opaque `cursor` of that page. The cursors met on
+ * the way are kept per search in sessionStorage, so Previous works after a reload too.
+ */
+export function pageFromUrl(): { page: number; cursor?: string } {
+  const params = new URLSearchParams(location.search);
+  const page = Math.max(1, Math.floor(Number(params.get('page') ?? '1')) || 1);
+  const cursor = params.get('cursor') ?? undefined;
+  return page > 1 && cursor ? { page, cursor } : { page: 1 };
+}
+
+const cursorsKey = (search: Search) => `cursors:${searchQuery(search).toString()}`;
+
+/** The URL of page `page` of this search (remembering `cursor` for it when given). */
+export function pageUrl(base: string, search: Search, page: number, cursor?: string): string {
+  const remembered = JSON.parse(sessionStorage.getItem(cursorsKey(search)) ?? '{}') as Record<string, string>;
+  if (cursor) sessionStorage.setItem(cursorsKey(search), JSON.stringify({ ...remembered, [page]: cursor }));
+  const at = page > 1 ? (cursor ?? remembered[page]) : undefined;
+  const query = searchQuery(search, at ? { page: String(page), cursor: at } : {});
+  return `${base}${query.size ? `?${query}` : ''}`;
+}
+
+/** The same search sorted by `key`: ascending first, the other way on a second click. */
+export function sortedBy(search: Search, key: SortKey): Search {
+  const current = search.sort ?? 'no';
+  const order = current === key ? ((search.order ?? 'desc') === 'asc' ? 'desc' : 'asc') : 'asc';
+  return { ...search, sort: key, order };
+}

@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, uploadFile } from './api';
-import { useT } from './i18n';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { api, uploadFile } from './api';
+import { useFormat } from './format';
+import { useT, type MessageKey } from './i18n';
+import { problemText } from './problem-text';
 import { useSession } from './session';
 
 interface FileInfo {
@@ -11,18 +13,23 @@ interface FileInfo {
   createdAt: string;
 }
 
-const sizeOf = (n: number) => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`);
-
-/** Upload with a progress bar, the list, download and delete; `camera` lets a phone take a photo. */
-export function FilesScreen({ camera = false }: { camera?: boolean }) {
+/**
+ * Upload with a progress bar, the list, download and delete, on `base` (`/api/files`, the user's
+ * own, or `/api/contracts/:no/documents`, a contract's); `camera` lets a phone take a photo.
+ */
+export function Documents({ base, title, camera = false, level = 1, canChange }: { base: string; title: MessageKey; camera?: boolean; level?: 1 | 2; canChange?: boolean }) {
   const t = useT();
+  const format = useFormat();
   const { can } = useSession();
+  // A contract's documents: attached and removed by who may change the contract; one's own: by anyone but a viewer.
+  const mayChange = canChange ?? can.files;
+  const id = useId().replace(/:/g, '');
   const [files, setFiles] = useState<FileInfo[] | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
-  const load = useCallback(async () => setFiles((await api<{ items: FileInfo[] }>('/api/files')).items), []);
+  const load = useCallback(async () => setFiles((await api<{ items: FileInfo[] }>(base)).items), [base]);
   useEffect(() => {
     void load().catch(() => setFiles([]));
   }, [load]);
@@ -32,35 +39,44 @@ export function FilesScreen({ camera = false }: { camera?: boolean }) {
     setError(null);
     setProgress(0);
     try {
-      await uploadFile(file, setProgress);
+      await uploadFile(file, setProgress, base);
       await load();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : t('error'));
+      setError(problemText(t, err));
       setProgress(null);
     } finally {
       if (input.current) input.current.value = '';
     }
   };
   const remove = async (f: FileInfo) => {
-    await api(`/api/files/${encodeURIComponent(f.id)}`, { method: 'DELETE' });
-    await load();
+    setError(null);
+    try {
+      await api(`${base}/${encodeURIComponent(f.id)}`, { method: 'DELETE' });
+      await load();
+    } catch (err) {
+      setError(problemText(t, err));
+    }
   };
+  const sizeOf = (n: number) => (n < 1024 ? `${format.number(n)} B` : n < 1024 ** 2 ? `${format.number(Math.round(n / 102.4) / 10)} KiB` : `${format.number(Math.round(n / (1024 ** 2 / 10)) / 10)} MiB`);
+  const Heading = level === 1 ? 'h1' : 'h2';
 
   return (
-    <section aria-labelledby="files-title">
-      <h1 id="files-title">{t('files')}</h1>
-      {can.files && (
+    <section aria-labelledby={`${id}-title`} className="documents" data-documents={base}>
+      <Heading id={`${id}-title`} className="files-title">
+        {t(title)}
+      </Heading>
+      {mayChange && (
         <div className="upload">
-          <label htmlFor="file-input" className="button">
+          <label htmlFor={`${id}-file`} className="button">
             {t('chooseFile')}
           </label>
-          <input id="file-input" ref={input} type="file" className="visually-hidden" onChange={(e) => void upload(e.target.files?.[0])} />
+          <input id={`${id}-file`} ref={input} type="file" className="visually-hidden file-input" onChange={(e) => void upload(e.target.files?.[0])} />
           {camera && (
             <>
-              <label htmlFor="photo-input" className="button">
+              <label htmlFor={`${id}-photo`} className="button">
                 {t('takePhoto')}
               </label>
-              <input id="photo-input" type="file" accept="image/*" capture className="visually-hidden" onChange={(e) => void upload(e.target.files?.[0])} />
+              <input id={`${id}-photo`} type="file" accept="image/*" capture className="visually-hidden photo-input" onChange={(e) => void upload(e.target.files?.[0])} />
             </>
           )}
           {progress !== null && (
@@ -69,26 +85,27 @@ export function FilesScreen({ camera = false }: { camera?: boolean }) {
               <span data-testid="upload-percent">{Math.round(progress * 100)}%</span>
             </div>
           )}
-          {error && (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          )}
         </div>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
       )}
       {files === null ? (
         <p>{t('loading')}</p>
       ) : files.length === 0 ? (
-        <p>{t('noFiles')}</p>
+        <p className="empty">{t('noFiles')}</p>
       ) : (
         <ul className="file-list">
           {files.map((f) => (
             <li key={f.id} data-file-id={f.id}>
               <span className="file-name">{f.name}</span> <span className="file-size">{sizeOf(f.size)}</span>
-              <a className="button" href={`/api/files/${encodeURIComponent(f.id)}`} download={f.name}>
+              {f.createdAt && <span className="file-size">{format.date(f.createdAt)}</span>}
+              <a className="button" href={`${base}/${encodeURIComponent(f.id)}`} download={f.name}>
                 {t('download')}
               </a>
-              {can.files && (
+              {mayChange && (
                 <button type="button" onClick={() => void remove(f)} aria-label={`${t('delete')} ${f.name}`}>
                   {t('delete')}
                 </button>
@@ -99,4 +116,9 @@ export function FilesScreen({ camera = false }: { camera?: boolean }) {
       )}
     </section>
   );
+}
+
+/** The user's own documents (/api/files). */
+export function FilesScreen({ camera = false }: { camera?: boolean }) {
+  return <Documents base="/api/files" title="files" camera={camera} />;
 }

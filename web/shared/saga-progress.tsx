@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { useT } from './i18n';
+import { isMessageKey, useT } from './i18n';
+import { sagaStateText, stepText } from './saga-words';
 
 export interface SagaStep {
   participant?: string;
@@ -12,9 +13,11 @@ export interface SagaStep {
 
 export interface SagaView {
   globalNo: string;
+  kind?: 'reg' | 'amd';
   state: string;
   steps: SagaStep[];
-  reason?: string | null;
+  /** A problem code for the reason (DRILL_FAILURE, …); else the failed step says it. */
+  reasonCode?: string | null;
   saPponContNo?: number | null;
   done: boolean;
 }
@@ -60,7 +63,8 @@ export function useSagaEvents(globalNo: string | null, initial?: Partial<SagaVie
           finished = true;
           source.close();
           const data = JSON.parse((e as MessageEvent).data) as Record<string, unknown>;
-          setView((v) => v && { ...v, state: String(data.state ?? v.state), reason: (data.message as string) ?? (data.code as string) ?? null, saPponContNo: (data.saPponContNo as number) ?? v.saPponContNo, done: true });
+          const code = (data.reasonCode as string) ?? (type === 'end' ? null : ((data.code as string) ?? 'UPSTREAM_TIMEOUT'));
+          setView((v) => v && { ...v, state: String(data.state ?? v.state), reasonCode: v.reasonCode ?? code, saPponContNo: (data.saPponContNo as number) ?? v.saPponContNo, done: true });
         });
       }
       // A reconnect answered with an error (say a 502 while the load balancer had no instance
@@ -81,30 +85,39 @@ export function useSagaEvents(globalNo: string | null, initial?: Partial<SagaVie
   return view;
 }
 
-const stepLabel = (s: SagaStep) => `${s.participant ?? ''} ${s.action ?? ''}`.trim();
+/** Why a saga did not end well, in words: its reason code, or the part whose step failed. */
+export function reasonOf(t: ReturnType<typeof useT>, view: Pick<SagaView, 'reasonCode' | 'steps'>): string {
+  const key = `problem.${view.reasonCode ?? ''}`;
+  if (isMessageKey(key)) return t(key);
+  const failed = view.steps.find((s) => s.outcome && s.outcome !== 'Y' && !String(s.action).includes('compensation'));
+  const part = `part.${failed?.participant ?? ''}`;
+  return failed && isMessageKey(part) ? t('partFailed', { part: t(part) }) : t('problem.SAGA_FAILED');
+}
 
-/** The steps as they happen, then END or CANCEL with the reason. */
+/** The steps as they happen, in an agent's words, then the outcome with the reason. */
 export function SagaProgress({ view }: { view: SagaView }) {
   const t = useT();
-  const outcome = view.state === 'END' ? t('sagaEnd') : view.state === 'CANCEL' ? t('sagaCancel') : view.state === 'COMPENSATING' ? t('sagaCompensating') : view.state;
+
   return (
     <section className="saga" aria-live="polite" aria-labelledby="saga-title">
-      <h2 id="saga-title">
-        {t('sagaProgress')} <code>{view.globalNo}</code>
-      </h2>
+      <h2 id="saga-title">{view.kind ? t(`sagaFor.${view.kind}`) : t('sagaProgress')}</h2>
+      <p className="saga-ref">
+        {t('sagaNumber', { no: '' })}
+        <code>{view.globalNo}</code>
+      </p>
       <ol className="saga-steps">
         {view.steps.map((s, i) => (
           <li key={i} className={s.outcome === 'Y' ? 'ok' : s.outcome ? 'failed' : ''}>
-            <span>{stepLabel(s)}</span> <span className="outcome">{s.outcome === 'Y' ? '✔' : s.outcome ? `✘ ${s.error ?? ''}` : '…'}</span>
+            <span>{stepText(t, s)}</span> <span className="outcome">{s.outcome === 'Y' ? '✔' : s.outcome ? `✘ ${t('stepFailed')}` : '…'}</span>
           </li>
         ))}
       </ol>
       <p className="saga-state" data-state={view.state} data-done={view.done}>
-        <strong>{view.done ? outcome : `${view.state}…`}</strong>
-        {view.done && view.reason && view.state !== 'END' && (
+        <strong>{view.done ? sagaStateText(t, view.state) : `${sagaStateText(t, view.state)}…`}</strong>
+        {view.done && view.state !== 'END' && (
           <span className="saga-reason">
             {' '}
-            — {t('reason')}: {view.reason}
+            — {t('reason')}: {reasonOf(t, view)}
           </span>
         )}
       </p>

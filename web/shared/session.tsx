@@ -31,10 +31,14 @@ export interface Permissions {
   files: boolean;
 }
 
-/** What the screens may offer: a viewer reads only; an agent changes what they made; a supervisor anything. */
+/**
+ * What the screens may offer, as the services' policy allows it (services/shared/auth/contract-policy.ts):
+ * a viewer reads only; an agent changes what they made; a supervisor or operator anything.
+ */
 export function permissionsOf(roles: string[]): Permissions {
   const has = (r: string) => roles.includes(r);
-  return { register: has('agent') || has('supervisor'), modifyAny: has('supervisor'), modifyOwn: has('agent'), files: roles.some((r) => r !== 'viewer') };
+  const any = has('supervisor') || has('operator');
+  return { register: has('agent') || any, modifyAny: any, modifyOwn: has('agent'), files: roles.some((r) => r !== 'viewer') };
 }
 
 export const displayName = (u: BffUserInfo) => String(u.name ?? u.claims.name ?? u.claims.preferred_username ?? u.sub);

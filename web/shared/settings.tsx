@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
-import { api, ApiError } from './api';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api } from './api';
+import { problemText } from './problem-text';
 import { useT } from './i18n';
 import { useSession, type Profile } from './session';
 
@@ -22,13 +23,15 @@ export function SettingsScreen() {
   const [language, setLanguage] = useState(profile.language);
   const [pageSize, setPageSize] = useState(String(profile.pageSize));
   const [message, setMessage] = useState<string | null>(null);
+  // The header's switch changes the language under this form: the form follows, never saves the old one back.
+  useEffect(() => setLanguage(profile.language), [profile.language]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
     try {
       setProfile(await api<Profile>('/api/session/profile', { method: 'PATCH', body: { language, pageSize: Number(pageSize) } }));
       setMessage(t('saved'));
     } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : t('error'));
+      setMessage(problemText(t, err));
     }
   };
   return (
@@ -44,7 +47,7 @@ export function SettingsScreen() {
         </div>
         <div className="field">
           <label htmlFor="s-page-size">{t('pageSize')}</label>
-          <input id="s-page-size" type="number" min={5} max={200} value={pageSize} onChange={(e) => setPageSize(e.target.value)} />
+          <input id="s-page-size" type="number" inputMode="numeric" min={5} max={200} value={pageSize} onChange={(e) => setPageSize(e.target.value)} />
         </div>
         <button type="submit" className="primary">
           {t('save')}

@@ -1,0 +1,423 @@
+/// <reference lib="dom" />
+import path from 'node:path';
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { buildScreensIfStale, findChromium, launchChromium } from './support/browser';
+import { startScreensSystem, type ScreensSystem } from './support/screens-system';
+import { expectAccessible, screenshot, signInAtSso, smallTouchTargets } from './support/screen-checks';
+import { developerWords, inViewport, layoutFaults } from './support/agent-checks';
+import { DEMO, downloadBytes, expectSsoLoginPage, submitContract } from './support/flows';
+
+const CHROMIUM = findChromium();
+const describeInBrowser = describe; // no Chromium fails the run, never skips it (test/support/no-skip-reporter.js)
+
+// The README's screenshots of these screens come from here (test/e2e/screens.test.ts takes the others).
+const OPERATOR = { username: 'ops', password: 'ops1234' };
+const VIEWER = { username: 'lee', password: 'lee1234' };
+const tag = () => randomBytes(3).toString('hex');
+
+/**
+ * A day of an agent's work in both apps, in Korean (the profile's default) and in English: the
+ * words on screen, the forms, the lists, a contract's state apart from its last change, its
+ * history and documents, and who is offered what. Every screen is checked with axe.
+ */
+describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the three services)', () => {
+  let system: ScreensSystem;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    if (!CHROMIUM) throw new Error('Chromium is not installed: apt-get install -y chromium');
+    buildScreensIfStale();
+    [system, browser] = await Promise.all([startScreensSystem(), launchChromium(CHROMIUM)]);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+    await browser?.close();
+    await system?.close();
+  }, 60_000);
+
+  let debugPage: Page | undefined;
+  afterEach(async () => {
+    await debugPage?.screenshot({ path: path.join(os.tmpdir(), 'e2e-agent-last.png') }).catch(() => undefined);
+    if (debugPage) process.stderr.write(`e2e: last URL ${debugPage.url()}\n`);
+  });
+
+  /** A signed-in page; PC at 1280×768 (the height the register result was lost below), or a phone. */
+  const signedIn = async (app: 'pc' | 'mobile', who: { username: string; password: string }, start: string) => {
+    const context = await browser.newContext({
+      locale: 'ko-KR',
+      acceptDownloads: true,
+      ...(app === 'mobile' ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : { viewport: { width: 1280, height: 768 } }),
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    debugPage = page;
+    const base = system.sys[app].url;
+    await page.goto(`${base}${start}`);
+    await expectSsoLoginPage(page, system.sys.sso.issuer);
+    await signInAtSso(page, who);
+    await page.waitForURL(`${base}${start}`);
+    await page.getByTestId('user').waitFor();
+    return page;
+  };
+  const setLanguage = async (page: Page, language: 'ko' | 'en') => {
+    if ((await page.getAttribute('html', 'lang')) === language) return;
+    await page.locator('button.lang').click();
+    await page.waitForFunction((l) => document.documentElement.lang === l, language);
+  };
+  const expectAgentWords = async (page: Page, screen: string) => {
+    expect({ screen, words: await developerWords(page) }).toEqual({ screen, words: [] });
+  };
+
+  it('PC in Korean: the register form checks each field with translated codes, submits once, clears, and shows the new contract in view', async () => {
+    const page = await signedIn('pc', DEMO, '/contracts/new');
+    const posts: Request[] = [];
+    page.on('request', (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/contracts' && posts.push(r));
+    expect(await page.getAttribute('html', 'lang')).toBe('ko');
+
+    // Keyboard first: the first Tab reaches the skip link; the first field has the focus already.
+    await page.locator('#f-contr').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-contr');
+    expect(await page.evaluate(() => document.querySelector('a[href], button, input, select, [tabindex]')?.className)).toBe('skip-link');
+    await page.focus('.skip-link');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('content');
+
+    // An empty form: every required field is marked, in Korean, with its code.
+    await page.click('form.contract-form button[type="submit"]');
+    await page.locator('#e-cardNo').waitFor();
+    for (const field of ['contr', 'payr', 'svcNo', 'cardNo']) {
+      await expect(page.getAttribute(`#e-${field}`, 'data-code')).resolves.toBe('REQUIRED');
+      await expect(page.textContent(`#e-${field}`)).resolves.toBe('필수 항목입니다');
+    }
+    await expect(page.locator('#e-saler').count()).resolves.toBe(0);
+    expect(posts).toHaveLength(0);
+
+    // Nonsense: a service number that is no phone number, a card that is no card, a bad check digit.
+    await page.fill('#f-contr', '김철수');
+    await page.fill('#f-payr', '김철수');
+    await page.fill('#f-svcNo', 'abc');
+    await page.fill('#f-cardNo', 'xyz');
+    await page.click('form.contract-form button[type="submit"]');
+    await expect(page.getAttribute('#e-svcNo', 'data-code')).resolves.toBe('INVALID_PHONE');
+    await expect(page.getAttribute('#e-cardNo', 'data-code')).resolves.toBe('INVALID_CARD');
+    await page.fill('#f-svcNo', '1'.repeat(200));
+    await page.fill('#f-cardNo', '4111 1111 1111 1112');
+    await page.click('form.contract-form button[type="submit"]');
+    await expect(page.getAttribute('#e-svcNo', 'data-code')).resolves.toBe('TOO_LONG');
+    await expect(page.getAttribute('#e-cardNo', 'data-code')).resolves.toBe('INVALID_CARD_CHECKSUM');
+    expect(posts).toHaveLength(0);
+    await expectAgentWords(page, 'register (errors)');
+    await expectAccessible(page, 'pc register (errors, ko)');
+
+    // Valid, and pressed twice: one registration, one key.
+    const name = `박서준 ${tag()}`;
+    await page.fill('#f-contr', name);
+    await page.fill('#f-svcNo', '010-1234-5678');
+    await page.fill('#f-cardNo', '4111 1111 1111 1111');
+    await page.fill('#f-saler', '강남 지점');
+    await page.locator('form.contract-form button[type="submit"]').dblclick();
+    await page.locator('.success').waitFor({ timeout: 30_000 });
+    expect(posts).toHaveLength(1);
+    expect(posts[0].headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await inViewport(page, '.success')).toBe(true);
+    for (const field of ['contr', 'payr', 'svcNo', 'cardNo', 'saler']) await expect(page.inputValue(`#f-${field}`)).resolves.toBe('');
+    const no = Number(await page.getAttribute('.success', 'data-contract'));
+    expect(no).toBeGreaterThan(0);
+    await expect(page.textContent('.success')).resolves.toContain(`계약 ${no}`);
+    await expectAgentWords(page, 'register (done)');
+    await expectAccessible(page, 'pc register (done, ko)');
+    await screenshot(page, 'pc-register');
+
+    // The next registration is a new form with its own key.
+    await submitContract(page, { fields: { contr: `${name} 2`, payr: '김철수', svcNo: '02-555-0100', cardNo: '5500000000000004' }, mode: 'api' });
+    expect(posts).toHaveLength(2);
+    expect(posts[1].headers()['idempotency-key']).not.toBe(posts[0].headers()['idempotency-key']);
+
+    // The detail, in Korean: labels, no database or service names, dates in the profile's zone, the card masked.
+    await page.goto(`${system.sys.pc.url}/contracts/${no}`);
+    await page.locator('.contract-fields').waitFor();
+    await page.locator('section.history').waitFor();
+    await expect(page.textContent('[data-field="contr"] dt')).resolves.toBe('계약자');
+    await expect(page.textContent('[data-field="contr"] dd')).resolves.toBe(name);
+    await expect(page.textContent('[data-field="cardNo"] dd')).resolves.toBe('************1111');
+    await expect(page.textContent('[data-field="mkeDate"] dd')).resolves.toMatch(/^\d{4}\. \d{1,2}\. \d{1,2}\. (오전|오후) \d{1,2}:\d\d$/);
+    await expect(page.getAttribute('[data-contract-state]', 'data-contract-state')).resolves.toBe('ACTIVE');
+    await expect(page.textContent('[data-contract-state]')).resolves.toBe('정상');
+    await expectAgentWords(page, 'detail (ko)');
+    expect(await layoutFaults(page)).toEqual([]);
+    const legacy = page.locator('[data-action="legacy"]');
+    await expect(legacy.getAttribute('target')).resolves.toBe('_blank');
+    await expect(legacy.getAttribute('rel')).resolves.toMatch(/noopener/);
+    await expectAccessible(page, 'pc detail (ko)');
+
+    // And in English, the same screen.
+    await setLanguage(page, 'en');
+    await expect(page.textContent('[data-field="contr"] dt')).resolves.toBe('Contractor');
+    await expect(page.textContent('[data-field="mkeDate"] dd')).resolves.toMatch(/^\d{1,2} \w{3} \d{4}, \d\d:\d\d$/);
+    await expectAgentWords(page, 'detail (en)');
+    expect(await layoutFaults(page)).toEqual([]);
+    await expectAccessible(page, 'pc detail (en)');
+    await screenshot(page, 'pc-detail');
+
+    // The change monitor: this browser's changes with contract, kind, state, time and a link.
+    await page.goto(`${system.sys.pc.url}/sagas`);
+    const row = page.locator('tr[data-saga]').filter({ hasText: `Contract ${no}` });
+    await row.waitFor();
+    await expect(row.locator('td').nth(2).textContent()).resolves.toBe('Registration');
+    await expect(row.locator('td').nth(3).textContent()).resolves.toBe('Completed');
+    await expect(row.locator('td').nth(0).textContent()).resolves.toMatch(/\d{4}, \d\d:\d\d$/);
+    await expectAgentWords(page, 'change monitor (en)');
+    await expectAccessible(page, 'pc change monitor (en)');
+    await screenshot(page, 'pc-sagas');
+    await row.getByRole('link', { name: `Contract ${no}` }).click();
+    await page.waitForURL(`${system.sys.pc.url}/contracts/${no}`);
+  }, 120_000);
+
+  it('PC: documents attached to a contract — upload, list, download, delete from its detail; error text translated', async () => {
+    const page = await signedIn('pc', DEMO, '/contracts/new');
+    await setLanguage(page, 'ko');
+    await submitContract(page, { fields: { contr: `문서 ${tag()}`, payr: '김철수', svcNo: '02-555-0100', cardNo: '4111111111111111' }, mode: 'api' });
+    const no = Number(await page.getAttribute('.success', 'data-contract'));
+    await page.click('.success a');
+    const docs = page.locator(`section[data-documents="/api/contracts/${no}/documents"]`);
+    await docs.waitFor();
+    await expect(docs.locator('.empty').textContent()).resolves.toBe('문서가 없습니다');
+    const content = Buffer.from(`계약서 ${no}\n`);
+    await docs.locator('.file-input').setInputFiles({ name: '계약서.txt', mimeType: 'text/plain', buffer: content });
+    const item = docs.locator('.file-list li', { hasText: '계약서.txt' });
+    await item.waitFor();
+    const downloaded = await downloadBytes(page, `section[data-documents="/api/contracts/${no}/documents"] .file-list li a`);
+    expect(downloaded.name).toBe('계약서.txt');
+    expect(downloaded.bytes.equals(content)).toBe(true);
+    // A file of a kind not accepted: the refusal in Korean, not the BFF's English.
+    await docs.locator('.file-input').setInputFiles({ name: 'tool.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ\x90\x00binary') });
+    await docs.locator('.form-error').waitFor();
+    await expect(docs.locator('.form-error').textContent()).resolves.toMatch(/파일 형식/);
+    await expectAgentWords(page, 'contract documents (ko)');
+    await expectAccessible(page, 'pc contract documents (ko)');
+    await docs.scrollIntoViewIfNeeded();
+    await screenshot(page, 'pc-contract-documents');
+    await item.getByRole('button', { name: /삭제/ }).click();
+    await item.waitFor({ state: 'detached' });
+    // The user's own documents (/files) are another list: this one was never there.
+    await page.goto(`${system.sys.pc.url}/files`);
+    await page.locator('section[data-documents="/api/files"] .empty, section[data-documents="/api/files"] .file-list').first().waitFor();
+    await expect(page.locator('section[data-documents="/api/files"]').textContent()).resolves.not.toContain('계약서.txt');
+  }, 90_000);
+
+  it('PC: search by any part, sort by a header click, page and sort in the URL (Back and reload keep the place), an empty search says so', async () => {
+    const page = await signedIn('pc', DEMO, '/settings');
+    await setLanguage(page, 'en');
+    // Rows per page from the profile: 5.
+    await page.fill('#s-page-size', '5');
+    await page.click('form button[type="submit"]');
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const family = tag();
+    await page.goto(`${system.sys.pc.url}/contracts/new`);
+    for (const given of ['가', '나', '다', '라', '마', '바', '사']) {
+      await submitContract(page, { fields: { contr: `${family}${given}철수`, payr: '이영희', svcNo: '010-2222-3333', cardNo: '4111111111111111' }, mode: 'api' });
+    }
+    await page.goto(`${system.sys.pc.url}/contracts`);
+    await page.fill('#grid-q', family);
+    await page.click('form[role="search"] button[type="submit"]');
+    await page.waitForURL(/contr=/);
+    await page.locator('.summary', { hasText: /^7 contracts$/ }).waitFor();
+    await expect(page.locator('tbody tr').count()).resolves.toBe(5);
+
+    // A header click sorts at once, ascending; its state is announced.
+    await page.click('button.sort[data-sort="contr"]');
+    await page.waitForURL(/sort=contr&order=asc/);
+    // (each answer replaces the rows: wait for the one expected, never read the rows of the answer before)
+    await page.locator('tbody tr:first-child td:nth-child(2)', { hasText: `${family}가철수` }).waitFor();
+    await expect(page.getAttribute('th:has(button[data-sort="contr"])', 'aria-sort')).resolves.toBe('ascending');
+    await page.click('button.sort[data-sort="contr"]');
+    await page.waitForURL(/sort=contr&order=desc/);
+    await page.locator('tbody tr:first-child td:nth-child(2)', { hasText: `${family}사철수` }).waitFor();
+
+    // The page is in the URL: Next, reload, Back.
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.waitForURL(/page=2/);
+    await page.locator('[data-page="2"]').waitFor();
+    await expect(page.locator('tbody tr').count()).resolves.toBe(2);
+    const second = await page.locator('tbody tr td:nth-child(2)').first().textContent();
+    await page.reload();
+    await page.locator('[data-page="2"]').waitFor();
+    await expect(page.locator('tbody tr td:nth-child(2)').first().textContent()).resolves.toBe(second);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.waitForURL((u) => !u.search.includes('page='));
+    await page.locator('[data-page="1"]').waitFor();
+    await page.goBack();
+    await page.waitForURL(/page=2/);
+    await page.locator('[data-page="2"]').waitFor();
+    await expect(page.locator('tbody tr td:nth-child(2)').first().textContent()).resolves.toBe(second);
+    await page.goBack();
+    await page.waitForURL((u) => !u.search.includes('page=') && u.search.includes('order=desc'));
+    await page.locator('[data-page="1"]').waitFor();
+    await expectAgentWords(page, 'grid (en)');
+    await expectAccessible(page, 'pc grid (en)');
+    await screenshot(page, 'pc-grid');
+
+
+    // Nothing found: said so, in Korean too.
+    await page.goto(`${system.sys.pc.url}/contracts?contr=${tag()}없음`);
+    await page.getByText('No contract matches this search.').waitFor();
+    await setLanguage(page, 'ko');
+    await page.getByText('검색 조건에 맞는 계약이 없습니다.').waitFor();
+    await expectAccessible(page, 'pc grid empty (ko)');
+
+    // Any part of a name (the middle of it), any part of a service number's digits.
+    await page.goto(`${system.sys.pc.url}/contracts?contr=${encodeURIComponent(`${family.slice(2)}라철`)}`);
+    await page.locator(`tbody tr`).first().waitFor();
+    await expect(page.locator('tbody tr td:nth-child(2)').allTextContents()).resolves.toEqual([`${family}라철수`]);
+    await page.goto(`${system.sys.pc.url}/contracts?svcNo=2222-33&contr=${encodeURIComponent(family)}`);
+    await page.locator('tbody tr').first().waitFor();
+    await expect(page.textContent('.summary')).resolves.toMatch(/^(7 contracts|계약 7건)$/);
+
+    // The page size stays with the user across sign-ins.
+    const again = await signedIn('pc', DEMO, '/settings');
+    await expect(again.inputValue('#s-page-size')).resolves.toBe('5');
+  }, 150_000);
+
+  it('an operator drills a modify: the contract stays active with "last change rolled back: <reason>" on the grid, the detail, the history and the phone', async () => {
+    const page = await signedIn('pc', OPERATOR, '/contracts/new');
+    await setLanguage(page, 'en');
+    await expect(page.getByTestId('role').textContent()).resolves.toMatch(/Operator/);
+    const name = `Drill ${tag()}`;
+    // The drill is offered to an operator where drills are allowed (the BFF says so), and the card shown in full to an operator.
+    await page.locator('input[name="drill"]').waitFor();
+    await submitContract(page, { fields: { contr: name, payr: 'Kim', svcNo: '02-555-0100', cardNo: '4111111111111111' }, mode: 'api' });
+    const no = Number(await page.getAttribute('.success', 'data-contract'));
+    await page.goto(`${system.sys.pc.url}/contracts/${no}/edit`);
+    await expect(page.inputValue('#f-payr')).resolves.toBe('Kim');
+    const drilled = await submitContract(page, { fields: { payr: 'Never applied' }, mode: 'event', drill: true });
+    expect(drilled.state).toBe('CANCEL');
+    expect(drilled.reason).toMatch(/Reason: Compensation drill/);
+    await expectAgentWords(page, 'modify rolled back (en)');
+    await expectAccessible(page, 'pc modify rolled back (en)');
+    await page.locator('.saga').scrollIntoViewIfNeeded();
+    await screenshot(page, 'pc-saga-cancel');
+
+    await page.goto(`${system.sys.pc.url}/contracts/${no}`);
+    await page.locator('[data-contract-state]').waitFor();
+    await expect(page.textContent('[data-contract-state]')).resolves.toBe('Active');
+    await expect(page.getAttribute('[data-last-change]', 'data-last-change')).resolves.toBe('ROLLED_BACK');
+    await expect(page.textContent('[data-last-change]')).resolves.toMatch(/^Last change rolled back: Compensation drill/);
+    await expect(page.textContent('[data-field="payr"] dd')).resolves.toBe('Kim');
+    // History: when, who, what changed (before → after), a link to the progress.
+    const entries = page.locator('tr[data-history]');
+    await entries.first().waitFor();
+    await expect(entries.first().locator('td').nth(0).textContent()).resolves.toMatch(/\d{4}, \d\d:\d\d$/);
+    // Newest first: the drilled change, rolled back (no author: nothing of it stayed); the registration last, by the operator.
+    await expect(entries.first().locator('td').nth(2).textContent()).resolves.toBe('Change (rolled back)');
+    await expect(entries.last().locator('td').nth(1).textContent()).resolves.toMatch(/\S/);
+    await expect(entries.last().locator('td').nth(1).textContent()).resolves.not.toBe('—');
+    await expect(entries.last().locator('td').nth(2).textContent()).resolves.toBe('Registration');
+    await expectAgentWords(page, 'detail after rollback (en)');
+    await expectAccessible(page, 'pc detail after rollback (en)');
+
+    await page.goto(`${system.sys.pc.url}/contracts?contr=${encodeURIComponent(name)}`);
+    const row = page.locator(`tr[data-contract="${no}"]`);
+    await row.waitFor();
+    await expect(row.locator('[data-contract-state]').textContent()).resolves.toBe('Active');
+    await expect(row.locator('[data-last-change]').getAttribute('data-last-change')).resolves.toBe('ROLLED_BACK');
+
+    // The phone says the same: active, last change rolled back — not "cancelled".
+    const phone = await signedIn('mobile', OPERATOR, `/contracts/${no}`);
+    await phone.locator('[data-contract-state]').waitFor();
+    await expect(phone.getAttribute('[data-contract-state]', 'data-contract-state')).resolves.toBe('ACTIVE');
+    await expect(phone.getAttribute('[data-last-change]', 'data-last-change')).resolves.toBe('ROLLED_BACK');
+    await expectAgentWords(phone, 'mobile detail after rollback');
+  }, 120_000);
+
+  it('mobile in Korean and English: number keyboards, the modify form shows the current values, the detail in words, documents on the contract', async () => {
+    const page = await signedIn('mobile', DEMO, '/contracts/new');
+    await setLanguage(page, 'ko');
+    await expect(page.getAttribute('#f-svcNo', 'type')).resolves.toBe('tel');
+    await expect(page.getAttribute('#f-cardNo', 'inputmode')).resolves.toBe('numeric');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-contr');
+    await page.locator('form.contract-form button[type="submit"]').tap();
+    await expect(page.textContent('#e-payr')).resolves.toBe('필수 항목입니다');
+    await expectAccessible(page, 'mobile register (errors, ko)');
+    expect(await smallTouchTargets(page)).toEqual([]);
+    const name = `이모바일 ${tag()}`;
+    await submitContract(page, { fields: { contr: name, payr: '이납부', svcNo: '010-5555-0100', cardNo: '5500 0000 0000 0004', saler: '부산 지점' }, mode: 'api' });
+    expect(await inViewport(page, '.success')).toBe(true);
+    const no = Number(await page.getAttribute('.success', 'data-contract'));
+    await screenshot(page, 'mobile-register');
+
+    await page.locator('.success a').tap();
+    await page.locator('li[data-part]').nth(2).waitFor();
+    await expect(page.textContent('[data-contract-state]')).resolves.toBe('정상');
+    for (const part of ['ppon', 'inetaplca', 'intelnet']) await expect(page.locator(`li[data-part="${part}"]`).textContent()).resolves.toMatch(/\d+번 · 완료$/);
+    await expectAgentWords(page, 'mobile detail (ko)');
+    await expectAccessible(page, 'mobile detail (ko)');
+    expect(await smallTouchTargets(page)).toEqual([]);
+
+    // The modify form has every current value (the card as the BFF shows it: masked).
+    await page.locator('[data-action="modify"]').tap();
+    await page.locator('#f-contr').waitFor();
+    await expect(page.inputValue('#f-contr')).resolves.toBe(name);
+    await expect(page.inputValue('#f-payr')).resolves.toBe('이납부');
+    await expect(page.inputValue('#f-svcNo')).resolves.toBe('010-5555-0100');
+    await expect(page.inputValue('#f-cardNo')).resolves.toBe('************0004');
+    await expect(page.inputValue('#f-saler')).resolves.toBe('부산 지점');
+    await setLanguage(page, 'en');
+    await expectAccessible(page, 'mobile modify (en)');
+    const modified = await submitContract(page, { fields: { saler: 'Busan' }, mode: 'event' });
+    expect(modified.state).toBe('END');
+    await expectAgentWords(page, 'mobile modify done (en)');
+    await page.locator('.saga').scrollIntoViewIfNeeded();
+    await screenshot(page, 'mobile-modify-progress');
+
+    // Cards: the search keeps its text; state in words.
+    await page.locator('[data-menu="contracts"]').tap();
+    await page.fill('#home-q', name.slice(5));
+    await page.locator('form[role="search"] button').tap();
+    await page.locator(`.card[data-contract="${no}"]`).waitFor();
+    await expect(page.inputValue('#home-q')).resolves.toBe(name.slice(5));
+    await expect(page.locator(`.card[data-contract="${no}"] [data-contract-state]`).textContent()).resolves.toBe('Active');
+    await expectAgentWords(page, 'mobile cards (en)');
+    await expectAccessible(page, 'mobile cards (en)');
+    await setLanguage(page, 'ko');
+    await expectAccessible(page, 'mobile cards (ko)');
+    await screenshot(page, 'mobile-cards');
+
+    // Documents on the contract, from the phone (a photo).
+    await page.locator(`.card[data-contract="${no}"] a`).tap();
+    const docs = page.locator(`section[data-documents="/api/contracts/${no}/documents"]`);
+    await docs.locator('.photo-input').setInputFiles({ name: '현장.png', mimeType: 'image/png', buffer: tinyPng() });
+    await docs.locator('.file-list li', { hasText: '현장.png' }).waitFor();
+    await expectAccessible(page, 'mobile detail with documents (ko)');
+    await screenshot(page, 'mobile-detail');
+  }, 120_000);
+
+  it('a viewer sees no Register on either app and roles in words; an agent sees no drill', async () => {
+    const pc = await signedIn('pc', VIEWER, '/contracts');
+    await pc.locator('nav.side a[data-menu]').first().waitFor();
+    await expect(pc.locator('[data-menu="contracts.register"]').count()).resolves.toBe(0);
+    await expect(pc.locator('[data-action="register"]').count()).resolves.toBe(0);
+    await expect(pc.getByTestId('role').textContent()).resolves.toBe('권한: 조회자');
+    await expectAccessible(pc, 'pc grid (viewer, ko)');
+    // A contract's documents: a viewer reads the list, attaches nothing (the earlier tests made the contracts).
+    await pc.locator('tbody tr a').first().click();
+    await pc.locator('section[data-documents^="/api/contracts/"]').waitFor();
+    await expect(pc.locator('section[data-documents^="/api/contracts/"] .file-input').count()).resolves.toBe(0);
+    await expect(pc.locator('[data-action="modify"]').count()).resolves.toBe(0);
+    const mobile = await signedIn('mobile', VIEWER, '/contracts');
+    await mobile.locator('#cards-title').waitFor();
+    await expect(mobile.locator('[data-action="register"]').count()).resolves.toBe(0);
+    await expect(mobile.getByTestId('role').textContent()).resolves.toBe('조회자');
+
+    const agent = await signedIn('pc', DEMO, '/contracts/new');
+    await agent.locator('#f-contr').waitFor();
+    await expect(agent.locator('input[name="drill"]').count()).resolves.toBe(0);
+  }, 90_000);
+});
+
+/** A real 1×1 PNG (the BFF checks a file's first bytes against its kind). */
+function tinyPng(): Buffer {
+  return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+}

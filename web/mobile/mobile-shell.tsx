@@ -1,0 +1,47 @@
+import { useT, type MessageKey } from '../shared/i18n';
+import { useMenu } from '../shared/menu';
+import { rolesText } from '../shared/roles-text';
+import { Link, usePath } from '../shared/router';
+import { displayName, SessionClock, useSession, type BffUserInfo } from '../shared/session';
+import { LanguageSwitch } from '../shared/settings';
+import { SkipLink } from '../shared/skip-link';
+import type { ReactNode } from 'react';
+
+const TAB_LABELS: Record<string, MessageKey> = { home: 'home', contracts: 'contracts', files: 'files', settings: 'settings' };
+
+/** The phone frame: who is signed in, the session clock, the screen, the tabs at the bottom. */
+export function MobileShell({ user, refresh, children }: { user: BffUserInfo; refresh(slide?: boolean): Promise<void>; children: ReactNode }) {
+  const t = useT();
+  const path = usePath();
+  const { roles, signOut } = useSession();
+  const menu = useMenu(roles)?.items ?? [];
+  return (
+    <div className="mobile">
+      <SkipLink />
+      <header className="top">
+        <span className="who" data-testid="user">
+          {displayName(user)}
+        </span>
+        <span className="role" data-testid="role">
+          {rolesText(t, roles)}
+        </span>
+        <Link to="/sessions" data-menu="sessions">{t('mySessions')}</Link>
+        <SessionClock user={user} refresh={refresh} />
+        <LanguageSwitch />
+        <button type="button" onClick={signOut}>
+          {t('signOut')}
+        </button>
+      </header>
+      <main className="content" id="content" tabIndex={-1}>
+        {children}
+      </main>
+      <nav className="tabs" aria-label={t('menu')}>
+        {menu.map((item) => (
+          <Link key={item.id} to={item.path} data-menu={item.id} aria-current={item.path === path ? 'page' : undefined}>
+            {TAB_LABELS[item.id] ? t(TAB_LABELS[item.id]) : item.label}
+          </Link>
+        ))}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../shared/api';
+import { searchFromUrl, searchQuery } from '../../shared/contract-search';
+import { useFormat } from '../../shared/format';
+import { useT } from '../../shared/i18n';
+import { problemText } from '../../shared/problem-text';
+import { Link } from '../../shared/router';
+import { useSession } from '../../shared/session';
+import type { Card } from '../mobile-contract';
+import { CardItem } from './card-item';
+import { QuickSearch } from './quick-search';
+
+/** The cards, newest first, searched by the URL's filters; "Next" appends the following page (the BFF's cursor). */
+export function CardsScreen() {
+  const t = useT();
+  const format = useFormat();
+  const { profile, can } = useSession();
+  const search = searchFromUrl();
+  const key = searchQuery(search).toString();
+  const [items, setItems] = useState<Card[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [next, setNext] = useState<string | null>(null);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const size = Math.min(profile.pageSize, 100);
+  useEffect(() => {
+    setCursor(undefined);
+    setItems(null);
+  }, [key]);
+  useEffect(() => {
+    setError(null);
+    const query = searchQuery(search, { size: String(size), ...(cursor ? { cursor } : {}) });
+    void api<{ items: Card[]; total: number; nextCursor: string | null }>(`/api/contracts?${query}`).then(
+      (d) => {
+        setItems((before) => (cursor ? [...(before ?? []), ...d.items] : d.items));
+        setTotal(d.total);
+        setNext(d.nextCursor);
+      },
+      (err) => setError(problemText(t, err)),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, cursor, size]);
+  return (
+    <section aria-labelledby="cards-title">
+      <h1 id="cards-title">
+        {t('contracts')} ({format.number(total)})
+      </h1>
+      <QuickSearch key={key} />
+      {can.register && (
+        <Link to="/contracts/new" className="button primary wide" data-action="register">
+          {t('register')}
+        </Link>
+      )}
+      {error && <p role="alert">{error}</p>}
+      {!items ? (
+        !error && <p>{t('loading')}</p>
+      ) : items.length === 0 ? (
+        <p className="empty" role="status">
+          {t('noResults')}
+        </p>
+      ) : (
+        <ul className="cards">
+          {items.map((c) => (
+            <CardItem key={c.no} c={c} />
+          ))}
+        </ul>
+      )}
+      {items && next && (
+        <button type="button" className="wide" onClick={() => setCursor(next)}>
+          {t('next')}
+        </button>
+      )}
+    </section>
+  );
+}

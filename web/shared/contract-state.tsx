@@ -1,0 +1,60 @@
+import { isMessageKey, useT } from './i18n';
+import { useFormat } from './format';
+
+export type ContractState = 'ACTIVE' | 'TERMINATED';
+export interface LastChange {
+  kind: 'REGISTER' | 'MODIFY';
+  outcome: 'IN_PROGRESS' | 'DONE' | 'ROLLED_BACK';
+  reasonCode?: string;
+  globalNo?: string;
+  at?: string;
+}
+
+const OUTCOME_OF_SAGA: Record<string, LastChange['outcome']> = { START: 'IN_PROGRESS', END: 'DONE', CANCEL: 'ROLLED_BACK', COMPENSATING: 'IN_PROGRESS', COMPENSATION_FAILED: 'ROLLED_BACK' };
+
+/**
+ * The contract's own state and the outcome of its last change, kept apart: a rolled-back modify
+ * leaves an active contract. Taken from the BFF's `contractState` / `lastChange` when it sends them,
+ * else read from the phone contract's row (deleted flag, last step state).
+ */
+export function stateOf(source: { contractState?: string; lastChange?: LastChange | null }, row?: Record<string, unknown> | null): { contractState: ContractState; lastChange: LastChange | null } {
+  if (source.contractState) return { contractState: source.contractState as ContractState, lastChange: source.lastChange ?? null };
+  if (!row) return { contractState: 'ACTIVE', lastChange: null };
+  const outcome = OUTCOME_OF_SAGA[String(row.transacSttus ?? '')];
+  return {
+    contractState: row.delYn === 'Y' ? 'TERMINATED' : 'ACTIVE',
+    lastChange: outcome ? { kind: row.amdDate ? 'MODIFY' : 'REGISTER', outcome, at: String(row.amdDate ?? row.mkeDate ?? '') || undefined } : null,
+  };
+}
+
+/** A reason code (`DRILL_FAILURE`, `UPSTREAM_TIMEOUT`, …) in words; an unknown one as "rolled back". */
+export function useReasonText() {
+  const t = useT();
+  return (code?: string | null) => {
+    const key = `problem.${code ?? ''}`;
+    return isMessageKey(key) ? t(key) : t('problem.SAGA_CANCELLED');
+  };
+}
+
+/** The contract's state badge and, beside it, its last change ("change rolled back: <reason>"). */
+export function ContractStateLine({ contractState, lastChange }: { contractState: ContractState; lastChange: LastChange | null }) {
+  const t = useT();
+  const format = useFormat();
+  const reason = useReasonText();
+  const stateKey = `contractState.${contractState}`;
+  return (
+    <span className="state-line">
+      <span className={`badge state-${contractState.toLowerCase()}`} data-contract-state={contractState}>
+        {isMessageKey(stateKey) ? t(stateKey) : contractState}
+      </span>
+      {lastChange && (
+        <span className={`last-change outcome-${lastChange.outcome.toLowerCase()}`} data-last-change={lastChange.outcome}>
+          {lastChange.outcome === 'ROLLED_BACK'
+            ? t('lastChangeRolledBack', { reason: reason(lastChange.reasonCode) })
+            : t('lastChangeLine', { kind: t(lastChange.kind === 'MODIFY' ? 'kind.MODIFY' : 'kind.REGISTER'), outcome: t(`outcome.${lastChange.outcome}`) })}
+          {lastChange.at && <span className="when"> · {format.date(lastChange.at)}</span>}
+        </span>
+      )}
+    </span>
+  );
+}
