@@ -16,7 +16,7 @@ import { bffResponses } from './openapi/bff-responses';
 const fileParams = z.object({ id: z.string() });
 /** The multipart upload every upload route takes (routes/receive-file.ts). */
 export const UPLOAD_BODY = { contentType: 'multipart/form-data', schema: z.object({ file: bffResponses.binary }) };
-const download = (what: string) => ({ description: what, contentType: 'application/octet-stream', schema: bffResponses.binary });
+const download = (what: string) => ({ description: `${what}, in the stored file's own type`, contentType: '*/*', schema: bffResponses.binary });
 /** A download's answers: the file, a range of it, or none. */
 export const DOWNLOAD_RESPONSES = { 200: download('content'), 206: download('range'), 404: 'NOT_FOUND', 416: 'RANGE_NOT_SATISFIABLE' };
 

@@ -36,7 +36,8 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[], { secur
       summary: route.summary,
       ...(route.public ? { security: [] } : {}),
       request: { ...(params ? { params } : {}), ...(query ? { query } : {}), ...(headerSchema ? { headers: headerSchema } : {}), ...(requestBody ? { body: { required: true, ...requestBody } } : {}) },
-      responses: Object.fromEntries(Object.entries(route.responses).map(([status, answer]) => [status, responseOf(Number(status), answer)])),
+      // Every route that needs credentials may answer 401 (no session / no valid token): said once here.
+      responses: Object.fromEntries(Object.entries({ ...(route.public ? {} : { 401: 'the caller is not authenticated' }), ...route.responses }).map(([status, answer]) => [status, responseOf(Number(status), answer)])),
     };
     registry.registerPath(config);
   }
