@@ -20,7 +20,7 @@ export interface ApiRoute {
   /** OpenAPI style (`/contracts/{pponContNo}`), relative to where the router is mounted. */
   path: string;
   summary: string;
-  /** Validated in this order, after the guards, before the handlers; the parsed value replaces the request's. */
+  /** params, query, body: validated in this order after the guards, the parsed value replacing the request's; headers: documented only. */
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; headers?: z.ZodObject };
   /** A request body the route takes as it comes (multipart, forms): documented, not validated here. */
   body?: { contentType: string; schema: z.ZodType };

@@ -72,17 +72,17 @@ export function participantRoutes(store: ContractStore, options: ParticipantRout
    * arrives before the step it undoes leaves a tombstone, so the late step is refused.
    */
   const compensation = (action: 'register' | 'modify'): RequestHandler => async (req, res) => {
-      const named = payloadOf(req.body)[ownField] as number | undefined;
-      const { outcome, no } = await store
-        .write((w) => steps.compensate(w, { action, globalNo: req.globalNo, namedNo: named }))
-        .catch((err: unknown) => {
-          // Rolled back: a named contract that is not this saga's gets no tombstone either.
-          if (err instanceof GuardRefusal) return { outcome: err.outcome, no: err.no };
-          throw err;
-        });
-      failUnlessDone(outcome, no ?? named ?? 0, req.globalNo);
-      res.json(answer(no, no === null ? undefined : await store.find(no)));
-    };
+    const named = payloadOf(req.body)[ownField] as number | undefined;
+    const { outcome, no } = await store
+      .write((w) => steps.compensate(w, { action, globalNo: req.globalNo, namedNo: named }))
+      .catch((err: unknown) => {
+        // Rolled back: a named contract that is not this saga's gets no tombstone either.
+        if (err instanceof GuardRefusal) return { outcome: err.outcome, no: err.no };
+        throw err;
+      });
+    failUnlessDone(outcome, no ?? named ?? 0, req.globalNo);
+    res.json(answer(no, no === null ? undefined : await store.find(no)));
+  };
   const undo = body({ [ownField]: contractNo.optional(), saPponContNo: contractNo.optional() });
   const undone = { 200: { description: 'compensated (or a tombstone left for a step not yet arrived)', schema: answered }, ...failures };
   // The source's spelling ("Conpensating"), which existing callers use.
