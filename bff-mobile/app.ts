@@ -5,16 +5,21 @@ import { mobileContractView } from '../core/compose/contract-views';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import type { BffUser } from '../core/session/session-types';
 import { AppError } from '../lib/errors/app-error';
+import { documentedRouter } from '../lib/openapi/documented-router';
+import { bffResponses } from '../routes/openapi/bff-responses';
 
 const RECENT = 5;
 
 /** The mobile screens' BFF: compact cards, and the home screen in one round trip. */
 export function createMobileApp(runtime: BffRuntime): Express {
-  const contracts = contractRoutes(runtime, mobileContractView);
   return createBffApp(runtime, {
-    api: (api) => {
+    api: (api, routes) => {
+      const contracts = contractRoutes(runtime, mobileContractView, routes);
       api.use(contracts.router);
-      api.get('/home', async (req, res) => {
+      const { router, route } = documentedRouter(routes, '/api');
+      api.use(router);
+      const home = { method: 'get', path: '/home', summary: 'Home screen in one call: user, menu and recent contracts (from the contract view)', responses: { 200: { description: 'home', schema: bffResponses.home } } } as const;
+      route(home, async (req, res) => {
         const user = req.user as BffUser;
         // The contract view down: home still shows the user and the menu, the recent list marked partial.
         const recent = await contracts.listPage(req, { size: RECENT }).catch((err: unknown) => {

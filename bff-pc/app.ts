@@ -6,6 +6,5 @@ import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 
 /** The PC screens' BFF: full grids — every column of every part of a contract. */
 export function createPcApp(runtime: BffRuntime): Express {
-  const contracts = contractRoutes(runtime, pcContractView);
-  return createBffApp(runtime, { api: (api) => api.use(contracts.router) });
+  return createBffApp(runtime, { api: (api, routes) => api.use(contractRoutes(runtime, pcContractView, routes).router) });
 }

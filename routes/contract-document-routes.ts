@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
+import { z } from 'zod';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import type { ContractUpstreams } from '../core/compose/contract-upstreams';
 import type { CallContext } from '../core/compose/create-upstream';
@@ -11,9 +12,14 @@ import type { BffUser } from '../core/session/session-types';
 import { contractNoParam } from '../core/saga/contract-schemas';
 import { mayModifyContract } from '../lib/contracts/contract-access';
 import { AppError } from '../lib/errors/app-error';
-import { validate } from '../lib/http/validate';
 import { receiveFile, rejectDeclaredOversize } from './receive-file';
 import { sendStoredFile } from './send-stored-file';
+import type { DocumentedRoute } from '../lib/openapi/api-route';
+import { documentedRouter } from '../lib/openapi/documented-router';
+import { bffResponses } from './openapi/bff-responses';
+import { DOWNLOAD_RESPONSES, UPLOAD_BODY } from './file-routes';
+
+const documentParams = contractNoParam.extend({ id: z.string() });
 
 /** Where a contract's documents live under /api (multipart bodies, upload rate limit). */
 export const CONTRACT_DOCUMENTS = /^\/contracts\/\d+\/documents\/?$/;
@@ -26,8 +32,8 @@ const documentView = ({ owner, ...file }: StoredFile) => ({ ...file, uploadedBy:
  * change it (lib/contracts/contract-access.ts) attaches and deletes. Same limits and content
  * checks as /api/files.
  */
-export function contractDocumentRoutes(runtime: BffRuntime, upstreams: ContractUpstreams, ctxOf: (req: Request) => CallContext): Router {
-  const router = Router({ mergeParams: true });
+export function contractDocumentRoutes(runtime: BffRuntime, upstreams: ContractUpstreams, ctxOf: (req: Request) => CallContext, routes: DocumentedRoute[]) {
+  const { router, route } = documentedRouter(routes, '/api/contracts/{pponContNo}/documents', { mergeParams: true });
   const { files } = runtime;
   const noOf = (req: Request) => Number(req.params.pponContNo);
 
@@ -45,15 +51,13 @@ export function contractDocumentRoutes(runtime: BffRuntime, upstreams: ContractU
     return file;
   };
 
-  router.use(validate(contractNoParam.partial().passthrough(), 'params'));
-
-  router.get('/', async (req, res) => {
+  route({ method: 'get', path: '', summary: "A contract's documents (who may read the contract)", request: { params: contractNoParam }, responses: { 200: { description: 'list', schema: bffResponses.documentList }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' } }, async (req, res) => {
     await readable(req);
     res.json({ items: (await files.index.listOfContract(noOf(req))).map(documentView) });
   });
 
   // Allowed first: a refused user's upload is never stored.
-  router.post('/', async (req, _res, next) => next(await changeable(req).then(() => undefined)), rejectDeclaredOversize(runtime.config.filesMaxBytes), receiveFile(runtime), async (req, res) => {
+  route({ method: 'post', path: '', summary: 'Attach a document (multipart, field `file`; who may change the contract)', csrf: true, request: { params: contractNoParam }, body: UPLOAD_BODY, responses: { 201: { description: 'document', schema: bffResponses.document }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS' } }, async (req, _res, next) => next(await changeable(req).then(() => undefined)), rejectDeclaredOversize(runtime.config.filesMaxBytes), receiveFile(runtime), async (req, res) => {
     const uploaded = req.file as UploadedFile;
     const record: StoredFile = {
       id: uploaded.id,
@@ -72,12 +76,12 @@ export function contractDocumentRoutes(runtime: BffRuntime, upstreams: ContractU
     res.status(201).location(`${req.baseUrl}/${record.id}`).json(documentView(record));
   });
 
-  router.get('/:id', async (req, res) => {
+  route({ method: 'get', path: '/{id}', summary: 'Download a document (streamed, Range supported)', request: { params: documentParams }, responses: { ...DOWNLOAD_RESPONSES, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN' } }, async (req, res) => {
     await readable(req);
     await sendStoredFile(runtime, req, res, await documentOf(req));
   });
 
-  router.delete('/:id', async (req, res) => {
+  route({ method: 'delete', path: '/{id}', summary: 'Delete a document (who may change the contract)', csrf: true, request: { params: documentParams }, responses: { 204: 'deleted', 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' } }, async (req, res) => {
     await changeable(req);
     const file = await documentOf(req);
     await files.index.remove(file);

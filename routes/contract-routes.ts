@@ -1,8 +1,8 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import type { BffUser } from '../core/session/session-types';
 import { AppError } from '../lib/errors/app-error';
-import { validate } from '../lib/http/validate';
 import { memoryKeyValueStore, redisKeyValueStore } from '../core/cache/key-value-store';
 import { createContractUpstreams } from '../core/compose/contract-upstreams';
 import { composeContract, type ComposedContract } from '../core/compose/compose-contract';
@@ -12,19 +12,50 @@ import { searchParamsOf } from '../lib/contracts/contract-search';
 import { contractListQuery, type ContractListQuery, contractNoParam, globalNoParam, modifyContractBody, registerContractBody } from '../core/saga/contract-schemas';
 import { runIdempotent } from '../core/saga/idempotency';
 import { triggerSaga } from '../core/saga/trigger-saga';
-import { streamSagaEvents } from '../core/saga/follow-saga';
+import { SAGA_EVENT_TYPES, streamSagaEvents } from '../core/saga/follow-saga';
 import { FULL_CARD_ROLES } from '../lib/contracts/mask-card';
 import { stateMembers } from '../lib/contracts/contract-state';
 import { rollbackReason } from '../core/compose/rollback-reason';
 import { contractDocumentRoutes } from './contract-document-routes';
 import { mayDrill } from '../lib/contracts/contract-access';
+import type { ApiRoute, DocumentedRoute } from '../lib/openapi/api-route';
+import { documentedRouter } from '../lib/openapi/documented-router';
+import { bffResponses } from './openapi/bff-responses';
+import { contractViewSchemas } from '../core/compose/contract-view-schemas';
+
+const idempotencyKey = z.object({ 'idempotency-key': z.string().max(200).optional().meta({ description: 'a retry with the same key returns the first answer and never starts a second saga' }) });
+const sagaAnswers = {
+  202: { description: 'event mode: accepted, follow Location', schema: bffResponses.sagaAccepted },
+  400: 'VALIDATION_FAILED / DRILL_NOT_ALLOWED',
+  403: 'FORBIDDEN',
+  409: 'SAGA_FAILED (CANCEL, or COMPENSATING while a compensation is still being retried) / SAGA_IN_PROGRESS',
+  429: 'TOO_MANY_REQUESTS',
+};
+/** `text/event-stream` of a saga: each event type and what its `data:` holds. */
+const SAGA_EVENTS: ApiRoute = {
+  method: 'get',
+  path: '/sagas/{globalNo}/events',
+  summary: 'Server-sent events (`step`, `state`, `end`, `timeout`, `failure`) until the saga ends',
+  request: { params: globalNoParam },
+  responses: {
+    200: {
+      description: `Every event has an \`id:\` (\`<steps sent>-<state>\`); reconnecting with \`Last-Event-ID\` resumes after it without replay; \`retry:\` is set; after \`end\`, \`timeout\` or \`failure\` the stream closes. Event types: ${Object.entries(SAGA_EVENT_TYPES).map(([k, v]) => `\`${k}\` — ${v}`).join('; ')}.`,
+      contentType: 'text/event-stream',
+      schema: z.string().meta({ description: 'event: <type>\\nid: <id>\\ndata: <JSON>' }),
+    },
+    204: 'Last-Event-ID says the end was already delivered: nothing more to send',
+    400: 'VALIDATION_FAILED',
+    404: 'NOT_FOUND',
+  },
+};
 
 /** The contract screens' API: lists from the contract view, composed single views, saga triggers, saga status and its event stream. */
-export function contractRoutes(runtime: BffRuntime, view: ContractView) {
+export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: DocumentedRoute[]) {
   const { config } = runtime;
+  const schemas = contractViewSchemas[view.app];
   const upstreams = createContractUpstreams(config, runtime.metrics.observeUpstream);
   const kv = runtime.redis ? redisKeyValueStore(runtime.redis) : memoryKeyValueStore();
-  const router = Router();
+  const { router, route } = documentedRouter(routes, '/api');
 
   const ctxOf = (req: Request) => ({ globalNo: req.globalNo, userSub: (req.user as BffUser).sub, accessToken: req.accessToken });
   const viewKey = (no: number) => `${config.composeCachePrefix}${no}`;
@@ -72,7 +103,15 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
     return { size: body.size, total: body.total, nextCursor: body.nextCursor, partial: false, items };
   }
 
-  router.get('/contracts', validate(contractListQuery, 'query'), async (req, res) => {
+  route(
+    {
+      method: 'get',
+      path: '/contracts',
+      summary: "A page of contracts from the contract view (the read model fed by the three services' events; it may lag them by a moment)",
+      request: { query: contractListQuery },
+      responses: { 200: { description: 'page', schema: bffResponses.contractPage(schemas.item) }, 400: 'VALIDATION_FAILED (also a cursor of another query)', 403: 'FORBIDDEN', 502: 'the contract view failed' },
+    },
+    async (req, res) => {
     const list = await listPage(req, req.query as unknown as ContractListQuery);
     res.set({ 'x-bff-completed': 'true', 'cache-control': 'no-store' }).json({ ...list, items: list.items.map((c) => ({ ...view.listItem(c), ...stateMembers(c.ppon) })) });
   });
@@ -82,7 +121,15 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
    * view lacks the contract or holds an older version (change number) of one of its rows. null:
    * the view could not be asked.
    */
-  router.get('/contracts/:pponContNo', validate(contractNoParam, 'params'), async (req, res) => {
+  route(
+    {
+      method: 'get',
+      path: '/contracts/{pponContNo}',
+      summary: view.app === 'pc' ? 'One contract, full rows of ppon, inetaplca and intelnet' : 'One contract as a compact card',
+      request: { params: contractNoParam },
+      responses: { 200: { description: 'live from the three services (partial: true when MS2/MS3 failed; viewBehind)', schema: schemas.detail }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 502: 'MS1 failed', 504: 'MS1 too slow' },
+    },
+    async (req, res) => {
     const no = Number(req.params.pponContNo);
     const [{ contract, cached }, held] = await Promise.all([
       composed(req, no),
@@ -93,7 +140,15 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
   });
 
   /** The three services' history rows of one contract (each service keeps its own), for the detail screen. */
-  router.get('/contracts/:pponContNo/history', validate(contractNoParam, 'params'), async (req, res) => {
+  route(
+    {
+      method: 'get',
+      path: '/contracts/{pponContNo}/history',
+      summary: "What changed, when, by whom, in which saga (`entries`), and the three services' history rows (a part that could not be read is null, `partial: true`)",
+      request: { params: contractNoParam },
+      responses: { 200: { description: 'history', schema: bffResponses.contractHistory }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' },
+    },
+    async (req, res) => {
     const { contract } = await composed(req, Number(req.params.pponContNo));
     const read = (upstream: typeof upstreams.ppon, no: unknown) =>
       no ? upstream.getJson<{ items: unknown[]; entries?: unknown[] }>(`/cont/${Number(no)}/history`, ctxOf(req)) : Promise.resolve({ items: [], entries: [] });
@@ -137,17 +192,39 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
     res.status(answer.status).location(answer.location ?? '').set('cache-control', 'no-store').json(answer.body);
   }
 
-  router.use('/contracts/:pponContNo/documents', contractDocumentRoutes(runtime, upstreams, ctxOf));
+  router.use('/contracts/:pponContNo/documents', contractDocumentRoutes(runtime, upstreams, ctxOf, routes));
 
-  router.post('/contracts', validate(registerContractBody), (req, res) => startSaga(req, res, 'reg'));
-  router.put('/contracts/:pponContNo', validate(contractNoParam, 'params'), validate(modifyContractBody), (req, res) => startSaga(req, res, 'amd'));
+  route(
+    {
+      method: 'post',
+      path: '/contracts',
+      summary: 'Register a contract (saga). api mode: 201 with the outcome or 409 SAGA_FAILED; event mode: 202 + Location',
+      csrf: true,
+      request: { body: registerContractBody, headers: idempotencyKey },
+      responses: { 201: { description: 'saga ended END', schema: bffResponses.sagaOutcome }, ...sagaAnswers },
+    },
+    (req, res) => startSaga(req, res, 'reg'),
+  );
+  route(
+    {
+      method: 'put',
+      path: '/contracts/{pponContNo}',
+      summary: 'Modify a contract (saga), same modes as register',
+      csrf: true,
+      request: { params: contractNoParam, body: modifyContractBody, headers: idempotencyKey },
+      responses: { 200: { description: 'saga ended END', schema: bffResponses.sagaOutcome }, ...sagaAnswers, 404: 'NOT_FOUND' },
+    },
+    (req, res) => startSaga(req, res, 'amd'),
+  );
 
-  router.get('/sagas/:globalNo', validate(globalNoParam, 'params'), async (req, res) => {
+  route(
+    { method: 'get', path: '/sagas/{globalNo}', summary: "A saga's state and steps from MS1's saga log", request: { params: globalNoParam }, responses: { 200: { description: 'saga', schema: bffResponses.saga }, 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND' } },
+    async (req, res) => {
     const log = await upstreams.ppon.getJson(`/sagas/${encodeURIComponent(String(req.params.globalNo))}`, ctxOf(req));
     res.set('cache-control', 'no-store').json(log);
   });
 
-  router.get('/sagas/:globalNo/events', validate(globalNoParam, 'params'), async (req, res) => {
+  route(SAGA_EVENTS, async (req, res) => {
     await streamSagaEvents(res, upstreams.ppon, String(req.params.globalNo), ctxOf(req), {
       pollMs: 200,
       maxMs: Math.max(config.sagaTimeoutMs, 60_000),

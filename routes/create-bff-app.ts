@@ -1,4 +1,4 @@
-import express, { Router, type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { Passport } from 'passport';
 import '../core/http/global-types';
@@ -24,7 +24,11 @@ import { authEndpoints } from './auth/auth-endpoints';
 import { sessionRoutes } from './session-routes';
 import { CONTRACT_DOCUMENTS } from './contract-document-routes';
 import { healthRoutes } from './health-routes';
-import { openApiRoutes } from './openapi';
+import { openApiDocsRoutes } from './openapi/openapi-docs-routes';
+import { bffResponses } from './openapi/bff-responses';
+import type { DocumentedRoute } from '../lib/openapi/api-route';
+import { documentedRouter } from '../lib/openapi/documented-router';
+import { buildOpenApiDocument } from '../lib/openapi/build-openapi-document';
 import { staticWebRoutes } from './static-web';
 import { fileRoutes } from './file-routes';
 import { legacyProxyRoutes } from './legacy-proxy-routes';
@@ -38,8 +42,8 @@ import { memoryRateLimiter, redisRateLimiter } from '../core/rate-limit/rate-lim
 import type { TrustProxy } from '../core/proxy/forwarded-headers';
 
 export interface BffAppOptions {
-  /** App-specific `/api` routes, mounted behind the session and CSRF checks. */
-  api?: (router: Router) => void;
+  /** App-specific `/api` routes, mounted behind the session and CSRF checks; each declared in `routes` (lib/openapi/documented-router.ts). */
+  api?: (router: Router, routes: DocumentedRoute[]) => void;
 }
 
 /**
@@ -55,6 +59,16 @@ export interface BffAppOptions {
 export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): Express {
   const { config } = runtime;
   const app = express();
+  // Every route below is declared once with its schemas; the OpenAPI document is built from them when first asked.
+  const routes: DocumentedRoute[] = [];
+  let document: Record<string, unknown> | undefined;
+  const documentOf = () =>
+    (document ??= buildOpenApiDocument(routes, {
+      title: `Contract BFF (${config.app})`,
+      version: '0.1.0',
+      description: 'Session cookie auth (log in at /bff/login). State-changing calls need `X-CSRF: 1`. Errors are application/problem+json.',
+      security: { name: 'session', scheme: { type: 'apiKey', in: 'cookie', name: config.sessionCookieName } },
+    }));
   const metrics = createHttpMetrics(`bff-${config.app}`, [runtime.metrics.registry]);
   const trust = config.trustProxy;
   app.set('trust proxy', trust === 'true' ? true : trust === 'false' ? false : /^\d+$/.test(trust) ? Number(trust) : trust);
@@ -82,7 +96,8 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   // the session: a session row reads its user itself (one store GET, no session middleware; see
   // core/proxy/read-row-session.ts), a public row never needs one.
   app.use(legacy.router);
-  app.use(healthRoutes(runtime, metrics));
+  app.use(healthRoutes(runtime, metrics, routes));
+  app.use('/docs', openApiDocsRoutes('/docs', documentOf, routes));
   app.use(staticWebRoutes(config.app));
 
   const passport = new Passport();
@@ -97,9 +112,9 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   const uploadLimit = rateLimit(limiter, { action: 'upload', perIp: config.rateLimitUploadPerIp, perSession: config.rateLimitUploadPerSession, windowSeconds });
   app.get('/bff/login', rateLimit(limiter, { action: 'login', perIp: config.rateLimitLoginPerIp, perSession: 0, windowSeconds }));
 
-  app.use('/bff', passport.initialize(), requireJsonBody({ also: ['application/x-www-form-urlencoded'] }), express.json({ limit: '16kb' }), authEndpoints(runtime, passport));
+  app.use('/bff', passport.initialize(), requireJsonBody({ also: ['application/x-www-form-urlencoded'] }), express.json({ limit: '16kb' }), authEndpoints(runtime, passport, routes));
 
-  const api = Router();
+  const { router: api, route } = documentedRouter(routes, '/api');
   // No /api answer is ever worth caching: the Back button after logout must not show one.
   api.use((_req, res, next) => (res.set('cache-control', 'no-store'), next()));
   api.use(requireSession(), requireCsrf(), requireJsonBody({ except: ['/files', CONTRACT_DOCUMENTS] }), ensureAccessToken(runtime), express.json({ limit: '256kb' }));
@@ -108,14 +123,14 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   api.post('/files', uploadLimit);
   api.post(CONTRACT_DOCUMENTS, uploadLimit);
   // The menu this user may use (items may name roles), and whether the screens offer the drill.
-  api.get('/menu', (req, res) => {
+  route({ method: 'get', path: '/menu', summary: `The ${config.app} menu tree for the user's roles, and whether the drill is offered`, responses: { 200: { description: 'menu', schema: bffResponses.menu(config.app) } } }, (req, res) => {
     const roles = (req.user as BffUser).roles;
     res.json({ app: config.app, items: menuForRoles(runtime.menu, roles), drillAllowed: config.drillsAllowed && mayDrill(roles) });
   });
-  api.use('/session', sessionRoutes(runtime));
-  api.use('/files', fileRoutes(runtime));
-  api.use(openApiRoutes(config.app));
-  options.api?.(api);
+  api.use('/session', sessionRoutes(runtime, routes));
+  api.use('/files', fileRoutes(runtime, routes));
+  api.use(openApiDocsRoutes('/api', documentOf, routes));
+  options.api?.(api, routes);
   app.use('/api', api);
 
   app.use(notFound(), problemHandler());

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
+import { z } from 'zod';
 import type { BffRuntime } from '../core/runtime/build-bff-runtime';
 import type { UploadedFile } from '../core/files/create-upload-engine';
 import { isFileId } from '../core/files/file-id';
@@ -7,6 +8,17 @@ import { safeFileName } from '../core/files/safe-file-name';
 import { AppError } from '../lib/errors/app-error';
 import { receiveFile, rejectDeclaredOversize } from './receive-file';
 import { sendStoredFile } from './send-stored-file';
+import type { DocumentedRoute } from '../lib/openapi/api-route';
+import { documentedRouter } from '../lib/openapi/documented-router';
+import { bffResponses } from './openapi/bff-responses';
+
+/** Any string: an id that names no file of the caller's is a 404 like any other (never a 400 that tells ids apart). */
+const fileParams = z.object({ id: z.string() });
+/** The multipart upload every upload route takes (routes/receive-file.ts). */
+export const UPLOAD_BODY = { contentType: 'multipart/form-data', schema: z.object({ file: bffResponses.binary }) };
+const download = (what: string) => ({ description: `${what}, in the stored file's own type`, contentType: '*/*', schema: bffResponses.binary });
+/** A download's answers: the file, a range of it, or none. */
+export const DOWNLOAD_RESPONSES = { 200: download('content'), 206: download('range'), 404: 'NOT_FOUND', 416: 'RANGE_NOT_SATISFIABLE' };
 
 const publicView = ({ owner: _owner, ...file }: StoredFile) => file;
 
@@ -20,11 +32,11 @@ async function ownFile(runtime: BffRuntime, req: Request): Promise<StoredFile> {
 }
 
 /** `/api/files`: the user's own documents. Behind the /api router's session and X-CSRF checks. */
-export function fileRoutes(runtime: BffRuntime): Router {
-  const router = Router();
+export function fileRoutes(runtime: BffRuntime, routes: DocumentedRoute[]) {
+  const { router, route } = documentedRouter(routes, '/api/files');
   const { files } = runtime;
 
-  router.post('/', rejectDeclaredOversize(runtime.config.filesMaxBytes), receiveFile(runtime), async (req, res) => {
+  route({ method: 'post', path: '', summary: 'Upload (multipart, field `file`)', csrf: true, body: UPLOAD_BODY, responses: { 201: { description: 'file', schema: bffResponses.file }, 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS' } }, rejectDeclaredOversize(runtime.config.filesMaxBytes), receiveFile(runtime), async (req, res) => {
     const uploaded = req.file as UploadedFile;
     const record: StoredFile = {
       id: uploaded.id,
@@ -43,16 +55,16 @@ export function fileRoutes(runtime: BffRuntime): Router {
     res.status(201).location(`${req.baseUrl}/${record.id}`).set('cache-control', 'no-store').json(publicView(record));
   });
 
-  router.get('/', async (req, res) => {
+  route({ method: 'get', path: '', summary: "The user's own files", responses: { 200: { description: 'list', schema: bffResponses.fileList } } }, async (req, res) => {
     const items = await files.index.listOf(req.user!.sub);
     res.set('cache-control', 'no-store').json({ items: items.map(publicView) });
   });
 
-  router.get('/:id', async (req, res) => {
+  route({ method: 'get', path: '/{id}', summary: 'Download (streamed, Range supported)', request: { params: fileParams }, responses: DOWNLOAD_RESPONSES }, async (req, res) => {
     await sendStoredFile(runtime, req, res, await ownFile(runtime, req));
   });
 
-  router.delete('/:id', async (req, res) => {
+  route({ method: 'delete', path: '/{id}', summary: 'Delete', csrf: true, request: { params: fileParams }, responses: { 204: 'deleted', 404: 'NOT_FOUND' } }, async (req, res) => {
     const file = await ownFile(runtime, req);
     // Record first: once it is gone the file is gone for every instance, even if the unlink fails.
     await files.index.remove(file);

@@ -3,7 +3,6 @@ import path from 'node:path';
 import express, { Router, type Request } from 'express';
 import type { BffAppName } from '../config/bff-config';
 import { PROJECT_ROOT } from '../config/project-root';
-import { openApiDocsRoutes } from './openapi';
 
 /**
  * Where `npm run build` (and `build:web`) puts each app (web/build-web.mjs); nothing built is committed.
@@ -25,11 +24,10 @@ const isNavigation = (req: Request) => (req.method === 'GET' || req.method === '
  * work): hashed assets cached for a year, `index.html` never stored (it names the current assets,
  * and a page shown after sign-out must not come back from the cache), and every other navigation
  * answered with `index.html` so the SPA's own routes (`/contracts/12`, `/signed-out`) can be
- * reloaded and bookmarked. Also the public API docs page at `/docs/`.
+ * reloaded and bookmarked.
  */
 export function staticWebRoutes(app: BffAppName, dir = webDistDir(app)): Router {
   const router = Router();
-  router.use('/docs', openApiDocsRoutes(app));
   router.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
 
   const indexFile = path.join(dir, 'index.html');

@@ -2,12 +2,15 @@ import type { ComposedContract } from './compose-contract';
 
 /** How an app shapes a composed contract for its screens. */
 export interface ContractView {
+  /** Which app's shapes (their schemas: core/compose/contract-view-schemas.ts). */
+  app: 'pc' | 'mobile';
   detail(c: ComposedContract): Record<string, unknown>;
   listItem(c: ComposedContract): Record<string, unknown>;
 }
 
 /** PC grids: every column of every part, named after the services, with each part's status. */
 export const pcContractView: ContractView = {
+  app: 'pc',
   detail: (c) => ({ saPponContNo: c.ppon.saPponContNo, partial: c.partial, errors: c.errors, ppon: c.ppon, inetaplca: c.inetaplca, intelnet: c.intelnet }),
   listItem: (c) => pcContractView.detail(c),
 };
@@ -36,6 +39,7 @@ const part = (row: ComposedContract['ppon'] | null, no: unknown, error?: string)
 
 /** Mobile cards: number, contractor, service number, one combined status; the detail card adds payer, card, seller, each part's state and its maker. */
 export const mobileContractView: ContractView = {
+  app: 'mobile',
   detail: (c) => ({
     ...card(c),
     madeBy: c.ppon.mkerId ?? null,

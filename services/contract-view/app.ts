@@ -23,7 +23,7 @@ export function createContractViewApp(deps: ContractViewDeps): Express {
     logger: deps.logger,
     database: deps.database,
     auth: { verifier: deps.verifier, kind: 'view' },
-    routers: [contractViewRoutes(deps.store, deps.lag)],
+    routers: (routes) => [contractViewRoutes(deps.store, deps.lag, routes)],
     addMetrics: (registry) => {
       registry.registerMetric(deps.applied);
       new Gauge({

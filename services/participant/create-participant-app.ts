@@ -13,6 +13,6 @@ export function createParticipantApp(deps: ServiceDeps, steps: ParticipantSteps)
     database: deps.database,
     metrics: [deps.events.metrics],
     auth: { verifier: deps.verifier, kind: 'participant' },
-    routers: [contractQueryRoutes(deps.contracts), participantRoutes(deps.contracts, { envelope: `${deps.config.name}ContPayload`, steps })],
+    routers: (routes) => [contractQueryRoutes(deps.contracts, routes), participantRoutes(deps.contracts, { envelope: `${deps.config.name}ContPayload`, steps }, routes)],
   });
 }

@@ -22,9 +22,9 @@ export function createPponApp(deps: PponDeps): Express {
     database: deps.database,
     metrics: [deps.events.metrics, metrics.registry],
     auth: { verifier: deps.verifier, kind: 'orchestrator', ownerOf: async (no) => (await deps.contracts.find(no))?.mkerId as string | null | undefined },
-    routers: [
-      contractQueryRoutes(deps.contracts),
-      pubsubRoutes({
+    routers: (routes) => [
+      contractQueryRoutes(deps.contracts, routes),
+      pubsubRoutes(routes, {
         contracts: deps.contracts,
         sagaLog,
         brokerSaga,
@@ -34,7 +34,7 @@ export function createPponApp(deps: PponDeps): Express {
         deadlineMs: 2 * config.sagaDeadlineMs,
         kickRelay: deps.events.relay.kick,
       }),
-      sagaRoutes({
+      sagaRoutes(routes, {
         contracts: deps.contracts,
         participants: deps.participants,
         sagaLog,

@@ -1,6 +1,5 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { validate, parseOrThrow } from '../../../lib/http/validate';
 import type { ContractStore } from '../../platform/contracts/contract-store';
 import { beginSaga, modifyBody, refuseDrill, registerBody } from './begin-saga';
 import type { SagaLog } from '../saga-log/saga-log';
@@ -9,6 +8,9 @@ import { registerWorkflow } from '../workflows/register-workflow';
 import type { SagaWorkflow } from '../workflows/saga-workflow';
 import type { BrokerSaga } from '../engine/broker-saga';
 import type { DeadLetters } from '../saga-log/dead-letters';
+import type { DocumentedRoute } from '../../../lib/openapi/api-route';
+import { documentedRouter } from '../../../lib/openapi/documented-router';
+import { orchestratorResponses } from './orchestrator-responses';
 
 export interface PubsubRouteDeps {
   contracts: ContractStore;
@@ -28,7 +30,7 @@ const deadLetterQuery = z.object({ limit: z.coerce.number().int().min(1).max(500
  * MS1's broker-mode endpoints (SPEC §4). The answer is 202 once MS1's row, the saga log, the
  * deadline and the first event have committed: it is not the outcome, which `Location` names.
  */
-export function pubsubRoutes(deps: PubsubRouteDeps): Router {
+export function pubsubRoutes(routes: DocumentedRoute[], deps: PubsubRouteDeps) {
   const accept = async (req: Request, res: Response, workflow: SagaWorkflow) => {
     const { facts } = await beginSaga(deps, req, workflow, 'event', (w, begun) => deps.brokerSaga.begin(w, workflow, begun.facts));
     deps.kickRelay();
@@ -39,14 +41,17 @@ export function pubsubRoutes(deps: PubsubRouteDeps): Router {
       .json({ globalNo, saPponContNo, state: 'START', message: `accepted; the outcome will be at /sagas/${globalNo}` });
   };
 
-  const router = Router();
-  router.post('/cont/regPubsub', validate(registerBody), refuseDrill(deps.drillsAllowed), (req, res) => accept(req, res, registerWorkflow));
-  router.post('/cont/amdPubsub', validate(modifyBody), refuseDrill(deps.drillsAllowed), (req, res) => accept(req, res, modifyWorkflow));
-  router.post('/cont/regPubsubCompensate', validate(registerBody), refuseDrill(deps.drillsAllowed, true), (req, res) => accept(req, res, registerWorkflow));
-  router.post('/cont/amdPubsubCompensate', validate(modifyBody), refuseDrill(deps.drillsAllowed, true), (req, res) => accept(req, res, modifyWorkflow));
+  const { router, route } = documentedRouter(routes, '');
+  const accepted = { 202: { description: 'accepted: the outcome will be at Location', schema: orchestratorResponses.sagaAccepted }, 400: 'VALIDATION_FAILED / DRILL_NOT_ALLOWED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'SAGA_IN_PROGRESS' };
+  const saga = (path: string, summary: string, body: typeof registerBody | typeof modifyBody) => ({ method: 'post', path, summary, request: { body }, responses: accepted }) as const;
+  route(saga('/cont/regPubsub', 'Register saga, broker mode', registerBody), refuseDrill(deps.drillsAllowed), (req, res) => accept(req, res, registerWorkflow));
+  route(saga('/cont/amdPubsub', 'Modify saga, broker mode', modifyBody), refuseDrill(deps.drillsAllowed), (req, res) => accept(req, res, modifyWorkflow));
+  route(saga('/cont/regPubsubCompensate', 'Register saga, broker mode, drill: a step fails and is compensated', registerBody), refuseDrill(deps.drillsAllowed, true), (req, res) => accept(req, res, registerWorkflow));
+  route(saga('/cont/amdPubsubCompensate', 'Modify saga, broker mode, drill: a step fails and is compensated', modifyBody), refuseDrill(deps.drillsAllowed, true), (req, res) => accept(req, res, modifyWorkflow));
   // Registered before `/sagas/:globalNo`, which would otherwise take "dead-letters" for a globalNo.
-  router.get('/sagas/dead-letters', async (req, res) => {
-    const { limit } = parseOrThrow(deadLetterQuery, req.query, 'query');
+  const letters = z.object({ items: z.array(z.looseObject({ topic: z.string(), message: z.unknown() })) });
+  route({ method: 'get', path: '/sagas/dead-letters', summary: 'Operators: messages no consumer could handle, newest first', request: { query: deadLetterQuery }, responses: { 200: { description: 'dead letters', schema: letters }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN' } }, async (req, res) => {
+    const { limit } = req.query as unknown as z.infer<typeof deadLetterQuery>;
     res.json({ items: await deps.deadLetters.list(limit) });
   });
   return router;

@@ -1,7 +1,6 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../../lib/errors/app-error';
-import { parseOrThrow, validate } from '../../../lib/http/validate';
 import type { ContractStore } from '../../platform/contracts/contract-store';
 import type { BrokerSaga } from '../engine/broker-saga';
 import { beginSaga, modifyBody, refuseDrill, registerBody } from './begin-saga';
@@ -15,6 +14,9 @@ import type { SagaMetrics } from '../saga-log/saga-metrics';
 import { SAGA_STATES } from '../saga-log/saga-state';
 import type { SagaWorkflow } from '../workflows/saga-workflow';
 import { sendSagaAnswer } from './send-saga-answer';
+import type { DocumentedRoute } from '../../../lib/openapi/api-route';
+import { documentedRouter } from '../../../lib/openapi/documented-router';
+import { orchestratorResponses } from './orchestrator-responses';
 
 export interface SagaRouteDeps {
   contracts: ContractStore;
@@ -33,7 +35,7 @@ const globalNoParams = z.object({ globalNo: z.string().max(100) });
 const listQuery = z.object({ state: z.enum(SAGA_STATES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 /** MS1, the orchestrator: API-mode register and modify sagas, the saga log, and the operator's view of sagas still compensating. */
-export function sagaRoutes(deps: SagaRouteDeps): Router {
+export function sagaRoutes(routes: DocumentedRoute[], deps: SagaRouteDeps) {
   const { contracts, sagaLog } = deps;
   const noDrill = refuseDrill(deps.drillsAllowed);
 
@@ -44,26 +46,31 @@ export function sagaRoutes(deps: SagaRouteDeps): Router {
     sendSagaAnswer(res, { kind: workflow.kind, globalNo: facts.globalNo, saPponContNo: facts.saPponContNo, outcome, contract: await contracts.find(facts.saPponContNo) });
   };
 
-  const router = Router();
-  router.post('/cont/regSagaApi', validate(registerBody), noDrill, (req, res) => runApiSaga(req, res, registerWorkflow));
-  router.post('/cont/amdSagaApi', validate(modifyBody), noDrill, (req, res) => runApiSaga(req, res, modifyWorkflow));
+  const { router, route } = documentedRouter(routes, '');
+  const { sagaEnded, sagaFailed, saga, sagaSummary } = orchestratorResponses;
+  route({ method: 'post', path: '/cont/regSagaApi', summary: 'Register saga, API mode: the answer is its outcome', request: { body: registerBody }, responses: { 201: { description: 'END', schema: sagaEnded }, ...sagaFailed } }, noDrill, (req, res) => runApiSaga(req, res, registerWorkflow));
+  route({ method: 'post', path: '/cont/amdSagaApi', summary: 'Modify saga, API mode: the answer is its outcome', request: { body: modifyBody }, responses: { 200: { description: 'END', schema: sagaEnded }, ...sagaFailed } }, noDrill, (req, res) => runApiSaga(req, res, modifyWorkflow));
   // Operators: every saga in a state (e.g. COMPENSATING, with attempts and next try), oldest first.
-  router.get('/sagas', async (req, res) => {
-    const query = parseOrThrow(listQuery, req.query, 'query');
+  const sagaList = z.object({ items: z.array(sagaSummary) });
+  route({ method: 'get', path: '/sagas', summary: 'Operators: sagas in a state, oldest first', request: { query: listQuery }, responses: { 200: { description: 'sagas', schema: sagaList }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN' } }, async (req, res) => {
+    const query = req.query as unknown as z.infer<typeof listQuery>;
     res.json({ items: await sagaLog.list(query) });
   });
-  router.get('/metrics/saga', async (_req, res) => {
+  const text = { description: 'Prometheus exposition format', contentType: 'text/plain', schema: z.string() };
+  route({ method: 'get', path: '/metrics/saga', summary: "The saga log's metrics", responses: { 200: text, 403: 'FORBIDDEN' } }, async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
-  router.get('/sagas/:globalNo', async (req, res) => {
-    const { globalNo } = parseOrThrow(globalNoParams, req.params, 'params');
+  const one = { request: { params: globalNoParams }, responses: { 200: { description: 'the saga', schema: saga }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' } };
+  route({ method: 'get', path: '/sagas/{globalNo}', summary: 'A saga: its state and steps', ...one }, async (req, res) => {
+    const { globalNo } = req.params as z.infer<typeof globalNoParams>;
     const saga = await sagaLog.find(globalNo);
     if (!saga) throw new AppError('NOT_FOUND', `No saga ${globalNo}`);
     res.json(saga);
   });
   // Operators: retry a COMPENSATING saga's compensation now instead of at its next try.
-  router.post('/sagas/:globalNo/retry', async (req, res) => {
-    const { globalNo } = parseOrThrow(globalNoParams, req.params, 'params');
+  const retried = { 200: { description: 'API mode: compensated now (or tried)', schema: sagaSummary }, 202: { description: 'broker mode: the next attempt is due now', schema: sagaSummary }, 409: 'CONFLICT (not COMPENSATING)' };
+  route({ method: 'post', path: '/sagas/{globalNo}/retry', summary: "Operators: retry a COMPENSATING saga's compensation now", request: one.request, responses: { ...one.responses, ...retried } }, async (req, res) => {
+    const { globalNo } = req.params as z.infer<typeof globalNoParams>;
     const saga = await sagaLog.summary(globalNo);
     if (!saga) throw new AppError('NOT_FOUND', `No saga ${globalNo}`);
     if (saga.state !== 'COMPENSATING') throw new AppError('CONFLICT', `Saga ${globalNo} is ${saga.state}, not COMPENSATING`);

@@ -1,15 +1,16 @@
-import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../../lib/errors/app-error';
 import { mayDrill } from '../../../lib/contracts/contract-access';
 import { errorCatalog } from '../../../lib/errors/catalog';
-import { validate } from '../../../lib/http/validate';
 import { toServiceError } from '../../platform/http/to-service-error';
 import { toFieldName } from '../../platform/contracts/column-case';
 import { compensateYn, contractNo, modifyFields, registerFields, valuesOf } from '../../platform/contracts/contract-payload';
 import type { CompensationOutcome, ContractStore } from '../../platform/contracts/contract-store';
 import { GuardRefusal } from '../guard/saga-guard';
 import type { ParticipantSteps } from '../domain/participant-steps';
+import type { DocumentedRoute } from '../../../lib/openapi/api-route';
+import { documentedRouter } from '../../../lib/openapi/documented-router';
 
 export interface ParticipantRouteOptions {
   /** The source's request envelope, e.g. `inetaplcaContPayload`. */
@@ -25,12 +26,15 @@ type Payload = Record<string, unknown>;
  * `END`, and the compensations, each through the participant's steps. Every answer carries
  * `successYn`: "Y" on success and "N" on every failure (the source answered "Y" from one failure branch).
  */
-export function participantRoutes(store: ContractStore, options: ParticipantRouteOptions): Router {
+export function participantRoutes(store: ContractStore, options: ParticipantRouteOptions, routes: DocumentedRoute[]) {
   const t = store.table;
   const ownField = toFieldName(t.key);
   const crossFields = t.crossKeys.map(toFieldName);
   const payloadOf = (body: unknown) => (body as Record<string, Payload>)[options.envelope];
-  const body = <T extends z.ZodRawShape>(shape: T) => validate(z.object({ [options.envelope]: z.object(shape) }));
+  const body = <T extends z.ZodRawShape>(shape: T) => z.object({ [options.envelope]: z.object(shape) });
+  /** The participant's answer: its own number and the cross numbers it holds. */
+  const answered = z.looseObject({ successYn: z.literal('Y'), message: z.string(), [ownField]: contractNo.nullable(), ...Object.fromEntries(crossFields.map((f) => [f, contractNo.nullable()])) });
+  const failures = { 400: 'VALIDATION_FAILED (with `successYn: "N"`)', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT / SAGA_IN_PROGRESS (a tombstone refuses a late step)' };
   const { steps } = options;
   const answer = (no: number | null, row: Payload | undefined) => ({
     successYn: 'Y',
@@ -49,14 +53,16 @@ export function participantRoutes(store: ContractStore, options: ParticipantRout
     }
   };
 
-  const router = Router();
-  router.post('/cont/regSagaApi', body({ ...registerFields.shape, ...Object.fromEntries(crossFields.map((f) => [f, contractNo])), compensateYn }), async (req, res) => {
+  const { router, route } = documentedRouter(routes, '');
+  const registerStep = body({ ...registerFields.shape, ...Object.fromEntries(crossFields.map((f) => [f, contractNo])), compensateYn });
+  route({ method: 'post', path: '/cont/regSagaApi', summary: 'Saga step (API mode): register this part, committed END', request: { body: registerStep }, responses: { 201: { description: 'registered', schema: answered }, ...failures } }, async (req, res) => {
     const payload = payloadOf(req.body);
     refuseDrillFor(req, payload);
     const no = await store.write((w) => steps.apply(w, stepOf('register', req.globalNo, payload)));
     res.status(201).json(answer(no, payload));
   });
-  router.post('/cont/amdSagaApi', body({ ...modifyFields.shape, [ownField]: contractNo, compensateYn }), async (req, res) => {
+  const modifyStep = body({ ...modifyFields.shape, [ownField]: contractNo, compensateYn });
+  route({ method: 'post', path: '/cont/amdSagaApi', summary: 'Saga step (API mode): modify this part, committed END', request: { body: modifyStep }, responses: { 200: { description: 'modified', schema: answered }, ...failures } }, async (req, res) => {
     refuseDrillFor(req, payloadOf(req.body));
     const no = await store.write((w) => steps.apply(w, stepOf('modify', req.globalNo, payloadOf(req.body))));
     res.json(answer(no, await store.find(no)));
@@ -65,24 +71,23 @@ export function participantRoutes(store: ContractStore, options: ParticipantRout
    * Compensations (MS2 and MS3 alike) act by globalNo: MS1 need not know our number, and one that
    * arrives before the step it undoes leaves a tombstone, so the late step is refused.
    */
-  const compensation = (action: 'register' | 'modify'): RequestHandler[] => [
-    body({ [ownField]: contractNo.optional(), saPponContNo: contractNo.optional() }),
-    async (req, res) => {
-      const named = payloadOf(req.body)[ownField] as number | undefined;
-      const { outcome, no } = await store
-        .write((w) => steps.compensate(w, { action, globalNo: req.globalNo, namedNo: named }))
-        .catch((err: unknown) => {
-          // Rolled back: a named contract that is not this saga's gets no tombstone either.
-          if (err instanceof GuardRefusal) return { outcome: err.outcome, no: err.no };
-          throw err;
-        });
-      failUnlessDone(outcome, no ?? named ?? 0, req.globalNo);
-      res.json(answer(no, no === null ? undefined : await store.find(no)));
-    },
-  ];
+  const compensation = (action: 'register' | 'modify'): RequestHandler => async (req, res) => {
+    const named = payloadOf(req.body)[ownField] as number | undefined;
+    const { outcome, no } = await store
+      .write((w) => steps.compensate(w, { action, globalNo: req.globalNo, namedNo: named }))
+      .catch((err: unknown) => {
+        // Rolled back: a named contract that is not this saga's gets no tombstone either.
+        if (err instanceof GuardRefusal) return { outcome: err.outcome, no: err.no };
+        throw err;
+      });
+    failUnlessDone(outcome, no ?? named ?? 0, req.globalNo);
+    res.json(answer(no, no === null ? undefined : await store.find(no)));
+  };
+  const undo = body({ [ownField]: contractNo.optional(), saPponContNo: contractNo.optional() });
+  const undone = { 200: { description: 'compensated (or a tombstone left for a step not yet arrived)', schema: answered }, ...failures };
   // The source's spelling ("Conpensating"), which existing callers use.
-  router.post('/cont/regSagaApiConpensating', ...compensation('register'));
-  router.post('/cont/amdSagaApiConpensating', ...compensation('modify'));
+  route({ method: 'post', path: '/cont/regSagaApiConpensating', summary: "Compensate this saga's registration (by globalNo)", request: { body: undo }, responses: undone }, compensation('register'));
+  route({ method: 'post', path: '/cont/amdSagaApiConpensating', summary: "Compensate this saga's modification (by globalNo)", request: { body: undo }, responses: undone }, compensation('modify'));
   router.use(answerSagaFailure());
   return router;
 }

@@ -1,13 +1,14 @@
-import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../../lib/errors/app-error';
-import { parseOrThrow } from '../../../lib/http/validate';
 import { contractNo } from './contract-payload';
 import type { ContractStore } from './contract-store';
 import { cardExposure } from './card-exposure';
 import { toFieldName } from './column-case';
 import { stateMembers } from '../../../lib/contracts/contract-state';
 import { historyEntries } from '../../../lib/contracts/history-entries';
+import { contractResponseSchemas } from '../../../lib/contracts/contract-response-schemas';
+import type { DocumentedRoute } from '../../../lib/openapi/api-route';
+import { documentedRouter } from '../../../lib/openapi/documented-router';
 
 const noParams = z.object({ no: z.string().regex(/^\d{1,10}$/, 'must be a contract number').transform(Number).pipe(contractNo) });
 const listQuery = z.object({
@@ -24,8 +25,10 @@ const listQuery = z.object({
  * The query side every service shares. Single contracts are read through the cache (`x-cache`
  * says HIT or MISS); a cancelled registration is still a row (`delYn: "Y"`), so it is returned.
  */
-export function contractQueryRoutes(store: ContractStore): Router {
-  const router = Router();
+export function contractQueryRoutes(store: ContractStore, routes: DocumentedRoute[]) {
+  const { router, route } = documentedRouter(routes, '');
+  const { row, state, historyEntry } = contractResponseSchemas;
+  const contract = row.extend(state).meta({ id: 'Contract' });
   const ownField = toFieldName(store.table.key);
   const existing = async (no: number) => {
     const found = await store.findCached(no);
@@ -33,19 +36,22 @@ export function contractQueryRoutes(store: ContractStore): Router {
     return found;
   };
 
-  router.get('/cont', async (req, res) => {
-    const { mine, ...query } = parseOrThrow(listQuery, req.query, 'query');
+  const page = z.object({ items: z.array(contract), page: z.number().int(), size: z.number().int(), total: z.number().int() });
+  route({ method: 'get', path: '/cont', summary: "A page of this service's contracts (offset paging; `mine`: the caller's)", request: { query: listQuery }, responses: { 200: { description: 'page', schema: page }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN' } }, async (req, res) => {
+    const { mine, ...query } = req.query as unknown as z.infer<typeof listQuery>;
     const { items, total } = await store.list({ ...query, ...(mine ? { mkerId: req.actor?.sub ?? '' } : {}) });
     const cards = cardExposure(req, 'list', ownField);
     res.json({ items: items.map((row) => ({ ...cards(row), ...stateMembers(row) })), page: query.page, size: query.size, total });
   });
-  router.get('/cont/:no', async (req, res) => {
-    const { no } = parseOrThrow(noParams, req.params, 'params');
+  const found = { 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
+  route({ method: 'get', path: '/cont/{no}', summary: 'One contract, read through the cache (`x-cache`: HIT or MISS)', request: { params: noParams }, responses: { 200: { description: 'the contract', schema: contract }, ...found } }, async (req, res) => {
+    const { no } = req.params as unknown as z.infer<typeof noParams>;
     const { contract, cached } = await existing(no);
     res.set('x-cache', cached ? 'HIT' : 'MISS').json({ ...cardExposure(req, 'contract', ownField)(contract), ...stateMembers(contract) });
   });
-  router.get('/cont/:no/history', async (req, res) => {
-    const { no } = parseOrThrow(noParams, req.params, 'params');
+  const history = z.object({ items: z.array(row).meta({ description: 'the history rows as stored (each the contract before a change)' }), entries: z.array(historyEntry).meta({ description: 'what changed, newest first' }) });
+  route({ method: 'get', path: '/cont/{no}/history', summary: "The contract's history rows and what changed in each saga", request: { params: noParams }, responses: { 200: { description: 'history', schema: history }, ...found } }, async (req, res) => {
+    const { no } = req.params as unknown as z.infer<typeof noParams>;
     const { contract } = await existing(no);
     const cards = cardExposure(req, 'history', ownField);
     const history = await store.history(no);

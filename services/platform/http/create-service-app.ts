@@ -10,6 +10,10 @@ import { requireJsonBody } from '../../../lib/http/require-json-body';
 import { traceRequests } from '../../../lib/http/trace-requests';
 import type { ServiceDatabase } from '../db/create-database';
 import { toServiceError } from './to-service-error';
+import { z } from 'zod';
+import type { DocumentedRoute } from '../../../lib/openapi/api-route';
+import { documentedRouter } from '../../../lib/openapi/documented-router';
+import { buildOpenApiDocument } from '../../../lib/openapi/build-openapi-document';
 import { authenticateCalls } from '../auth/authenticate-calls';
 import { authorizeCalls, type ServiceKind } from '../auth/contract-policy';
 import type { TokenVerifier } from '../auth/token-verifier';
@@ -18,7 +22,8 @@ export interface ServiceAppOptions {
   name: string;
   logger: Logger;
   database: ServiceDatabase;
-  routers: Router[];
+  /** The service's routers, each declaring its routes in `routes` (lib/openapi/documented-router.ts): its OpenAPI document at `GET /openapi.json`. */
+  routers: (routes: DocumentedRoute[]) => Router[];
   /** Issue 10: who may call (bearer token verified against the SSO) and what each role may do. */
   /** Registries of the service's own metrics (outbox backlog, sagas), served on `/metrics` too. */
   metrics?: Registry[];
@@ -41,21 +46,37 @@ export function createServiceApp(options: ServiceAppOptions): Express {
 
   // Hostile input (issue 13): paths are normalised once, bodies are JSON or refused with 415.
   app.use(requestLogger(options.logger), assignGlobalNo(), traceRequests(), normalizeRequestPath(), metrics.middleware);
-  app.get('/healthz', (_req, res) => {
+  const routes: DocumentedRoute[] = [];
+  let document: Record<string, unknown> | undefined;
+  const documentOf = () =>
+    (document ??= buildOpenApiDocument(routes, {
+      title: `Contract service ${options.name}`,
+      version: '0.1.0',
+      description: 'Every call but the probes and this document needs a bearer token from the SSO (docs/identity.md). Errors are application/problem+json.',
+      security: { name: 'bearer', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    }));
+  const { router: open, route } = documentedRouter(routes, '');
+  const text = { description: 'Prometheus exposition format', contentType: 'text/plain', schema: z.string() };
+  route({ method: 'get', path: '/healthz', summary: 'The process runs', public: true, responses: { 200: { description: 'up', schema: z.object({ status: z.literal('ok'), service: z.string() }) } } }, (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
-  app.get('/readyz', async (_req, res) => {
+  const ready = z.looseObject({ status: z.literal('ready'), service: z.string(), db: z.string() }).meta({ description: "what answers; the contract view adds its consumer's lag" });
+  route({ method: 'get', path: '/readyz', summary: 'The database (and, for the view, its consumer) answers', public: true, responses: { 200: { description: 'ready', schema: ready }, 503: 'DATABASE_UNAVAILABLE / not ready' } }, async (_req, res) => {
     await options.database.ping().catch((cause: unknown) => {
       throw new AppError('DATABASE_UNAVAILABLE', undefined, {}, { cause });
     });
     const more = (await options.readiness?.()) ?? {};
     res.json({ status: 'ready', service: options.name, db: options.database.kind, ...more });
   });
-  app.get('/metrics', metrics.handler);
+  route({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', public: true, responses: { 200: text } }, metrics.handler);
+  route({ method: 'get', path: '/openapi.json', summary: "This service's OpenAPI 3.1 document, generated from the routes it declares", public: true, responses: { 200: { description: 'OpenAPI 3.1', schema: z.looseObject({ openapi: z.literal('3.1.0') }) } } }, (_req, res) => {
+    res.json(documentOf());
+  });
+  app.use(open);
   app.use(authenticateCalls(options.auth.verifier)); // issue 10: every call below needs a verified bearer token
   app.use(requireJsonBody(), express.json({ limit: BODY_LIMIT }));
   app.use(authorizeCalls(options.auth.kind, options.auth.ownerOf)); // issue 10: roles, ownership, audit from the token
-  for (const router of options.routers) app.use(router);
+  for (const router of options.routers(routes)) app.use(router);
   const databaseDown: ErrorRequestHandler = (err, _req, _res, next) => next(toServiceError(err));
   app.use(notFound(), databaseDown, problemHandler());
   return app;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { contractResponseSchemas } from '../../lib/contracts/contract-response-schemas';
+
+const str = z.string();
+const nullableStr = z.string().nullable();
+const { row, state } = contractResponseSchemas;
+const viewBehind = z.boolean().nullable().meta({ description: 'true: the contract view (the lists) holds an older version of this contract than the services; null: the view could not be asked' });
+
+const pcItem = z.object({
+  saPponContNo: z.number().int(),
+  partial: z.boolean(),
+  errors: z.object({ inetaplca: str.optional(), intelnet: str.optional() }).meta({ description: 'error code per part that could not be read' }),
+  ppon: row,
+  inetaplca: row.nullable(),
+  intelnet: row.nullable(),
+  ...state,
+});
+const card = {
+  no: z.number().int(),
+  contractor: nullableStr,
+  serviceNumber: nullableStr,
+  status: z.enum(['active', 'in-progress', 'cancelled', 'incomplete', 'deleted']),
+  partial: z.boolean(),
+};
+const part = z.object({ no: z.number().int().nullable(), state: nullableStr, error: nullableStr.optional() });
+const mobileItem = z.object({ ...card, ...state });
+
+/** The bodies core/compose/contract-views.ts shapes, per app: a list item and the detail of one contract. */
+export const contractViewSchemas = {
+  pc: { item: pcItem.meta({ id: 'PcContract' }), detail: pcItem.extend({ viewBehind }).meta({ id: 'PcContractDetail' }) },
+  mobile: {
+    item: mobileItem.meta({ id: 'MobileCard' }),
+    detail: mobileItem
+      .extend({ madeBy: nullableStr, parts: z.object({ ppon: part, inetaplca: part, intelnet: part }), viewBehind })
+      .meta({ id: 'MobileCardDetail' }),
+  },
+  /** The bare card (no state members): the mobile home screen's recent list. */
+  card: z.object(card).meta({ id: 'Card' }),
+  row,
+};

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { SAGA_STATES } from '../saga-log/saga-state';
+
+const no = z.number().int();
+const sagaState = z.enum(SAGA_STATES);
+const sagaSummary = z
+  .looseObject({
+    globalNo: z.string(),
+    saPponContNo: no,
+    kind: z.enum(['reg', 'amd']),
+    mode: z.enum(['api', 'event']),
+    state: sagaState,
+    message: z.string().nullable(),
+    attempts: no,
+    nextTryAt: z.string().nullable(),
+    deadlineAt: z.string().nullable(),
+    startedAt: z.string(),
+    undo: z.string().nullable(),
+  })
+  .meta({ id: 'SagaSummary' });
+
+/** MS1's saga answers (services/orchestrator/entry-points/send-saga-answer.ts, the saga log). */
+export const orchestratorResponses = {
+  sagaEnded: z
+    .object({ globalNo: z.string(), saPponContNo: no, saInetaplcaContNo: no.nullable(), saIntelnetContNo: no.nullable(), state: z.literal('END'), successYn: z.literal('Y'), message: z.string() })
+    .meta({ id: 'SagaEnded' }),
+  sagaFailed: {
+    400: 'VALIDATION_FAILED / DRILL_NOT_ALLOWED',
+    403: 'FORBIDDEN',
+    404: 'NOT_FOUND',
+    409: 'SAGA_CANCELLED (the problem also carries globalNo, saPponContNo, state, successYn "N", failedStep) / SAGA_IN_PROGRESS',
+    502: 'SAGA_COMPENSATION_FAILED: a compensation is not complete yet and is retried',
+  },
+  sagaAccepted: z.object({ globalNo: z.string(), saPponContNo: no, state: z.literal('START'), message: z.string() }).meta({ id: 'SagaAcceptedByMs1' }),
+  sagaSummary,
+  saga: z.looseObject({ globalNo: z.string(), state: sagaState, steps: z.array(z.looseObject({})).optional() }).meta({ id: 'SagaLog' }),
+};
