@@ -47,7 +47,10 @@ const SERVICE_PROBES: Record<string, string> = {
   'GET /healthz': 'liveness probe: answers "ok" and nothing else',
   'GET /readyz': 'readiness probe for the orchestrator: names no contract',
   'GET /metrics': "Prometheus's scrape (README: metrics an operator alerts on): counts and durations, no contract; /metrics/saga needs a token",
+  'GET /openapi.json': 'the service\'s API description, generated from its route declarations: shapes, no data (docs/http-api.md)',
 };
+/** Routes that end the caller's own sessions: scanned last, once everything else has been read with the session. */
+const ENDS_SESSIONS = (path: string) => path.startsWith('/bff/sessions') || path.startsWith('/bff/users/');
 
 const redis = new Redis('redis://127.0.0.1:6379');
 const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bff-invariants-files-'));
@@ -290,6 +293,7 @@ describe('invariants generated from the route tables (both apps, the routing tab
 
   test('no token in any byte the browser receives: every route, SSE, files, legacy rows, WebSocket frames, refresh answers', async () => {
     const seen: [string, string][] = [];
+    const endingLast: (() => Promise<void>)[] = [];
     const held = new Set<string>();
     const remember = async () => (await tokensHeld()).forEach((t) => held.add(t));
     await remember();
@@ -299,10 +303,14 @@ describe('invariants generated from the route tables (both apps, the routing tab
       for (const route of table.filter((r) => SAFE.has(r.method) && !r.path.endsWith('/events') && r.path !== '/bff/logout')) {
         seen.push([`${name} ${route.method} ${route.path}`, bytesOf(await agent.get(concrete(route)).buffer(true))]);
       }
-      for (const route of table.filter((r) => !SAFE.has(r.method) && !NOT_BROWSER_CALLED[`${r.method} ${r.path}`] && r.path !== '/api/files/:id')) {
+      const stateChanging = table.filter((r) => !SAFE.has(r.method) && !NOT_BROWSER_CALLED[`${r.method} ${r.path}`] && r.path !== '/api/files/:id');
+      const send = async (route: (typeof table)[number]) => {
         const method = (route.method === '_ALL' ? 'POST' : route.method).toLowerCase() as 'post';
         seen.push([`${name} ${route.method} ${route.path}`, bytesOf(await agent[method](concrete(route)).set('X-CSRF', '1').send({ contract: { payr: '이서연' } }))]);
-      }
+      };
+      for (const route of stateChanging.filter((r) => !ENDS_SESSIONS(r.path))) await send(route);
+      // Ending sessions (this user's, in both apps) comes after every other read of both apps.
+      endingLast.push(...stateChanging.filter((r) => ENDS_SESSIONS(r.path)).map((r) => () => send(r)));
       const cookie = cookieHeader(agent, app);
       const host = new URL(app.url).host;
       // The saga's live stream (SSE), its first second.
@@ -326,6 +334,7 @@ describe('invariants generated from the route tables (both apps, the routing tab
     await remember();
     // The refresh happened (new tokens were issued and kept), so the scan covers both generations.
     expect(held.size).toBeGreaterThan(before);
+    for (const end of endingLast) await end();
     expect(seen.length).toBeGreaterThan(30);
     for (const [what, bytes] of seen) {
       for (const token of held) expect([what, bytes.includes(token)]).toEqual([what, false]);
