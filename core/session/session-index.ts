@@ -31,7 +31,6 @@ export interface SessionIndex {
 /** The whole index is swept at most this often per instance, on the back of a login. */
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
-
 /**
  * Sessions end by expiring (idle or absolute timeout) far more often than by logout, and an
  * expired session leaves its id in the sets: without pruning, a user's set only grows until the
