@@ -36,8 +36,12 @@ export default defineConfig(
       globals: globals.node,
     },
     rules: {
-      // `catch (err)` may be unused or rethrown as is; an unused parameter left of a used one stays.
-      '@typescript-eslint/no-unused-vars': ['error', { args: 'after-used', caughtErrors: 'none', ignoreRestSiblings: true }],
+      // `_next` keeps an Express error handler's four-argument shape; `catch (err)` may go unused.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      // In-memory stand-ins implement async interfaces (stores, buses) without awaiting anything.
+      '@typescript-eslint/require-await': 'off',
+      // Input checks match control characters on purpose (paths, headers, file names, plain text).
+      'no-control-regex': 'off',
     },
   },
   {

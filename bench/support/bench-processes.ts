@@ -69,7 +69,7 @@ export interface BenchBff {
   pid: number;
   cookie: string;
   filesDir: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**
@@ -113,7 +113,7 @@ export async function startBffProcess(legacyUrl: string, extraEnv: Record<string
  * bench/nginx/: `nginx.conf.template` (the reverse proxy beside the BFF, `workers` worker
  * processes) or, with `balance`, `nginx-lb.conf.template` (round-robin over those BFF URLs).
  */
-export async function startNginx(upstreamUrl: string, options: { workers?: number; balance?: string[] } = {}): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+export async function startNginx(upstreamUrl: string, options: { workers?: number; balance?: string[] } = {}): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((p) => fs.existsSync(p));
   if (!nginx) {
     console.log('nginx not found: apt-get install -y nginx …');

@@ -172,7 +172,11 @@ export function memorySessionIndex(store: Store): SessionIndex {
       let removed = 0;
       for (const map of [bySid, bySub]) {
         for (const [key, ids] of map) {
-          for (const id of ids) if (!(await alive(id))) (ids.delete(id), removed++);
+          for (const id of ids) {
+            if (await alive(id)) continue;
+            ids.delete(id);
+            removed++;
+          }
           if (ids.size === 0) map.delete(key);
         }
       }

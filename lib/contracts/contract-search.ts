@@ -55,7 +55,7 @@ export const contractSearchQuery = contractSearchShape.strict().refine(...fromBe
 export type ContractSearchQuery = z.infer<typeof contractSearchQuery>;
 
 /** The query as URL parameters again (the BFF passes a validated search on to the view). */
-export function searchParamsOf(query: Partial<Record<keyof ContractSearchQuery, unknown>>): URLSearchParams {
+export function searchParamsOf(query: Partial<Record<keyof ContractSearchQuery, string | number | boolean | null>>): URLSearchParams {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   return params;
