@@ -12,6 +12,7 @@
  * Needs Redis on 127.0.0.1:6379 (and MariaDB on :3306 for --db mariadb); this run's databases,
  * files and streams are deleted afterwards.
  */
+import { sql } from 'kysely';
 import request from 'supertest';
 import type { ServiceName } from '../config/service-config';
 import { checkConsistency, formatReport } from '../scripts/check-consistency';
@@ -79,13 +80,13 @@ async function main() {
       await sleep(200);
       return;
     }
-    const code = (res.body as { code?: string }).code;
+    const { code, saPponContNo } = res.body as { code?: string; saPponContNo?: unknown };
     if (res.status === 202 || res.status < 300 || ['SAGA_CANCELLED', 'SAGA_COMPENSATION_FAILED'].includes(code ?? '')) {
       tally.accepted++;
       if (broker) tally.broker++;
       else tally.api++;
       if (!reg) tally.modify++;
-      if (reg && typeof res.body.saPponContNo === 'number' && (res.status === 201 || res.status === 202)) contracts.push(res.body.saPponContNo);
+      if (reg && typeof saPponContNo === 'number' && (res.status === 201 || res.status === 202)) contracts.push(saPponContNo);
       return;
     }
     refuse(code ?? `HTTP ${res.status}`);
@@ -133,11 +134,11 @@ async function main() {
   // Quiescence: no saga left START or COMPENSATING (or the bound).
   const quiet = performance.now();
   const open = async () =>
-    Number(((await s.db('ppon').selectFrom('SA_SAGA').select((eb: any) => eb.fn.countAll().as('n')).where('STATE', 'in', ['START', 'COMPENSATING']).executeTakeFirst()) as { n: number }).n);
+    Number(((await s.db('ppon').selectFrom('SA_SAGA').select(sql<number>`count(*)`.as('n')).where('STATE', 'in', ['START', 'COMPENSATING']).executeTakeFirst()) as { n: number }).n);
   while ((await open()) > 0 && performance.now() - quiet < QUIESCE_SECONDS * 1000) await sleep(500);
   const quiesceSeconds = (performance.now() - quiet) / 1000;
 
-  const states = (await s.db('ppon').selectFrom('SA_SAGA').select(['STATE', (eb: any) => eb.fn.countAll().as('n')]).groupBy('STATE').execute()) as unknown as { STATE: string; n: number }[];
+  const states = (await s.db('ppon').selectFrom('SA_SAGA').select(['STATE', sql<number>`count(*)`.as('n')]).groupBy('STATE').execute()) as unknown as { STATE: string; n: number }[];
   const count = (state: string) => Number(states.find((r) => r.STATE === state)?.n ?? 0);
   const report = await checkConsistency({ ppon: s.db('ppon'), inetaplca: s.db('inetaplca'), intelnet: s.db('intelnet') });
   const total = states.reduce((sum, r) => sum + Number(r.n), 0);

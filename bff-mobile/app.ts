@@ -29,7 +29,7 @@ export function createMobileApp(runtime: BffRuntime): Express {
         res.set({ 'x-bff-completed': String(!recent.partial), 'cache-control': 'no-store' }).json({
           user: { sub: user.sub, name: user.claims.name ?? user.sub },
           menu: runtime.menu,
-          recent: { total: recent.total, partial: recent.partial, items: recent.items.map(mobileContractView.listItem) },
+          recent: { total: recent.total, partial: recent.partial, items: recent.items.map((c) => mobileContractView.listItem(c)) },
         });
       });
     },

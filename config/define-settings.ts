@@ -42,9 +42,12 @@ export function parseSettings<S extends Settings>(
 }
 
 /** Markdown rows for a configuration table of docs/configuration.md. */
+/** A default as the table shows it: a string as written, anything else as JSON. */
+const shown = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
 export function settingsTable(settings: Settings, defaults: Record<string, unknown> = {}): string {
   const rows = Object.entries(settings).map(([key, s]) => {
-    const def = s.defaultText ?? (defaults[key] === undefined ? '—' : `\`${String(defaults[key])}\``);
+    const def = s.defaultText ?? (defaults[key] === undefined ? '—' : `\`${shown(defaults[key])}\``);
     return `| \`${s.env}\` | ${def} | ${s.description} |`;
   });
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');

@@ -178,8 +178,8 @@ function spawnChild(s: Supervised): void {
     s.lastLines = [...s.lastLines, ...lines].slice(-3);
     stream.write(lines.map((l) => prefix + l).join('\n') + '\n');
   };
-  child.stdout!.on('data', relay(process.stdout));
-  child.stderr!.on('data', relay(process.stderr));
+  child.stdout.on('data', relay(process.stdout));
+  child.stderr.on('data', relay(process.stderr));
   child.once('exit', (code, signal) => {
     if (stopping) return;
     // Never a reason to stop the others: the child is restarted until it comes up.

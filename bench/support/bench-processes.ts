@@ -31,8 +31,8 @@ function entry(source: string): string[] {
 function spawnQuiet(command: string, args: string[], env: Record<string, string>): Spawned {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   return {
     child,
     output: () => out,
@@ -69,7 +69,7 @@ export interface BenchBff {
   pid: number;
   cookie: string;
   filesDir: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**
@@ -93,7 +93,7 @@ export async function startBffProcess(legacyUrl: string, extraEnv: Record<string
     throw new Error(`${err.message}\n${bff.output()}`);
   });
   // Clustered: the first worker answers before the others listen; wait for the primary's ready line.
-  for (const end = Date.now() + 60_000; extraEnv.BFF_WORKERS && !/ready on .*workers\)/.test(bff.output()); ) {
+  for (const end = Date.now() + 60_000; extraEnv.BFF_WORKERS && !/ready on .*workers\)/.test(bff.output());) {
     if (Date.now() > end) throw new Error(`workers not ready:\n${bff.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -113,7 +113,7 @@ export async function startBffProcess(legacyUrl: string, extraEnv: Record<string
  * bench/nginx/: `nginx.conf.template` (the reverse proxy beside the BFF, `workers` worker
  * processes) or, with `balance`, `nginx-lb.conf.template` (round-robin over those BFF URLs).
  */
-export async function startNginx(upstreamUrl: string, options: { workers?: number; balance?: string[] } = {}): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+export async function startNginx(upstreamUrl: string, options: { workers?: number; balance?: string[] } = {}): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((p) => fs.existsSync(p));
   if (!nginx) {
     console.log('nginx not found: apt-get install -y nginx …');

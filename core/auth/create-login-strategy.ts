@@ -63,7 +63,7 @@ export class BffLoginStrategy extends OpenIdClientStrategy {
   }
 
   override authorizationRequestParams(req: Request, options: AuthenticateOptions): URLSearchParams {
-    const params = new URLSearchParams(super.authorizationRequestParams(req, options) as URLSearchParams | Record<string, string> | undefined);
+    const params = new URLSearchParams(super.authorizationRequestParams<AuthenticateOptions>(req, options));
     // The strategy sends state only when the SSO lacks PKCE, and a nonce only for implicit flows: we want both.
     params.set('state', client.randomState());
     params.set('nonce', client.randomNonce());

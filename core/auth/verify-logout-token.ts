@@ -1,4 +1,4 @@
-import { jwtVerify, errors as joseErrors } from 'jose';
+import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import type { BffConfig } from '../../config/bff-config';
 import { AppError } from '../../lib/errors/app-error';
 import type { OidcProvider } from './oidc-metadata';
@@ -16,7 +16,7 @@ export async function verifyLogoutToken(token: unknown, config: BffConfig, provi
   if (typeof token !== 'string' || token.length > 8192) throw new AppError('LOGOUT_TOKEN_INVALID', 'logout_token is missing', { error: 'invalid_request' });
   const jwks = await provider.jwks();
   const { id_token_signing_alg_values_supported: algs } = await provider.metadata();
-  let payload;
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, jwks, {
       issuer: config.ssoIssuer,

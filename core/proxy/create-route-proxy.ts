@@ -109,7 +109,7 @@ function createHttpProxy(row: LegacyRoute, trust: TrustProxy): RouteProxy {
           } else proxyRes.headers[name] = value;
         }
       },
-      error: (err, req, res) => answerProxyError(err, req, res as http.ServerResponse | Socket, row.path),
+      error: (err, req, res) => answerProxyError(err, req, res, row.path),
     },
   });
   return {

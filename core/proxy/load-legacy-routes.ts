@@ -37,7 +37,8 @@ export function loadLegacyRoutes(file: string, vars: Record<string, string>): re
   const problems: string[] = [];
   const routes: LegacyRoute[] = [];
   table.data.routes.forEach((raw, i) => {
-    const where = `${label}: row ${i} (${String((raw as { path?: unknown })?.path ?? '?')})`;
+    const rowPath = (raw as { path?: unknown })?.path;
+    const where = `${label}: row ${i} (${typeof rowPath === 'string' ? rowPath : '?'})`;
     const input = raw && typeof raw === 'object' ? { ...raw, target: substitute((raw as { target?: unknown }).target, vars, problems, where) } : raw;
     const row = legacyRouteSchema.safeParse(input);
     if (!row.success) {

@@ -33,5 +33,5 @@ export function answerProxyError(err: Error, req: ProxiedRequest, res: ServerRes
     res.destroy();
     return;
   }
-  sendProblem(res as ServerResponse, problem, (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
+  sendProblem(res, problem, (req as { originalUrl?: string }).originalUrl?.split('?')[0]);
 }

@@ -154,7 +154,7 @@ export function rowSessionReader(config: BffConfig, store: Store, redis?: RedisC
             done(judge(entry.user, entry.createdAt, entry.lastSeenAt));
           });
         }
-      : (id, done) => store.get(id, (err, stored) => done(err ? { kind: 'changes' } : fromStored(stored as StoredSession))),
+      : (id, done) => store.get(id, (err, stored) => done(err ? { kind: 'changes' } : fromStored(stored))),
   };
 }
 

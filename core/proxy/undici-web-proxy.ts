@@ -215,7 +215,7 @@ export function undiciWebProxy(route: LegacyRoute, trust: TrustProxy, pool: Disp
       const rule = rules.find((r) => r.regex.test(url));
       return rule ? url.replace(rule.regex, rule.value) : url;
     } : undefined,
-    overrides: Object.entries(route.responseHeaders) as [string, string | null][],
+    overrides: Object.entries<string | null>(route.responseHeaders),
     overridden: new Set(Object.keys(route.responseHeaders)),
   };
   const run = (req: ProxiedRequest, res: ServerResponse, next: ((err?: unknown) => void) | undefined, deferred: DeferredHeaders | undefined): void => {

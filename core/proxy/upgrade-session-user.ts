@@ -14,7 +14,7 @@ import type { ProxiedRequest } from './proxied-request';
 export async function upgradeSessionUser(req: ProxiedRequest, session: RequestHandler, config: BffConfig): Promise<BffUser> {
   const scratch = new http.ServerResponse(req);
   await new Promise<void>((resolve, reject) =>
-    session(req as Request, scratch as unknown as Response, (err?: unknown) => (err ? reject(err) : resolve())),
+    session(req as Request, scratch as unknown as Response, (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error('the session middleware failed', { cause: err })) : resolve())),
   );
   const state = (req as Request).session;
   const user = state?.passport?.user;

@@ -87,7 +87,7 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
   drain.unref();
   return {
     config, logger, redis, sessionStore, oidc, menu, legacyRoutes, revocations,
-    metrics: createBffMetrics(config.app, live.count),
+    metrics: createBffMetrics(config.app, () => live.count()),
     sessionIndex: redisSessionIndex(redis, config.sessionPrefix, config.sessionIndexPrefix),
     files: { storage, index: redisFileIndex(redis, config.filesPrefix) },
     checkReady: async () => ({ sessions: (await redisAnswers(redis)) ? 'up' : 'down' }),

@@ -31,7 +31,6 @@ export interface SessionIndex {
 /** The whole index is swept at most this often per instance, on the back of a login. */
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
-
 /**
  * Sessions end by expiring (idle or absolute timeout) far more often than by logout, and an
  * expired session leaves its id in the sets: without pruning, a user's set only grows until the
@@ -173,7 +172,11 @@ export function memorySessionIndex(store: Store): SessionIndex {
       let removed = 0;
       for (const map of [bySid, bySub]) {
         for (const [key, ids] of map) {
-          for (const id of ids) if (!(await alive(id))) (ids.delete(id), removed++);
+          for (const id of ids) {
+            if (await alive(id)) continue;
+            ids.delete(id);
+            removed++;
+          }
           if (ids.size === 0) map.delete(key);
         }
       }

@@ -30,22 +30,22 @@ const moment = (endOfDay: boolean) =>
  * registration date range, a sort key and order, and an opaque cursor from the previous page.
  */
 export const contractSearchShape = z.object({
-    size: z.coerce.number().int().min(1).max(100).default(20),
-    sort: z.enum(CONTRACT_SORT_KEYS).default('no'),
-    order: z.enum(['asc', 'desc']).default('desc'),
-    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'is not a cursor of this list').optional(),
-    contr: term.optional(),
-    payr: term.optional(),
-    /** Any run of a service number's digits; dashes and spaces ignored. */
-    svcNo: term.refine((s) => /^[\d\s-]+$/.test(s), { message: 'digits (and dashes) only', params: { code: 'INVALID_FORMAT' } }).optional(),
-    /** A card's last four digits (card numbers are held masked). */
-    cardNo: term.refine((s) => /^[\d\s*-]+$/.test(s), { message: 'digits only', params: { code: 'INVALID_FORMAT' } }).optional(),
-    state: z.enum(CONTRACT_STATES).optional(),
-    from: moment(false).optional(),
-    to: moment(true).optional(),
-    includeDeleted: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-    /** "My contracts": only those the caller registered. */
-    mine: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  size: z.coerce.number().int().min(1).max(100).default(20),
+  sort: z.enum(CONTRACT_SORT_KEYS).default('no'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'is not a cursor of this list').optional(),
+  contr: term.optional(),
+  payr: term.optional(),
+  /** Any run of a service number's digits; dashes and spaces ignored. */
+  svcNo: term.refine((s) => /^[\d\s-]+$/.test(s), { message: 'digits (and dashes) only', params: { code: 'INVALID_FORMAT' } }).optional(),
+  /** A card's last four digits (card numbers are held masked). */
+  cardNo: term.refine((s) => /^[\d\s*-]+$/.test(s), { message: 'digits only', params: { code: 'INVALID_FORMAT' } }).optional(),
+  state: z.enum(CONTRACT_STATES).optional(),
+  from: moment(false).optional(),
+  to: moment(true).optional(),
+  includeDeleted: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** "My contracts": only those the caller registered. */
+  mine: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 export const fromBeforeTo: [(q: { from?: string; to?: string }) => boolean, { message: string; path: string[]; params: { code: string } }] = [
   (q) => !q.from || !q.to || q.from < q.to,
@@ -55,7 +55,7 @@ export const contractSearchQuery = contractSearchShape.strict().refine(...fromBe
 export type ContractSearchQuery = z.infer<typeof contractSearchQuery>;
 
 /** The query as URL parameters again (the BFF passes a validated search on to the view). */
-export function searchParamsOf(query: Partial<Record<keyof ContractSearchQuery, unknown>>): URLSearchParams {
+export function searchParamsOf(query: Partial<Record<keyof ContractSearchQuery, string | number | boolean | null>>): URLSearchParams {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   return params;

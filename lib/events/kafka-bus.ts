@@ -112,7 +112,8 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger, kafka =
         autoCommit: true,
         autoCommitThreshold: 1, // commit each record as soon as its handler resolved
         partitionsConsumedConcurrently: options.concurrency ?? 1,
-        eachMessage: async ({ topic, partition, message, heartbeat, pause }) => {
+        eachMessage: async (payload) => {
+          const { topic, partition, message } = payload;
           const deadLetter = async (letter: DeadLetter) => {
             if (topic !== options.deadLetterTopic) await publish({ topic: options.deadLetterTopic, key: letter.key, payload: { ...letter } });
             logger.error({ topic, id: letter.id, group, attempts: letter.attempts, error: letter.error }, 'event dead-lettered');
@@ -138,10 +139,10 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger, kafka =
               await sleep(retryWait);
               if (closed) {
                 // Not committed: whoever reads this partition next delivers it again.
-                pause();
+                payload.pause();
                 throw new BusClosing('bus closing');
               }
-              await heartbeat(); // throws when the group rebalanced: the new owner redelivers
+              await payload.heartbeat(); // throws when the group rebalanced: the new owner redelivers
             }
           }
           await deadLetter(deadLetterOf(delivery, group, lastError, options.maxDeliveries));

@@ -86,7 +86,7 @@ export function createMemoryBus(options: EventBusOptions, hub: MemoryHub = proce
     close: async () => {
       closed = true;
       for (const { group, handler } of mine) group.handlers = group.handlers.filter((h) => h !== handler);
-      await Promise.all([...mine].map(({ group }) => group.pumping));
+      await Promise.all([...mine].map(({ group }) => group.pumping ?? Promise.resolve()));
     },
   };
 }

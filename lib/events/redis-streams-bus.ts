@@ -103,9 +103,7 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
           await claimStale();
           nextClaim = Date.now() + blockMs;
         }
-        const read = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', BATCH, 'BLOCK', blockMs, 'STREAMS', ...topics, ...topics.map(() => '>'))) as
-          | [string, StreamEntry[]][]
-          | null;
+        const read = await reader.xreadgroup('GROUP', group, consumer, 'COUNT', BATCH, 'BLOCK', blockMs, 'STREAMS', ...topics, ...topics.map(() => '>'));
         for (const [topic, entries] of read ?? []) for (const entry of entries) await handle(topic, entry, 1);
       } catch (err) {
         if (closed) break;

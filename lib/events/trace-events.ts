@@ -8,7 +8,6 @@ export function withTraceHeaders(event: OutgoingEvent): OutgoingEvent {
   return Object.keys(headers).length > 0 ? { ...event, headers } : event;
 }
 
-
 /**
  * Each delivery is handled in a consumer span whose parent is the publisher's (the message's
  * `traceparent`), so a saga's hops through the broker stay one trace; the payload's globalNo is the

@@ -20,6 +20,6 @@ export function assertWritableDir(setting: string, dir: string): void {
     fs.rmSync(probe);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new UnwritableDir(`${setting}: ${path.resolve(dir)} is not writable by this process (${code}); point it at a writable directory or volume`);
+    throw new UnwritableDir(`${setting}: ${path.resolve(dir)} is not writable by this process (${code}); point it at a writable directory or volume`, { cause: err });
   }
 }

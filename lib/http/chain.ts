@@ -14,7 +14,7 @@ export function chain(...handlers: readonly RequestHandler[]): RequestHandler {
       if (err !== undefined && err !== null) return next(err === 'router' || err === 'route' ? undefined : err);
       if (i === handlers.length) return next();
       try {
-        const result = handlers[i++](req, res, step) as unknown;
+        const result = handlers[i++](req, res, step);
         if (result instanceof Promise) result.then(undefined, next);
       } catch (thrown) {
         next(thrown);

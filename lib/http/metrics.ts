@@ -17,7 +17,9 @@ export interface HttpMetrics {
  * first path segment; 'unmatched' for 404s, whose paths are whatever a scanner sent.
  */
 export function routeLabel(req: import('express').Request, status: number): string {
-  if (req.route?.path) return `${req.baseUrl}${String(req.route.path)}`;
+  // Express types the matched route as `any`.
+  const route = req.route as { path?: string | RegExp } | undefined;
+  if (route?.path) return `${req.baseUrl}${String(route.path)}`;
   if (status === 404) return 'unmatched';
   return `/${req.originalUrl.split('?')[0].split('/')[1] ?? ''}`;
 }

@@ -25,7 +25,9 @@ export function traceRequests(): RequestHandler {
       span.end();
     });
     res.once('close', () => {
-      if (!res.writableFinished) (markError(span, 'connection closed before the response was sent'), span.end());
+      if (res.writableFinished) return;
+      markError(span, 'connection closed before the response was sent');
+      span.end();
     });
     // The body parsers read the request in socket callbacks: their listeners must run in our context.
     bindEmitter(context, req);

@@ -106,7 +106,7 @@ export function startSpan(name: string, options: SpanOptions): { span: Span; con
 export const markError = (span: Span | undefined, message: string) => span?.setStatus({ code: SpanStatusCode.ERROR, message });
 export const runInContext = <T>(ctx: Context, fn: () => T): T => context.with(ctx, fn);
 /** Listeners added to `emitter` later run in `ctx` (body parsers read the request in socket callbacks). */
-export const bindEmitter = <E extends object>(ctx: Context, emitter: E): E => context.bind(ctx, emitter as never) as E;
+export const bindEmitter = <E extends object>(ctx: Context, emitter: E): E => context.bind(ctx, emitter as never);
 
 /** `trace_id` and `span_id` of the active span, for log lines (so a log line leads to its trace); `{}` when off. */
 export function logTraceFields(): Record<string, string> {

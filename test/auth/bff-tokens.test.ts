@@ -136,7 +136,6 @@ describe.each(SSO_PROVIDERS)('tokens stay on the server and are refreshed once p
     // …and never in kim's (asked once the view has it)
     const mine = (await kim.get('/api/contracts?mine=true&size=100').expect(200)).body;
     expect(mine.items.some((c: { ppon: { saPponContNo: number } }) => c.ppon.saPponContNo === no)).toBe(false);
-
   });
 
   it('refreshes exactly once for 50 parallel requests on two instances at the moment of expiry, and every request succeeds', async () => {

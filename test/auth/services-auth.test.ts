@@ -20,12 +20,11 @@ const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'ba
 
 describe('the contract services check who calls and what they may do (real dev SSO, real services)', () => {
   let s: ThreeServices;
-  let issuer: string;
   const contract = (contr: string) => ({ pponContPayload: validContract({ contr, payr: contr, svcNo: '02-100-2000' }) });
 
   beforeAll(async () => {
     s = await startThreeServices('sqlite', {}, { tag: 'auth' });
-    issuer = (await harnessSso()).issuer;
+    await harnessSso();
     for (const who of ['demo', 'kim', 'lee', 'park', 'ops', 'contract-operator', 'contract-ppon']) await mintBearer(who);
   });
   afterAll(async () => {

@@ -156,7 +156,7 @@ describe('OpenAPI: each app publishes its document, and real answers of every ro
       } else {
         seen(await request(url).get('/cont'));
         const payload = { contr: '김민수', payr: '김민수', svcNo: '010-1234-5678', cardNo: '4111111111111111' };
-        let no = 1;
+        let no: number;
         if (name === 'ppon') {
           const reg = seen(await request(url).post('/cont/regSagaApi').set(as(user)).set('x-global-no', `oa-${Date.now()}-r`).send({ pponContPayload: payload }));
           expect(reg.status).toBe(201);

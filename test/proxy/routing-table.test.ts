@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { loadBffConfig } from '../../config/bff-config';
 import { ConfigError } from '../../config/define-settings';
 import { buildBffRuntime } from '../../core/runtime/build-bff-runtime';
@@ -54,7 +55,7 @@ describe('the legacy routing table', () => {
 
   it('refuses a table that is not JSON', async () => {
     const file = writeRoutesFile([]);
-    require('node:fs').writeFileSync(file, '{ "routes": [ ');
+    fs.writeFileSync(file, '{ "routes": [ ');
     await expect(startWith(file)).rejects.toThrow(/LEGACY_ROUTES_FILE .*cannot be read as JSON/);
   });
 });
