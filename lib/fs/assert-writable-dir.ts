@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** A setting to fix, not a dependency to wait for: `fatal` stops a start-up retry at once (lib/http/retry-until-ready.ts). */
+/** A setting to fix, not a dependency to wait for: `settingToFix` stops a start-up retry at once (lib/http/retry-until-ready.ts). */
 export class UnwritableDir extends Error {
-  readonly fatal = true;
+  readonly settingToFix = true;
   override name = 'UnwritableDir';
 }
 

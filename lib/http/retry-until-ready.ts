@@ -26,9 +26,12 @@ export class WaitingFor extends Error {
   }
 }
 
-/** An error marked `fatal` (itself or a cause) is a setting to fix: waiting would never end. */
+/**
+ * An error marked `settingToFix` (itself or a cause) stops the wait at once: waiting would never end.
+ * (Not `fatal`: mysql2 marks a refused connection `fatal`, and that one is waited out.)
+ */
 function isFatal(err: unknown): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if ((e as { fatal?: unknown }).fatal === true) return true;
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if ((e as { settingToFix?: unknown }).settingToFix === true) return true;
   return false;
 }
 
