@@ -27,10 +27,22 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
   const blockMs = Math.max(20, Math.min(1000, Math.floor(options.redeliverAfterMs / 2)));
 
   /** An entry is `key`, `payload` and, when there are any, `headers` (a JSON object of strings). */
-  const publish = async (event: OutgoingEvent) => {
+  const entryOf = (event: OutgoingEvent): [string, ...string[]] => {
     const { topic, key, payload, headers } = withTraceHeaders(event);
     const extra = headers && Object.keys(headers).length > 0 ? ['headers', JSON.stringify(headers)] : [];
-    await writer.xadd(topic, 'MAXLEN', '~', MAX_STREAM_LENGTH, '*', 'key', key, 'payload', encodeEvent(payload), ...extra);
+    return [topic, 'MAXLEN', '~', MAX_STREAM_LENGTH, '*', 'key', key, 'payload', encodeEvent(payload), ...extra];
+  };
+  const publish = async (event: OutgoingEvent) => {
+    await writer.xadd(...entryOf(event));
+  };
+  /** One pipeline: the XADDs go in order on one connection, answered together. */
+  const publishBatch = async (events: OutgoingEvent[]) => {
+    if (events.length === 0) return;
+    const pipeline = writer.pipeline();
+    for (const event of events) pipeline.xadd(...entryOf(event));
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed || results.length !== events.length) throw failed?.[0] ?? new Error('the pipeline was not answered');
   };
 
   const consume = async (group: string, topics: string[], handler: EventHandler, reader: Redis) => {
@@ -119,6 +131,7 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
   return {
     kind: 'redis',
     publish,
+    publishBatch,
     subscribe: async (group, topics, untraced) => {
       const handler = traceDeliveries(group, untraced);
       // Blocking reads need their own connection, without a command timeout.

@@ -93,6 +93,8 @@ export function testEnv(kind: DbKind, name: ServiceName, overrides: Record<strin
     OUTBOX_POLL_MS: '50',
     SAGA_DEADLINE_MS: '2000',
     SAGA_SWEEP_MS: '100',
+    JOB_LEASE_MS: '1000',
+    OUTBOX_CLAIM_MS: '2000',
     ...overrides,
   };
   return Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${name.toUpperCase()}_${k}`, v]));
