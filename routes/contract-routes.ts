@@ -129,7 +129,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView) {
 
   router.get('/sagas/:globalNo/events', validate(globalNoParam, 'params'), async (req, res) => {
     await streamSagaEvents(res, upstreams.ppon, String(req.params.globalNo), ctxOf(req), {
-      pollMs: 200,
+      hub: runtime.sagaProgress,
       maxMs: Math.max(config.sagaTimeoutMs, 60_000),
       lastEventId: req.get('last-event-id'),
     });

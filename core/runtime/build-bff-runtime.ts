@@ -15,6 +15,8 @@ import { memoryFileIndex } from '../files/memory-file-index';
 import { redisFileIndex } from '../files/redis-file-index';
 import { createBffMetrics, type BffMetrics } from '../metrics/bff-metrics';
 import { trackLiveSessions } from '../session/track-live-sessions';
+import { listenForChanges, type ChangeListener } from '../notices/listen-for-changes';
+import { createSagaProgressHub, type SagaProgressHub } from '../saga/saga-progress-hub';
 
 /** Everything an app needs from the outside world, built once per process and passed down. */
 export interface BffRuntime {
@@ -32,6 +34,10 @@ export interface BffRuntime {
   files: { storage: FileStorage; index: FileIndex };
   /** Operator metrics beside the HTTP ones: upstream latency, token refreshes, live sessions. */
   metrics: BffMetrics;
+  /** The services' change notices: one subscription per process (docs/scaling.md). */
+  changes: ChangeListener;
+  /** One reader of MS1 per watched saga, shared by this process's SSE streams. */
+  sagaProgress: SagaProgressHub;
   checkReady(): Promise<Record<string, 'up' | 'down' | 'memory'>>;
   close(): Promise<void>;
 }
@@ -57,13 +63,15 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
         '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     );
     const sessionStore = new session.MemoryStore();
+    const changes = listenForChanges(undefined, config.changeNoticeChannel, logger);
     return {
-      config, logger, sessionStore, oidc, menu, legacyRoutes,
+      config, logger, sessionStore, oidc, menu, legacyRoutes, changes,
+      sagaProgress: createSagaProgressHub(changes, config.sagaRefreshMs),
       metrics: createBffMetrics(config.app, async () => Object.keys(await new Promise<Record<string, unknown>>((resolve) => sessionStore.all((_err, all) => resolve((all as Record<string, unknown> | null) ?? {})))).length),
       sessionIndex: memorySessionIndex(sessionStore),
       files: { storage, index: memoryFileIndex() },
       checkReady: async () => ({ sessions: 'memory' }),
-      close: async () => undefined,
+      close: () => changes.close(),
     };
   }
 
@@ -71,13 +79,16 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
   // enforceSessionLifetime, which rewrites the session (and so its TTL) only now and then.
   const live = trackLiveSessions(new RedisStore({ client: redis, prefix: config.sessionPrefix, disableTouch: true }), redis, config.sessionPrefix, config.sessionIdleSeconds * 1000);
   const sessionStore = live.store;
+  const changes = listenForChanges(redis, config.changeNoticeChannel, logger);
   return {
-    config, logger, redis, sessionStore, oidc, menu, legacyRoutes,
+    config, logger, redis, sessionStore, oidc, menu, legacyRoutes, changes,
+    sagaProgress: createSagaProgressHub(changes, config.sagaRefreshMs),
     metrics: createBffMetrics(config.app, live.count),
     sessionIndex: redisSessionIndex(redis, config.sessionPrefix),
     files: { storage, index: redisFileIndex(redis, config.filesPrefix) },
     checkReady: async () => ({ sessions: (await redisAnswers(redis)) ? 'up' : 'down' }),
     close: async () => {
+      await changes.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
