@@ -5,6 +5,7 @@ import { buildBffRuntime, type BffRuntime } from '../core/runtime/build-bff-runt
 import { serve } from '../lib/http/serve';
 import { flushLogger } from '../lib/http/logger';
 import { superviseWorkers } from '../lib/http/supervise-workers';
+import { clusterMetrics } from '../lib/http/cluster-metrics';
 import type { Express } from 'express';
 import { loadTelemetryConfig } from '../config/telemetry-config';
 import { startTracing } from '../lib/telemetry/start-tracing';
@@ -29,6 +30,7 @@ export async function runBff(app: BffAppName, createApp: (runtime: BffRuntime) =
   const clustered = config.workers > 1;
   if (clustered && cluster.isPrimary) {
     // Always printed, whatever the log level: `npm start` and people wait for the ready line.
+    clusterMetrics.serve();
     superviseWorkers({ name: `bff-${app}`, workers: config.workers, readyLine: `bff-${app} ready on ${config.publicUrl} (${config.workers} workers)`, log: (line) => console.log(line) });
     return;
   }
