@@ -98,6 +98,25 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
       await writer.xack(topic, group, id);
       lastErrors.delete(at);
     };
+    /**
+     * A read's entries, one key's in order and different keys' at the same time: a handler mostly
+     * waits for its database commit, and one contract's events (one key) never overtake each other.
+     */
+    const handleBatch = async (read: [string, StreamEntry[]][]) => {
+      const byKey = new Map<string, [string, StreamEntry][]>();
+      for (const [topic, entries] of read) {
+        for (const entry of entries) {
+          const fields = entry[1];
+          const key = fields ? (fields[fields.indexOf('key') + 1] ?? '') : '';
+          const list = byKey.get(key) ?? [];
+          list.push([topic, entry]);
+          byKey.set(key, list);
+        }
+      }
+      await Promise.all([...byKey.values()].map(async (list) => {
+        for (const [topic, entry] of list) await handle(topic, entry, 1);
+      }));
+    };
     const claimStale = async () => {
       for (const topic of topics) {
         const [, entries] = (await writer.xautoclaim(topic, group, consumer, options.redeliverAfterMs, '0-0', 'COUNT', BATCH)) as [string, StreamEntry[]];
@@ -118,7 +137,7 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
         const read = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', BATCH, 'BLOCK', blockMs, 'STREAMS', ...topics, ...topics.map(() => '>'))) as
           | [string, StreamEntry[]][]
           | null;
-        for (const [topic, entries] of read ?? []) for (const entry of entries) await handle(topic, entry, 1);
+        await handleBatch(read ?? []);
       } catch (err) {
         if (closed) break;
         if (errorText(err).includes('NOGROUP')) groupsReady = false;
