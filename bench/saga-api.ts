@@ -65,7 +65,9 @@ async function startAll(kind: Kind): Promise<Record<ServiceName, RunningService[
       Object.entries({
         PORT: '0', DB_KIND: kind, LOG_LEVEL: 'silent', SQLITE_FILE: path.join(SQLITE_DIR, `${name}.sqlite`),
         MARIADB_URL: `mysql://root@127.0.0.1:3306/sa_${RUN}_${name}`, REDIS_URL, ...busEnv, NOTICE_CHANNEL,
-        EVENT_TOPIC_PREFIX: `${RUN}.${kind}.sa-app-samp-ppon-cont-`, CACHE_KEY_PREFIX: `${RUN}:`, SSO_ISSUER: identity.issuer, ...extra,
+        EVENT_TOPIC_PREFIX: `${RUN}.${kind}.sa-app-samp-ppon-cont-`, CACHE_KEY_PREFIX: `${RUN}:`, SSO_ISSUER: identity.issuer,
+        // A loaded machine is no fault to measure: generous timeouts, so that every saga ends END.
+        PARTICIPANT_TIMEOUT_MS: '20000', SAGA_DEADLINE_MS: '60000', ...extra,
       }).map(([k, v]) => [`${prefix}_${k}`, v]),
     );
     return startService(DEFINITIONS[name], loadServiceConfig(name, env));
