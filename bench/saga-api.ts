@@ -63,7 +63,7 @@ async function startAll(kind: Kind): Promise<Record<ServiceName, RunningService[
     const prefix = name.toUpperCase();
     const env = Object.fromEntries(
       Object.entries({
-        PORT: '0', DB_KIND: kind, LOG_LEVEL: 'silent', SQLITE_FILE: path.join(SQLITE_DIR, `${name}.sqlite`),
+        PORT: '0', DB_KIND: kind, LOG_LEVEL: text('log', 'silent'), SQLITE_FILE: path.join(SQLITE_DIR, `${name}.sqlite`),
         MARIADB_URL: `mysql://root@127.0.0.1:3306/sa_${RUN}_${name}`, REDIS_URL, ...busEnv, NOTICE_CHANNEL,
         EVENT_TOPIC_PREFIX: `${RUN}.${kind}.sa-app-samp-ppon-cont-`, CACHE_KEY_PREFIX: `${RUN}:`, SSO_ISSUER: identity.issuer,
         // A loaded machine is no fault to measure: generous timeouts, so that every saga ends END.
