@@ -3,7 +3,7 @@ import type { ServiceName } from '../../../config/service-config';
 import { loadServiceConfig } from '../../../config/service-config';
 import { createDatabase, type ServiceDatabase } from '../../../services/platform/db/create-database';
 import { spawnReady, type Spawned } from '../../support/spawn-ready';
-import { busEnv, harnessSso, mintBearer, testEnv, topicPrefix, type BusKind, type DbKind } from './service-harness';
+import { busEnv, harnessSso, mintBearer, ownDatabases, testEnv, topicPrefix, type BusKind, type DbKind } from './service-harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const READY = /ready on (http:\/\/\S+)/;
@@ -56,7 +56,8 @@ export async function startReplicas(kind: DbKind, options: { bus: BusKind; tag: 
     const started = await Promise.all(
       Array.from({ length: count }, (_, i) => {
         const extra = name === 'ppon' ? { INETAPLCA_URL: sets.get('inetaplca')![i].url, INTELNET_URL: sets.get('intelnet')![i].url, ...options.ppon } : {};
-        return spawnOne(name, i, testEnv(kind, name, { ...common, ...extra }));
+        // Own databases per set: two sets of one test file never count each other's rows.
+        return spawnOne(name, i, testEnv(kind, name, { ...common, ...ownDatabases(kind, name, `${options.bus}-${options.tag}`), ...extra }));
       }),
     );
     sets.set(name, started);
