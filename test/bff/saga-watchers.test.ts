@@ -36,11 +36,15 @@ describe('saga progress pushed: one reader of MS1 per saga and BFF instance, how
   let sys: BffSystem;
   let closeAll: () => Promise<void>;
   let pc: Agent;
+  /** Five browsers (sessions), ten streams each, as several people watching. */
+  let browsers: Agent[];
 
   // The BFF's own periodic read is pushed out of the test (60 s): progress can only come from MS1's notices.
   beforeAll(async () => {
     ({ sys, services, close: closeAll } = await startSystemWithServices({ env: { SAGA_REFRESH_MS: '60000' }, services: { tag: 'watchers' } }));
     pc = await sys.login(sys.pc);
+    browsers = [pc];
+    for (let i = 1; i < 5; i++) browsers.push(await sys.login(sys.pc));
   }, 120_000);
   afterAll(async () => {
     await closeAll?.();
@@ -53,7 +57,11 @@ describe('saga progress pushed: one reader of MS1 per saga and BFF instance, how
     const ack = await pc.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: '세종' }, mode: 'event' }).expect(202);
     const path = `${ack.headers.location}/events`;
     const before = await sagaReads(services.ppon);
-    const streams = Array.from({ length: WATCHERS }, () => watch(pc, path));
+    const streams: Promise<string>[] = [];
+    for (let i = 0; i < WATCHERS; i++) {
+      streams.push(watch(browsers[i % browsers.length], path));
+      await sleep(10);
+    }
     // Each stream's first read (it decides between a 404 problem and a stream) is its own.
     await waitFor('every stream to open', async () => (await sagaReads(services.ppon)) - before >= WATCHERS, 30_000, 100);
     await sleep(500);
