@@ -7,7 +7,11 @@
  * the consistency checker over the three databases. Prints ended / cancelled / still compensating /
  * stuck past deadline / inconsistent and the sagas per second. Goal: 0 inconsistent, 0 stuck.
  *
- *   npm run soak:saga -- [--n 1000] [--db sqlite|mariadb] [--concurrency 12] [--seed 1] [--quiesce-seconds 300]
+ *   npm run soak:saga -- [--n 1000] [--db sqlite|mariadb] [--concurrency 12] [--seed 1] [--quiesce-seconds 300] [--instances 2]
+ *
+ * `--instances 2`: two processes of every service on one database each and one bus
+ * (test/services/support/replica-harness.ts); clients spread over the MS1s, and each fault hits one
+ * process, the other of its service going on.
  *
  * Needs Redis on 127.0.0.1:6379 (and MariaDB on :3306 for --db mariadb); this run's databases,
  * files and streams are deleted afterwards.
@@ -17,7 +21,10 @@ import request from 'supertest';
 import type { ServiceName } from '../config/service-config';
 import { checkConsistency, formatReport } from '../scripts/check-consistency';
 import { seededRandom } from '../services/platform/events/fault-hooks';
-import { startServiceProcesses, type ProcessSet } from '../test/services/support/process-harness';
+import { startServiceProcesses } from '../test/services/support/process-harness';
+import { startReplicas } from '../test/services/support/replica-harness';
+import type { Kysely } from 'kysely';
+import type { AnyDb } from '../services/platform/db/create-database';
 import { auth, dropTestData, type DbKind } from '../test/services/support/service-harness';
 import { cardNumber, serviceNumber } from '../test/support/valid-contract';
 
@@ -30,6 +37,7 @@ const DB = arg('db', 'sqlite') as DbKind;
 const CONCURRENCY = Number(arg('concurrency', '12'));
 const SEED = Number(arg('seed', String(Date.now() % 100_000)));
 const QUIESCE_SECONDS = Number(arg('quiesce-seconds', '300'));
+const INSTANCES = Number(arg('instances', '1'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const SETTINGS = {
@@ -47,16 +55,52 @@ const SETTINGS = {
   FAULT_DELAY_MS: '1000',
 };
 
+/** What the soak does to the services, for one process of each or for replicas (one process of a service per fault). */
+interface Target {
+  ms1Url(i: number): string;
+  db(name: ServiceName): Kysely<AnyDb>;
+  freeze(name: ServiceName, which: number): () => void;
+  kill(name: ServiceName, which: number): Promise<() => Promise<unknown>>;
+  close(): Promise<void>;
+}
+
+async function startTarget(settings: Record<string, string>): Promise<Target> {
+  if (INSTANCES <= 1) {
+    const s = await startServiceProcesses(DB, { tag: 'soak', all: settings });
+    return {
+      ms1Url: () => s.ppon.url,
+      db: (name) => s.db(name),
+      freeze: (name) => (s.freeze(name), () => s.thaw(name)),
+      kill: async (name) => (await s.kill(name), () => s.restart(name)),
+      close: () => s.close(),
+    };
+  }
+  const r = await startReplicas(DB, { bus: 'redis', tag: 'soak', count: INSTANCES, all: settings });
+  const at = (name: ServiceName, which: number) => r.replicas(name)[which % INSTANCES];
+  return {
+    ms1Url: (i) => at('ppon', i).url,
+    db: (name) => r.database(name).db,
+    freeze: (name, which) => {
+      const replica = at(name, which);
+      r.freeze(replica);
+      return () => r.thaw(replica);
+    },
+    kill: async (name, which) => {
+      const replica = at(name, which);
+      await r.kill(replica);
+      return () => r.restart(replica);
+    },
+    close: () => r.close(),
+  };
+}
+
 interface Tally { accepted: number; api: number; broker: number; modify: number; refused: Record<string, number> }
 
 async function main() {
   const random = seededRandom(SEED);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-  console.log(`soak: ${N} sagas on ${DB}, concurrency ${CONCURRENCY}, seed ${SEED}`);
-  const s: ProcessSet = await startServiceProcesses(DB, {
-    tag: 'soak',
-    all: { ...SETTINGS, FAULT_SEED: String(SEED) },
-  });
+  console.log(`soak: ${N} sagas on ${DB}, ${INSTANCES} process(es) of each service, concurrency ${CONCURRENCY}, seed ${SEED}`);
+  const s = await startTarget({ ...SETTINGS, FAULT_SEED: String(SEED) });
   const contracts: number[] = [];
   const tally: Tally = { accepted: 0, api: 0, broker: 0, modify: 0, refused: {} };
   const refuse = (why: string) => (tally.refused[why] = (tally.refused[why] ?? 0) + 1);
@@ -74,7 +118,7 @@ async function main() {
     const path = `/cont/${reg ? 'reg' : 'amd'}${broker ? 'Pubsub' : 'SagaApi'}`;
     let res;
     try {
-      res = await request(s.ppon.url).post(path).set(auth()).timeout(30_000).send({ pponContPayload: payload });
+      res = await request(s.ms1Url(i)).post(path).set(auth()).timeout(30_000).send({ pponContPayload: payload });
     } catch {
       refuse('MS1 unreachable');
       await sleep(200);
@@ -103,16 +147,17 @@ async function main() {
       const target: ServiceName = faultLog.length % 4 === 3 ? 'ppon' : pick(['inetaplca', 'intelnet']);
       const what = target === 'ppon' ? 'kill' : pick(['freeze', 'freeze', 'kill']);
       const ms = Math.round(500 + random() * (what === 'freeze' ? 5000 : 2000));
-      faultLog.push(`${what} ${target} ${ms}ms`);
+      const which = Math.floor(random() * INSTANCES);
+      faultLog.push(`${what} ${target}${INSTANCES > 1 ? `#${which}` : ''} ${ms}ms`);
       try {
         if (what === 'freeze') {
-          s.freeze(target);
+          const thaw = s.freeze(target, which);
           await sleep(ms);
-          s.thaw(target);
+          thaw();
         } else {
-          await s.kill(target);
+          const restart = await s.kill(target, which);
           await sleep(ms);
-          await s.restart(target);
+          await restart();
         }
       } catch (err) {
         console.error(`fault ${what} ${target} failed: ${(err as Error).message}`);
@@ -147,7 +192,7 @@ async function main() {
   console.log(`faults: ${faultLog.length} (${faultLog.filter((f) => f.startsWith('freeze')).length} freezes, ${faultLog.filter((f) => f.startsWith('kill')).length} kills; ${faultLog.filter((f) => f.includes('ppon')).length} on MS1)`);
   console.log(`refused (not sagas): ${JSON.stringify(tally.refused)}`);
   console.log(
-    `| ${DB} | ${total} (${tally.api} API, ${tally.broker} broker; ${tally.modify} modify) | ${count('END')} | ${count('CANCEL')} | ${count('COMPENSATING')} | ${report.pastDeadline} | ${report.inconsistent.length} | ${(tally.accepted / loadSeconds).toFixed(1)} | ${quiesceSeconds.toFixed(1)} s |`,
+    `| ${DB}${INSTANCES > 1 ? ` ×${INSTANCES}` : ''} | ${total} (${tally.api} API, ${tally.broker} broker; ${tally.modify} modify) | ${count('END')} | ${count('CANCEL')} | ${count('COMPENSATING')} | ${report.pastDeadline} | ${report.inconsistent.length} | ${(tally.accepted / loadSeconds).toFixed(1)} | ${quiesceSeconds.toFixed(1)} s |`,
   );
   await s.close();
   await dropTestData();

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_NOTICE_CHANNEL } from '../lib/notices/change-notice';
 import { ConfigError, bool, int, parseSettings, url, type SettingValues } from './define-settings';
 import { FILE_KINDS } from './file-kinds';
 import { PROJECT_ROOT } from './project-root';
@@ -66,7 +67,9 @@ export const bffSettings = {
   upstreamTimeoutMs: { env: 'UPSTREAM_TIMEOUT_MS', schema: int(50, 60_000), description: 'Timeout of one query call to a contract service.' },
   composeBudgetMs: { env: 'COMPOSE_BUDGET_MS', schema: int(50, 60_000), description: 'Overall time budget of one composed screen query; parts still missing then are reported as partial.' },
   composeCachePrefix: { env: 'COMPOSE_CACHE_PREFIX', schema: z.string().min(1), description: "Redis key prefix of this app's composed contract views, shared by its instances (one per backend: two deployments on one Redis need two prefixes).", defaultText: '`bff:view:<app>:`' },
-  composeCacheSeconds: { env: 'COMPOSE_CACHE_SECONDS', schema: int(0, 3600), description: 'Lifetime of a composed contract view in Redis (0 = off); dropped when this BFF starts a saga on the contract.' },
+  composeCacheSeconds: { env: 'COMPOSE_CACHE_SECONDS', schema: int(0, 3600), description: 'Lifetime of a composed contract view in Redis (0 = off); dropped when this BFF starts a saga on the contract, and when a service announces a change of it (CHANGE_NOTICE_CHANNEL).' },
+  changeNoticeChannel: { env: 'CHANGE_NOTICE_CHANNEL', schema: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, 'must be 1-100 of A-Za-z0-9:._-'), description: "Redis pub/sub channel of the services' change notices (their NOTICE_CHANNEL, on the same Redis): a saga's progress and contract changes reach every SSE stream and the composition cache through one subscription per instance." },
+  sagaRefreshMs: { env: 'SAGA_REFRESH_MS', schema: int(50, 60_000), description: "How often an instance reads a watched saga's log by itself, once per saga whatever the number of watchers (change notices are at most once; without Redis this is the only way)." },
   sagaTimeoutMs: { env: 'SAGA_TIMEOUT_MS', schema: int(100, 120_000), description: 'How long an API-mode saga call to MS1 may take before the screen gets a 504.' },
   sagaModeDefault: { env: 'SAGA_MODE_DEFAULT', schema: z.enum(['api', 'event']), description: 'Saga mode when the screen does not say (`api`: synchronous outcome; `event`: 202 and follow the saga).' },
   drillsAllowed: { env: 'DRILLS_ALLOWED', schema: bool(), description: 'Accept `drill: "compensate"` (MS3 fails on purpose) on saga triggers.', defaultText: '`true` unless production' },
@@ -164,6 +167,8 @@ function defaultsFor(app: BffAppName, env: Record<string, string | undefined>) {
     upstreamTimeoutMs: '2000',
     composeBudgetMs: '3000',
     composeCacheSeconds: '5',
+    changeNoticeChannel: DEFAULT_NOTICE_CHANNEL,
+    sagaRefreshMs: '2000',
     composeCachePrefix: `bff:view:${app}:`,
     sagaTimeoutMs: '20000',
     sagaModeDefault: 'api',

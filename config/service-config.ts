@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_NOTICE_CHANNEL } from '../lib/notices/change-notice';
 import { ConfigError, bool, int, parseSettings, settingsTable, url, type Settings, type SettingValues } from './define-settings';
 
 /** The three contract services (docs/services.md). Each reads its own `<SERVICE>_…` variables. */
@@ -81,6 +82,21 @@ export function serviceSettings(prefix: string) {
     eventMaxDeliveries: { env: key('EVENT_MAX_DELIVERIES'), schema: int(1, 100), description: 'Deliveries of a message whose handler keeps failing before it goes to the dead-letter topic' },
     eventRedeliverMs: { env: key('EVENT_REDELIVER_MS'), schema: int(50, 600_000), description: 'Idle time after which an unacknowledged message (failed, or held by a dead consumer) is delivered again' },
     outboxPollMs: { env: key('OUTBOX_POLL_MS'), schema: int(10, 60_000), description: 'How often the outbox relay looks for unsent events (it is also woken after each commit)' },
+    noticeChannel: {
+      env: key('NOTICE_CHANNEL'),
+      schema: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, 'must be 1-100 of A-Za-z0-9:._-'),
+      description: "Redis pub/sub channel (on REDIS_URL) of the change notices the BFFs listen to: a saga's log or a contract changed (the BFF's CHANGE_NOTICE_CHANNEL)",
+    },
+    outboxClaimMs: {
+      env: key('OUTBOX_CLAIM_MS'),
+      schema: int(100, 600_000),
+      description: 'How long a relay holds the outbox rows it claimed before another relay may publish them (a relay that dies or hangs past it causes duplicates, never a loss)',
+    },
+    jobLeaseMs: {
+      env: key('JOB_LEASE_MS'),
+      schema: int(100, 600_000),
+      description: 'Lease of a periodic job (purge, saga sweeper) among the processes of one service on one database: the holder renews it each run; another process takes over once it lapses',
+    },
     outboxRelay: { env: key('OUTBOX_RELAY'), schema: bool(), description: 'Run the outbox relay in this process (off: events wait in the outbox table)' },
     sagaDeadlineMs: {
       env: key('SAGA_DEADLINE_MS'),
@@ -149,6 +165,9 @@ export function serviceDefaults(name: ServiceName, env: Record<string, string | 
     eventMaxDeliveries: 5,
     eventRedeliverMs: 5000,
     outboxPollMs: 200,
+    noticeChannel: DEFAULT_NOTICE_CHANNEL,
+    outboxClaimMs: 10_000,
+    jobLeaseMs: 10_000,
     outboxRelay: true,
     sagaDeadlineMs: 30_000,
     sagaSweepMs: 1000,

@@ -59,6 +59,15 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
 
   const ctxOf = (req: Request) => ({ globalNo: req.globalNo, userSub: (req.user as BffUser).sub, accessToken: req.accessToken });
   const viewKey = (no: number) => `${config.composeCachePrefix}${no}`;
+  // A service committed a change of the contract: its composed view goes (every instance hears
+  // the notice and drops the shared key), and a composition begun before the notice is not cached.
+  const changedAt = new Map<number, number>();
+  runtime.changes.on((notice) => {
+    if (!('contract' in notice)) return;
+    changedAt.set(notice.contract, Date.now());
+    if (changedAt.size > 10_000) changedAt.delete(changedAt.keys().next().value!);
+    void kv.del(viewKey(notice.contract)).catch(() => undefined);
+  });
 
   /**
    * Composed view, read through a short-lived cache; partial results are never cached. The cache is
@@ -71,8 +80,9 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
       const hit = await kv.get(viewKey(no)).catch(() => null);
       if (hit) return { contract: JSON.parse(hit) as ComposedContract, cached: true };
     }
+    const begun = Date.now();
     const contract = await composeContract(upstreams, no, ctxOf(req), config.composeBudgetMs);
-    if (!contract.partial && cacheable) {
+    if (!contract.partial && cacheable && (changedAt.get(no) ?? 0) < begun) {
       await kv.set(viewKey(no), JSON.stringify(contract), config.composeCacheSeconds).catch(() => undefined);
     }
     return { contract, cached: false };
@@ -226,7 +236,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
 
   route(SAGA_EVENTS, async (req, res) => {
     await streamSagaEvents(res, upstreams.ppon, String(req.params.globalNo), ctxOf(req), {
-      pollMs: 200,
+      hub: runtime.sagaProgress,
       maxMs: Math.max(config.sagaTimeoutMs, 60_000),
       // The query is for a browser's fresh EventSource after one that failed (web/shared/saga-progress.tsx).
       lastEventId: req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined),

@@ -9,6 +9,7 @@ import { createLifecycle } from '../lib/http/lifecycle';
 import { handleShutdown } from '../lib/http/graceful-shutdown';
 import { retryUntilReady, StoppedWhileWaiting, WaitingFor } from '../lib/http/retry-until-ready';
 import { splitAdminPaths } from '../lib/http/split-admin-paths';
+import { clusterMetrics } from '../lib/http/cluster-metrics';
 import type { Express } from 'express';
 import { loadTelemetryConfig } from '../config/telemetry-config';
 import { startTracing } from '../lib/telemetry/start-tracing';
@@ -37,6 +38,7 @@ export async function runBff(app: BffAppName, createApp: (runtime: BffRuntime) =
   const clustered = config.workers > 1;
   if (clustered && cluster.isPrimary) {
     // Always printed, whatever the log level: `npm start` and people wait for the ready line.
+    clusterMetrics.serve();
     superviseWorkers({
       name: `bff-${app}`,
       workers: config.workers,

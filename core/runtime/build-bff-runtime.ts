@@ -19,6 +19,8 @@ import { createBffMetrics, type BffMetrics } from '../metrics/bff-metrics';
 import { trackLiveSessions } from '../session/track-live-sessions';
 import { redisRevocationQueue, type RevocationQueue } from '../session/revocation-queue';
 import { revokeRefreshToken } from '../auth/revoke-refresh-token';
+import { listenForChanges, type ChangeListener } from '../notices/listen-for-changes';
+import { createSagaProgressHub, type SagaProgressHub } from '../saga/saga-progress-hub';
 
 /** Everything an app needs from the outside world, built once per process and passed down. */
 export interface BffRuntime {
@@ -38,6 +40,10 @@ export interface BffRuntime {
   files: { storage: FileStorage; index: FileIndex };
   /** Operator metrics beside the HTTP ones: upstream latency, token refreshes, live sessions. */
   metrics: BffMetrics;
+  /** The services' change notices: one subscription per process (docs/scaling.md). */
+  changes: ChangeListener;
+  /** One reader of MS1 per watched saga, shared by this process's SSE streams. */
+  sagaProgress: SagaProgressHub;
   checkReady(): Promise<Record<string, 'up' | 'down' | 'memory'>>;
   close(): Promise<void>;
 }
@@ -65,13 +71,15 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
         '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     );
     const sessionStore = new session.MemoryStore();
+    const changes = listenForChanges(undefined, config.changeNoticeChannel, logger);
     return {
-      config, logger, sessionStore, oidc, menu, legacyRoutes,
+      config, logger, sessionStore, oidc, menu, legacyRoutes, changes,
+      sagaProgress: createSagaProgressHub(changes, config.sagaRefreshMs),
       metrics: createBffMetrics(config.app, async () => Object.keys(await new Promise<Record<string, unknown>>((resolve) => sessionStore.all((_err, all) => resolve((all as Record<string, unknown> | null) ?? {})))).length),
       sessionIndex: memorySessionIndex(sessionStore),
       files: { storage, index: memoryFileIndex() },
       checkReady: async () => ({ sessions: 'memory' }),
-      close: async () => undefined,
+      close: () => changes.close(),
     };
   }
 
@@ -85,14 +93,17 @@ export async function buildBffRuntime(config: BffConfig, logger = createLogger({
     revocations.drain(config.app, (token) => revokeRefreshToken(oidc, token, logger)).catch((err: unknown) => logger.warn({ err }, 'revocation queue not drained'));
   }, 2_000);
   drain.unref();
+  const changes = listenForChanges(redis, config.changeNoticeChannel, logger);
   return {
-    config, logger, redis, sessionStore, oidc, menu, legacyRoutes, revocations,
+    config, logger, redis, sessionStore, oidc, menu, legacyRoutes, revocations, changes,
+    sagaProgress: createSagaProgressHub(changes, config.sagaRefreshMs),
     metrics: createBffMetrics(config.app, () => live.count()),
     sessionIndex: redisSessionIndex(redis, config.sessionPrefix, config.sessionIndexPrefix),
     files: { storage, index: redisFileIndex(redis, config.filesPrefix) },
     checkReady: async () => ({ sessions: (await redisAnswers(redis)) ? 'up' : 'down' }),
     close: async () => {
       clearInterval(drain);
+      await changes.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

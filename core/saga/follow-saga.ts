@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { AppError } from '../../lib/errors/app-error';
 import type { CallContext, Upstream } from '../compose/create-upstream';
+import type { SagaProgressHub } from './saga-progress-hub';
 
 // COMPENSATING is not an outcome: MS1 keeps retrying the compensation until the saga is CANCEL.
 const TERMINAL = new Set(['END', 'CANCEL']);
@@ -35,12 +36,13 @@ export function parseSagaEventId(id: string | undefined): { steps: number; state
 
 /**
  * Server-sent events of a saga from MS1's saga log: `step` for each new step, `state` when the
- * state changes, and `end` at a terminal state, after which the stream closes. Polls MS1 (the log
- * is MS1's), stops when the client goes away, and gives up after `maxMs` with a `timeout` event.
+ * state changes, and `end` at a terminal state, after which the stream closes. New readings of
+ * MS1's log come from the process's hub (one reader per saga, woken by MS1's change notices:
+ * core/saga/saga-progress-hub.ts), not from a poll per stream; it stops when the client goes away, and gives up after `maxMs` with a `timeout` event.
  * A reconnect whose `Last-Event-ID` already covers the end is answered 204, which tells an
  * EventSource to stop reconnecting.
  */
-export async function streamSagaEvents(res: Response, ms1: Upstream, globalNo: string, ctx: CallContext, options: { pollMs: number; maxMs: number; lastEventId?: string }): Promise<void> {
+export async function streamSagaEvents(res: Response, ms1: Upstream, globalNo: string, ctx: CallContext, options: { hub: SagaProgressHub; maxMs: number; lastEventId?: string }): Promise<void> {
   const path = `/sagas/${encodeURIComponent(globalNo)}`;
   // The first read decides between a 404 problem and a stream.
   let log = await ms1.getJson<SagaLog>(path, ctx);
@@ -65,6 +67,8 @@ export async function streamSagaEvents(res: Response, ms1: Upstream, globalNo: s
 
   let lastWrite = Date.now();
   const deadline = Date.now() + options.maxMs;
+  const follower = options.hub.follow(globalNo, () => ms1.getJson<SagaLog>(path, ctx));
+  res.on('close', () => follower.stop());
   for (;;) {
     const steps = log.steps ?? [];
     while (sentSteps < steps.length) {
@@ -91,16 +95,16 @@ export async function streamSagaEvents(res: Response, ms1: Upstream, globalNo: s
       res.write(': keep-alive\n\n');
       lastWrite = Date.now();
     }
-    await new Promise((r) => setTimeout(r, options.pollMs));
-    if (ended()) return;
     try {
-      log = await ms1.getJson<SagaLog>(path, ctx);
+      const fresh = await follower.next(Math.min(KEEPALIVE_MS, Math.max(0, deadline - Date.now())) + 1);
       if (ended()) return;
+      if (fresh) log = fresh;
     } catch (err) {
       if (ended()) return;
       send('failure', { code: err instanceof AppError ? err.code : 'INTERNAL' }, true);
       break;
     }
   }
+  follower.stop();
   res.end();
 }

@@ -47,6 +47,11 @@ export interface EventBusOptions {
 export interface EventBus {
   readonly kind: 'redis' | 'kafka' | 'memory';
   publish(event: OutgoingEvent): Promise<void>;
+  /**
+   * Publishes events in one round trip, in their order. A rejection means some may have gone and
+   * some not: the caller publishes them all again (at least once).
+   */
+  publishBatch(events: OutgoingEvent[]): Promise<void>;
   /** Each event of `topics` goes to one member of `group` (one group per service). */
   subscribe(group: string, topics: string[], handler: EventHandler): Promise<void>;
   /** Stops consuming (waiting for handlers in flight), then disconnects. */

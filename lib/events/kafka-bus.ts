@@ -82,9 +82,23 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger, kafka =
     await (await connectedProducer()).send({ topic: event.topic, acks: -1, messages: [toKafkaMessage(withTraceHeaders(event))] });
   };
 
+  /** One produce request per batch, records grouped by topic in their order (order matters per key only). */
+  const publishBatch = async (events: OutgoingEvent[]) => {
+    if (events.length === 0) return;
+    await ensureTopics();
+    const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
+    for (const event of events) {
+      const list = byTopic.get(event.topic) ?? [];
+      list.push(toKafkaMessage(withTraceHeaders(event)));
+      byTopic.set(event.topic, list);
+    }
+    await (await connectedProducer()).sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  };
+
   return {
     kind: 'kafka',
     publish,
+    publishBatch,
     subscribe: async (group, topics, untraced) => {
       const handler = traceDeliveries(group, untraced);
       await ensureTopics();

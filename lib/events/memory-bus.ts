@@ -72,6 +72,10 @@ export function createMemoryBus(options: EventBusOptions, hub: MemoryHub = proce
       if (closed) throw new Error('the event bus is closed');
       publish(withTraceHeaders(event));
     },
+    publishBatch: async (events) => {
+      if (closed) throw new Error('the event bus is closed');
+      for (const event of events) publish(withTraceHeaders(event));
+    },
     subscribe: async (groupName, topics, untraced) => {
       const handler = traceDeliveries(groupName, untraced);
       for (const name of topics) {

@@ -27,10 +27,22 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
   const blockMs = Math.max(20, Math.min(1000, Math.floor(options.redeliverAfterMs / 2)));
 
   /** An entry is `key`, `payload` and, when there are any, `headers` (a JSON object of strings). */
-  const publish = async (event: OutgoingEvent) => {
+  const entryOf = (event: OutgoingEvent): [string, ...string[]] => {
     const { topic, key, payload, headers } = withTraceHeaders(event);
     const extra = headers && Object.keys(headers).length > 0 ? ['headers', JSON.stringify(headers)] : [];
-    await writer.xadd(topic, 'MAXLEN', '~', MAX_STREAM_LENGTH, '*', 'key', key, 'payload', encodeEvent(payload), ...extra);
+    return [topic, 'MAXLEN', '~', MAX_STREAM_LENGTH, '*', 'key', key, 'payload', encodeEvent(payload), ...extra];
+  };
+  const publish = async (event: OutgoingEvent) => {
+    await writer.xadd(...entryOf(event));
+  };
+  /** One pipeline: the XADDs go in order on one connection, answered together. */
+  const publishBatch = async (events: OutgoingEvent[]) => {
+    if (events.length === 0) return;
+    const pipeline = writer.pipeline();
+    for (const event of events) pipeline.xadd(...entryOf(event));
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed || results.length !== events.length) throw failed?.[0] ?? new Error('the pipeline was not answered');
   };
 
   const consume = async (group: string, topics: string[], handler: EventHandler, reader: Redis) => {
@@ -86,6 +98,25 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
       await writer.xack(topic, group, id);
       lastErrors.delete(at);
     };
+    /**
+     * A read's entries, one key's in order and different keys' at the same time: a handler mostly
+     * waits for its database commit, and one contract's events (one key) never overtake each other.
+     */
+    const handleBatch = async (read: [string, StreamEntry[]][]) => {
+      const byKey = new Map<string, [string, StreamEntry][]>();
+      for (const [topic, entries] of read) {
+        for (const entry of entries) {
+          const fields = entry[1];
+          const key = fields ? (fields[fields.indexOf('key') + 1] ?? '') : '';
+          const list = byKey.get(key) ?? [];
+          list.push([topic, entry]);
+          byKey.set(key, list);
+        }
+      }
+      await Promise.all([...byKey.values()].map(async (list) => {
+        for (const [topic, entry] of list) await handle(topic, entry, 1);
+      }));
+    };
     const claimStale = async () => {
       for (const topic of topics) {
         const [, entries] = (await writer.xautoclaim(topic, group, consumer, options.redeliverAfterMs, '0-0', 'COUNT', BATCH)) as [string, StreamEntry[]];
@@ -104,7 +135,7 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
           nextClaim = Date.now() + blockMs;
         }
         const read = await reader.xreadgroup('GROUP', group, consumer, 'COUNT', BATCH, 'BLOCK', blockMs, 'STREAMS', ...topics, ...topics.map(() => '>'));
-        for (const [topic, entries] of read ?? []) for (const entry of entries) await handle(topic, entry, 1);
+        await handleBatch(read ?? []);
       } catch (err) {
         if (closed) break;
         if (errorText(err).includes('NOGROUP')) groupsReady = false;
@@ -117,6 +148,7 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
   return {
     kind: 'redis',
     publish,
+    publishBatch,
     subscribe: async (group, topics, untraced) => {
       const handler = traceDeliveries(group, untraced);
       // Blocking reads need their own connection, without a command timeout.

@@ -1,5 +1,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestHandler } from 'express';
+import cluster from 'node:cluster';
+import { clusterMetrics } from './cluster-metrics';
 
 export interface HttpMetrics {
   registry: Registry;
@@ -49,9 +51,14 @@ export function createHttpMetrics(appName: string, also: Registry[] = []): HttpM
     });
     next();
   };
+  const own = async () => (await Promise.all([registry, ...also].map((r) => r.metrics()))).join('\n');
+  // A cluster worker answers for every worker of its instance (lib/http/cluster-metrics.ts); its
+  // own figures only if the primary does not answer.
+  const clustered = cluster.isWorker && process.send !== undefined;
+  if (clustered) clusterMetrics.report([registry, ...also]);
   const handler: RequestHandler = async (_req, res) => {
-    const texts = await Promise.all([registry, ...also].map((r) => r.metrics()));
-    res.type(registry.contentType).send(texts.join('\n'));
+    const text = clustered ? await clusterMetrics.ask(3000).catch(() => own()) : await own();
+    res.type(registry.contentType).send(text);
   };
   return { registry, middleware, handler };
 }

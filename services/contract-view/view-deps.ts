@@ -35,7 +35,7 @@ export async function openContractViewDeps(config: ContractViewConfig, logger?: 
   const log = logger ?? createLogger({ name: config.name, level: config.logLevel });
   const database = await createDatabase({ kind: config.dbKind, sqliteFile: config.sqliteFile, sqliteSetting: 'CONTRACT_VIEW_SQLITE_FILE', mariadbUrl: config.mariadbUrl });
   try {
-    await runMigrations(database.db, contractViewMigrations);
+    await runMigrations(database.db, contractViewMigrations, database.kind === 'sqlite' ? 5 : 0);
   } catch (err) {
     await database.close();
     throw err;

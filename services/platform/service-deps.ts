@@ -29,7 +29,7 @@ export async function openServiceDeps(config: ServiceConfig, table: ContractTabl
   const log = logger ?? createLogger({ name: config.name, level: config.logLevel });
   const database = await createDatabase({ kind: config.dbKind, sqliteFile: config.sqliteFile, sqliteSetting: `${config.name.toUpperCase()}_SQLITE_FILE`, mariadbUrl: config.mariadbUrl });
   try {
-    await runMigrations(database.db, migrations);
+    await runMigrations(database.db, migrations, database.kind === 'sqlite' ? 5 : 0);
   } catch (err) {
     await database.close();
     throw err;

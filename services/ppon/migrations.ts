@@ -4,6 +4,7 @@ import { createContractTables } from '../platform/contracts/create-contract-tabl
 import { pponTable } from './ppon-table';
 import { createSagaLogTables } from '../orchestrator/saga-log/create-saga-log-tables';
 import { createEventTables } from '../platform/events/create-event-tables';
+import { createScaleOutTables } from '../platform/events/create-scale-out-tables';
 import { createOutboxHeadersColumn } from '../platform/events/create-outbox-headers-column';
 import { createPubsubTables } from '../orchestrator/saga-log/create-pubsub-tables';
 import { createSagaRecoveryColumns } from '../orchestrator/saga-log/create-saga-recovery-columns';
@@ -18,4 +19,5 @@ export const pponMigrations: Migrations = {
   '006_change_number': addChangeNumber(pponTable),
   '007_outbox_headers': createOutboxHeadersColumn,
   '008_saga_trace': createSagaTraceColumn,
+  '009_scale_out': createScaleOutTables,
 };

@@ -3,7 +3,7 @@ import { reserveServer, startBff, type RunningBff } from './bff';
 import { startDevSso, type DevSso } from './dev-sso';
 import { DEMO, loginVia, type Agent } from './login';
 import type { Sso, SsoBrowser, SsoProvider } from './sso-provider';
-import { startThreeServices, viewTestEnv, type ServiceSetOptions, type ThreeServices } from '../services/support/service-harness';
+import { noticeChannel, startThreeServices, viewTestEnv, type ServiceSetOptions, type ThreeServices } from '../services/support/service-harness';
 import { loadContractViewConfig } from '../../config/contract-view-config';
 import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 
@@ -125,7 +125,7 @@ async function startOnProvider(
 export async function startSystemWithServices(
   options: { env?: Record<string, string>; services?: ServiceSetOptions } = {},
 ): Promise<{ sys: BffSystem; services: ThreeServices; view: RunningContractView; close(): Promise<void> }> {
-  const env: Record<string, string> = { ...options.env };
+  const env: Record<string, string> = { CHANGE_NOTICE_CHANNEL: noticeChannel, ...options.env };
   let services!: ThreeServices;
   let view!: RunningContractView;
   const sys = await startBffSystem({

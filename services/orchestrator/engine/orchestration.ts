@@ -5,6 +5,7 @@ import type { SagaTransport } from '../transport/saga-transport';
 import { createPendingSagas } from '../saga-log/pending-sagas';
 import { createSagaLog, type SagaLog } from '../saga-log/saga-log';
 import { sagaMetricsFor, type SagaMetrics } from '../saga-log/saga-metrics';
+import { notifyProgress } from '../saga-log/notify-progress';
 
 export interface Orchestration {
   sagaLog: SagaLog;
@@ -16,7 +17,8 @@ export interface Orchestration {
 /** MS1's saga machinery over its database, the same for its routes and its workers (sweepers, reply consumer). */
 export function createOrchestration(deps: ServiceDeps & { participants: SagaTransport }): Orchestration {
   const metrics = sagaMetricsFor(deps.database);
-  const sagaLog = createSagaLog(deps.database, metrics.finished);
+  // Each change of a saga's log is announced to the BFFs (docs/scaling.md).
+  const sagaLog = notifyProgress(createSagaLog(deps.database, metrics.finished), deps.events.notices.saga);
   return {
     sagaLog,
     metrics,

@@ -3,6 +3,7 @@ import type { ServiceDeps } from '../../platform/service-deps';
 import { createHttpParticipants } from '../transport/http-participants';
 import { createOrchestration } from '../engine/orchestration';
 import { createDeadLetters } from '../saga-log/dead-letters';
+import { createJobLease } from '../../platform/db/job-lease';
 
 /**
  * MS1's consumers (replies, dead letters) and its sweeper, which reads deadlines and due
@@ -17,9 +18,13 @@ export async function startPponWorkers(deps: ServiceDeps): Promise<() => Promise
   await events.bus.subscribe(group, [topicName(config.eventTopicPrefix, 'ContResponse')], (d) => brokerSaga.onReply(replyEvent.parse(d.payload)));
   await events.bus.subscribe(group, [topicName(config.eventTopicPrefix, DEAD_LETTER_TOPIC)], (d) => deadLetters.store(d.payload));
 
+  // One MS1 process sweeps at a time (docs/scaling.md); another takes over once its lease lapses.
+  const lease = createJobLease(deps.database, 'saga-sweeper');
   let sweeping: Promise<unknown> | undefined;
   const sweep = () => {
-    sweeping ??= Promise.all([brokerSaga.sweep(), compensator.sweep()])
+    sweeping ??= lease
+      .hold(config.jobLeaseMs)
+      .then((held): Promise<unknown> | undefined => (held ? Promise.all([brokerSaga.sweep(), compensator.sweep()]) : undefined))
       .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'saga sweep failed; retrying'))
       .finally(() => (sweeping = undefined));
   };
@@ -29,5 +34,6 @@ export async function startPponWorkers(deps: ServiceDeps): Promise<() => Promise
   return async () => {
     clearInterval(timer);
     await sweeping;
+    await lease.release().catch(() => undefined);
   };
 }

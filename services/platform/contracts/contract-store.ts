@@ -58,8 +58,9 @@ export interface ContractStore {
  * change feed puts it into the outbox), then `committed` once the transaction has committed.
  */
 export interface ChangeFeed {
-  changed(trx: Transaction<AnyDb>, row: ContractRow): Promise<void>;
-  committed(): void;
+  /** Answers MS1's contract number of the row (what the BFFs' caches are keyed by), if it has one. */
+  changed(trx: Transaction<AnyDb>, row: ContractRow): Promise<number | undefined>;
+  committed(saPponContNos: number[]): void;
 }
 
 export function createContractStore(database: ServiceDatabase, table: ContractTable, cache: ContractCache, feed?: ChangeFeed): ContractStore {
@@ -143,17 +144,19 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
     write: async (work) => {
       const touched = new Set<number>();
       const changed = new Set<number>();
+      const announced = new Set<number>();
       const result = await db.transaction().execute(async (trx) => {
         const answer = await work(writerFor(trx, touched, changed));
         if (feed) {
           for (const no of changed) {
             const row = await findRow(trx, no);
-            if (row) await feed.changed(trx, row);
+            const pponNo = row && (await feed.changed(trx, row));
+            if (pponNo) announced.add(pponNo);
           }
         }
         return answer;
       });
-      if (feed && changed.size > 0) feed.committed();
+      if (feed && changed.size > 0) feed.committed([...announced]);
       await Promise.all([...touched].map((no) => cache.forget(no)));
       return result;
     },

@@ -42,6 +42,24 @@ const plain = (row: object) => ({ ...row });
  * to the services: plain row objects, and better-sqlite3's error code names.
  */
 export function openSqliteDriver(file: string, pragmas: string[]): SqliteDatabase {
+  return beginImmediate(openDriver(file, pragmas));
+}
+
+/**
+ * Kysely opens a transaction with `begin` (deferred): with two processes on one file (docs/scaling.md),
+ * two deferred transactions that both read then write cannot both upgrade, and SQLite fails one at
+ * once with SQLITE_BUSY, whatever the busy timeout. `begin immediate` takes the write lock first, so
+ * the second process waits (busy_timeout) instead. In one process it changes nothing: Kysely runs
+ * one transaction at a time on its one connection.
+ */
+function beginImmediate(database: SqliteDatabase): SqliteDatabase {
+  return {
+    close: () => database.close(),
+    prepare: (sqlText: string) => database.prepare(sqlText === 'begin' ? 'begin immediate' : sqlText),
+  };
+}
+
+function openDriver(file: string, pragmas: string[]): SqliteDatabase {
   const builtin = nodeSqlite();
   if (!builtin) {
     const database = new BetterSqlite3(file);

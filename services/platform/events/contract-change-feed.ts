@@ -15,10 +15,14 @@ export function contractChangeFeed(config: ServiceConfig, table: ContractTable, 
     changed: async (trx, row) => {
       const saPponContNo = Number(row[pponKey]);
       // A participant row always names MS1's contract; one that does not has no place in the view.
-      if (!Number.isInteger(saPponContNo) || saPponContNo < 1) return;
+      if (!Number.isInteger(saPponContNo) || saPponContNo < 1) return undefined;
       const change = { source: table.service, saPponContNo, no: Number(row[table.key]), version: Number(row.CHG_NO ?? 0), changedAt: new Date().toISOString(), row: rowToJson(row) };
       await events.outbox.add(trx, contractChangedEvent(config.eventTopicPrefix, change));
+      return saPponContNo;
     },
-    committed: () => events.relay.kick(),
+    committed: (saPponContNos) => {
+      events.relay.kick();
+      events.notices.contracts(saPponContNos);
+    },
   };
 }

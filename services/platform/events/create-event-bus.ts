@@ -5,12 +5,19 @@ import { createKafkaBus } from '../../../lib/events/kafka-bus';
 import { createMemoryBus } from '../../../lib/events/memory-bus';
 import { createRedisStreamsBus } from '../../../lib/events/redis-streams-bus';
 import { CONTRACT_CHANGED_TOPIC } from './contract-change-events';
+import { retryOnDeadlock } from '../db/retry-on-deadlock';
 import { DEAD_LETTER_TOPIC, EXTRA_SAGA_TOPICS, SAGA_TOPICS, topicName, type TopicName } from './saga-events';
 
 /** The adapter this deployment chose (`<SERVICE>_EVENT_BUS`); the services only see `EventBus`. */
 export type EventBusSettings = Pick<ServiceConfig, 'eventMaxDeliveries' | 'eventRedeliverMs' | 'eventTopicPrefix' | 'eventBus' | 'kafkaBrokers' | 'kafkaPartitions' | 'redisUrl'> & { name: string };
 
 export function createEventBus(config: EventBusSettings, logger: Logger): EventBus {
+  const bus = createAdapter(config, logger);
+  // A handler whose transaction lost a deadlock runs again at once instead of waiting for a redelivery.
+  return { ...bus, kind: bus.kind, subscribe: (group, topics, handler) => bus.subscribe(group, topics, (delivery) => retryOnDeadlock(() => handler(delivery))) };
+}
+
+function createAdapter(config: EventBusSettings, logger: Logger): EventBus {
   const options: EventBusOptions = {
     maxDeliveries: config.eventMaxDeliveries,
     redeliverAfterMs: config.eventRedeliverMs,

@@ -1,6 +1,7 @@
 import type { Logger } from '../../../lib/http/logger';
 import type { ServiceDatabase } from '../db/create-database';
 import { purgeGuardTombstones } from './purge-guard-tombstones';
+import { createJobLease } from '../db/job-lease';
 
 export interface EventPurge {
   /** Deletes sent outbox rows and processed-message rows older than the retention; answers how many. */
@@ -13,10 +14,13 @@ export interface EventPurge {
  * forever. Unsent outbox rows are never purged (they are work still to do). Purging a processed row
  * is safe: a duplicate older than the retention is still absorbed by the participant's saga guard
  * (SA_SAGA_GUARD, kept), which refuses or short-circuits a step already applied or compensated.
+ * Among the processes of one service, one purges per period: the lease lasts a period plus
+ * `leaseMs`, so the holder renews it at its next run and the others skip theirs.
  */
-export function startEventPurge(options: { database: ServiceDatabase; retentionMs: number; everyMs: number; logger: Logger; guardRetentionMs?: number }): EventPurge {
+export function startEventPurge(options: { database: ServiceDatabase; retentionMs: number; everyMs: number; leaseMs: number; logger: Logger; guardRetentionMs?: number }): EventPurge {
   const { database, logger } = options;
   const { db } = database;
+  const lease = createJobLease(database, 'event-purge');
   let running: Promise<unknown> | undefined;
 
   const run = async () => {
@@ -30,7 +34,9 @@ export function startEventPurge(options: { database: ServiceDatabase; retentionM
     return counts;
   };
   const timer = setInterval(() => {
-    running ??= run()
+    running ??= lease
+      .hold(options.everyMs + options.leaseMs)
+      .then((held): Promise<unknown> | undefined => (held ? run() : undefined))
       .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'event purge failed; retried at the next period'))
       .finally(() => (running = undefined));
   }, options.everyMs);
@@ -40,6 +46,7 @@ export function startEventPurge(options: { database: ServiceDatabase; retentionM
     close: async () => {
       clearInterval(timer);
       await running;
+      await lease.release().catch(() => undefined);
     },
   };
 }

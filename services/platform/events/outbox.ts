@@ -40,55 +40,89 @@ export function createOutbox(database: ServiceDatabase): Outbox {
 }
 
 const BATCH = 100;
+const COLUMNS = ['OUTBOX_NO', 'TOPIC', 'MSG_KEY', 'PAYLOAD', 'HEADERS'] as const;
+type OutboxRow = Record<(typeof COLUMNS)[number], unknown>;
 
 /**
- * Publishes committed outbox rows in order and marks them sent. A crash after publishing and
- * before marking publishes the row again (consumers are idempotent); a crash before publishing
- * loses nothing (the row waits). A failed publish stops the batch, to keep the order, and is
- * retried at the next poll.
+ * Publishes committed outbox rows and marks them sent. Any number of relays (one per process of a
+ * service) share one outbox: each first claims a batch of rows for `claimMs` (MariaDB: `SELECT … FOR
+ * UPDATE SKIP LOCKED`, then the claim, in one short transaction; SQLite: one `UPDATE … RETURNING`,
+ * SQLite running one writer at a time), publishes the batch in one round trip, and marks it. So
+ * without faults each row is published exactly once. A relay that dies or hangs past its claim
+ * leaves its rows to another relay (published again if it had published them: at least once); a
+ * failed publish releases the batch for the next poll. Order holds within a batch; across relays
+ * and retries it does not, which the consumers absorb (docs/scaling.md).
  */
-export function startOutboxRelay(options: { database: ServiceDatabase; bus: EventBus; pollMs: number; logger: Logger; faults: FaultHooks }): OutboxRelay {
+export function startOutboxRelay(options: { database: ServiceDatabase; bus: EventBus; pollMs: number; claimMs: number; logger: Logger; faults: FaultHooks }): OutboxRelay {
   const { database, bus, logger } = options;
   const { db } = database;
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
 
+  const claim = async (): Promise<OutboxRow[]> => {
+    const now = database.timestamp();
+    const until = database.timestamp(new Date(Date.now() + options.claimMs));
+    const claimable = (q: any) =>
+      q.where('SENT_AT', 'is', null).where('AVAILABLE_AT', '<=', now).where((eb: any) => eb.or([eb('CLAIM_UNTIL', 'is', null), eb('CLAIM_UNTIL', '<', now)]));
+    if (database.kind === 'sqlite') {
+      const rows: OutboxRow[] = await db
+        .updateTable('SA_OUTBOX')
+        .set({ CLAIM_UNTIL: until })
+        .where('OUTBOX_NO', 'in', claimable(db.selectFrom('SA_OUTBOX').select('OUTBOX_NO')).orderBy('OUTBOX_NO').limit(BATCH))
+        .returning([...COLUMNS])
+        .execute();
+      return rows.sort((a, b) => Number(a.OUTBOX_NO) - Number(b.OUTBOX_NO));
+    }
+    // READ COMMITTED: the locking read takes record locks only, no gap locks, so it never blocks
+    // (or deadlocks with) the services' transactions inserting new outbox rows.
+    return db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
+      const rows: OutboxRow[] = await claimable(trx.selectFrom('SA_OUTBOX').select([...COLUMNS])).orderBy('OUTBOX_NO').limit(BATCH).forUpdate().skipLocked().execute();
+      if (rows.length > 0) await trx.updateTable('SA_OUTBOX').set({ CLAIM_UNTIL: until }).where('OUTBOX_NO', 'in', rows.map((r) => r.OUTBOX_NO)).execute();
+      return rows;
+    });
+  };
+
+  /** The row as an event, under a producer span, child of the writer's trace (the message carries the span's context). */
+  const eventOf = (row: OutboxRow) => {
+    const payload = decodeEvent(String(row.PAYLOAD));
+    const stored = storedHeaders(row.HEADERS);
+    const topic = String(row.TOPIC);
+    return inSpan(`publish ${topic}`, { kind: SpanKind.PRODUCER, parent: contextFrom(stored, messageGlobalNo(payload, stored)), attributes: { 'messaging.destination.name': topic, 'outbox.no': Number(row.OUTBOX_NO) } }, async () => ({
+      topic,
+      key: String(row.MSG_KEY),
+      payload,
+      headers: { ...stored, ...traceHeaders() },
+    }));
+  };
+
   const drain = async () => {
     for (;;) {
-      const rows: Record<string, unknown>[] = await db
-        .selectFrom('SA_OUTBOX')
-        .select(['OUTBOX_NO', 'TOPIC', 'MSG_KEY', 'PAYLOAD', 'HEADERS'])
-        .where('SENT_AT', 'is', null)
-        .where('AVAILABLE_AT', '<=', database.timestamp())
-        .orderBy('OUTBOX_NO')
-        .limit(BATCH)
-        .execute();
-      for (const row of rows) {
-        if (closed) return;
-        const payload = decodeEvent(String(row.PAYLOAD));
-        const stored = storedHeaders(row.HEADERS);
-        const globalNo = messageGlobalNo(payload, stored);
-        try {
-          // A producer span, child of the writer's trace; the message carries this span's context.
-          await inSpan(`publish ${String(row.TOPIC)}`, { kind: SpanKind.PRODUCER, parent: contextFrom(stored, globalNo), attributes: { 'messaging.destination.name': String(row.TOPIC), 'outbox.no': Number(row.OUTBOX_NO) } }, async () => {
-            const event = { topic: String(row.TOPIC), key: String(row.MSG_KEY), payload, headers: { ...stored, ...traceHeaders() } };
-            const delayMs = options.faults.publishDelayMs();
-            if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-            await bus.publish(event);
-            if (options.faults.publishTwice()) await bus.publish(event);
-          });
-        } catch (err) {
-          logger.warn({ outboxNo: row.OUTBOX_NO, topic: row.TOPIC, err: errorText(err) }, 'outbox publish failed; retrying at the next poll');
-          await db
-            .updateTable('SA_OUTBOX')
-            .set((eb: any) => ({ ATTEMPTS: eb('ATTEMPTS', '+', 1), LAST_ERROR: errorText(err).slice(0, 500) }))
-            .where('OUTBOX_NO', '=', row.OUTBOX_NO)
-            .execute();
-          return;
+      if (closed) return;
+      const rows = await claim();
+      if (rows.length === 0) return;
+      const numbers = rows.map((r) => r.OUTBOX_NO);
+      try {
+        const events = [];
+        for (const row of rows) {
+          const delayMs = options.faults.publishDelayMs();
+          if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+          const event = await eventOf(row);
+          events.push(event);
+          if (options.faults.publishTwice()) events.push(event);
         }
-        await db.updateTable('SA_OUTBOX').set({ SENT_AT: database.timestamp() }).where('OUTBOX_NO', '=', row.OUTBOX_NO).execute();
+        if (closed) throw new Error('the relay is closing');
+        await bus.publishBatch(events);
+      } catch (err) {
+        if (!closed) logger.warn({ outboxNo: numbers[0], rows: rows.length, err: errorText(err) }, 'outbox publish failed; retrying at the next poll');
+        await db
+          .updateTable('SA_OUTBOX')
+          .set((eb: any) => ({ CLAIM_UNTIL: null, ATTEMPTS: eb('ATTEMPTS', '+', 1), LAST_ERROR: errorText(err).slice(0, 500) }))
+          .where('OUTBOX_NO', 'in', numbers)
+          .execute();
+        return;
       }
+      await db.updateTable('SA_OUTBOX').set({ SENT_AT: database.timestamp(), CLAIM_UNTIL: null }).where('OUTBOX_NO', 'in', numbers).execute();
       if (rows.length < BATCH) return;
     }
   };

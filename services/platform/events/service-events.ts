@@ -9,6 +9,7 @@ import { createProcessedMessages, type ProcessedMessages } from './processed-mes
 import { startEventPurge, type EventPurge } from './event-purge';
 import type { Registry } from 'prom-client';
 import { outboxMetrics } from './outbox-metrics';
+import { createChangeNotices, type ChangeNotices } from './change-notices';
 
 /** A service's side of the broker mode: bus, outbox and its relay, processed-message record. */
 export interface ServiceEvents {
@@ -17,6 +18,8 @@ export interface ServiceEvents {
   relay: OutboxRelay;
   processed: ProcessedMessages;
   faults: FaultHooks;
+  /** After a commit: tells the BFFs (Redis pub/sub) that a saga or a contract changed. */
+  notices: ChangeNotices;
   /** Periodic deletion of sent outbox rows and processed-message rows past their retention. */
   purge: EventPurge;
   /** The outbox backlog gauges, for the service's `/metrics`. */
@@ -29,8 +32,9 @@ const idleRelay: OutboxRelay = { kick: () => undefined, close: async () => undef
 export function openServiceEvents(config: ServiceConfig, database: ServiceDatabase, logger: Logger): ServiceEvents {
   const bus = createEventBus(config, logger);
   const faults = createFaultHooks(config);
-  const relay = config.outboxRelay ? startOutboxRelay({ database, bus, pollMs: config.outboxPollMs, logger, faults }) : idleRelay;
-  const purge = startEventPurge({ database, retentionMs: config.eventRetentionMs, everyMs: config.purgeEveryMs, logger, guardRetentionMs: config.name === 'ppon' ? undefined : config.guardRetentionMs });
+  const relay = config.outboxRelay ? startOutboxRelay({ database, bus, pollMs: config.outboxPollMs, claimMs: config.outboxClaimMs, logger, faults }) : idleRelay;
+  const notices = createChangeNotices({ redisUrl: config.redisUrl, channel: config.noticeChannel, logger });
+  const purge = startEventPurge({ database, retentionMs: config.eventRetentionMs, everyMs: config.purgeEveryMs, leaseMs: config.jobLeaseMs, logger, guardRetentionMs: config.name === 'ppon' ? undefined : config.guardRetentionMs });
   return {
     bus,
     purge,
@@ -38,11 +42,13 @@ export function openServiceEvents(config: ServiceConfig, database: ServiceDataba
     relay,
     processed: createProcessedMessages(database),
     faults,
+    notices,
     metrics: outboxMetrics(database, config.name),
     close: async () => {
       await purge.close();
       await relay.close();
       await bus.close();
+      await notices.close();
     },
   };
 }

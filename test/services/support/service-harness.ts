@@ -38,6 +38,8 @@ const SQLITE_DIR = path.join(os.tmpdir(), `contract-services-${RUN}`);
 const DEFINITIONS: Record<ServiceName, ServiceDefinition> = { ppon: pponService, inetaplca: inetaplcaService, intelnet: intelnetService };
 
 export const cachePrefix = (kind: DbKind) => `${RUN}:${kind}:`;
+/** The change-notice channel of this run's services (and of the BFFs beside them): `CHANGE_NOTICE_CHANNEL`. */
+export const noticeChannel = `${RUN}:notices`;
 /** Streams of this run: `<run>.<db>.sa-app-samp-ppon-cont-…` (deleted with the cache keys). */
 export const topicPrefix = (kind: DbKind, tag = 'main') => `${RUN}.${kind}.${tag}.sa-app-samp-ppon-cont-`;
 const databaseName = (kind: DbKind, name: ServiceName) => `sa_${RUN}_${kind === 'mariadb' ? 'm' : 's'}_${name}`;
@@ -95,6 +97,9 @@ export function testEnv(kind: DbKind, name: ServiceName, overrides: Record<strin
     OUTBOX_POLL_MS: '50',
     SAGA_DEADLINE_MS: '2000',
     SAGA_SWEEP_MS: '100',
+    JOB_LEASE_MS: '1000',
+    NOTICE_CHANNEL: noticeChannel,
+    OUTBOX_CLAIM_MS: '2000',
     ...overrides,
   };
   return Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${name.toUpperCase()}_${k}`, v]));
