@@ -98,7 +98,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
   };
 
   /**
-   * One page of the list from the contract view (issue 12): one upstream call whatever the page
+   * One page of the list from the contract view (docs/services.md#the-contract-view): one upstream call whatever the page
    * size, search by any of the three services' fields, keyset paging with the view's opaque cursor.
    */
   async function listPage(req: Request, query: Partial<ContractListQuery> & { size: number }) {

@@ -5,5 +5,5 @@ import { intelnetService } from './intelnet/service';
 import { pponService } from './ppon/service';
 
 // The three contract services in one process: participants first, then the orchestrator.
-// Issue 12: then the contract view, so the in-process bus reaches its consumer too.
+// Then the contract view, so the in-process bus reaches its consumer too.
 void main(inetaplcaService, intelnetService, pponService).then(() => mainContractView());

@@ -6,7 +6,7 @@ export interface ContractUpstreams {
   ppon: Upstream;
   inetaplca: Upstream;
   intelnet: Upstream;
-  /** The contract view (issue 12): lists and search. */
+  /** The contract view (docs/services.md#the-contract-view): lists and search. */
   view: Upstream;
 }
 

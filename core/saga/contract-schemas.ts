@@ -29,7 +29,7 @@ export const modifyContractBody = z
 export const contractNoParam = z.object({ pponContNo: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
 export const globalNoParam = z.object({ globalNo: z.string().regex(/^[A-Za-z0-9._-]{8,64}$/) }).strict();
 /**
- * The lists' search (issue 12: read from the contract view): the view's own query, plus `q`, the
+ * The lists' search (docs/services.md#the-contract-view: read from the contract view): the view's own query, plus `q`, the
  * earlier contractor search, kept as another name for `contr`.
  */
 export const contractListQuery = contractSearchShape

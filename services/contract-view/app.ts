@@ -7,7 +7,7 @@ import type { ViewLag } from './view-lag';
 import { contractViewRoutes } from './view-routes';
 
 /**
- * The contract view (issue 12, SPEC §6): the query side of the contract screens, behind the same
+ * The contract view (docs/source-design.md#cqrs-the-read-side): the query side of the contract screens, behind the same
  * skeleton as the three services (JWT, policy, problems, probes). /readyz and /metrics report the
  * lag read from the broker; lag makes it not ready only past CONTRACT_VIEW_MAX_LAG_SECONDS.
  */

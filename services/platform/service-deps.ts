@@ -17,7 +17,7 @@ export interface ServiceDeps {
   database: ServiceDatabase;
   contracts: ContractStore;
   events: ServiceEvents;
-  /** Checks the bearer token of every call (issue 10). */
+  /** Checks the bearer token of every call (docs/identity.md#who-may-call-the-contract-services). */
   verifier: TokenVerifier;
   /** This service's own client-credentials token, for its calls to other services. */
   serviceToken: ServiceTokenSource;

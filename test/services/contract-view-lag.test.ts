@@ -25,7 +25,7 @@ const gauge = (metrics: string, name: string) => Number(new RegExp(`^${name}(?:\
 afterAll(() => dropTestData());
 
 /**
- * Issue 12: the lag is read from the broker, so an instance whose consumer is stopped — here a
+ * The lag is read from the broker, so an instance whose consumer is stopped — here a
  * query-only instance (CONSUMER=false) beside the consuming process, which the test freezes with
  * SIGSTOP — reports it on /metrics and /readyz; it recovers once the consumer runs again.
  */

@@ -13,7 +13,7 @@ import { maskCard, maskCardsIn } from '../../lib/contracts/mask-card';
 jest.setTimeout(120_000);
 const run = promisify(execFile);
 
-/** Issue 12's bound: a saga's rows are in the view this long after its answer (generous: the machine is shared). */
+/** The view's bound: a saga's rows are in the view this long after its answer (generous: the machine is shared). */
 const VISIBLE_WITHIN_MS = 5000;
 
 async function waitFor<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = VISIBLE_WITHIN_MS): Promise<{ value: T; ms: number }> {

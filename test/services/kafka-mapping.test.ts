@@ -6,7 +6,7 @@ import { EVENT_TOPIC, replyOf, requestOf, SAGA_TOPICS, topicName } from '../../s
 const prefix = loadServiceConfig('ppon', {}).eventTopicPrefix;
 
 describe('Kafka adapter mapping', () => {
-  test('topics are exactly SPEC §4 names under the default prefix', () => {
+  test('topics are exactly the names of the source design (docs/source-design.md#saga-broker-mode) under the default prefix', () => {
     expect(SAGA_TOPICS.map((t) => topicName(prefix, t))).toEqual([
       'sa-app-samp-ppon-cont-inetaplcaContCreate',
       'sa-app-samp-ppon-cont-inetaplcaContUpdate',
@@ -28,7 +28,7 @@ describe('Kafka adapter mapping', () => {
     expect(reply.topic).toBe('sa-app-samp-ppon-cont-ContResponse');
   });
 
-  test('SPEC §4 field names survive serialization both ways, with the event name as a header', () => {
+  test('the field names of the source design (docs/source-design.md#saga-broker-mode) survive serialization both ways, with the event name as a header', () => {
     const request = requestOf(prefix, { globalNo: 'g-000002', eventName: 'inetaplcaContCreate', saPponContNo: 5, contr: 'Kim', payr: 'Lee', svcNo: '02-1', cardNo: '9410', compensateYn: 'Y' });
     const message = toKafkaMessage(request);
     expect(message.headers).toEqual({ eventName: 'inetaplcaContCreate' });

@@ -5,7 +5,7 @@ import { modify, newGlobalNo, ORIGINAL, pubsub, register } from './support/saga-
 import { agreement, agreementAtRest, settled, sleep, waitFor } from './support/consistency-expect';
 
 /**
- * Issue 15's five problems, through the three services as real child processes: a participant
+ * The five problems of docs/sagas.md#terminal-means-consistent, through the three services as real child processes: a participant
  * frozen with SIGSTOP longer than MS1 waits, MS1 killed with SIGKILL mid-saga. After the faults
  * end and the sagas settle, the three databases must agree and every saga must be END or CANCEL.
  */

@@ -68,7 +68,7 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
     const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
     await new Promise((r) => setTimeout(r, 300));
     const unsent: Record<string, unknown>[] = await s.db('ppon').selectFrom('SA_OUTBOX').selectAll().where('SENT_AT', 'is', null).execute();
-    // The saga's first request waits (beside it, the contract's change event for the view, issue 12).
+    // The saga's first request waits (beside it, the contract's change event for the view, docs/services.md#the-contract-view).
     expect(unsent.filter((r) => String(r.PAYLOAD).includes(globalNo) && !String(r.TOPIC).endsWith('ContractChanged'))).toHaveLength(1);
     expect(await rowsWhere(s.db('inetaplca'), 'SA_INETAPLCA_CONT', 'TRANSAC_NO', globalNo)).toEqual([]);
     await s.stop('ppon');

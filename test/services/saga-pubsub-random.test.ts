@@ -95,7 +95,7 @@ test.each(BUS_KINDS)(`randomized fault run on %s: ${SAGAS} sagas, then 0 stuck a
     expect(stuck).toEqual([]);
     expect(problems).toEqual([]);
     expect(later).toEqual([]);
-    // END and CANCEL are the only terminal states [issue 15]: a compensation is retried until it completes.
+    // END and CANCEL are the only terminal states: a compensation is retried until it completes.
     expect(count('END') + count('CANCEL')).toBe(SAGAS);
     expect(count('CANCEL')).toBeGreaterThan(0);
   } finally {

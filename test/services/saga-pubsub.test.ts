@@ -9,7 +9,7 @@ const REG_COMP = ['ppon register Y', 'inetaplca register Y', 'ppon store-inetapl
 const AMD_OK = ['ppon modify Y', 'inetaplca modify Y', 'intelnet modify Y'];
 const AMD_COMP = ['ppon modify Y', 'inetaplca modify Y', 'intelnet modify N', 'inetaplca modify-compensation Y', 'ppon modify-compensation Y'];
 
-/** The four SPEC §4 scenarios, asserting every row in the three databases; shared by the plain and the duplicate-delivery runs. */
+/** The four scenarios of the source design (docs/source-design.md#saga-broker-mode), asserting every row in the three databases; shared by the plain and the duplicate-delivery runs. */
 function fourScenarios(kind: DbKind, services: () => ThreeServices) {
   test('register: 202 at once, then END with three live rows and cross numbers', async () => {
     const s = services();

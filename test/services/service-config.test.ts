@@ -40,7 +40,7 @@ describe('service configuration', () => {
     expect(table).toContain('`<SERVICE>_COMPENSATION_RETRIES`');
   });
 
-  test('the contract view (issue 12): its own store and port, the services\' bus, lag reported but not unready by default', () => {
+  test('the contract view (docs/services.md#the-contract-view): its own store and port, the services\' bus, lag reported but not unready by default', () => {
     const config = loadContractViewConfig({});
     expect(config).toMatchObject({
       name: 'contract-view', port: 8084, dbKind: 'sqlite', sqliteFile: './data/contract-view.sqlite', mariadbUrl: 'mysql://root@127.0.0.1:3306/contract_view',

@@ -133,7 +133,7 @@ export async function startSystemWithServices(
     mobile: env,
     beforeApps: async (sso) => {
       services = await startThreeServices('sqlite', {}, { ...options.services, ssoIssuer: sso.issuer });
-      // Issue 12: the contract view the lists read, on the services' bus.
+      // The contract view the lists read, on the services' bus.
       const urls = { pponUrl: services.ppon.url, inetaplcaUrl: services.inetaplca.url, intelnetUrl: services.intelnet.url };
       view = await startContractView(loadContractViewConfig(viewTestEnv('sqlite', { ...options.services, ssoIssuer: sso.issuer, ...urls })));
       Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, CONTRACT_VIEW_URL: view.url, ...options.env });

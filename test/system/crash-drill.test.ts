@@ -32,7 +32,7 @@ describe('npm start heals itself: SIGKILL each process in turn', () => {
     const user = await pc.get('/bff/user').timeout(3_000);
     const view = await pc.get(`/api/contracts/${contractNo}`).timeout(3_000);
     const legacy = await pc.get('/legacy/app/api/invoices').timeout(3_000);
-    // Whole again also means the list (the contract view, issue 12) answers and holds the contract.
+    // Whole again also means the list (the contract view, docs/services.md#the-contract-view) answers and holds the contract.
     const listed = !complete || (await pc.get('/api/contracts?contr=crash%20drill').timeout(3_000)).body.total === 1;
     return user.status === 200 && view.status === 200 && (!complete || view.body.partial === false) && legacy.status === 200 && listed;
   };

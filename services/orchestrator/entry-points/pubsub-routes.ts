@@ -27,7 +27,7 @@ export interface PubsubRouteDeps {
 const deadLetterQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 /**
- * MS1's broker-mode endpoints (SPEC §4). The answer is 202 once MS1's row, the saga log, the
+ * MS1's broker-mode endpoints (docs/source-design.md#saga-broker-mode). The answer is 202 once MS1's row, the saga log, the
  * deadline and the first event have committed: it is not the outcome, which `Location` names.
  */
 export function pubsubRoutes(routes: DocumentedRoute[], deps: PubsubRouteDeps) {

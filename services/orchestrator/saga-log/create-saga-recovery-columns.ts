@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import type { AnyDb } from '../../platform/db/create-database';
 
 /**
- * [issue 15] What a saga needs to be recovered from MS1's database alone: its deadline (both
+ * What a saga needs to be recovered from MS1's database alone: its deadline (both
  * modes), and while COMPENSATING the compensations still to do (UNDO, in order), the attempts made
  * and when the next one is due. One column per statement: SQLite adds one at a time.
  */

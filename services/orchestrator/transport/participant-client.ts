@@ -34,7 +34,7 @@ export function createParticipantClient(options: { baseUrl: string; timeoutMs: n
     post: (path, body, globalNo) =>
       inSpan(`POST ${path}`, { kind: SpanKind.CLIENT, globalNo, attributes: { 'http.request.method': 'POST', 'server.address': options.baseUrl, 'url.path': path } }, async (span) => {
         try {
-          // Issue 10: MS1's own token (role saga) and the user it acts for, as MS1 verified them.
+          // MS1's own token (role saga) and the user it acts for, as MS1 verified them.
           const headers: Record<string, string> = { [GLOBAL_NO_HEADER]: globalNo, authorization: `Bearer ${await options.auth.token()}`, ...traceHeaders() };
           const actor = actingUser.getStore();
           if (actor) headers[ACTING_USER_HEADER] = encodeActingUser(actor);

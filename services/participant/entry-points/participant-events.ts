@@ -15,7 +15,7 @@ class StepRefused extends Error {}
 const ACTIONS = ['register', 'modify', 'register-compensation', 'modify-compensation'] as const;
 
 /**
- * A participant's consumer (SPEC §4): each request is handled in one transaction with its
+ * A participant's consumer (docs/source-design.md#saga-broker-mode): each request is handled in one transaction with its
  * processed-message row and its reply in the outbox; a duplicate re-sends the stored reply and
  * changes nothing. Failures answer "N" [fix]; a failed compensation is not recorded, so MS1's
  * retry runs it again.

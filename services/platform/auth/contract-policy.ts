@@ -37,7 +37,7 @@ export function contractPolicy(kind: ServiceKind): Rule[] {
     ];
   }
   if (kind === 'view') {
-    // Issue 12: the read model answers exactly what the services' lists answer (every reading role sees every contract).
+    // The read model answers exactly what the services' lists answer (every reading role sees every contract).
     return [
       { method: 'GET', path: /^\//, roles: READERS },
       { method: '*', path: /^\//, roles: SAGA_ONLY },

@@ -3,7 +3,7 @@ import type { AnyDb } from '../db/create-database';
 import type { ContractTable } from './contract-table';
 
 /**
- * Issue 12: `CHG_NO`, the row's change number (+1 on every write, under the row's lock), the
+ * `CHG_NO`, the row's change number (+1 on every write, under the row's lock), the
  * version the read model compares. History rows copy it; a compensation never restores it.
  */
 export function addChangeNumber(t: ContractTable): Migration {

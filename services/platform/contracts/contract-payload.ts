@@ -5,7 +5,7 @@ import { AMENDER_COLUMNS, BUSINESS_COLUMNS, MAKER_COLUMNS } from './contract-tab
 import { toFieldName } from './column-case';
 import type { ContractValues } from './contract-store';
 
-/** The audit columns (SPEC §2): ids at most 50, names 100; no control or bidi characters. The business columns follow lib/contracts/contract-rules.ts. */
+/** The audit columns (docs/source-design.md#the-contract-services-and-their-tables): ids at most 50, names 100; no control or bidi characters. The business columns follow lib/contracts/contract-rules.ts. */
 const text = (max: number) => plainText(max);
 const fieldsOf = (columns: readonly string[], schemaOf: (column: string) => z.ZodType) =>
   Object.fromEntries(columns.map((c) => [toFieldName(c), schemaOf(c).optional()]));

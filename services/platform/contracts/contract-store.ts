@@ -5,7 +5,7 @@ import type { ContractCache } from '../cache/create-contract-cache';
 import { rowToJson } from './column-case';
 import { contractColumns, type ContractTable } from './contract-table';
 
-/** A row as stored: upper snake case column names (SPEC §2). */
+/** A row as stored: upper snake case column names (docs/source-design.md#the-contract-services-and-their-tables). */
 export type ContractRow = Record<string, unknown>;
 /** Column → value for the columns a caller may set (business and audit ids/names). */
 export type ContractValues = Record<string, string | undefined>;
@@ -28,7 +28,7 @@ export interface ContractQuery {
   contr?: string;
   svcNo?: string;
   includeDeleted: boolean;
-  /** "My contracts": only rows this MKER_ID registered (issue 10). */
+  /** "My contracts": only rows this MKER_ID registered (docs/identity.md#who-may-call-the-contract-services). */
   mkerId?: string;
 }
 
@@ -54,7 +54,7 @@ export interface ContractStore {
 }
 
 /**
- * Issue 12: called inside the write's transaction with each changed row as it will commit (the
+ * Called inside the write's transaction with each changed row as it will commit (the
  * change feed puts it into the outbox), then `committed` once the transaction has committed.
  */
 export interface ChangeFeed {

@@ -1,6 +1,6 @@
 import type { ServiceName } from '../../../config/service-config';
 
-/** Column and key names of one service's contract table and its history table (SPEC §2). */
+/** Column and key names of one service's contract table and its history table (docs/source-design.md#the-contract-services-and-their-tables). */
 export interface ContractTable {
   service: ServiceName;
   table: string;

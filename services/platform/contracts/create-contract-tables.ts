@@ -3,7 +3,7 @@ import type { AnyDb } from '../db/create-database';
 import { AMENDER_COLUMNS, BUSINESS_COLUMNS, MAKER_COLUMNS, type ContractTable } from './contract-table';
 
 /**
- * The contract table and its history table with every SPEC §2 column. Numbers come from each
+ * The contract table and its history table with every column of the source design (docs/source-design.md#the-contract-services-and-their-tables). Numbers come from each
  * table's own AUTO_INCREMENT / AUTOINCREMENT sequence: unique, increasing, never reused.
  */
 export function createContractTables(t: ContractTable): Migration {

@@ -3,7 +3,7 @@ import type { OutgoingEvent } from '../../../lib/events/event-bus';
 import { contractNo } from '../contracts/contract-payload';
 
 /**
- * Ours [issue 12]: every committed change of a contract row, in the transaction that made it (the
+ * Ours: every committed change of a contract row, in the transaction that made it (the
  * outbox), for the read side (`services/contract-view`). The event carries the whole row after the
  * change and the row's change number (`CHG_NO`, +1 per write, under the row's lock), so a consumer
  * keeps the highest version it saw and duplicates or reordered deliveries change nothing.

@@ -6,7 +6,7 @@ import type { ServiceEvents } from './service-events';
 import { contractChangedEvent } from './contract-change-events';
 
 /**
- * Issue 12: every contract write announces the row as committed, through the outbox (same
+ * Every contract write announces the row as committed, through the outbox (same
  * transaction), keyed by MS1's contract number; the relay is woken once the transaction commits.
  */
 export function contractChangeFeed(config: ServiceConfig, table: ContractTable, events: ServiceEvents): ChangeFeed {

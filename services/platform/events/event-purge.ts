@@ -10,7 +10,7 @@ export interface EventPurge {
 }
 
 /**
- * Housekeeping [issue 13, 15]: the outbox and the processed-message record would otherwise grow
+ * Housekeeping: the outbox and the processed-message record would otherwise grow
  * forever. Unsent outbox rows are never purged (they are work still to do). Purging a processed row
  * is safe: a duplicate older than the retention is still absorbed by the participant's saga guard
  * (SA_SAGA_GUARD, kept), which refuses or short-circuits a step already applied or compensated.

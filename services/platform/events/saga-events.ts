@@ -2,15 +2,15 @@ import { z } from 'zod';
 import type { OutgoingEvent } from '../../../lib/events/event-bus';
 import { compensateYn, contractNo, modifyFields, registerFields } from '../contracts/contract-payload';
 
-/** SPEC §4's topics (after the deployment's prefix, `sa-app-samp-ppon-cont-` by default), the source's spelling kept. */
+/** The source design's (docs/source-design.md#saga-broker-mode) topics (after the deployment's prefix, `sa-app-samp-ppon-cont-` by default), the source's spelling kept. */
 export const SAGA_TOPICS = ['inetaplcaContCreate', 'inetaplcaContUpdate', 'inetaplcaContConpensate', 'intelnetContCreate', 'intelnetContUpdate', 'ContResponse'] as const;
 /** Ours [fix]: messages that failed every delivery, with their error. */
 export const DEAD_LETTER_TOPIC = 'DeadLetter';
-/** Ours [fix, issue 15]: MS3's compensations (the source never compensated MS3), spelled like MS2's topic. */
+/** Ours [a fix: docs/sagas.md#terminal-means-consistent]: MS3's compensations (the source never compensated MS3), spelled like MS2's topic. */
 export const EXTRA_SAGA_TOPICS = ['intelnetContConpensate'] as const;
 export type TopicName = (typeof SAGA_TOPICS)[number] | (typeof EXTRA_SAGA_TOPICS)[number] | typeof DEAD_LETTER_TOPIC;
 
-/** SPEC §4's event names and the topic each request travels on. */
+/** The source design's (docs/source-design.md#saga-broker-mode) event names and the topic each request travels on. */
 export const EVENT_TOPIC = {
   inetaplcaContCreate: 'inetaplcaContCreate',
   inetaplcaContUpdate: 'inetaplcaContUpdate',
@@ -30,7 +30,7 @@ export const consumerGroup = (service: string) => `samp.${service}`;
 
 const optionalNo = contractNo.nullable().optional();
 
-/** A request (MS1 → participant): SPEC §4's fields plus every business field and `attempt` (a compensation retry is a new attempt). */
+/** A request (MS1 → participant): the source design's (docs/source-design.md#saga-broker-mode) fields plus every business field and `attempt` (a compensation retry is a new attempt). */
 export const requestEvent = z.object({
   ...registerFields.partial().shape,
   ...modifyFields.shape,

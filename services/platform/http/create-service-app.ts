@@ -24,11 +24,11 @@ export interface ServiceAppOptions {
   database: ServiceDatabase;
   /** The service's routers, each declaring its routes in `routes` (lib/openapi/documented-router.ts): its OpenAPI document at `GET /openapi.json`. */
   routers: (routes: DocumentedRoute[]) => Router[];
-  /** Issue 10: who may call (bearer token verified against the SSO) and what each role may do. */
+  /** Who may call (bearer token verified against the SSO) and what each role may do. */
   /** Registries of the service's own metrics (outbox backlog, sagas), served on `/metrics` too. */
   metrics?: Registry[];
   auth: { verifier: TokenVerifier; kind: ServiceKind; ownerOf?: (no: number) => Promise<string | null | undefined> };
-  /** More for /readyz to report (issue 12: the view's lag); throwing an AppError makes it not ready. */
+  /** More for /readyz to report (docs/services.md#the-contract-view: the view's lag); throwing an AppError makes it not ready. */
   readiness?: () => Promise<Record<string, unknown>>;
   /** Adds this service's own metrics to its registry (served on /metrics). */
   addMetrics?: (registry: Registry) => void;
@@ -44,7 +44,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const metrics = createHttpMetrics(options.name, options.metrics);
   options.addMetrics?.(metrics.registry);
 
-  // Hostile input (issue 13): paths are normalised once, bodies are JSON or refused with 415.
+  // Hostile input (docs/http-api.md#hostile-input-and-limits): paths are normalised once, bodies are JSON or refused with 415.
   app.use(requestLogger(options.logger), assignGlobalNo(), traceRequests(), normalizeRequestPath(), metrics.middleware);
   const routes: DocumentedRoute[] = [];
   let document: Record<string, unknown> | undefined;
@@ -73,9 +73,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     res.json(documentOf());
   });
   app.use(open);
-  app.use(authenticateCalls(options.auth.verifier)); // issue 10: every call below needs a verified bearer token
+  app.use(authenticateCalls(options.auth.verifier)); // Every call below needs a verified bearer token
   app.use(requireJsonBody(), express.json({ limit: BODY_LIMIT }));
-  app.use(authorizeCalls(options.auth.kind, options.auth.ownerOf)); // issue 10: roles, ownership, audit from the token
+  app.use(authorizeCalls(options.auth.kind, options.auth.ownerOf)); // Roles, ownership, audit from the token
   for (const router of options.routers(routes)) app.use(router);
   const databaseDown: ErrorRequestHandler = (err, _req, _res, next) => next(toServiceError(err));
   app.use(notFound(), databaseDown, problemHandler());

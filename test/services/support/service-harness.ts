@@ -45,7 +45,7 @@ export const topicPrefix = (kind: DbKind, tag = 'main') => `${RUN}.${kind}.${tag
 const databaseName = (kind: DbKind, name: ServiceName) => `sa_${RUN}_${kind === 'mariadb' ? 'm' : 's'}_${name}`;
 
 /**
- * The services authenticate every call (issue 10): the harness runs the real dev SSO (one per test
+ * The services authenticate every call (docs/identity.md#who-may-call-the-contract-services): the harness runs the real dev SSO (one per test
  * file, started on first use, stopped by dropTestData) and calls as a real user of it, by default
  * `ops` (role operator, so saga steps and repairs may be called by hand).
  */
@@ -180,7 +180,7 @@ export function ownDatabases(kind: DbKind, name: ServiceName, tag: string): Reco
 }
 
 /**
- * Issue 12: the contract view's settings (`CONTRACT_VIEW_…`) beside a service set of this run: its
+ * The contract view's settings (`CONTRACT_VIEW_…`) beside a service set of this run: its
  * own database (dropped with the rest), the set's streams and transport, the harness's SSO.
  */
 export function viewTestEnv(kind: DbKind, options: ServiceSetOptions & { ssoIssuer: string; pponUrl?: string; inetaplcaUrl?: string; intelnetUrl?: string }, overrides: Record<string, string> = {}): Record<string, string> {

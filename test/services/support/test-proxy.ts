@@ -35,7 +35,7 @@ export async function startTestProxy(target: string, behaviour: ProxyBehaviour):
     }
     const upstream = await fetch(target + req.originalUrl, {
       method: 'POST',
-      // the caller's identity goes along (issue 10): MS1's token and the user it acts for
+      // the caller's identity goes along (docs/identity.md#who-may-call-the-contract-services): MS1's token and the user it acts for
       headers: { 'content-type': 'application/json', 'x-global-no': req.get('x-global-no') ?? '', authorization: req.get('authorization') ?? '', 'x-acting-user': req.get('x-acting-user') ?? '' },
       body: JSON.stringify(req.body),
     });
