@@ -98,6 +98,11 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
 
     while (!closed) {
       try {
+        // Without an offline queue a command sent while connecting fails: wait for the connection
+        // instead (an outage is logged once, by the client, not by every retry here).
+        await whenReady(writer);
+        await whenReady(reader);
+        if (closed) break;
         if (!groupsReady) await ensureGroups();
         if (Date.now() >= nextClaim) {
           await claimStale();
@@ -133,6 +138,16 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
       await writer.quit().catch(() => writer.disconnect());
     },
   };
+}
+
+/** Resolves once the client can take commands, or when it has ended (closed). */
+function whenReady(client: Redis): Promise<void> | undefined {
+  if (client.status === 'ready' || client.status === 'end') return undefined;
+  return new Promise((resolve) => {
+    const done = () => (client.off('ready', done), client.off('end', done), resolve());
+    client.once('ready', done);
+    client.once('end', done);
+  });
 }
 
 /** The entry's headers; unreadable ones are dropped (they only carry trace context). */
