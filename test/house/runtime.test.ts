@@ -20,11 +20,13 @@ describe('the runtime', () => {
     expect(major(process.version)).toBeGreaterThanOrEqual(24);
   });
 
-  it("the image's base is the same Node release", () => {
+  it("the image's base and the README's install line name the same Node release", () => {
     const dockerfile = fs.readFileSync(path.join(root, 'docker', 'Dockerfile'), 'utf8');
     const bases = [...dockerfile.matchAll(/^FROM +node:(\S+)/gm)].map(([, tag]) => tag.split('-')[0]);
     expect(bases.length).toBeGreaterThan(0);
     expect(new Set(bases)).toEqual(new Set([pkg.devDependencies.node]));
+    // The quick start's quiet install names the same release.
+    expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toContain(`node@${pkg.devDependencies.node}`);
   });
 
   it('a child spawned with process.execPath and tsx (as the system tests spawn them) runs on it too', () => {
