@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import express from 'express';
 import { ExportResultCode } from '@opentelemetry/core';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { loadTelemetryConfig } from '../config/telemetry-config';
 import { createUpstream } from '../core/compose/create-upstream';
 import { assignGlobalNo } from '../lib/http/global-no';

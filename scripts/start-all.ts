@@ -14,6 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { prettyFactory } from 'pino-pretty';
 
 interface Proc {
   name: string;
@@ -56,6 +57,11 @@ const BUS_TEXT: Record<string, string> = { kafka: 'Kafka at localhost:9092 (npm 
  */
 const SSO_ISSUER = process.env.SSO_ISSUER;
 const BASE = process.env.START_BASE_PORT ? Number(process.env.START_BASE_PORT) : undefined;
+/**
+ * The processes' own log lines (pino JSON): pretty, coloured one-liners on a terminal, JSON as they
+ * are otherwise (a pipe, a file, a log shipper). `LOG_FORMAT=pretty|json` decides instead.
+ */
+const PRETTY = process.env.LOG_FORMAT ? process.env.LOG_FORMAT === 'pretty' : Boolean(process.stdout.isTTY);
 /** First restart after 0.5 s, doubling to at most 10 s; a run of 30 s counts as stable and resets it. */
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
@@ -152,7 +158,30 @@ let stopping = false;
 let width = 10;
 let shared: Record<string, string> = {};
 
-const say = (line: string) => console.log(`${'supervisor'.padEnd(width)} | ${line}`);
+const say = (line: string) => console.log(`${nameColumn('supervisor')}${line}`);
+
+const COLOURS = [36, 32, 35, 34, 33, 96, 92, 95, 94];
+/** `name       | `: padded to one width; on a terminal each process's name in a colour of its own. */
+function nameColumn(name: string): string {
+  const padded = name.padEnd(width);
+  if (!PRETTY) return `${padded} | `;
+  const colour = name === 'supervisor' ? 2 : COLOURS[supervised.findIndex((s) => s.proc.name === name) % COLOURS.length];
+  return `\u001b[${colour}m${padded}\u001b[0m \u001b[2m|\u001b[0m `;
+}
+
+const pretty = PRETTY ? prettyFactory({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' }) : undefined;
+/** One line of a child's output as the console shows it: a pino line pretty on a terminal, anything else as it is (red on stderr). */
+function shown(line: string, fromStderr: boolean): string {
+  if (!pretty) return line;
+  if (line.startsWith('{"level":')) {
+    try {
+      return pretty(JSON.parse(line) as object).trimEnd();
+    } catch {
+      // not a whole JSON line: shown as it is
+    }
+  }
+  return fromStderr ? `\u001b[31m${line}\u001b[39m` : line;
+}
 
 /** Spawns the process once; its first ready line (of any incarnation) resolves `s.ready`. */
 function spawnChild(s: Supervised): void {
@@ -167,7 +196,7 @@ function spawnChild(s: Supervised): void {
   s.lastLines = [];
   say(`${p.name} started (pid ${child.pid})`);
   let ready = false;
-  const prefix = `${p.name.padEnd(width)} | `;
+  const prefix = nameColumn(p.name);
   const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
     const text = chunk.toString();
     if (!ready && p.ready.test(text)) {
@@ -176,7 +205,7 @@ function spawnChild(s: Supervised): void {
     }
     const lines = text.split('\n').filter(Boolean);
     s.lastLines = [...s.lastLines, ...lines].slice(-3);
-    stream.write(lines.map((l) => prefix + l).join('\n') + '\n');
+    stream.write(lines.map((l) => prefix + shown(l, stream === process.stderr)).join('\n') + '\n');
   };
   child.stdout.on('data', relay(process.stdout));
   child.stderr.on('data', relay(process.stderr));

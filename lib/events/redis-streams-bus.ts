@@ -24,6 +24,9 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
   const readers: Redis[] = [];
   const loops: Promise<void>[] = [];
   let closed = false;
+  /** Resolves on close: releases a consumer waiting for a connection that may never come. */
+  let release = () => undefined as void;
+  const closing = new Promise<void>((resolve) => (release = resolve));
   const blockMs = Math.max(20, Math.min(1000, Math.floor(options.redeliverAfterMs / 2)));
 
   /** An entry is `key`, `payload` and, when there are any, `headers` (a JSON object of strings). */
@@ -129,6 +132,11 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
 
     while (!closed) {
       try {
+        // Without an offline queue a command sent while connecting fails: wait for the connection
+        // instead (an outage is logged once, by the client, not by every retry here).
+        await whenReady(writer, closing);
+        await whenReady(reader, closing);
+        if (closed) break;
         if (!groupsReady) await ensureGroups();
         if (Date.now() >= nextClaim) {
           await claimStale();
@@ -158,11 +166,24 @@ export function createRedisStreamsBus(url: string, logger: Logger, options: Even
     },
     close: async () => {
       closed = true;
+      release();
       for (const reader of readers) reader.disconnect();
       await Promise.all(loops);
       await writer.quit().catch(() => writer.disconnect());
     },
   };
+}
+
+/** Resolves once the client can take commands, when it has ended, or on `closing`. */
+function whenReady(client: Redis, closing: Promise<void>): Promise<void> | undefined {
+  if (client.status === 'ready' || client.status === 'end') return undefined;
+  let done = () => undefined as void;
+  const settled = new Promise<void>((resolve) => {
+    done = () => (client.off('ready', done), client.off('end', done), resolve());
+    client.once('ready', done);
+    client.once('end', done);
+  });
+  return Promise.race([settled, closing.then(done)]);
 }
 
 /** The entry's headers; unreadable ones are dropped (they only carry trace context). */

@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type ReadableSpan, type Span, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider, type ReadableSpan, type Span, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { GLOBAL_NO_ATTRIBUTE, globalNoOf, setTracingOn } from './trace';
 
 /** What tracing needs to start (`config/telemetry-config.ts` parses it from the environment). */
@@ -42,10 +42,10 @@ const off: Tracing = { enabled: false, shutdown: async () => undefined };
  */
 export function startTracing(config: TracingOptions, exporter: SpanExporter | undefined = config.otlpEndpoint ? new OTLPTraceExporter({ url: `${config.otlpEndpoint}/v1/traces` }) : undefined): Tracing {
   if (!exporter) return off;
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
-    spanProcessors: [globalNoProcessor, new BatchSpanProcessor(exporter, { scheduledDelayMillis: config.exportDelayMs })],
+    spanProcessors: [globalNoProcessor, new BatchSpanProcessor({ exporter, scheduledDelayMillis: config.exportDelayMs })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());

@@ -14,6 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import Provider, { errors } from 'oidc-provider';
+// oidc-provider's own in-memory adapter (no `exports` map in 9.13.3, so the file is importable).
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 import { loginPage } from './login-page.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -69,6 +71,10 @@ function loadSigningKey(file) {
 const signingKey = loadSigningKey(process.env.SSO_KEYS_FILE ?? path.join(repo, 'data', 'dev-sso-keys.json'));
 
 const provider = new Provider(issuer, {
+  // Sessions, grants and codes live in this process: it is the development SSO by design (a
+  // restart signs everyone out). Chosen here rather than defaulted to, so oidc-provider does not
+  // warn about it on every `npm start`.
+  adapter: createMemoryAdapter(),
   clients,
   jwks: { keys: [signingKey] },
   cookies: { keys: [crypto.randomBytes(32).toString('base64url')] },

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import request from 'supertest';
 import { freePort } from '../support/free-port';
 import { spawnReady, type Spawned } from '../support/spawn-ready';
@@ -19,7 +19,7 @@ afterAll(dropTestData);
 describe('saga-guard tombstones have a lifetime (MS3 as a process of its own)', () => {
   let ms3: Spawned;
   let url: string;
-  let db: Database.Database;
+  let db: DatabaseSync;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-purge-'));
   const file = path.join(dir, 'intelnet.sqlite');
 
@@ -29,7 +29,7 @@ describe('saga-guard tombstones have a lifetime (MS3 as a process of its own)', 
     const env = testEnv('sqlite', 'intelnet', { PORT: String(await freePort()), SQLITE_FILE: file, SSO_ISSUER: sso.issuer, GUARD_RETENTION_MS: '1500', PURGE_EVERY_MS: '200', LOG_LEVEL: 'info' });
     ms3 = await spawnReady(path.join('node_modules', '.bin', 'tsx'), ['services/intelnet/main.ts'], { NODE_ENV: 'test', ...env }, /intelnet ready on (\S+)/, 40_000);
     url = /intelnet ready on (\S+)/.exec(ms3.output())![1];
-    db = new Database(file);
+    db = new DatabaseSync(file);
   }, 60_000);
   afterAll(async () => {
     db?.close();

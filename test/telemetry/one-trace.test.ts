@@ -5,7 +5,7 @@ import { GLOBAL_NO_ATTRIBUTE, inSpan } from '../../lib/telemetry/trace';
 import { createLogger } from '../../lib/http/logger';
 import { startServiceProcesses, type ProcessSet } from '../services/support/process-harness';
 import { busEnv, dropTestData, type BusKind } from '../services/support/service-harness';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { fromReadableSpan, startOtlpReceiver, spanTree, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { startBffSystem, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';

@@ -10,7 +10,7 @@ export function LanguageSwitch() {
   const other = profile.language === 'ko' ? 'en' : 'ko';
   const change = async () => setProfile(await api<Profile>('/api/session/profile', { method: 'PATCH', body: { language: other } }));
   return (
-    <button type="button" className="lang" onClick={() => void change()} lang={other} aria-label={other === 'en' ? 'English' : '한국어'}>
+    <button type="button" className="lang" onClick={() => void change()} lang={other} aria-label={other === 'en' ? 'EN (English)' : '한국어'}>
       {other === 'en' ? 'EN' : '한국어'}
     </button>
   );

@@ -1,28 +1,8 @@
-import BetterSqlite3 from 'better-sqlite3';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { SqliteDatabase } from 'kysely';
 
-/** The few SQLite result codes the services act on, named as better-sqlite3 names them. */
+/** The few SQLite result codes the services act on, by their SQLite names (`err.code`). */
 const CODE_NAMES: Record<number, string> = { 5: 'SQLITE_BUSY', 19: 'SQLITE_CONSTRAINT', 1555: 'SQLITE_CONSTRAINT_PRIMARYKEY', 2067: 'SQLITE_CONSTRAINT_UNIQUE' };
-
-interface NodeSqliteStatement {
-  columns(): unknown[];
-  all(...params: unknown[]): object[];
-  run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
-  iterate(...params: unknown[]): IterableIterator<object>;
-}
-interface NodeSqlite {
-  DatabaseSync: new (file: string) => { exec(sql: string): void; prepare(sql: string): NodeSqliteStatement; close(): void };
-}
-
-/** node:sqlite where this Node has it without a flag (22.13+, 24); undefined on Node 20. */
-function nodeSqlite(): NodeSqlite | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('node:sqlite') as NodeSqlite;
-  } catch {
-    return undefined;
-  }
-}
 
 const named = <T>(run: () => T): T => {
   try {
@@ -34,12 +14,11 @@ const named = <T>(run: () => T): T => {
   }
 };
 const plain = (row: object) => ({ ...row });
+const values = (params: readonly unknown[]) => params as SQLInputValue[];
 
 /**
- * Opens a SQLite file for Kysely. On Node 22.13+ it is Node's own `node:sqlite`: better-sqlite3
- * 12 aborts the process on Node 24 when the GC finalizes a statement ("Assertion failed: (env) !=
- * nullptr"), and 13 segfaults on Node 20. On Node 20 it is better-sqlite3 12. Both behave the same
- * to the services: plain row objects, and better-sqlite3's error code names.
+ * Opens a SQLite file for Kysely with Node's own `node:sqlite` (no native package to build): plain
+ * row objects, and the SQLite result code names on `err.code` that the services act on.
  */
 export function openSqliteDriver(file: string, pragmas: string[]): SqliteDatabase {
   return beginImmediate(openDriver(file, pragmas));
@@ -60,13 +39,7 @@ function beginImmediate(database: SqliteDatabase): SqliteDatabase {
 }
 
 function openDriver(file: string, pragmas: string[]): SqliteDatabase {
-  const builtin = nodeSqlite();
-  if (!builtin) {
-    const database = new BetterSqlite3(file);
-    for (const pragma of pragmas) database.pragma(pragma);
-    return database;
-  }
-  const database = new builtin.DatabaseSync(file);
+  const database = new DatabaseSync(file);
   for (const pragma of pragmas) database.exec(`PRAGMA ${pragma}`);
   return {
     close: () => database.close(),
@@ -74,9 +47,9 @@ function openDriver(file: string, pragmas: string[]): SqliteDatabase {
       const statement = named(() => database.prepare(sqlText));
       return {
         reader: statement.columns().length > 0,
-        all: (params) => named(() => statement.all(...params).map(plain)),
-        run: (params) => named(() => statement.run(...params)),
-        iterate: (params) => named(() => statement.iterate(...params)),
+        all: (params) => named(() => statement.all(...values(params)).map(plain)),
+        run: (params) => named(() => statement.run(...values(params))),
+        iterate: (params) => named(() => statement.iterate(...values(params))),
       };
     },
   };
