@@ -3,11 +3,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // openid-client (and its oauth4webapi, jose 6) are ESM-only: ts-jest turns them into CommonJS.
+  // openid-client (and its oauth4webapi, jose 6) and @platformatic/kafka (and its two
+  // @platformatic helpers) are ESM-only: ts-jest turns them into CommonJS.
   transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    '^.+\\.[tj]s$': ['<rootDir>/test/support/ts-jest-esm.js', { tsconfig: 'tsconfig.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|@platformatic/(kafka|dynamic-buffer|wasm-utils))/)'],
   testTimeout: 30000,
   // Kafka (127.0.0.1:9092) and Keycloak (127.0.0.1:8180) are started once if they do not answer,
   // and left running (scripts/infra/).

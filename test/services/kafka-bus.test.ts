@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { createKafkaBus, type KafkaBusOptions } from '../../lib/events/kafka-bus';
 import type { Delivery, EventBus } from '../../lib/events/event-bus';
 import { createLogger } from '../../lib/http/logger';
-import { dropKafkaTopics, KAFKA_BROKERS } from './support/service-harness';
+import { dropKafkaTopics, KAFKA_BROKERS, publishRaw } from './support/service-harness';
 
 // The Kafka adapter against the real broker (127.0.0.1:9092, started by the jest global setup).
 // Each test has its own topics (prefix per run and test) and consumer groups.
@@ -45,11 +45,10 @@ describe('Kafka event bus on a real broker', () => {
     for (let n = 1; n <= 10; n++) await b.publish(event(t.work, n % 2 ? 'contract-1' : 'contract-2', n));
     await until('10 deliveries', () => new Set(got.map((d) => d.id)).size === 10);
 
-    const admin = new Kafka({ brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const meta = await admin.fetchTopicMetadata({ topics: [t.work, t.dead] });
-    await admin.disconnect();
-    expect(meta.topics.map((m) => m.partitions.length)).toEqual([3, 3]);
+    const admin = new Admin({ clientId: 'test', bootstrapBrokers: [KAFKA_BROKERS] });
+    const meta = await admin.metadata({ topics: [t.work, t.dead] });
+    await admin.close();
+    expect([t.work, t.dead].map((topic) => meta.topics.get(topic)?.partitionsCount)).toEqual([3, 3]);
 
     // At least once: a rebalance may deliver a record again, so order is read from first deliveries.
     const firsts = got.filter((d, i) => got.findIndex((o) => o.id === d.id) === i);
@@ -104,10 +103,7 @@ describe('Kafka event bus on a real broker', () => {
     const b = bus(t);
     await b.subscribe('participant', [t.work], async (d) => void handled.push(d.payload.n));
     await b.subscribe('orchestrator', [t.dead], async (d) => void letters.push(d));
-    const producer = new Kafka({ brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
-    await producer.send({ topic: t.work, messages: [{ key: 'c-1', value: 'not json' }] });
-    await producer.disconnect();
+    await publishRaw('kafka', t.work, 'c-1', 'not json');
     await b.publish(event(t.work, 'c-1', 2));
     await until('the dead letter and the next event', () => letters.length >= 1 && handled.length >= 1);
     expect(letters[0].payload).toMatchObject({ payload: 'not json', error: expect.stringContaining('unreadable'), attempts: 1 });
