@@ -73,7 +73,7 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       }
     })().catch((err: unknown) => {
       topicsReady = undefined;
-      throw err;
+      throw explained(err);
     }));
   const publish = async (event: OutgoingEvent) => {
     await ensureTopics();
@@ -181,7 +181,7 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
           s.once('error', (err: Error) => void restart(s, err));
         } catch (err) {
           await c.close(true).catch(() => undefined);
-          throw err;
+          throw explained(err);
         }
       };
       /** A stream the client gave up on (the broker gone for longer than its retries): joined again, with backoff. */
@@ -226,17 +226,23 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
   };
 }
 
-/** Every message of an error and its causes (the client wraps the broker's answers). */
+/** Every message of an error and its causes, once each (the client wraps the broker's answers and socket errors). */
 function allMessages(err: unknown): string {
   const parts: string[] = [];
-  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    parts.push(errorText(e));
+  const visit = (e: unknown, depth: number) => {
+    if (!e || depth > 5) return;
+    const text = errorText(e).replace(/\.$/, '');
+    if (!parts.includes(text)) parts.push(text);
     const nested = (e as { errors?: unknown[] }).errors;
-    if (Array.isArray(nested)) parts.push(...nested.map(errorText));
-    e = (e as { cause?: unknown }).cause;
-  }
+    if (Array.isArray(nested)) for (const n of nested) visit(n, depth + 1);
+    visit((e as { cause?: unknown }).cause, depth + 1);
+  };
+  visit(err, 0);
   return parts.join(': ');
 }
+
+/** The error with its causes in its message: what /readyz and the log show ("… ECONNREFUSED 127.0.0.1:9092"). */
+const explained = (err: unknown) => new Error(allMessages(err), { cause: err });
 
 /** Resolves once every partition of the topics has a leader (a topic just created has none for a moment). */
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
