@@ -89,18 +89,23 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       const groupId = kafkaGroupId(group, topics);
       const retryWait = Math.min(options.redeliverAfterMs, 5000);
       const slots = semaphore(options.concurrency ?? 1);
-      let consumer: Consumer | undefined;
-      let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
-      /** Per partition: the records read and not yet handled, and the offset after the last one queued. */
-      const partitions = new Map<string, { queue: Message[]; next: bigint; working: Promise<void> | undefined }>();
-      let queued = 0;
-      const mine = (m: Message) => !closed && consumer !== undefined && (consumer.assignments ?? []).some((a) => a.topic === m.topic && a.partitions.includes(m.partition));
+      /** One membership of the group: its consumer, its stream and, per partition, the records read and not yet handled. */
+      interface Reader {
+        consumer: Consumer;
+        stream?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+        partitions: Map<string, { queue: Message[]; next: bigint; working: Promise<void> | undefined }>;
+        queued: number;
+      }
+      let reader: Reader | undefined;
+      const assigned = (c: Consumer, topic: string, partition: number) => (c.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition));
+      /** Still this member's to handle: not closing, the same membership, the partition still assigned. */
+      const mine = (r: Reader, m: Message) => !closed && reader === r && assigned(r.consumer, m.topic, m.partition);
 
       const deadLetter = async (topic: string, letter: DeadLetter) => {
         if (topic !== options.deadLetterTopic) await publish({ topic: options.deadLetterTopic, key: letter.key, payload: { ...letter } });
         logger.error({ topic, id: letter.id, group, attempts: letter.attempts, error: letter.error }, 'event dead-lettered');
       };
-      const handle = async (message: Message) => {
+      const handle = async (r: Reader, message: Message) => {
         const { topic, partition } = message;
         let delivery: Delivery;
         try {
@@ -121,43 +126,56 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
             if (deliveries === options.maxDeliveries) break;
             await sleep(retryWait);
             // Closing, or the group rebalanced it away: not committed, whoever reads the partition next delivers it again.
-            if (!mine(message)) throw new NotMine();
+            if (!mine(r, message)) throw new NotMine();
           }
         }
         await deadLetter(topic, deadLetterOf(delivery, group, lastError, options.maxDeliveries));
       };
-      const work = async (key: string) => {
-        const state = partitions.get(key);
+      /** Works one partition's queue in order; a record leaves it only handled (or dead-lettered) and committed. */
+      const work = async (r: Reader, key: string) => {
+        const state = r.partitions.get(key);
         for (let message = state?.queue[0]; state && message; message = state.queue[0]) {
           try {
-            if (!mine(message)) throw new NotMine();
-            await slots(() => handle(message));
-            await message.commit(); // only now: a record whose handler did not finish is read again
+            if (!mine(r, message)) throw new NotMine();
+            await slots(() => handle(r, message));
           } catch (err) {
-            // The rest of this partition is read again by its next owner (or by this member, from the committed offset).
-            if (!(err instanceof NotMine)) logger.warn({ group, partition: key, err: errorText(err) }, 'kafka: partition work stopped; it is read again from its committed offset');
-            if (partitions.get(key) === state) partitions.delete(key);
-            queued -= state.queue.length;
-            state.queue.length = 0;
-            break;
+            if (err instanceof NotMine || !mine(r, message)) {
+              // The rest of this partition is read again by its next owner (or by this member, from the committed offset).
+              if (r.partitions.get(key) === state) r.partitions.delete(key);
+              r.queued -= state.queue.length;
+              state.queue.length = 0;
+              break;
+            }
+            // The dead letter could not be written (the broker away): the same record again, the partition waits.
+            logger.warn({ group, partition: key, err: allMessages(err) }, 'kafka: record not finished; it is handled again');
+            await sleep(retryWait);
+            continue;
           } finally {
-            if (queued < READ_AHEAD / 5 && stream?.isPaused()) stream.resume();
+            if (r.queued < READ_AHEAD / 5 && r.stream?.isPaused()) r.stream.resume();
           }
+          // Only now: a record whose handler did not finish is read again. A failed commit is covered by the next one.
+          await Promise.resolve(message.commit()).catch((err: unknown) => logger.warn({ group, partition: key, err: allMessages(err) }, 'kafka: offset commit failed; the next one covers it'));
           state.queue.shift();
-          queued--;
+          r.queued--;
         }
         if (state) state.working = undefined;
       };
-      const onRecord = (message: Message) => {
+      const onRecord = (r: Reader, message: Message) => {
+        if (reader !== r) return;
         const key = `${message.topic}/${message.partition}`;
-        let state = partitions.get(key);
-        if (!state) partitions.set(key, (state = { queue: [], next: -1n, working: undefined }));
+        let state = r.partitions.get(key);
+        if (!state) r.partitions.set(key, (state = { queue: [], next: -1n, working: undefined }));
         // A rebalance makes the stream read again from the committed offset: what is queued is not queued twice.
         if (message.offset < state.next) return;
+        if (state.next >= 0n && message.offset > state.next) {
+          // These topics have no gaps (no transactions, no compaction): records were skipped, so read again from the committed offsets.
+          if (r.stream) void restart(r.stream, new Error(`records ${key} ${state.next}…${message.offset - 1n} were skipped`));
+          return;
+        }
         state.next = message.offset + 1n;
         state.queue.push(message);
-        if (++queued >= READ_AHEAD) stream?.pause();
-        state.working ??= work(key);
+        if (++r.queued >= READ_AHEAD) r.stream?.pause();
+        state.working ??= work(r, key);
       };
 
       /** Joins the group and reads; resolves once this member has joined (ready means consuming). */
@@ -165,35 +183,34 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
         // maxWaitTime bounds a fetch's long poll, and so how long a stop waits for it.
         const c = new Consumer({ ...client, groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTime: 1000, autocommit: false });
         c.on('error', (err: unknown) => logger.warn({ group, err: errorText(err) }, 'kafka consumer: error'));
+        const r: Reader = { consumer: c, partitions: new Map(), queued: 0 };
         // Partitions this member lost: their queued records belong to the new owner.
         c.on('consumer:group:join', () => {
-          for (const [key, state] of partitions) {
-            const [topic, partition] = [key.slice(0, key.lastIndexOf('/')), Number(key.slice(key.lastIndexOf('/') + 1))];
-            if (!(c.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition)) && !state.working) partitions.delete(key);
+          for (const [key, state] of r.partitions) {
+            const cut = key.lastIndexOf('/');
+            if (!assigned(c, key.slice(0, cut), Number(key.slice(cut + 1))) && !state.working) r.partitions.delete(key);
           }
         });
-        consumer = c;
+        reader = r;
         try {
           // From the beginning: events published before this group first existed are not lost.
           const s = await c.consume({ topics, mode: 'committed', fallbackMode: 'earliest' });
-          stream = s;
-          s.on('data', onRecord);
+          r.stream = s;
+          s.on('data', (message: Message) => onRecord(r, message));
           s.once('error', (err: Error) => void restart(s, err));
         } catch (err) {
+          reader = undefined;
           await c.close(true).catch(() => undefined);
           throw explained(err);
         }
       };
       /** A stream the client gave up on (the broker gone for longer than its retries): joined again, with backoff. */
       const restart = async (failed: MessagesStream<Buffer, Buffer, Buffer, Buffer>, err: Error) => {
-        if (closed || stream !== failed) return;
+        const old = reader;
+        if (closed || !old || old.stream !== failed) return;
         logger.warn({ group, err: allMessages(err) }, 'kafka consumer stopped; joining again');
-        const old = consumer;
-        consumer = undefined;
-        stream = undefined;
-        partitions.clear();
-        queued = 0;
-        await old?.close(true).catch(() => undefined);
+        reader = undefined; // its partition queues stop at their next record
+        await old.consumer.close(true).catch(() => undefined);
         for (let n = 0; !closed; n++) {
           await sleep(Math.min(500 * 2 ** n, 10_000));
           if (closed) return;
@@ -209,12 +226,13 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       await start();
       subscriptions.push({
         stop: async () => {
-          const s = stream;
-          stream = undefined;
-          await s?.close().catch(() => undefined);
-          // Handlers in flight finish (and commit); queued records stay uncommitted.
-          await Promise.all([...partitions.values()].map((p) => p.working));
-          await consumer?.close(true).catch(() => undefined);
+          const r = reader;
+          if (!r) return;
+          // Handlers in flight finish and commit (the stream is still there to commit through); queued records stay uncommitted.
+          await Promise.all([...r.partitions.values()].map((p) => p.working));
+          reader = undefined;
+          await r.stream?.close().catch(() => undefined);
+          await r.consumer.close(true).catch(() => undefined);
         },
       });
     },

@@ -4,6 +4,7 @@ import { createKafkaBus, type KafkaBusOptions } from '../../lib/events/kafka-bus
 import type { Delivery, EventBus } from '../../lib/events/event-bus';
 import { createLogger } from '../../lib/http/logger';
 import { dropKafkaTopics, KAFKA_BROKERS, publishRaw } from './support/service-harness';
+import { reserveOwnKafka } from '../support/own-kafka';
 
 // The Kafka adapter against the real broker (127.0.0.1:9092, started by the jest global setup).
 // Each test has its own topics (prefix per run and test) and consumer groups.
@@ -130,4 +131,35 @@ describe('Kafka event bus on a real broker', () => {
     await until('the redelivery', () => got.length >= 1);
     expect(got[0].payload).toMatchObject({ n: 1 });
   });
+
+  test('the broker goes away after the consumer joined and comes back: the service keeps running and handles what comes next', async () => {
+    // A broker of the test's own (the shared one is never stopped), on the same data when it comes back.
+    const own = await reserveOwnKafka();
+    try {
+      await own.start();
+      const t = topicsOfTest();
+      const got: number[] = [];
+      const lines: string[] = [];
+      const watched = createLogger({ name: 'kafka-bus-test', level: 'info' }, { write: (line: string) => void lines.push(line) });
+      const b = createKafkaBus({ brokers: [own.brokers], clientId: 'test', topics: [t.work, t.dead], partitions: 3, deadLetterTopic: t.dead, maxDeliveries: 3, redeliverAfterMs: 100 }, watched);
+      buses.push(b);
+      await b.subscribe('g', [t.work], async (d) => void got.push(d.payload.n as number));
+      await b.publish(event(t.work, 'k', 1));
+      await until('the first event', () => got.includes(1));
+
+      await own.stop();
+      // Longer than the client's own retries (3, a second apart): its stream gives up, the bus joins again.
+      await new Promise((r) => setTimeout(r, 8_000));
+      await own.start();
+      await b.publish(event(t.work, 'k', 2));
+      await until('the event published after the broker came back', () => got.includes(2), 60_000);
+      expect(got.filter((n) => n === 1).length).toBeGreaterThanOrEqual(1);
+      // What an operator reads meanwhile (docs/operations.md): the consumer lost the broker, and it joined again.
+      const messages = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(messages).toEqual(expect.arrayContaining(['kafka consumer stopped; joining again', 'kafka consumer joined again']));
+    } finally {
+      await Promise.all(buses.splice(0).map((b) => b.close()));
+      await own.remove();
+    }
+  }, 180_000);
 });
