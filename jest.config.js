@@ -3,11 +3,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // openid-client (and its oauth4webapi, jose 6), cockatiel 4 and http-proxy-middleware 4 (httpxy, is-plain-obj) are ESM-only: ts-jest turns them into CommonJS.
+  // openid-client (and its oauth4webapi, jose 6), cockatiel 4, http-proxy-middleware 4 (httpxy, is-plain-obj) and
+  // @platformatic/kafka (and its two @platformatic helpers) are ESM-only: ts-jest turns them into CommonJS.
   transform: {
-    '^.+\\.m?[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    '^.+\\.m?[tj]s$': ['<rootDir>/test/support/ts-jest-esm.js', { tsconfig: 'tsconfig.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|cockatiel|http-proxy-middleware|httpxy|is-plain-obj)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|cockatiel|http-proxy-middleware|httpxy|is-plain-obj|@platformatic/(kafka|dynamic-buffer|wasm-utils))/)'],
   testTimeout: 30000,
   // A skipped or todo test fails the run (test/support/no-skip-reporter.js).
   reporters: ['default', '<rootDir>/test/support/no-skip-reporter.js'],

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import { Admin, compatibilityPartitioner, Consumer, ProduceAcks, Producer, stringSerializers, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { Logger } from '../http/logger';
 import { deadLetterOf, errorText, type DeadLetter, type Delivery, type EventBus, type EventBusOptions, type OutgoingEvent } from './event-bus';
 import { fromKafkaMessage, kafkaGroupId, toKafkaMessage } from './kafka-codec';
@@ -16,20 +16,16 @@ export interface KafkaBusOptions extends EventBusOptions {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Records read ahead of their handlers before the stream pauses (and resumes below a fifth of it). */
+const READ_AHEAD = 200;
+/** The broker's answer when a topic exists already (another instance created it first). */
+const TOPIC_ALREADY_EXISTS = /already exists/i;
 
-/** kafkajs logs through our logger: its errors are retried internally, so they are warnings here. */
-const logCreator = (logger: Logger) => () => (entry: LogEntry) => {
-  const { message, ...extra } = entry.log;
-  const fields = { kafka: entry.namespace, ...extra };
-  if (entry.level <= logLevel.WARN) logger.warn(fields, `kafka: ${message}`);
-  else logger.debug(fields, `kafka: ${message}`);
-};
-
-/** Thrown out of a redelivery loop when the bus closes: the record stays uncommitted. */
-class BusClosing extends Error {}
+/** Thrown out of a redelivery loop when the record is no longer this member's to handle. */
+class NotMine extends Error {}
 
 /**
- * Kafka adapter (kafkajs 2.2.4, checked against Apache Kafka 4.4 — see docs/toolchain.md). At
+ * Kafka adapter (@platformatic/kafka, checked against Apache Kafka 4.4 — see docs/toolchain.md). At
  * least once: a record's offset is committed only after its handler resolved (the
  * handler's transaction committed). A failing handler is retried in place, `redeliverAfterMs`
  * apart, which keeps the partition's order (one contract's events are never overtaken); after
@@ -37,62 +33,58 @@ class BusClosing extends Error {}
  * The delivery count lives in this process: a restart (or a rebalance) starts it again at 1.
  * Kafka has no per-subscription group, so each subscription's group is `<group>@<topics>`: the
  * same service instances share it (and split the partitions); nothing else does.
+ *
+ * The client hands over one stream of records of all assigned partitions; each partition gets its
+ * own queue here, worked one record at a time (`concurrency` partitions at once), so a record
+ * waiting for its redelivery holds back its partition only.
  */
-export function createKafkaBus(options: KafkaBusOptions, logger: Logger, kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.INFO, logCreator: logCreator(logger) })): EventBus {
-  let producer: Promise<Producer> | undefined;
+export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventBus {
+  const client = { clientId: options.clientId, bootstrapBrokers: options.brokers };
+  let producer: Producer<string, string, string, string> | undefined;
   let topicsReady: Promise<void> | undefined;
-  const consumers: Consumer[] = [];
+  const subscriptions: { stop: () => Promise<void> }[] = [];
   let closed = false;
 
-  const once = <T>(make: () => Promise<T>, reset: () => void) =>
-    make().catch((err: unknown) => {
-      reset();
-      throw err;
-    });
-  const connectedProducer = () =>
-    (producer ??= once(
-      async () => {
-        const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-        await p.connect();
-        return p;
-      },
-      () => (producer = undefined),
-    ));
+  const connectedProducer = () => {
+    if (!producer) {
+      // The Java client's partitioner (murmur2, positive): a key lands where kafkajs and Kafka's own tools put it.
+      producer = new Producer({ ...client, idempotent: true, acks: ProduceAcks.ALL, serializers: stringSerializers, partitioner: compatibilityPartitioner });
+      producer.on('error', (err: unknown) => logger.warn({ err: errorText(err) }, 'kafka producer: error'));
+    }
+    return producer;
+  };
   /** The topics, with this deployment's partition count; existing ones are left as they are. */
   const ensureTopics = () =>
-    (topicsReady ??= once(
-      async () => {
-        const admin: Admin = kafka.admin();
-        await admin.connect();
-        try {
-          const existing = new Set(await admin.listTopics());
-          const missing = options.topics.filter((t) => !existing.has(t));
-          if (missing.length > 0) {
-            await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: options.partitions })) });
-            logger.info({ topics: missing, partitions: options.partitions }, 'kafka topics created');
-          }
-        } finally {
-          await admin.disconnect();
+    (topicsReady ??= (async () => {
+      const admin = new Admin(client);
+      admin.on('error', () => undefined);
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = options.topics.filter((t) => !existing.has(t));
+        if (missing.length > 0) {
+          await admin.createTopics({ topics: missing, partitions: options.partitions, replicas: 1 }).catch((err: unknown) => {
+            if (!TOPIC_ALREADY_EXISTS.test(allMessages(err))) throw err;
+          });
+          logger.info({ topics: missing, partitions: options.partitions }, 'kafka topics created');
         }
-      },
-      () => (topicsReady = undefined),
-    ));
+        await waitForLeaders(admin, options.topics);
+      } finally {
+        await admin.close().catch(() => undefined);
+      }
+    })().catch((err: unknown) => {
+      topicsReady = undefined;
+      throw explained(err);
+    }));
   const publish = async (event: OutgoingEvent) => {
     await ensureTopics();
-    await (await connectedProducer()).send({ topic: event.topic, acks: -1, messages: [toKafkaMessage(withTraceHeaders(event))] });
+    await connectedProducer().send({ messages: [toKafkaMessage(withTraceHeaders(event))] });
   };
 
-  /** One produce request per batch, records grouped by topic in their order (order matters per key only). */
+  /** One produce request per batch, in the rows' order (order matters per key only). */
   const publishBatch = async (events: OutgoingEvent[]) => {
     if (events.length === 0) return;
     await ensureTopics();
-    const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
-    for (const event of events) {
-      const list = byTopic.get(event.topic) ?? [];
-      list.push(toKafkaMessage(withTraceHeaders(event)));
-      byTopic.set(event.topic, list);
-    }
-    await (await connectedProducer()).sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await connectedProducer().send({ messages: events.map((event) => toKafkaMessage(withTraceHeaders(event))) });
   };
 
   return {
@@ -102,72 +94,206 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger, kafka =
     subscribe: async (group, topics, untraced) => {
       const handler = traceDeliveries(group, untraced);
       await ensureTopics();
-      // maxWaitTimeInMs bounds a fetch's long poll, and so how long a stop waits for it.
-      const consumer = kafka.consumer({ groupId: kafkaGroupId(group, topics), sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 1000, retry: { retries: 10 } });
-      consumers.push(consumer);
-      await consumer.connect();
-      // From the beginning: events published before this group first existed are not lost.
-      await consumer.subscribe({ topics, fromBeginning: true });
-      // Ready means consuming: subscribe resolves once this member has joined its group (so a
-      // service reports ready only when it reads its topics), or after 30 s with a warning.
-      const joined = new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          logger.warn({ group, topics }, 'kafka consumer has not joined its group after 30 s; going on');
-          resolve();
-        }, 30_000);
-        const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-          clearTimeout(timer);
-          off();
-          resolve();
-        });
-      });
+      const groupId = kafkaGroupId(group, topics);
       const retryWait = Math.min(options.redeliverAfterMs, 5000);
-      await consumer.run({
-        autoCommit: true,
-        autoCommitThreshold: 1, // commit each record as soon as its handler resolved
-        partitionsConsumedConcurrently: options.concurrency ?? 1,
-        eachMessage: async (payload) => {
-          const { topic, partition, message } = payload;
-          const deadLetter = async (letter: DeadLetter) => {
-            if (topic !== options.deadLetterTopic) await publish({ topic: options.deadLetterTopic, key: letter.key, payload: { ...letter } });
-            logger.error({ topic, id: letter.id, group, attempts: letter.attempts, error: letter.error }, 'event dead-lettered');
-          };
-          let delivery: Delivery;
+      const slots = semaphore(options.concurrency ?? 1);
+      /** One membership of the group: its consumer, its stream and, per partition, the records read and not yet handled. */
+      interface Reader {
+        consumer: Consumer;
+        stream?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+        partitions: Map<string, { queue: Message[]; next: bigint; working: Promise<void> | undefined }>;
+        queued: number;
+      }
+      let reader: Reader | undefined;
+      const assigned = (c: Consumer, topic: string, partition: number) => (c.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition));
+      /** Still this member's to handle: not closing, the same membership, the partition still assigned. */
+      const mine = (r: Reader, m: Message) => !closed && reader === r && assigned(r.consumer, m.topic, m.partition);
+
+      const deadLetter = async (topic: string, letter: DeadLetter) => {
+        if (topic !== options.deadLetterTopic) await publish({ topic: options.deadLetterTopic, key: letter.key, payload: { ...letter } });
+        logger.error({ topic, id: letter.id, group, attempts: letter.attempts, error: letter.error }, 'event dead-lettered');
+      };
+      const handle = async (r: Reader, message: Message) => {
+        const { topic, partition } = message;
+        let delivery: Delivery;
+        try {
+          delivery = fromKafkaMessage(topic, partition, message);
+        } catch (err) {
+          const id = `${partition}/${message.offset}`;
+          await deadLetter(topic, { topic, group, id, key: message.key?.toString() ?? '', payload: message.value?.toString() ?? '', error: `unreadable: ${errorText(err)}`, attempts: 1, at: new Date().toISOString() });
+          return;
+        }
+        let lastError = '';
+        for (let deliveries = 1; deliveries <= options.maxDeliveries; deliveries++) {
           try {
-            delivery = fromKafkaMessage(topic, partition, message);
-          } catch (err) {
-            const id = `${partition}/${message.offset}`;
-            const payload = message.value?.toString() ?? '';
-            await deadLetter({ topic, group, id, key: message.key?.toString() ?? '', payload, error: `unreadable: ${errorText(err)}`, attempts: 1, at: new Date().toISOString() });
+            await handler({ ...delivery, deliveries });
             return;
+          } catch (err) {
+            lastError = errorText(err);
+            logger.warn({ topic, id: delivery.id, group, deliveries, err: lastError }, 'event handler failed; it will be delivered again');
+            if (deliveries === options.maxDeliveries) break;
+            await sleep(retryWait);
+            // Closing, or the group rebalanced it away: not committed, whoever reads the partition next delivers it again.
+            if (!mine(r, message)) throw new NotMine();
           }
-          let lastError = '';
-          for (let deliveries = 1; deliveries <= options.maxDeliveries; deliveries++) {
-            try {
-              await handler({ ...delivery, deliveries });
-              return;
-            } catch (err) {
-              lastError = errorText(err);
-              logger.warn({ topic, id: delivery.id, group, deliveries, err: lastError }, 'event handler failed; it will be delivered again');
-              if (deliveries === options.maxDeliveries) break;
-              await sleep(retryWait);
-              if (closed) {
-                // Not committed: whoever reads this partition next delivers it again.
-                payload.pause();
-                throw new BusClosing('bus closing');
-              }
-              await payload.heartbeat(); // throws when the group rebalanced: the new owner redelivers
+        }
+        await deadLetter(topic, deadLetterOf(delivery, group, lastError, options.maxDeliveries));
+      };
+      /** Works one partition's queue in order; a record leaves it only handled (or dead-lettered) and committed. */
+      const work = async (r: Reader, key: string) => {
+        const state = r.partitions.get(key);
+        for (let message = state?.queue[0]; state && message; message = state.queue[0]) {
+          try {
+            if (!mine(r, message)) throw new NotMine();
+            await slots(() => handle(r, message));
+          } catch (err) {
+            if (err instanceof NotMine || !mine(r, message)) {
+              // The rest of this partition is read again by its next owner (or by this member, from the committed offset).
+              if (r.partitions.get(key) === state) r.partitions.delete(key);
+              r.queued -= state.queue.length;
+              state.queue.length = 0;
+              break;
             }
+            // The dead letter could not be written (the broker away): the same record again, the partition waits.
+            logger.warn({ group, partition: key, err: allMessages(err) }, 'kafka: record not finished; it is handled again');
+            await sleep(retryWait);
+            continue;
+          } finally {
+            if (r.queued < READ_AHEAD / 5 && r.stream?.isPaused()) r.stream.resume();
           }
-          await deadLetter(deadLetterOf(delivery, group, lastError, options.maxDeliveries));
+          // Only now: a record whose handler did not finish is read again. A failed commit is covered by the next one.
+          await Promise.resolve(message.commit()).catch((err: unknown) => logger.warn({ group, partition: key, err: allMessages(err) }, 'kafka: offset commit failed; the next one covers it'));
+          state.queue.shift();
+          r.queued--;
+        }
+        if (state) state.working = undefined;
+      };
+      const onRecord = (r: Reader, message: Message) => {
+        if (reader !== r) return;
+        const key = `${message.topic}/${message.partition}`;
+        let state = r.partitions.get(key);
+        if (!state) r.partitions.set(key, (state = { queue: [], next: -1n, working: undefined }));
+        // A rebalance makes the stream read again from the committed offset: what is queued is not queued twice.
+        if (message.offset < state.next) return;
+        if (state.next >= 0n && message.offset > state.next) {
+          // These topics have no gaps (no transactions, no compaction): records were skipped, so read again from the committed offsets.
+          if (r.stream) void restart(r.stream, new Error(`records ${key} ${state.next}…${message.offset - 1n} were skipped`));
+          return;
+        }
+        state.next = message.offset + 1n;
+        state.queue.push(message);
+        if (++r.queued >= READ_AHEAD) r.stream?.pause();
+        state.working ??= work(r, key);
+      };
+
+      /** Joins the group and reads; resolves once this member has joined (ready means consuming). */
+      const start = async () => {
+        // maxWaitTime bounds a fetch's long poll, and so how long a stop waits for it.
+        const c = new Consumer({ ...client, groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTime: 1000, autocommit: false });
+        c.on('error', (err: unknown) => logger.warn({ group, err: errorText(err) }, 'kafka consumer: error'));
+        const r: Reader = { consumer: c, partitions: new Map(), queued: 0 };
+        // Partitions this member lost: their queued records belong to the new owner.
+        c.on('consumer:group:join', () => {
+          for (const [key, state] of r.partitions) {
+            const cut = key.lastIndexOf('/');
+            if (!assigned(c, key.slice(0, cut), Number(key.slice(cut + 1))) && !state.working) r.partitions.delete(key);
+          }
+        });
+        reader = r;
+        try {
+          // From the beginning: events published before this group first existed are not lost.
+          const s = await c.consume({ topics, mode: 'committed', fallbackMode: 'earliest' });
+          r.stream = s;
+          s.on('data', (message: Message) => onRecord(r, message));
+          s.once('error', (err: Error) => void restart(s, err));
+        } catch (err) {
+          reader = undefined;
+          await c.close(true).catch(() => undefined);
+          throw explained(err);
+        }
+      };
+      /** A stream the client gave up on (the broker gone for longer than its retries): joined again, with backoff. */
+      const restart = async (failed: MessagesStream<Buffer, Buffer, Buffer, Buffer>, err: Error) => {
+        const old = reader;
+        if (closed || !old || old.stream !== failed) return;
+        logger.warn({ group, err: allMessages(err) }, 'kafka consumer stopped; joining again');
+        reader = undefined; // its partition queues stop at their next record
+        await old.consumer.close(true).catch(() => undefined);
+        for (let n = 0; !closed; n++) {
+          await sleep(Math.min(500 * 2 ** n, 10_000));
+          if (closed) return;
+          try {
+            await start();
+            logger.info({ group }, 'kafka consumer joined again');
+            return;
+          } catch (e) {
+            logger.warn({ group, err: allMessages(e) }, 'kafka consumer: joining again failed; retrying');
+          }
+        }
+      };
+      await start();
+      subscriptions.push({
+        stop: async () => {
+          const r = reader;
+          if (!r) return;
+          // Handlers in flight finish and commit (the stream is still there to commit through); queued records stay uncommitted.
+          await Promise.all([...r.partitions.values()].map((p) => p.working ?? Promise.resolve()));
+          reader = undefined;
+          await r.stream?.close().catch(() => undefined);
+          await r.consumer.close(true).catch(() => undefined);
         },
       });
-      await joined;
     },
     close: async () => {
       closed = true;
-      await Promise.all(consumers.map((c) => c.disconnect()));
-      if (producer) await (await producer.catch(() => undefined))?.disconnect();
+      await Promise.all(subscriptions.map((s) => s.stop()));
+      await producer?.close().catch(() => undefined);
     },
+  };
+}
+
+/** Every message of an error and its causes, once each (the client wraps the broker's answers and socket errors). */
+function allMessages(err: unknown): string {
+  const parts: string[] = [];
+  const visit = (e: unknown, depth: number) => {
+    if (!e || depth > 5) return;
+    const text = errorText(e).replace(/\.$/, '');
+    if (!parts.includes(text)) parts.push(text);
+    const nested = (e as { errors?: unknown[] }).errors;
+    if (Array.isArray(nested)) for (const n of nested) visit(n, depth + 1);
+    visit((e as { cause?: unknown }).cause, depth + 1);
+  };
+  visit(err, 0);
+  return parts.join(': ');
+}
+
+/** The error with its causes in its message: what /readyz and the log show ("… ECONNREFUSED 127.0.0.1:9092"). */
+const explained = (err: unknown) => new Error(allMessages(err), { cause: err });
+
+/** Resolves once every partition of the topics has a leader (a topic just created has none for a moment). */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const meta = await admin.metadata({ topics, forceUpdate: true }).catch(() => undefined);
+    if (meta && topics.every((t) => meta.topics.get(t)?.partitions.every((p) => p.leader >= 0))) return;
+    if (Date.now() > end) throw new Error(`kafka: topics have no leader after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+/** At most `n` of the given tasks at a time. */
+function semaphore(n: number) {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
   };
 }

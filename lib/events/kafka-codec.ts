@@ -1,15 +1,31 @@
-import type { KafkaMessage, Message } from 'kafkajs';
 import { decodeEvent, encodeEvent } from './event-codec';
 import type { Delivery, OutgoingEvent } from './event-bus';
+
+/** A record to produce: the Kafka client's `MessageToProduce` with string key, value and headers. */
+export interface KafkaRecordOut {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/** A consumed record as the Kafka client hands it over (raw bytes; headers keyed by bytes). */
+export interface KafkaRecordIn {
+  key?: Buffer | null;
+  value?: Buffer | null;
+  offset: bigint | string;
+  headers?: Map<Buffer | string, Buffer | string | undefined>;
+}
 
 /**
  * An event as a Kafka record: the key (the contract number) picks the partition, so one
  * contract's events stay in order; the value is the JSON payload; the event name rides in a header
  * so that tools can route without parsing the value.
  */
-export function toKafkaMessage(event: OutgoingEvent): Message {
+export function toKafkaMessage(event: OutgoingEvent): KafkaRecordOut {
   const eventName = event.payload.eventName;
   return {
+    topic: event.topic,
     key: event.key,
     value: encodeEvent(event.payload),
     headers: { ...event.headers, ...(typeof eventName === 'string' ? { eventName } : {}) },
@@ -17,7 +33,7 @@ export function toKafkaMessage(event: OutgoingEvent): Message {
 }
 
 /** A consumed record as a delivery; the id is partition/offset, unique within the topic. */
-export function fromKafkaMessage(topic: string, partition: number, message: Pick<KafkaMessage, 'key' | 'value' | 'offset'> & { headers?: KafkaMessage['headers'] }, deliveries = 1): Delivery {
+export function fromKafkaMessage(topic: string, partition: number, message: KafkaRecordIn, deliveries = 1): Delivery {
   const delivery: Delivery = {
     topic,
     id: `${partition}/${message.offset}`,
@@ -31,10 +47,10 @@ export function fromKafkaMessage(topic: string, partition: number, message: Pick
 }
 
 /** Record headers as strings (the event name is the payload's own, so it is left out). */
-function stringHeaders(raw: KafkaMessage['headers']): Record<string, string> | undefined {
-  const entries = Object.entries(raw ?? {}).flatMap(([name, value]) => {
-    const one = Array.isArray(value) ? value[0] : value;
-    return name === 'eventName' || one === undefined ? [] : [[name, one.toString()] as const];
+function stringHeaders(raw: KafkaRecordIn['headers']): Record<string, string> | undefined {
+  const entries = [...(raw ?? new Map<Buffer | string, Buffer | string | undefined>())].flatMap(([name, value]) => {
+    const key = name.toString();
+    return key === 'eventName' || value === undefined ? [] : [[key, value.toString()] as const];
   });
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { kafkaGroupId } from '../../lib/events/kafka-codec';
+import { kafkaTopicOffsets } from '../../lib/events/kafka-topic-offsets';
 import { errorText } from '../../lib/events/event-bus';
 import type { Logger } from '../../lib/http/logger';
 import type { ContractViewConfig } from '../../config/contract-view-config';
@@ -71,24 +72,20 @@ function redisLag(url: string, topic: string, group: string): LagProbe {
 }
 
 function kafkaLag(brokers: string[], topic: string, group: string, logger: Logger): LagProbe {
-  const admin = new Kafka({ clientId: 'contract-view-lag', brokers, logLevel: logLevel.NOTHING }).admin();
-  let connected: Promise<void> | undefined;
+  // The client connects on first use and again after a broker comes back.
+  const admin = new Admin({ clientId: 'contract-view-lag', bootstrapBrokers: brokers });
+  admin.on('error', () => undefined);
   let behindSince: number | undefined;
   const measure = async (): Promise<ViewLag> => {
-    connected ??= admin.connect().catch((err: unknown) => {
-      connected = undefined;
-      throw err;
-    });
-    await connected;
     const now = Date.now();
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId: kafkaGroupId(group, [topic]), topics: [topic] });
-    const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const ends = await kafkaTopicOffsets(admin, topic);
+    const groupId = kafkaGroupId(group, [topic]);
+    const [committed] = await admin.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes: ends.map((p) => p.partition) }] }] });
+    const at = new Map((committed?.topics.find((t) => t.name === topic)?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
     let events = 0;
     for (const p of ends) {
-      const low = Number(p.low);
-      const done = at.get(p.partition) ?? -1;
-      events += Math.max(0, Number(p.high) - (done >= 0 ? done : low));
+      const done = at.get(p.partition) ?? -1n;
+      events += Math.max(0, Number(p.high - (done >= 0n ? done : p.low)));
     }
     if (events === 0) behindSince = undefined;
     else behindSince ??= now;
@@ -110,7 +107,7 @@ function kafkaLag(brokers: string[], topic: string, group: string, logger: Logge
     close: async () => {
       clearInterval(timer);
       await ticking;
-      if (connected) await admin.disconnect().catch(() => undefined);
+      await admin.close().catch(() => undefined);
     },
   };
 }

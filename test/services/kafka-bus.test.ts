@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { createKafkaBus, type KafkaBusOptions } from '../../lib/events/kafka-bus';
 import type { Delivery, EventBus } from '../../lib/events/event-bus';
 import { createLogger } from '../../lib/http/logger';
-import { dropKafkaTopics, KAFKA_BROKERS } from './support/service-harness';
+import { dropKafkaTopics, KAFKA_BROKERS, publishRaw } from './support/service-harness';
+import { reserveOwnKafka } from '../support/own-kafka';
 
 // The Kafka adapter against the real broker (127.0.0.1:9092, started by the jest global setup).
 // Each test has its own topics (prefix per run and test) and consumer groups.
@@ -45,11 +46,10 @@ describe('Kafka event bus on a real broker', () => {
     for (let n = 1; n <= 10; n++) await b.publish(event(t.work, n % 2 ? 'contract-1' : 'contract-2', n));
     await until('10 deliveries', () => new Set(got.map((d) => d.id)).size === 10);
 
-    const admin = new Kafka({ brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const meta = await admin.fetchTopicMetadata({ topics: [t.work, t.dead] });
-    await admin.disconnect();
-    expect(meta.topics.map((m) => m.partitions.length)).toEqual([3, 3]);
+    const admin = new Admin({ clientId: 'test', bootstrapBrokers: [KAFKA_BROKERS] });
+    const meta = await admin.metadata({ topics: [t.work, t.dead] });
+    await admin.close();
+    expect([t.work, t.dead].map((topic) => meta.topics.get(topic)?.partitionsCount)).toEqual([3, 3]);
 
     // At least once: a rebalance may deliver a record again, so order is read from first deliveries.
     const firsts = got.filter((d, i) => got.findIndex((o) => o.id === d.id) === i);
@@ -104,10 +104,7 @@ describe('Kafka event bus on a real broker', () => {
     const b = bus(t);
     await b.subscribe('participant', [t.work], async (d) => void handled.push(d.payload.n));
     await b.subscribe('orchestrator', [t.dead], async (d) => void letters.push(d));
-    const producer = new Kafka({ brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
-    await producer.send({ topic: t.work, messages: [{ key: 'c-1', value: 'not json' }] });
-    await producer.disconnect();
+    await publishRaw('kafka', t.work, 'c-1', 'not json');
     await b.publish(event(t.work, 'c-1', 2));
     await until('the dead letter and the next event', () => letters.length >= 1 && handled.length >= 1);
     expect(letters[0].payload).toMatchObject({ payload: 'not json', error: expect.stringContaining('unreadable'), attempts: 1 });
@@ -134,4 +131,35 @@ describe('Kafka event bus on a real broker', () => {
     await until('the redelivery', () => got.length >= 1);
     expect(got[0].payload).toMatchObject({ n: 1 });
   });
+
+  test('the broker goes away after the consumer joined and comes back: the service keeps running and handles what comes next', async () => {
+    // A broker of the test's own (the shared one is never stopped), on the same data when it comes back.
+    const own = await reserveOwnKafka();
+    try {
+      await own.start();
+      const t = topicsOfTest();
+      const got: number[] = [];
+      const lines: string[] = [];
+      const watched = createLogger({ name: 'kafka-bus-test', level: 'info' }, { write: (line: string) => void lines.push(line) });
+      const b = createKafkaBus({ brokers: [own.brokers], clientId: 'test', topics: [t.work, t.dead], partitions: 3, deadLetterTopic: t.dead, maxDeliveries: 3, redeliverAfterMs: 100 }, watched);
+      buses.push(b);
+      await b.subscribe('g', [t.work], async (d) => void got.push(d.payload.n as number));
+      await b.publish(event(t.work, 'k', 1));
+      await until('the first event', () => got.includes(1));
+
+      await own.stop();
+      // Longer than the client's own retries (3, a second apart): its stream gives up, the bus joins again.
+      await new Promise((r) => setTimeout(r, 8_000));
+      await own.start();
+      await b.publish(event(t.work, 'k', 2));
+      await until('the event published after the broker came back', () => got.includes(2), 60_000);
+      expect(got.filter((n) => n === 1).length).toBeGreaterThanOrEqual(1);
+      // What an operator reads meanwhile (docs/operations.md): the consumer lost the broker, and it joined again.
+      const messages = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(messages).toEqual(expect.arrayContaining(['kafka consumer stopped; joining again', 'kafka consumer joined again']));
+    } finally {
+      await Promise.all(buses.splice(0).map((b) => b.close()));
+      await own.remove();
+    }
+  }, 180_000);
 });

@@ -2,7 +2,7 @@ import { loadServiceConfig } from '../../config/service-config';
 import { fromKafkaMessage, toKafkaMessage } from '../../lib/events/kafka-codec';
 import { EVENT_TOPIC, replyOf, requestOf, SAGA_TOPICS, topicName } from '../../services/platform/events/saga-events';
 
-// What we send to kafkajs and read back; the broker itself is exercised in kafka-bus/kafka-saga/kafka-rebalance.test.ts.
+// What we send to the Kafka client and read back; the broker itself is exercised in kafka-bus/kafka-saga/kafka-rebalance.test.ts.
 const prefix = loadServiceConfig('ppon', {}).eventTopicPrefix;
 
 describe('Kafka adapter mapping', () => {

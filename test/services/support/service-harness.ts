@@ -3,7 +3,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Consumer, Producer, ProduceAcks, stringSerializers } from '@platformatic/kafka';
+import { kafkaTopicOffsets } from '../../../lib/events/kafka-topic-offsets';
 import { createConnection } from 'mysql2/promise';
 import { loadServiceConfig, type ServiceName } from '../../../config/service-config';
 import { inetaplcaService } from '../../../services/inetaplca/service';
@@ -225,15 +226,14 @@ export async function dropTestData(): Promise<void> {
 
 /** Deletes the topics (and consumer groups) of a run's prefix, so the broker does not fill up. */
 export async function dropKafkaTopics(prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'test-cleanup', brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const admin = new Admin({ clientId: 'test-cleanup', bootstrapBrokers: [KAFKA_BROKERS] });
   try {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
     if (topics.length > 0) await admin.deleteTopics({ topics });
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.includes(`@${prefix}`));
-    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined); // a group still closing stays; it expires
+    const groups = [...(await admin.listGroups()).keys()].filter((g) => g.includes(`@${prefix}`));
+    if (groups.length > 0) await admin.deleteGroups({ groups }).catch(() => undefined); // a group still closing stays; it expires
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
 
@@ -269,13 +269,13 @@ export async function publishRaw(bus: BusKind, topic: string, key: string, value
       redis.disconnect();
     }
   }
-  const producer = new Kafka({ clientId: 'test-raw', brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).producer();
-  await producer.connect();
+  const producer = new Producer({ clientId: 'test-raw', bootstrapBrokers: [KAFKA_BROKERS], serializers: stringSerializers });
   try {
-    const [meta] = await producer.send({ topic, acks: -1, messages: [{ key, value }] });
-    return `${meta.partition}/${meta.baseOffset}`;
+    const { offsets } = await producer.send({ acks: ProduceAcks.ALL, messages: [{ topic, key, value }] });
+    const [written] = offsets ?? [];
+    return `${written.partition}/${written.offset}`;
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }
 
@@ -290,35 +290,29 @@ export async function readTopic(bus: BusKind, topic: string): Promise<RawRecord[
       redis.disconnect();
     }
   }
-  const kafka = new Kafka({ clientId: 'test-raw', brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const ends = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
-  const wanted = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  const admin = new Admin({ clientId: 'test-raw', bootstrapBrokers: [KAFKA_BROKERS] });
+  const offsets = await kafkaTopicOffsets(admin, topic).finally(() => admin.close());
+  const ends = new Map(offsets.map((p) => [p.partition, p.high]));
+  const wanted = offsets.reduce((sum, p) => sum + Number(p.high - p.low), 0);
   const records: RawRecord[] = [];
   if (wanted === 0) return records;
   // A throwaway group reading from the beginning until every partition's end offset.
-  const consumer = kafka.consumer({ groupId: `test-read-${process.pid}-${Date.now().toString(36)}`, maxWaitTimeInMs: 200 });
-  await consumer.connect();
+  const consumer = new Consumer({ clientId: 'test-raw', groupId: `test-read-${process.pid}-${Date.now().toString(36)}`, bootstrapBrokers: [KAFKA_BROKERS], maxWaitTime: 200, autocommit: false });
   try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`read ${records.length} of ${wanted} records of ${topic} in 20 s`)), 20_000);
-      void consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          if (Number(message.offset) < (ends.get(partition) ?? 0)) records.push({ id: `${partition}/${message.offset}`, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
-          if (records.length >= wanted) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
+      stream.on('error', reject);
+      stream.on('data', (message) => {
+        if (message.offset < (ends.get(message.partition) ?? 0n)) records.push({ id: `${message.partition}/${message.offset}`, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
+        if (records.length >= wanted) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
     });
   } finally {
-    await consumer.disconnect();
+    await consumer.close(true);
   }
   return records;
 }
@@ -352,22 +346,26 @@ export async function busBacklog(bus: BusKind, where: { prefix?: string; topic?:
       redis.disconnect();
     }
   }
-  const admin = new Kafka({ clientId: 'test-raw', brokers: [KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const admin = new Admin({ clientId: 'test-raw', bootstrapBrokers: [KAFKA_BROKERS] });
+  admin.on('error', () => undefined);
   try {
     let backlog = 0;
-    for (const { groupId } of (await admin.listGroups()).groups) {
+    for (const groupId of (await admin.listGroups()).keys()) {
       const at = groupId.indexOf('@');
       if (at < 0 || (where.group && groupId.slice(0, at) !== where.group)) continue;
-      const topics = groupId.slice(at + 1).split(',').filter(wanted);
-      for (const { topic, partitions } of topics.length > 0 ? await admin.fetchOffsets({ groupId, topics }) : []) {
-        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-        for (const p of partitions) backlog += (ends.get(p.partition) ?? 0) - Math.max(0, Number(p.offset));
+      for (const topic of groupId.slice(at + 1).split(',').filter(wanted)) {
+        const ends = await kafkaTopicOffsets(admin, topic);
+        const [committed] = await admin.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes: ends.map((p) => p.partition) }] }] });
+        const done = new Map((committed?.topics.find((t) => t.name === topic)?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
+        for (const p of ends) {
+          const offset = done.get(p.partition) ?? -1n;
+          backlog += Math.max(0, Number(p.high - (offset >= 0n ? offset : p.low)));
+        }
       }
     }
     return backlog;
   } finally {
-    await admin.disconnect();
+    await admin.close().catch(() => undefined);
   }
 }
 
