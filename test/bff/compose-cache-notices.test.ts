@@ -2,6 +2,7 @@ import { dropTestData } from '../services/support/service-harness';
 import { startSystemWithServices, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
 import { waitFor } from '../services/support/consistency-expect';
+import { validContract } from '../support/valid-contract';
 
 const TERMINAL = ['END', 'CANCEL'];
 
@@ -24,7 +25,7 @@ describe('the composition cache never outlives a change the services announced',
 
   for (const mode of ['api', 'event'] as const) {
     it(`a modify through the mobile app (${mode} mode): the PC detail shows the new contractor as soon as the saga has ended`, async () => {
-      const created = await pc.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: '홍길동', payr: '홍길동' }, mode: 'api' }).expect(201);
+      const created = await pc.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: '홍길동', payr: '홍길동' }), mode: 'api' }).expect(201);
       const no = created.body.saPponContNo as number;
       await pc.get(`/api/contracts/${no}`).expect(200);
       const cached = await pc.get(`/api/contracts/${no}`).expect(200);

@@ -3,6 +3,7 @@ import { dropTestData, type ThreeServices } from '../services/support/service-ha
 import { startSystemWithServices, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
 import { sleep, waitFor } from '../services/support/consistency-expect';
+import { validContract } from '../support/valid-contract';
 
 const WATCHERS = 50;
 
@@ -54,7 +55,7 @@ describe('saga progress pushed: one reader of MS1 per saga and BFF instance, how
   it(`${WATCHERS} streams of one running saga cost MS1 one read each to open, then a few reads in all; every stream sees the end`, async () => {
     // MS3 down: the saga's MS3 step times out, and its compensation waits for MS3 to come back.
     await services.stop('intelnet');
-    const ack = await pc.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: '세종' }, mode: 'event' }).expect(202);
+    const ack = await pc.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: '세종' }), mode: 'event' }).expect(202);
     const path = `${ack.headers.location}/events`;
     const before = await sagaReads(services.ppon);
     const streams: Promise<string>[] = [];
