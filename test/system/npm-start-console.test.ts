@@ -51,7 +51,8 @@ describe('npm start: the console', () => {
     beforeAll(async () => {
       system = await startSystem({ LOG_LEVEL: 'info', LOG_FORMAT: 'pretty', INTELNET_DB_KIND: 'mariadb', INTELNET_MARIADB_URL: 'mysql://root@127.0.0.1:1/nowhere' }, { waitUntilUp: false });
       await system.waitFor(/intelnet.*WARN.*waiting for database/, 60_000);
-      await system.waitFor(/ppon ready/, 60_000);
+      // ppon's own (pretty) ready line, which may come after the supervisor's plain one.
+      await system.waitFor(/ppon[^\n]*INFO[^\n]*ppon ready/, 60_000);
     }, 100_000);
     afterAll(() => system?.kill());
 
