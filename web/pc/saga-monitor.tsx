@@ -98,7 +98,7 @@ export function SagaMonitor() {
                     <td>{r.kind === 'amd' ? t('sagaKind.amd') : t('sagaKind.reg')}</td>
                     <td data-state={r.state}>{sagaStateText(t, r.state)}</td>
                     <td>
-                      <Link to={`/sagas?globalNo=${encodeURIComponent(r.globalNo)}`} aria-label={`${t('historySaga')} ${r.globalNo}`}>
+                      <Link to={`/sagas?globalNo=${encodeURIComponent(r.globalNo)}`} aria-label={`${t('follow')} — ${t('historySaga')} ${r.globalNo}`}>
                         {t('follow')}
                       </Link>
                     </td>
