@@ -10,20 +10,14 @@ import tseslint from 'typescript-eslint';
 // Not yet linted nor formatted: these were changed by parallel branches when the linter came in.
 // Shrink this list to nothing (see docs/testing.md, "Lint and format"); nothing new goes on it.
 const notYetClean = [
-  'routes/**',
+  'routes/contract-routes.ts',
   'services/**',
   'web/**',
   'core/compose/**',
-  'core/metrics/**',
   'bench/saga-api.ts',
-  'test/bff/**',
-  'test/e2e/**',
-  'test/files/**',
-  'test/fuzz/**',
   'test/services/**',
   'test/support/**',
   'test/system/**',
-  'test/telemetry/**',
 ];
 
 export default defineConfig(
@@ -59,6 +53,8 @@ export default defineConfig(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      // test/support's harnesses type close() in method shorthand but return arrow closures (no `this`): destructuring them is safe.
+      '@typescript-eslint/unbound-method': 'off',
     },
   },
   // Plain JavaScript files are in no tsconfig: no type information for them.
