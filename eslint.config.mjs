@@ -10,20 +10,13 @@ import tseslint from 'typescript-eslint';
 // Not yet linted nor formatted: these were changed by parallel branches when the linter came in.
 // Shrink this list to nothing (see docs/testing.md, "Lint and format"); nothing new goes on it.
 const notYetClean = [
-  'routes/**',
+  'routes/contract-routes.ts',
   'services/**',
-  'web/**',
   'core/compose/**',
-  'core/metrics/**',
   'bench/saga-api.ts',
-  'test/bff/**',
-  'test/e2e/**',
-  'test/files/**',
-  'test/fuzz/**',
   'test/services/**',
   'test/support/**',
   'test/system/**',
-  'test/telemetry/**',
 ];
 
 export default defineConfig(
@@ -50,6 +43,12 @@ export default defineConfig(
     languageOptions: { globals: globals.browser },
   },
   {
+    // Their effects call an async loader (`load()`, `refresh()`) that sets state only after its `await`,
+    // never synchronously; the rule cannot see through the async function and reports it anyway.
+    files: ['web/shared/files-screen.tsx', 'web/shared/session.tsx', 'web/shared/sessions-screen.tsx'],
+    rules: { 'react-hooks/set-state-in-effect': 'off' },
+  },
+  {
     // A test reads answers as they come (supertest's `res.body`, `JSON.parse`: `any`) and the `expect`
     // beside each read is the check; hand-written `any` (no-explicit-any) stays an error here too.
     files: ['test/**'],
@@ -59,6 +58,8 @@ export default defineConfig(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      // test/support's harnesses type close() in method shorthand but return arrow closures (no `this`): destructuring them is safe.
+      '@typescript-eslint/unbound-method': 'off',
     },
   },
   // Plain JavaScript files are in no tsconfig: no type information for them.

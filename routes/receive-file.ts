@@ -18,6 +18,16 @@ export function rejectDeclaredOversize(max: number): RequestHandler {
   };
 }
 
+/** What a failed upload answers: a catalog error that says what was wrong, or a disk error as it is (a 500). */
+function uploadError(err: unknown, max: number): unknown {
+  const code = (err as { code?: string }).code;
+  if (code === 'LIMIT_FILE_SIZE') return tooLarge(max);
+  if ((err as { name?: string }).name === 'MulterError') return new AppError('VALIDATION_FAILED', 'A multipart body with one part named "file" is required');
+  // busboy's complaints about the body carry no errno; a disk error (ENOSPC, EACCES) does and stays a 500.
+  if (!(err instanceof AppError) && !code) return new AppError('MALFORMED_BODY', 'The multipart body is broken', {}, { cause: err });
+  return err;
+}
+
 /** multer with our engine; its errors become catalog errors that say what was wrong. */
 export function receiveFile(runtime: BffRuntime): RequestHandler {
   const { config, files } = runtime;
@@ -29,16 +39,10 @@ export function receiveFile(runtime: BffRuntime): RequestHandler {
     defParamCharset: 'utf8',
   }).single('file');
   return (req, res, next) => {
-    upload(req, res, async (err?: unknown) => {
-      if (err) await settled(req);
+    upload(req, res, (err?: unknown) => {
       if (!err) return next(req.file ? undefined : new AppError('VALIDATION_FAILED', 'A multipart body with one part named "file" is required'));
-      const code = (err as { code?: string }).code;
-      if (code === 'LIMIT_FILE_SIZE') return next(tooLarge(config.filesMaxBytes));
-      if ((err as { name?: string }).name === 'MulterError') return next(new AppError('VALIDATION_FAILED', 'A multipart body with one part named "file" is required'));
-      // busboy's complaints about the body carry no errno; a disk error (ENOSPC, EACCES) does and stays a 500.
-      if (!(err instanceof AppError) && !code) return next(new AppError('MALFORMED_BODY', 'The multipart body is broken', {}, { cause: err }));
-      next(err);
+      // Answer once the engine has finished with the partial file; if that fails, its error is the answer.
+      settled(req).then(() => next(uploadError(err, config.filesMaxBytes)), next);
     });
   };
 }
-

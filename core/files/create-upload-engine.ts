@@ -21,7 +21,7 @@ export interface UploadEngine {
    * before the engine has removed its partial file; waiting here keeps "nothing left" true by
    * the time the client reads the answer.
    */
-  settled(req: Request): Promise<void>;
+  settled: (req: Request) => Promise<void>;
 }
 
 /**

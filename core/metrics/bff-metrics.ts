@@ -26,7 +26,7 @@ export function createBffMetrics(app: string, liveSessions?: () => Promise<numbe
   if (liveSessions) {
     new Gauge({
       name: 'bff_sessions',
-      help: "Live sessions of this app (its SESSION_PREFIX in Redis: every instance reports the same number)",
+      help: 'Live sessions of this app (its SESSION_PREFIX in Redis: every instance reports the same number)',
       registers: [registry],
       async collect() {
         // Redis down: NaN (unknown), and the rest of /metrics still answers.

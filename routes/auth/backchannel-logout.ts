@@ -7,7 +7,7 @@ import { verifyLogoutToken } from '../../core/auth/verify-logout-token';
 export function backchannelLogout(runtime: BffRuntime): RequestHandler {
   const { config, oidc, sessionIndex } = runtime;
   return async (req, res) => {
-    const claims = await verifyLogoutToken(req.body?.logout_token, config, oidc);
+    const claims = await verifyLogoutToken((req.body as { logout_token?: unknown } | undefined)?.logout_token, config, oidc);
     if (!(await sessionIndex.firstUse(`${claims.jti}`, 600))) {
       throw new AppError('LOGOUT_TOKEN_INVALID', 'The logout token was already used', { error: 'invalid_request' });
     }

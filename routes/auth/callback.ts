@@ -44,11 +44,13 @@ export function callback(runtime: BffRuntime, passport: InstanceType<typeof Pass
     try {
       result = await new Promise<LoginResult>((resolve, reject) => {
         const options: LoginAuthenticateOptions = { phase: 'callback', checks: state.checks };
-        passport.authenticate(STRATEGY, options, (err: unknown, found: LoginResult | false, info?: { message?: string; error?: string }) => {
+        const authenticate = passport.authenticate(STRATEGY, options, (err: unknown, found: LoginResult | false, info?: { message?: string; error?: string }) => {
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the strategy failed with, as it is: loginFailure (below) reads its shape
           if (err) reject(err);
           else if (!found) reject(new AppError('LOGIN_FAILED', info?.message, info?.error ? { error: info.error } : {}));
           else resolve(found);
-        })(req, res, next);
+        }) as RequestHandler;
+        authenticate(req, res, next);
       });
     } catch (err) {
       const failure = loginFailure(err);

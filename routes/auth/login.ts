@@ -32,9 +32,9 @@ export function login(runtime: BffRuntime, passport: InstanceType<typeof Passpor
     const options: LoginAuthenticateOptions = {
       phase: 'login',
       checks,
-      prompt: prompt as string | undefined,
+      prompt: prompt,
       beforeRedirect: () => attempt.write(res, { checks, returnTo, silent: prompt === 'none' } satisfies LoginState),
     };
-    passport.authenticate(STRATEGY, options)(req, res, next);
+    (passport.authenticate(STRATEGY, options) as RequestHandler)(req, res, next);
   };
 }

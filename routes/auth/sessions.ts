@@ -74,5 +74,4 @@ export function sessionsEndpoints(runtime: BffRuntime, route: ReturnType<typeof 
     req.log?.info({ audit: 'operator-ended-sessions', operator: operator.sub, operatorName: operator.name, sub, ended }, 'operator ended all sessions of a user');
     res.set('cache-control', 'no-store').json({ ended });
   });
-
 }

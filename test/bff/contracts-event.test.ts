@@ -1,4 +1,4 @@
-import { dropTestData, type ThreeServices } from '../services/support/service-harness';
+import { dropTestData } from '../services/support/service-harness';
 import { startSystemWithServices, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
 
@@ -17,13 +17,12 @@ async function settled(agent: Agent, location: string, timeoutMs = 20_000) {
 }
 
 describe('event-mode sagas through the BFF (real services on Redis Streams, SSO, Redis)', () => {
-  let services: ThreeServices;
   let sys: BffSystem;
   let closeAll: () => Promise<void>;
   let pc: Agent;
 
   beforeAll(async () => {
-    ({ sys, services, close: closeAll } = await startSystemWithServices({ env: { SAGA_MODE_DEFAULT: 'event' }, services: { tag: 'bff' } }));
+    ({ sys, close: closeAll } = await startSystemWithServices({ env: { SAGA_MODE_DEFAULT: 'event' }, services: { tag: 'bff' } }));
     pc = await sys.login(sys.pc, { username: 'ops', password: 'ops1234' }); // an operator: the drill is theirs alone
   });
   afterAll(async () => {

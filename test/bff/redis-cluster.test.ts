@@ -45,7 +45,6 @@ describe('sessions on a 3-node Redis Cluster (local redis-servers, two PC instan
     await cluster?.close();
   });
 
-
   async function login(app: RunningBff, who = DEMO, browser?: SsoBrowser): Promise<Session> {
     const { bff: agent, callback } = await sys.loginAt(app, who, browser ? { browser } : {});
     if (callback.status !== 302) throw new Error(`login answered ${callback.status}: ${callback.text}`);

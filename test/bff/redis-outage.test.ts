@@ -12,7 +12,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => /Ready to accept connections/.test(d.toString()) && resolve(child));
+    child.stdout.on('data', (d: Buffer) => /Ready to accept connections/.test(d.toString()) && resolve(child));
     child.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
   });
 }

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { sessionCookieOf, sessionKeyOf, startBff, type RunningBff } from '../support/bff';
-import { DEMO, type Agent } from '../support/login';
+import { DEMO } from '../support/login';
 import { startRedisSentinels, type LocalSentinelSet } from '../support/local-redis';
 import { devSsoProvider } from '../support/sso-provider';
 import { startBffSystem, type BffSystem } from '../support/system';
@@ -24,7 +24,6 @@ describe('sessions on Redis Sentinel (1 master, 1 replica, 3 Sentinels on loopba
     await sys?.close();
     await set?.close();
   });
-
 
   it('writes sessions to the master the Sentinels name, the replica has them; after SIGKILL of the master the replica is promoted and the sessions survive', async () => {
     expect(await set.currentMaster()).toBe(set.master.port);

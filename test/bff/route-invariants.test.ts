@@ -206,7 +206,7 @@ describe('invariants generated from the route tables (both apps, the routing tab
     }
   });
 
-  test("every session row of the routing table: a state-changing call without X-CSRF → 401, the legacy app never sees it", async () => {
+  test('every session row of the routing table: a state-changing call without X-CSRF → 401, the legacy app never sees it', async () => {
     for (const [name, app, agent] of apps()) {
       // The rows the app runs with (its runtime's table), not the file this test wrote.
       const sessionRows = app.runtime.legacyRoutes.filter((r) => r.auth === 'session');
@@ -235,7 +235,7 @@ describe('invariants generated from the route tables (both apps, the routing tab
       ['ppon', pponService.createApp(services.ppon.deps) as Express, services.ppon.url],
       ['inetaplca', inetaplcaService.createApp(services.inetaplca.deps) as Express, services.inetaplca.url],
       ['intelnet', intelnetService.createApp(services.intelnet.deps) as Express, services.intelnet.url],
-      ['contract-view', createContractViewApp(view.deps) as Express, view.url],
+      ['contract-view', createContractViewApp(view.deps), view.url],
     ];
     const serviceParams: Record<string, string> = { saPponContNo: params.pponContNo, globalNo: params.globalNo };
     let checked = 0;

@@ -1,4 +1,4 @@
-import { dropTestData, type ThreeServices } from '../services/support/service-harness';
+import { dropTestData } from '../services/support/service-harness';
 import { startSystemWithServices, type BffSystem } from '../support/system';
 import type { Agent } from '../support/login';
 import { validContract } from '../support/valid-contract';
@@ -27,13 +27,12 @@ async function readStream(agent: Agent, path: string, lastEventId?: string): Pro
 }
 
 describe('saga progress over SSE: ids, retry, resume without replay, end of stream', () => {
-  let services: ThreeServices;
   let sys: BffSystem;
   let closeAll: () => Promise<void>;
   let pc: Agent;
 
   beforeAll(async () => {
-    ({ sys, services, close: closeAll } = await startSystemWithServices({ services: { tag: 'sse' } }));
+    ({ sys, close: closeAll } = await startSystemWithServices({ services: { tag: 'sse' } }));
     pc = await sys.login(sys.pc, { username: 'ops', password: 'ops1234' }); // an operator: the drill is theirs alone
   });
   afterAll(async () => {

@@ -5,7 +5,6 @@ import { useBffSystem } from '../support/system';
 
 const redis = new Redis('redis://127.0.0.1:6379');
 
-
 /** The index sets' members that belong to this test file's sessions (the sets are shared by every run on this Redis). */
 const ours = async (setKey: string) => (await redis.smembers(setKey)).filter((m) => m.startsWith(testPrefix)).sort();
 const sessionKeyOf = (prefix: string, agent: Agent, cookieName = 'bff.pc.sid') => {

@@ -260,7 +260,6 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
     await expectAccessible(page, 'pc grid (en)');
     await screenshot(page, 'pc-grid');
 
-
     // Nothing found: said so, in Korean too.
     await page.goto(`${system.sys.pc.url}/contracts?contr=${tag()}없음`);
     await page.getByText('No contract matches this search.').waitFor();

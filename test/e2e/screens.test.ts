@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
@@ -44,7 +45,7 @@ describe('the screens in a real browser (Chromium, dev SSO, both BFFs, the three
   // On a failure, the screen as it was is kept for a look (not committed).
   let debugPage: Page | undefined;
   afterEach(async () => {
-    await debugPage?.screenshot({ path: path.join(require('node:os').tmpdir(), 'e2e-last.png') }).catch(() => undefined);
+    await debugPage?.screenshot({ path: path.join(os.tmpdir(), 'e2e-last.png') }).catch(() => undefined);
     if (debugPage) process.stderr.write(`e2e: last URL ${debugPage.url()}\n`);
   });
 

@@ -71,7 +71,7 @@ http {
       w.ticks = [];
       w.reconnects = 0;
       const source = new EventSource('/events');
-      source.addEventListener('tick', (e) => w.ticks.push(JSON.parse((e as MessageEvent).data)));
+      source.addEventListener('tick', (e) => w.ticks.push(JSON.parse((e).data)));
       source.addEventListener('reconnect', () => w.reconnects++);
     });
     await page.waitForFunction(() => (window as unknown as { ticks: unknown[] }).ticks.length >= 5);

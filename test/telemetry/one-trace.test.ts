@@ -146,7 +146,7 @@ describe.each([['redis'], ['kafka']] as [BusKind][])('one trace per register sag
   test('broker mode, MS3 hung past the deadline: the sweeper\'s compensation, in a later sweep, stays in the saga\'s trace', async () => {
     const browser = browserTraceparent();
     procs.freeze('intelnet');
-    let globalNo = '';
+    let globalNo: string;
     try {
       const res = await pc.post('/api/contracts').set('X-CSRF', '1').set('traceparent', browser.header(browser.parentId)).send({ contract: CONTRACT, mode: 'event' });
       expect(res.status).toBe(202);

@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'react';
-import { api } from '../shared/api';
+import { useApiGet } from '../shared/use-api-get';
 import type { ContractState, LastChange } from '../shared/contract-state';
 import { useT } from '../shared/i18n';
 import { problemText } from '../shared/problem-text';
@@ -35,14 +34,8 @@ export function cardState(c: Card): { contractState: ContractState; lastChange: 
 
 export function useCard(no: number) {
   const t = useT();
-  const [card, setCard] = useState<DetailCard | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    setCard(null);
-    void api<DetailCard>(`/api/contracts/${no}`).then(setCard, (err) => setError(problemText(t, err)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [no]);
-  return { card, error };
+  const { data: card, error } = useApiGet<DetailCard>(`/api/contracts/${no}`);
+  return { card, error: error ? problemText(t, error) : null };
 }
 
 /** A supervisor or operator may change any contract, an agent the ones they made. */

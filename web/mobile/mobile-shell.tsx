@@ -10,7 +10,7 @@ import type { ReactNode } from 'react';
 const TAB_LABELS: Record<string, MessageKey> = { home: 'home', contracts: 'contracts', files: 'files', settings: 'settings' };
 
 /** The phone frame: who is signed in, the session clock, the screen, the tabs at the bottom. */
-export function MobileShell({ user, refresh, children }: { user: BffUserInfo; refresh(slide?: boolean): Promise<void>; children: ReactNode }) {
+export function MobileShell({ user, refresh, children }: { user: BffUserInfo; refresh: (slide?: boolean) => Promise<void>; children: ReactNode }) {
   const t = useT();
   const path = usePath();
   const { roles, signOut } = useSession();

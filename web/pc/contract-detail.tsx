@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'react';
-import { api } from '../shared/api';
+import { useApiGet } from '../shared/use-api-get';
 import { ContractForm, FIELDS } from '../shared/contract-form';
 import { ContractHistory } from '../shared/contract-history';
 import { ContractStateLine, stateOf } from '../shared/contract-state';
@@ -11,6 +10,7 @@ import { codeText, problemText } from '../shared/problem-text';
 import { Link } from '../shared/router';
 import { useSession } from '../shared/session';
 import type { PcContract } from './contract-grid';
+import { textOf } from '../shared/text-of';
 
 const PARTS = [
   { key: 'ppon', no: 'saPponContNo' },
@@ -25,15 +25,8 @@ const DATES = new Set(['mkeDate', 'amdDate']);
 /** Loads one composed contract (404 and other problems become a translated message). */
 function useContract(no: number) {
   const t = useT();
-  const [contract, setContract] = useState<PcContract | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    setContract(null);
-    setError(null);
-    void api<PcContract>(`/api/contracts/${no}`).then(setContract, (err) => setError(problemText(t, err)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [no]);
-  return { contract, error };
+  const { data: contract, error } = useApiGet<PcContract>(`/api/contracts/${no}`);
+  return { contract, error: error ? problemText(t, error) : null };
 }
 
 /** Who may modify this contract: a supervisor or operator any, an agent the ones they made. */
@@ -47,7 +40,7 @@ function useCanModify(contract: PcContract | null): boolean {
 function Part({ part, no, row, error }: { part: (typeof PARTS)[number]['key']; no: unknown; row: Record<string, unknown> | null; error?: string }) {
   const t = useT();
   const format = useFormat();
-  const state = `transac.${String(row?.transacSttus ?? '')}`;
+  const state = `transac.${textOf(row?.transacSttus)}`;
   return (
     <section className="panel" aria-labelledby={`part-${part}`} data-part={part}>
       <h3 id={`part-${part}`}>{t(`part.${part}`)}</h3>
@@ -55,7 +48,7 @@ function Part({ part, no, row, error }: { part: (typeof PARTS)[number]['key']; n
         <dl className="fields">
           <div>
             <dt>{t('field.no')}</dt>
-            <dd>{String(no ?? '—')}</dd>
+            <dd>{textOf(no ?? '—')}</dd>
           </div>
           <div>
             <dt>{t('partState')}</dt>
@@ -88,7 +81,7 @@ export function ContractDetail({ no }: { no: number }) {
   const shown = (f: string) => {
     const v = contract.ppon[f];
     if (v === null || v === undefined || v === '') return '—';
-    return DATES.has(f) ? format.date(v) : String(v);
+    return DATES.has(f) ? format.date(v) : textOf(v);
   };
   return (
     <section aria-labelledby="detail-title">

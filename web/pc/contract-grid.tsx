@@ -1,5 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { api } from '../shared/api';
+import { useState, type FormEvent } from 'react';
+import { useApiGet } from '../shared/use-api-get';
 import { STATES, pageFromUrl, pageUrl, searchFromUrl, searchQuery, sortedBy, type Search, type SearchKey, type SortKey } from '../shared/contract-search';
 import { ContractStateLine, stateOf, type ContractState, type LastChange } from '../shared/contract-state';
 import { useFormat } from '../shared/format';
@@ -7,6 +7,7 @@ import { useT, type MessageKey } from '../shared/i18n';
 import { problemText } from '../shared/problem-text';
 import { Link, navigate, usePath } from '../shared/router';
 import { useSession } from '../shared/session';
+import { textOf } from '../shared/text-of';
 
 type Row = Record<string, unknown> | null;
 export interface PcContract {
@@ -60,26 +61,17 @@ export function ContractGrid() {
   const { page, cursor } = pageFromUrl();
   const appliedKey = searchQuery(applied).toString();
   const [form, setForm] = useState<Search>(applied);
-  const [data, setData] = useState<Page | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    setForm(searchFromUrl());
-  }, [appliedKey]);
-  useEffect(() => {
-    let live = true;
-    const query = searchQuery(applied, { size: String(Math.min(profile.pageSize, 100)), ...(cursor ? { cursor } : {}) });
-    setError(null);
-    setData(null); // never the previous search's rows under this search's form
-    void api<Page>(`/api/contracts?${query}`).then(
-      (d) => live && setData(d),
-      (err) => live && (setData(null), setError(problemText(t, err))),
-    );
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [appliedKey, cursor, profile.pageSize]);
+  // Another search in the URL (a link, back, forward) puts its terms in the form, in this render.
+  const [formOf, setFormOf] = useState(appliedKey);
+  if (formOf !== appliedKey) {
+    setFormOf(appliedKey);
+    setForm(applied);
+  }
+  // Never the previous search's rows under this search's form: the answer is shown for its own query only.
+  const query = searchQuery(applied, { size: String(Math.min(profile.pageSize, 100)), ...(cursor ? { cursor } : {}) });
+  const answer = useApiGet<Page>(`/api/contracts?${query}`);
+  const data = answer.data;
+  const error = answer.error ? problemText(t, answer.error) : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -168,10 +160,10 @@ export function ContractGrid() {
                         <td>
                           <Link to={`/contracts/${c.saPponContNo}`}>{c.saPponContNo}</Link>
                         </td>
-                        <td>{String(c.ppon.contr ?? '')}</td>
-                        <td>{String(c.ppon.payr ?? '')}</td>
-                        <td className="nowrap">{String(c.ppon.svcNo ?? '')}</td>
-                        <td className="nowrap">{String(c.ppon.cardNo ?? '')}</td>
+                        <td>{textOf(c.ppon.contr)}</td>
+                        <td>{textOf(c.ppon.payr)}</td>
+                        <td className="nowrap">{textOf(c.ppon.svcNo)}</td>
+                        <td className="nowrap">{textOf(c.ppon.cardNo)}</td>
                         <td className="nowrap">{format.date(c.ppon.mkeDate)}</td>
                         <td>
                           <ContractStateLine contractState={state.contractState} lastChange={state.lastChange && { ...state.lastChange, at: undefined }} />

@@ -71,7 +71,7 @@ function Screen() {
   return <p>{t('notFound')}</p>;
 }
 
-function Shell({ user, refresh }: { user: BffUserInfo; refresh(slide?: boolean): Promise<void> }) {
+function Shell({ user, refresh }: { user: BffUserInfo; refresh: (slide?: boolean) => Promise<void> }) {
   const t = useT();
   const { roles, signOut } = useSession();
   const menu = useMenu(roles)?.items ?? [];

@@ -28,10 +28,12 @@ export function SagaMonitor() {
   usePath();
   const selected = new URLSearchParams(location.search).get('globalNo');
   const [lookup, setLookup] = useState(selected ?? '');
-  const [followed, setFollowed] = useState<{ globalNo: string; initial: Partial<SagaView> } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The saga looked up, kept with its reference: another reference shows nothing of this one's.
+  const [looked, setLooked] = useState<{ globalNo: string; initial?: Partial<SagaView>; error?: unknown } | null>(null);
+  const followed = looked?.globalNo === selected ? looked : null;
+  const error = followed?.error ? problemText(t, followed.error) : null;
   const [rows, setRows] = useState<(SagaLog | { globalNo: string; failed: true })[] | null>(null);
-  const view = useSagaEvents(followed?.globalNo ?? null, followed?.initial);
+  const view = useSagaEvents(followed?.initial ? followed.globalNo : null, followed?.initial);
 
   useEffect(() => {
     const mine = rememberedSagas();
@@ -39,14 +41,15 @@ export function SagaMonitor() {
   }, [view?.done]);
 
   useEffect(() => {
-    setError(null);
-    setFollowed(null);
     if (!selected) return;
-    api<SagaLog>(`/api/sagas/${encodeURIComponent(selected)}`).then(
-      (log) => setFollowed({ globalNo: selected, initial: { kind: log.kind, saPponContNo: log.saPponContNo, ...(log.state !== 'START' ? { state: log.state, steps: log.steps, reasonCode: log.reasonCode, done: true } : {}) } }),
-      (err) => setError(problemText(t, err)),
+    let live = true;
+    void api<SagaLog>(`/api/sagas/${encodeURIComponent(selected)}`).then(
+      (log) => live && setLooked({ globalNo: selected, initial: { kind: log.kind, saPponContNo: log.saPponContNo, ...(log.state !== 'START' ? { state: log.state, steps: log.steps, reasonCode: log.reasonCode, done: true } : {}) } }),
+      (error: unknown) => live && setLooked({ globalNo: selected, error }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    return () => {
+      live = false;
+    };
   }, [selected]);
 
   const submit = (e: FormEvent) => {

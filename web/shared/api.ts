@@ -7,6 +7,7 @@ export class ApiError extends Error {
     // For logs and developers only: the screens show problemText (web/shared/problem-text.ts).
     super(problem.code ?? `HTTP ${status}`);
   }
+
   /** Field path (`contract.contr` or `contr`) → its stable error code (`REQUIRED`, …); the first per field. */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
@@ -45,9 +46,9 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
   });
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
-  const body = type.includes('json') ? await res.json() : { detail: await res.text() };
+  const body = (type.includes('json') ? await res.json() : { detail: await res.text() }) as ApiError['problem'] | null;
   if (!res.ok) {
-    if (res.status === 401 && ENDED.has(body?.code) && path.startsWith('/api')) onSessionEnded.handle();
+    if (res.status === 401 && ENDED.has(body?.code ?? '') && path.startsWith('/api')) onSessionEnded.handle();
     throw new ApiError(res.status, body ?? {});
   }
   return body as T;
@@ -64,7 +65,7 @@ export function uploadFile(file: File, onProgress: (fraction: number) => void, u
     xhr.onload = () => {
       let body: Record<string, unknown> = {};
       try {
-        body = JSON.parse(xhr.responseText);
+        body = JSON.parse(xhr.responseText) as Record<string, unknown>;
       } catch {
         /* not JSON: the status says enough */
       }

@@ -11,7 +11,7 @@ const browserLanguage = (): Language => (navigator.language.toLowerCase().starts
  * Both apps' outer shell: who is signed in (or the landing page), their profile's language, and
  * what their roles allow. A deep link without a session goes to sign-in and comes back.
  */
-export function AppRoot({ landing, children }: { landing(signedOut: boolean): ReactNode; children(user: BffUserInfo, refresh: (slide?: boolean) => Promise<void>): ReactNode }) {
+export function AppRoot({ landing, children }: { landing: (signedOut: boolean) => ReactNode; children: (user: BffUserInfo, refresh: (slide?: boolean) => Promise<void>) => ReactNode }) {
   const path = usePath();
   const { user, refresh } = useBffUser();
   const [profile, setProfile] = useState<Profile | null>(null);

@@ -5,6 +5,7 @@ import { useT, type MessageKey } from './i18n';
 import { fieldErrorText, problemText } from './problem-text';
 import { Link } from './router';
 import { SagaProgress, useSagaEvents, type SagaView } from './saga-progress';
+import { textOf } from './text-of';
 
 type Keyboard = Pick<InputHTMLAttributes<HTMLInputElement>, 'type' | 'inputMode' | 'autoComplete'>;
 
@@ -43,7 +44,7 @@ const blank = (initial: Record<string, string>) => Object.fromEntries(FIELDS.map
  * (web/shared/contract-rules.ts) and the services' per-field codes shown at the fields, translated.
  * A registration that ends well clears the form (a new key) and shows the new contract's link.
  */
-export function ContractForm({ contractNo, initial = {}, detailPath, drillAllowed = false }: { contractNo?: number; initial?: Record<string, string>; detailPath(no: number): string; drillAllowed?: boolean }) {
+export function ContractForm({ contractNo, initial = {}, detailPath, drillAllowed = false }: { contractNo?: number; initial?: Record<string, string>; detailPath: (no: number) => string; drillAllowed?: boolean }) {
   const t = useT();
   const register = !contractNo;
   const [values, setValues] = useState<Record<string, string>>(() => blank(initial));
@@ -95,7 +96,7 @@ export function ContractForm({ contractNo, initial = {}, detailPath, drillAllowe
       setIdempotencyKey(crypto.randomUUID());
     } catch (err) {
       if (err instanceof ApiError && err.problem.code === 'SAGA_FAILED' && err.problem.globalNo) {
-        const globalNo = String(err.problem.globalNo);
+        const globalNo = textOf(err.problem.globalNo);
         rememberSaga({ globalNo, kind, contractNo: (err.problem.saPponContNo as number) ?? contractNo, at: new Date().toISOString() });
         await showFinished({ globalNo, state: String(err.problem.state), saPponContNo: err.problem.saPponContNo as number }, drillCode ?? (err.problem.reasonCode as string | undefined));
         setIdempotencyKey(crypto.randomUUID());
@@ -124,7 +125,7 @@ export function ContractForm({ contractNo, initial = {}, detailPath, drillAllowe
 
   return (
     <>
-      <form onSubmit={submit} noValidate className="contract-form" aria-busy={busy}>
+      <form onSubmit={(e) => void submit(e)} noValidate className="contract-form" aria-busy={busy}>
         {FIELDS.map((f, i) => {
           const required = register && (REQUIRED_ON_REGISTER as readonly string[]).includes(f.name);
           return (

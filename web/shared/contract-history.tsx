@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api } from './api';
 import { useFormat } from './format';
 import { isMessageKey, useT } from './i18n';
 import { Link } from './router';
+import { textOf } from './text-of';
 
 export interface HistoryEntry {
   at: string;
@@ -30,9 +31,9 @@ function entriesOf(answer: { entries?: HistoryEntry[]; ppon?: Rows }, current: R
     .map((before, i) => {
       const after = states[i + 1];
       return {
-        at: String(after.amdDate ?? ''),
-        author: String(after.amdrNm ?? after.amdrId ?? ''),
-        globalNo: String(after.transacNo ?? ''),
+        at: textOf(after.amdDate),
+        author: textOf(after.amdrNm ?? after.amdrId),
+        globalNo: textOf(after.transacNo),
         kind: 'MODIFY',
         changes: SHOWN.filter((f) => (before[f] ?? null) !== (after[f] ?? null)).map((f) => ({ field: f, before: before[f] ?? null, after: after[f] ?? null })),
       };
@@ -41,18 +42,25 @@ function entriesOf(answer: { entries?: HistoryEntry[]; ppon?: Rows }, current: R
 }
 
 /** History with time, author, kind, the fields changed (before → after) and a link to the saga. */
-export function ContractHistory({ no, current, sagaPath }: { no: number; current: Record<string, unknown>; sagaPath(globalNo: string): string }) {
+export function ContractHistory({ no, current, sagaPath }: { no: number; current: Record<string, unknown>; sagaPath: (globalNo: string) => string }) {
   const t = useT();
   const format = useFormat();
-  const [entries, setEntries] = useState<HistoryEntry[] | null | 'failed'>(null);
+  // The answer is kept with its contract; the entries are read from it against the current row, so
+  // a changed row re-reads them without asking again.
+  const [answer, setAnswer] = useState<{ no: number; history: { entries?: HistoryEntry[]; ppon?: Rows } | 'failed' } | null>(null);
   useEffect(() => {
+    let live = true;
     void api<{ entries?: HistoryEntry[]; ppon?: Rows }>(`/api/contracts/${no}/history`).then(
-      (h) => setEntries(entriesOf(h, current)),
-      () => setEntries('failed'),
+      (history) => live && setAnswer({ no, history }),
+      () => live && setAnswer({ no, history: 'failed' }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    return () => {
+      live = false;
+    };
   }, [no]);
-  const value = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : String(v));
+  const history = answer?.no === no ? answer.history : null;
+  const entries = useMemo(() => (history === null || history === 'failed' ? history : entriesOf(history, current)), [history, current]);
+  const value = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : textOf(v));
   return (
     <section className="history" aria-labelledby="history-title">
       <h2 id="history-title">{t('history')}</h2>

@@ -1,5 +1,6 @@
 import { isMessageKey, useT } from './i18n';
 import { useFormat } from './format';
+import { textOf } from './text-of';
 
 export type ContractState = 'ACTIVE' | 'TERMINATED';
 export interface LastChange {
@@ -20,10 +21,10 @@ const OUTCOME_OF_SAGA: Record<string, LastChange['outcome']> = { START: 'IN_PROG
 export function stateOf(source: { contractState?: string; lastChange?: LastChange | null }, row?: Record<string, unknown> | null): { contractState: ContractState; lastChange: LastChange | null } {
   if (source.contractState) return { contractState: source.contractState as ContractState, lastChange: source.lastChange ?? null };
   if (!row) return { contractState: 'ACTIVE', lastChange: null };
-  const outcome = OUTCOME_OF_SAGA[String(row.transacSttus ?? '')];
+  const outcome = OUTCOME_OF_SAGA[textOf(row.transacSttus)];
   return {
     contractState: row.delYn === 'Y' ? 'TERMINATED' : 'ACTIVE',
-    lastChange: outcome ? { kind: row.amdDate ? 'MODIFY' : 'REGISTER', outcome, at: String(row.amdDate ?? row.mkeDate ?? '') || undefined } : null,
+    lastChange: outcome ? { kind: row.amdDate ? 'MODIFY' : 'REGISTER', outcome, at: textOf(row.amdDate ?? row.mkeDate) || undefined } : null,
   };
 }
 

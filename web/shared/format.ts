@@ -1,13 +1,14 @@
 import { useContext, useMemo } from 'react';
 import { I18n } from './i18n';
 import { SessionContext } from './session';
+import { textOf } from './text-of';
 
 const LOCALES = { ko: 'ko-KR', en: 'en-GB' } as const;
 
 /** A stored instant: ISO with a zone, or the services' `YYYY-MM-DD HH:MM:SS` (UTC). */
 export function parseInstant(value: unknown): Date | null {
   if (value === null || value === undefined || value === '') return null;
-  const text = String(value);
+  const text = textOf(value);
   const at = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
   return Number.isNaN(at.getTime()) ? null : at;
 }

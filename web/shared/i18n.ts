@@ -183,7 +183,7 @@ const en = {
   modifiedDone: 'Contract {no} is changed.',
   registerAnother: 'Register another',
   submitting: 'Saving…',
-    // Field error codes
+  // Field error codes
   'fieldError.REQUIRED': 'Required',
   'fieldError.TOO_LONG': 'Too long',
   'fieldError.TOO_SHORT': 'Too short',
@@ -421,7 +421,7 @@ const ko: Record<MessageKey, string> = {
   modifiedDone: '계약 {no}이(가) 변경되었습니다.',
   registerAnother: '다른 계약 등록',
   submitting: '저장 중…',
-    'fieldError.REQUIRED': '필수 항목입니다',
+  'fieldError.REQUIRED': '필수 항목입니다',
   'fieldError.TOO_LONG': '너무 깁니다',
   'fieldError.TOO_SHORT': '너무 짧습니다',
   'fieldError.INVALID_PHONE': '전화번호를 입력하세요 (예: 02-555-0100, 010-1234-5678)',

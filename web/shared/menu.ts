@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { menuForRoles } from '../../core/menu/menu-for-roles';
 import type { MenuItem } from '../../core/menu/menu-item';
 import { api } from './api';
@@ -22,12 +22,10 @@ export function useMenu(roles: string[]): Menu | null {
       return { items: [] };
     });
     let live = true;
-    void loaded.then((m) => live && setMenu({ ...m, items: menuForRoles(m.items, roles) }));
+    void loaded.then((m) => live && setMenu(m));
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [roles.join(',')]);
-  return menu;
+  }, []);
+  return useMemo(() => menu && { ...menu, items: menuForRoles(menu.items, roles) }, [menu, roles]);
 }
-

@@ -1,5 +1,6 @@
 import { ApiError } from './api';
 import { isMessageKey, type Translate } from './i18n';
+import { textOf } from './text-of';
 
 /**
  * What a refusal says on screen: the problem's code translated, or a translated sentence for its
@@ -11,7 +12,7 @@ export function problemText(t: Translate, err: unknown): string {
 
 /** A problem code in words; an unknown one by its status (a part that could not be read: 502). */
 export function codeText(t: Translate, code: unknown, status = 502): string {
-  const key = `problem.${String(code ?? '')}`;
+  const key = `problem.${textOf(code)}`;
   if (isMessageKey(key)) return t(key);
   const exact = `problem.status.${status}`;
   if (isMessageKey(exact)) return t(exact);

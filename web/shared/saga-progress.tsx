@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { isMessageKey, useT } from './i18n';
 import { sagaStateText, stepText } from './saga-words';
+import { textOf } from './text-of';
 
 export interface SagaStep {
   participant?: string;
@@ -30,16 +31,19 @@ const TERMINAL = ['end', 'timeout', 'failure'];
  * never reconnects to a finished saga. A BFF instance that drains ends the stream with a `reconnect`
  * event and `retry: 250` (lib/http/serve.ts): the source is left open, so it reconnects within a
  * quarter second, through the load balancer, to an instance that still serves.
+ *
+ * `initial` is what is known when following starts (a finished saga's log: then no source is
+ * opened). Pass it from state, as the screens do: a new object follows the saga anew from it.
  */
 export function useSagaEvents(globalNo: string | null, initial?: Partial<SagaView>): SagaView | null {
-  const [view, setView] = useState<SagaView | null>(null);
+  const start = useMemo<SagaView | null>(() => (globalNo ? { globalNo, state: 'START', steps: [], done: false, ...initial } : null), [globalNo, initial]);
+  // What the source has told, kept with the start it grew from: another saga shows its own start
+  // in the same render, never the previous saga's steps.
+  const [told, setTold] = useState<{ from: SagaView; view: SagaView } | null>(null);
   useEffect(() => {
-    if (!globalNo) {
-      setView(null);
-      return;
-    }
-    setView({ globalNo, state: 'START', steps: [], done: false, ...initial });
-    if (initial?.done) return;
+    if (!start || start.done) return;
+    const globalNo = start.globalNo;
+    const setView = (change: (v: SagaView) => SagaView) => setTold((t) => ({ from: start, view: change(t?.from === start ? t.view : start) }));
     let source: EventSource;
     let lastId = '';
     let retry: ReturnType<typeof setTimeout> | undefined;
@@ -50,21 +54,21 @@ export function useSagaEvents(globalNo: string | null, initial?: Partial<SagaVie
       const seen = (e: Event) => (lastId = (e as MessageEvent).lastEventId || lastId);
       source.addEventListener('step', (e) => {
         seen(e);
-        const step = JSON.parse((e as MessageEvent).data) as SagaStep;
-        setView((v) => v && { ...v, steps: [...v.steps, step] });
+        const step = JSON.parse((e as MessageEvent<string>).data) as SagaStep;
+        setView((v) => ({ ...v, steps: [...v.steps, step] }));
       });
       source.addEventListener('state', (e) => {
         seen(e);
-        const { state } = JSON.parse((e as MessageEvent).data) as { state: string };
-        setView((v) => v && { ...v, state });
+        const { state } = JSON.parse((e as MessageEvent<string>).data) as { state: string };
+        setView((v) => ({ ...v, state }));
       });
       for (const type of TERMINAL) {
         source.addEventListener(type, (e) => {
           finished = true;
           source.close();
-          const data = JSON.parse((e as MessageEvent).data) as Record<string, unknown>;
+          const data = JSON.parse((e as MessageEvent<string>).data) as Record<string, unknown>;
           const code = (data.reasonCode as string) ?? (type === 'end' ? null : ((data.code as string) ?? 'UPSTREAM_TIMEOUT'));
-          setView((v) => v && { ...v, state: String(data.state ?? v.state), reasonCode: v.reasonCode ?? code, saPponContNo: (data.saPponContNo as number) ?? v.saPponContNo, done: true });
+          setView((v) => ({ ...v, state: textOf(data.state ?? v.state), reasonCode: v.reasonCode ?? code, saPponContNo: (data.saPponContNo as number) ?? v.saPponContNo, done: true }));
         });
       }
       // A reconnect answered with an error (say a 502 while the load balancer had no instance
@@ -80,9 +84,8 @@ export function useSagaEvents(globalNo: string | null, initial?: Partial<SagaVie
       clearTimeout(retry);
       source.close();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [globalNo]);
-  return view;
+  }, [start]);
+  return told?.from === start ? told.view : start;
 }
 
 /** Why a saga did not end well, in words: its reason code, or the part whose step failed. */

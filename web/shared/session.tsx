@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import { api, ApiError, currentScreen, signIn } from './api';
 import { useT } from './i18n';
+import { textOf } from './text-of';
 
 export interface BffUserInfo {
   sub: string;
@@ -41,9 +42,9 @@ export function permissionsOf(roles: string[]): Permissions {
   return { register: has('agent') || any, modifyAny: any, modifyOwn: has('agent'), files: roles.some((r) => r !== 'viewer') };
 }
 
-export const displayName = (u: BffUserInfo) => String(u.name ?? u.claims.name ?? u.claims.preferred_username ?? u.sub);
+export const displayName = (u: BffUserInfo) => textOf(u.name ?? u.claims.name ?? u.claims.preferred_username ?? u.sub);
 
-export const SessionContext = createContext<{ user: BffUserInfo; roles: string[]; can: Permissions; profile: Profile; setProfile(p: Profile): void; signOut(): void }>(null as never);
+export const SessionContext = createContext<{ user: BffUserInfo; roles: string[]; can: Permissions; profile: Profile; setProfile: (p: Profile) => void; signOut: () => void }>(null as never);
 export const useSession = () => useContext(SessionContext);
 
 const POLL_MS = 10_000;
@@ -53,7 +54,7 @@ const POLL_MS = 10_000;
  * ended session (idle, absolute, or ended from the other app by back-channel logout) is noticed
  * and the screen goes to sign-in, returning here afterwards.
  */
-export function useBffUser(): { user: BffUserInfo | null | undefined; refresh(slide?: boolean): Promise<void> } {
+export function useBffUser(): { user: BffUserInfo | null | undefined; refresh: (slide?: boolean) => Promise<void> } {
   const [user, setUser] = useState<BffUserInfo | null | undefined>(undefined);
   const refresh = useCallback(async (slide = false) => {
     try {
@@ -99,9 +100,9 @@ export async function signOutOf(user: BffUserInfo): Promise<void> {
 const WARN_SECONDS = 120;
 
 /** Seconds until the session ends, ticking; and a prompt to stay signed in when it is about to. */
-export function SessionClock({ user, refresh }: { user: BffUserInfo; refresh(slide?: boolean): Promise<void> }) {
+export function SessionClock({ user, refresh }: { user: BffUserInfo; refresh: (slide?: boolean) => Promise<void> }) {
   const t = useT();
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api } from './api';
 import { problemText } from './problem-text';
 import { useT } from './i18n';
@@ -23,8 +23,13 @@ export function SettingsScreen() {
   const [language, setLanguage] = useState(profile.language);
   const [pageSize, setPageSize] = useState(String(profile.pageSize));
   const [message, setMessage] = useState<string | null>(null);
-  // The header's switch changes the language under this form: the form follows, never saves the old one back.
-  useEffect(() => setLanguage(profile.language), [profile.language]);
+  // The header's switch changes the language under this form: the form follows in the same render,
+  // never saves the old one back.
+  const [languageOf, setLanguageOf] = useState(profile.language);
+  if (languageOf !== profile.language) {
+    setLanguageOf(profile.language);
+    setLanguage(profile.language);
+  }
   const save = async (e: FormEvent) => {
     e.preventDefault();
     try {
@@ -37,7 +42,7 @@ export function SettingsScreen() {
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">{t('settings')}</h1>
-      <form onSubmit={save} className="contract-form">
+      <form onSubmit={(e) => void save(e)} className="contract-form">
         <div className="field">
           <label htmlFor="s-language">{t('language')}</label>
           <select id="s-language" value={language} onChange={(e) => setLanguage(e.target.value as Profile['language'])}>

@@ -19,5 +19,9 @@ export function useOpenLegacyRow(): { readonly sys: BffSystem } {
     await sys?.close();
     await legacy?.close();
   });
-  return { get sys() { return sys; } };
+  return {
+    get sys() {
+      return sys;
+    },
+  };
 }

@@ -21,25 +21,33 @@ export function CardsScreen() {
   const [total, setTotal] = useState(0);
   const [next, setNext] = useState<string | null>(null);
   const [cursor, setCursor] = useState<string | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
+  // A failure is kept with the request it answers: the next request shows none.
+  const [failed, setFailed] = useState<{ query: string; error: unknown } | null>(null);
   const size = Math.min(profile.pageSize, 100);
-  useEffect(() => {
+  // Other filters start the list again in this render: no request with the previous list's cursor.
+  const [listOf, setListOf] = useState(key);
+  if (listOf !== key) {
+    setListOf(key);
     setCursor(undefined);
     setItems(null);
-  }, [key]);
+  }
+  const query = searchQuery(search, { size: String(size), ...(cursor ? { cursor } : {}) }).toString();
   useEffect(() => {
-    setError(null);
-    const query = searchQuery(search, { size: String(size), ...(cursor ? { cursor } : {}) });
+    let live = true;
     void api<{ items: Card[]; total: number; nextCursor: string | null }>(`/api/contracts?${query}`).then(
       (d) => {
+        if (!live) return;
         setItems((before) => (cursor ? [...(before ?? []), ...d.items] : d.items));
         setTotal(d.total);
         setNext(d.nextCursor);
       },
-      (err) => setError(problemText(t, err)),
+      (error: unknown) => live && setFailed({ query, error }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, cursor, size]);
+    return () => {
+      live = false;
+    };
+  }, [query, cursor]);
+  const error = failed?.query === query ? problemText(t, failed.error) : null;
   return (
     <section aria-labelledby="cards-title">
       <h1 id="cards-title">
