@@ -3,7 +3,7 @@ import type { UpstreamObserver } from '../compose/create-upstream';
 
 export type RefreshOutcome = 'ok' | 'refused' | 'failed';
 
-/** What an operator alerts on in a BFF, beside the HTTP metrics (issue 12). Served on the app's `/metrics`. */
+/** What an operator alerts on in a BFF, beside the HTTP metrics (docs/operations.md#metrics). Served on the app's `/metrics`. */
 export interface BffMetrics {
   registry: Registry;
   observeUpstream: UpstreamObserver;

@@ -91,7 +91,7 @@ describe.each(SSO_PROVIDERS)('login: PKCE, the login attempt outside Redis, retu
       server.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
     });
     const redis = new Redis(port, '127.0.0.1');
-    // The login rate limit (issue 13) counts each IP's logins in Redis, on purpose and in one key
+    // The login rate limit (docs/http-api.md#hostile-input-and-limits) counts each IP's logins in Redis, on purpose and in one key
     // per window (test/bff/rate-limit.test.ts); off here, so this measures the login attempt itself.
     const bff = await startBff('pc', { ...sys.idp.appEnv('pc'), REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_LOGIN_PER_IP: '0' });
     try {

@@ -49,7 +49,7 @@ describe.each(SSO_PROVIDERS)('tokens stay on the server and are refreshed once p
         const serviceOptions = { tag: `tokens-${provider.name.replace(/\W/g, '')}`, ssoIssuer: sso.issuer };
         services = await startThreeServices('sqlite', {}, serviceOptions);
         const urls = { pponUrl: services.ppon.url, inetaplcaUrl: services.inetaplca.url, intelnetUrl: services.intelnet.url };
-        // Issue 12: the lists read the contract view, which follows the services' events.
+        // The lists read the contract view, which follows the services' events.
         view = await startContractView(loadContractViewConfig(viewTestEnv('sqlite', { ...serviceOptions, ...urls })));
         Object.assign(env, { PPON_URL: services.ppon.url, INETAPLCA_URL: services.inetaplca.url, INTELNET_URL: services.intelnet.url, CONTRACT_VIEW_URL: view.url });
         Object.assign(mobileEnv, { ...env, ...mobileEnv });

@@ -2,7 +2,7 @@ import { loadBffConfig } from '../../config/bff-config';
 import { ConfigError } from '../../config/define-settings';
 import { loadServiceConfig } from '../../config/service-config';
 
-describe('identity settings (issue 10)', () => {
+describe('identity settings (docs/identity.md#who-may-call-the-contract-services)', () => {
   it('gives the services the identity contract by default: issuer, audience, asymmetric algorithms, the saga client', () => {
     const c = loadServiceConfig('ppon', {});
     expect(c).toMatchObject({ ssoIssuer: 'http://localhost:9000', ssoAudience: 'contract-services', ssoAlgorithms: ['RS256', 'PS256', 'ES256'], ssoClientId: 'contract-ppon' });

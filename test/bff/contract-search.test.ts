@@ -6,7 +6,7 @@ import { cardNumber, serviceNumber, validContract } from '../support/valid-contr
 
 jest.setTimeout(120_000);
 
-/** Issue 12: the BFF's lists, search and home read the contract view; the single contract stays live. */
+/** The BFF's lists, search and home read the contract view; the single contract stays live. */
 describe('contract search through the BFF (contract view, real services, SSO, Redis)', () => {
   let sys: BffSystem;
   let view: RunningContractView;

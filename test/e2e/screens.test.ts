@@ -264,7 +264,7 @@ describe('the screens in a real browser (Chromium, dev SSO, both BFFs, the three
     mark('cards');
     await page.locator('[data-menu="contracts"]').tap();
     await page.locator('.cards .card').first().waitFor();
-    // Search (issue 12, the contract view): the contractor by prefix finds the one card.
+    // Search (docs/services.md#the-contract-view, the contract view): the contractor by prefix finds the one card.
     await page.fill('#home-q', name.slice(0, -2));
     await page.locator('form[role="search"] button').tap();
     await page.waitForURL(/\/contracts\?contr=/);
@@ -417,7 +417,7 @@ describe('the screens in a real browser (Chromium, dev SSO, both BFFs, the three
 
     await services.stop('intelnet');
     await page.reload();
-    // The grid reads the contract view (issue 12): MS3 down takes nothing from it.
+    // The grid reads the contract view (docs/services.md#the-contract-view): MS3 down takes nothing from it.
     await page.locator('tbody tr').first().waitFor();
     expect(await page.locator('tr.partial').count()).toBe(0);
     await expect(page.locator('tbody tr').first().textContent()).resolves.not.toContain('⚠');

@@ -13,7 +13,7 @@ import request from 'supertest';
 import { useOpenLegacyRow } from './support/open-legacy-row';
 
 /**
- * Issue 12: one register saga is ONE trace across the browser's call, the BFF, MS1, MS2 and MS3 —
+ * One register saga is ONE trace across the browser's call, the BFF, MS1, MS2 and MS3 —
  * through HTTP in API mode and through the broker (outbox → Redis Streams / Kafka → replies) in
  * broker mode. The services run as real processes and export OTLP http/json to a receiver in this
  * test (the production export path); the BFF runs in this process and its spans are collected by
@@ -47,7 +47,7 @@ afterAll(async () => {
 
 /** Every span of the trace carries the saga's globalNo, and every span carrying it is in the trace. */
 /**
- * The read side's change events (issue 12) are published by each relay under the trace of the write
+ * The read side's change events (docs/services.md#the-contract-view) are published by each relay under the trace of the write
  * that made them; when they run is the relay's business, so the trees above leave them out and this
  * checks them: every service that wrote published its change in the saga's trace.
  */

@@ -6,7 +6,7 @@ import { startBffSystem, startSystemWithServices, type BffSystem } from '../supp
 import { validContract } from '../support/valid-contract';
 
 /**
- * Issue 12: the Prometheus metrics an operator alerts on move when the thing they count happens.
+ * The Prometheus metrics an operator alerts on move when the thing they count happens.
  * Real services (SQLite, Redis Streams), real BFF, SSO and Redis; every figure read from `/metrics`
  * as Prometheus would scrape it (no token: the services' `/metrics` is before authentication).
  */
@@ -81,7 +81,7 @@ describe('saga and outbox metrics at the services', () => {
     await pubsub(s.ppon, 'regPubsub', ORIGINAL, newGlobalNo('m-outbox')).expect(202);
     await sleep(1100);
     const stalled = await scrape(s.ppon.url);
-    // The saga's command to MS2 and MS1's contract change event for the read side (issue 12).
+    // The saga's command to MS2 and MS1's contract change event for the read side (docs/services.md#the-contract-view).
     expect(sample(stalled, 'outbox_unsent_events')).toBe(2);
     expect(sample(stalled, 'outbox_oldest_unsent_age_seconds')).toBeGreaterThanOrEqual(1);
     await s.stop('ppon');

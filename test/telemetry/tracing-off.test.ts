@@ -7,7 +7,7 @@ import { inSpan, traceHeaders, tracingOn } from '../../lib/telemetry/trace';
 import { REDIS_URL } from '../services/support/service-harness';
 import { useOpenLegacyRow } from './support/open-legacy-row';
 
-/** Issue 12: without OTEL_EXPORTER_OTLP_ENDPOINT nothing is traced and nothing on the wire changes. */
+/** Without OTEL_EXPORTER_OTLP_ENDPOINT nothing is traced and nothing on the wire changes. */
 describe('tracing off (the default)', () => {
   test('no spans, no headers: the helpers are plain calls', async () => {
     expect(tracingOn()).toBe(false);
