@@ -36,7 +36,7 @@ export function settled(ppon: { url: string }, globalNo: string, timeoutMs = 30_
  */
 export async function agreement(db: (name: ServiceName) => Kysely<AnyDb>, saPponContNo: number): Promise<string[]> {
   const problems: string[] = [];
-  const ms1 = (await db('ppon').selectFrom(TABLES.ppon).selectAll().where('SA_PPON_CONT_NO', '=', saPponContNo).executeTakeFirst());
+  const ms1 = await db('ppon').selectFrom(TABLES.ppon).selectAll().where('SA_PPON_CONT_NO', '=', saPponContNo).executeTakeFirst();
   if (!ms1) return [`MS1 has no contract ${saPponContNo}`];
   if (ms1.TRANSAC_STTUS === 'START') problems.push('MS1 row still START');
   for (const name of ['inetaplca', 'intelnet'] as const) {
