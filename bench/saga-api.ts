@@ -221,7 +221,7 @@ async function main(): Promise<void> {
     await cleanUp();
     await sso.stop();
   }
-  const baseline = (rows.find((r) => r.db === 'sqlite' && r.what === 'register saga') ?? rows.find((r) => r.what === 'register saga') ?? rows[0]) as Row;
+  const baseline = rows.find((r) => r.db === 'sqlite' && r.what === 'register saga') ?? rows.find((r) => r.what === 'register saga') ?? rows[0];
   const f = (x: number) => x.toFixed(2);
   console.log(`\nSagas, API mode and broker mode (${BUS === 'kafka' ? 'Kafka' : 'Redis Streams'}), ${INSTANCES} instance(s) of each service, loopback, n=${N} sequential for latency, ${CONCURRENCY} concurrent for throughput (node ${process.version}, ${os.cpus().length} cores)\n`);
   console.log('| db | operation | n | p50 ms | p99 ms | per second (c=' + CONCURRENCY + ') | p50 vs ' + baseline.db + ' register | broker vs API (p50 / per second) |');

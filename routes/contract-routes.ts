@@ -122,9 +122,9 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
       responses: { 200: { description: 'page', schema: bffResponses.contractPage(schemas.item) }, 400: 'VALIDATION_FAILED (also a cursor of another query)', 403: 'FORBIDDEN', 502: 'the contract view failed' },
     },
     async (req, res) => {
-    const list = await listPage(req, req.query as unknown as ContractListQuery);
-    res.set({ 'x-bff-completed': 'true', 'cache-control': 'no-store' }).json({ ...list, items: list.items.map((c) => ({ ...view.listItem(c), ...stateMembers(c.ppon) })) });
-  });
+      const list = await listPage(req, req.query as unknown as ContractListQuery);
+      res.set({ 'x-bff-completed': 'true', 'cache-control': 'no-store' }).json({ ...list, items: list.items.map((c) => ({ ...view.listItem(c), ...stateMembers(c.ppon) })) });
+    });
 
   /**
    * Live from the three services (it must be exact), and whether the view is behind for it: the
@@ -140,14 +140,14 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
       responses: { 200: { description: 'live from the three services (partial: true when MS2/MS3 failed; viewBehind)', schema: schemas.detail }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 502: 'MS1 failed', 504: 'MS1 too slow' },
     },
     async (req, res) => {
-    const no = Number(req.params.pponContNo);
-    const [{ contract, cached }, held] = await Promise.all([
-      composed(req, no),
-      // Within the composition's budget: a slow view never delays the live answer beyond it.
-      upstreams.view.request<ViewContract>('GET', `/view/contracts/${no}`, { ...ctxOf(req), timeoutMs: Math.min(config.upstreamTimeoutMs, config.composeBudgetMs) }).catch(() => undefined),
-    ]);
-    await sendComposed(req, res, contract, cached, viewBehind(contract, held));
-  });
+      const no = Number(req.params.pponContNo);
+      const [{ contract, cached }, held] = await Promise.all([
+        composed(req, no),
+        // Within the composition's budget: a slow view never delays the live answer beyond it.
+        upstreams.view.request<ViewContract>('GET', `/view/contracts/${no}`, { ...ctxOf(req), timeoutMs: Math.min(config.upstreamTimeoutMs, config.composeBudgetMs) }).catch(() => undefined),
+      ]);
+      await sendComposed(req, res, contract, cached, viewBehind(contract, held));
+    });
 
   /** The three services' history rows of one contract (each service keeps its own), for the detail screen. */
   route(
@@ -159,19 +159,19 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
       responses: { 200: { description: 'history', schema: bffResponses.contractHistory }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' },
     },
     async (req, res) => {
-    const { contract } = await composed(req, Number(req.params.pponContNo));
-    const read = (upstream: typeof upstreams.ppon, no: unknown) =>
-      no ? upstream.getJson<{ items: unknown[]; entries?: unknown[] }>(`/cont/${Number(no)}/history`, ctxOf(req)) : Promise.resolve({ items: [], entries: [] });
-    const parts = await Promise.allSettled([
-      read(upstreams.ppon, contract.ppon.saPponContNo),
-      read(upstreams.inetaplca, contract.ppon.saInetaplcaContNo),
-      read(upstreams.intelnet, contract.ppon.saIntelnetContNo),
-    ]);
-    const [ppon, inetaplca, intelnet] = parts.map((p) => (p.status === 'fulfilled' ? p.value.items : null));
-    // MS1 holds every business field and every saga of the contract: its entries are the contract's history.
-    const entries = parts[0].status === 'fulfilled' ? (parts[0].value.entries ?? []) : [];
-    res.set('cache-control', 'no-store').json({ saPponContNo: contract.ppon.saPponContNo, partial: parts.some((p) => p.status === 'rejected'), entries, ppon, inetaplca, intelnet });
-  });
+      const { contract } = await composed(req, Number(req.params.pponContNo));
+      const read = (upstream: typeof upstreams.ppon, no: unknown) =>
+        no ? upstream.getJson<{ items: unknown[]; entries?: unknown[] }>(`/cont/${Number(no)}/history`, ctxOf(req)) : Promise.resolve({ items: [], entries: [] });
+      const parts = await Promise.allSettled([
+        read(upstreams.ppon, contract.ppon.saPponContNo),
+        read(upstreams.inetaplca, contract.ppon.saInetaplcaContNo),
+        read(upstreams.intelnet, contract.ppon.saIntelnetContNo),
+      ]);
+      const [ppon, inetaplca, intelnet] = parts.map((p) => (p.status === 'fulfilled' ? p.value.items : null));
+      // MS1 holds every business field and every saga of the contract: its entries are the contract's history.
+      const entries = parts[0].status === 'fulfilled' ? (parts[0].value.entries ?? []) : [];
+      res.set('cache-control', 'no-store').json({ saPponContNo: contract.ppon.saPponContNo, partial: parts.some((p) => p.status === 'rejected'), entries, ppon, inetaplca, intelnet });
+    });
 
   async function startSaga(req: Request, res: Response, kind: 'reg' | 'amd') {
     const body = req.body as { contract: Record<string, string | undefined>; mode?: 'api' | 'event'; drill?: 'compensate' };
@@ -190,7 +190,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
           drill: body.drill === 'compensate',
           pponContNo,
           fields: body.contract,
-          user: { id: user.sub.slice(0, 50), name: String(user.claims.name ?? user.sub).slice(0, 100) },
+          user: { id: user.sub.slice(0, 50), name: String((user.claims.name as string | undefined) ?? user.sub).slice(0, 100) },
         },
         { ...ctxOf(req), sagaTimeoutMs: config.sagaTimeoutMs },
       );
@@ -230,9 +230,9 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
   route(
     { method: 'get', path: '/sagas/{globalNo}', summary: "A saga's state and steps from MS1's saga log", request: { params: globalNoParam }, responses: { 200: { description: 'saga', schema: bffResponses.saga }, 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND' } },
     async (req, res) => {
-    const log = await upstreams.ppon.getJson(`/sagas/${encodeURIComponent(String(req.params.globalNo))}`, ctxOf(req));
-    res.set('cache-control', 'no-store').json(log);
-  });
+      const log = await upstreams.ppon.getJson(`/sagas/${encodeURIComponent(String(req.params.globalNo))}`, ctxOf(req));
+      res.set('cache-control', 'no-store').json(log);
+    });
 
   route(SAGA_EVENTS, async (req, res) => {
     await streamSagaEvents(res, upstreams.ppon, String(req.params.globalNo), ctxOf(req), {

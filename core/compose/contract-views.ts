@@ -23,7 +23,7 @@ export const pcContractView: ContractView = {
 export function combinedStatus(c: ComposedContract): 'deleted' | 'in-progress' | 'cancelled' | 'incomplete' | 'active' {
   const parts = [c.ppon, c.inetaplca, c.intelnet].filter((p) => p !== null);
   if (c.ppon.delYn === 'Y') return 'deleted';
-  if (parts.some((p) => p!.transacSttus === 'START')) return 'in-progress';
+  if (parts.some((p) => p.transacSttus === 'START')) return 'in-progress';
   if (c.partial || !c.inetaplca || !c.intelnet) return 'incomplete';
   return 'active';
 }

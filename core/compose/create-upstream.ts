@@ -90,7 +90,7 @@ export function createUpstream(name: string, baseUrl: string, options: { timeout
       const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_ABORTED';
       throw new UpstreamFailure(timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', `${name} ${timedOut ? 'did not answer in time' : 'cannot be reached'}`, { upstream: name }, { cause });
     }
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

@@ -10,7 +10,7 @@ export const maskViewCards: Migration = {
     for (const r of rows) {
       await db
         .updateTable('SA_CONTRACT_VIEW')
-        .set({ CARD_NO: maskCard(String(r.CARD_NO ?? '')), PPON_ROW: json(r.PPON_ROW), INETAPLCA_ROW: json(r.INETAPLCA_ROW), INTELNET_ROW: json(r.INTELNET_ROW) })
+        .set({ CARD_NO: maskCard(String((r.CARD_NO as string | null | undefined) ?? '')), PPON_ROW: json(r.PPON_ROW), INETAPLCA_ROW: json(r.INETAPLCA_ROW), INTELNET_ROW: json(r.INTELNET_ROW) })
         .where('SA_PPON_CONT_NO', '=', r.SA_PPON_CONT_NO as number)
         .execute();
     }

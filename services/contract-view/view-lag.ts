@@ -53,11 +53,11 @@ function redisLag(url: string, topic: string, group: string): LagProbe {
       oldest = first[0]?.[0];
     } else {
       const pending = Number(info.pending ?? 0);
-      const lastId = String(info['last-delivered-id'] ?? '0-0');
+      const lastId = String((info['last-delivered-id'] as string | undefined) ?? '0-0');
       const after = (await redis.xrange(topic, `(${lastId}`, '+', 'COUNT', 1)) as [string, string[]][];
       const undelivered = info.lag === null || info.lag === undefined ? (after.length > 0 ? Number((await redis.xrange(topic, `(${lastId}`, '+')).length) : 0) : Number(info.lag);
       events = pending + undelivered;
-      if (pending > 0) oldest = String(((await redis.xpending(topic, group)) as unknown[])[1]);
+      if (pending > 0) oldest = String((await redis.xpending(topic, group))[1]);
       else oldest = after[0]?.[0];
     }
     const seconds = events > 0 && oldest ? Math.max(0, (now - idMillis(oldest)) / 1000) : 0;

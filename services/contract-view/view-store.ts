@@ -68,12 +68,12 @@ export interface ContractViewStore {
 }
 
 const PREFIX = { ppon: 'PPON', inetaplca: 'INETAPLCA', intelnet: 'INTELNET' } as const;
-const text = (v: unknown, max = 200) => (v === null || v === undefined ? '' : String(v).slice(0, max));
+const text = (v: unknown, max = 200) => String((v as string | number | null | undefined) ?? '').slice(0, max);
 const numberOrNull = (v: unknown) => (v === null || v === undefined || v === '' ? null : Number(v));
 /** LIKE '%part%' with the part's own % and _ taken literally (escape '!' works on both engines). */
 const escapeLike = (v: string) => v.replace(/[!%_]/g, (c) => `!${c}`);
 const likeContaining = (v: string) => `%${escapeLike(v)}%`;
-const digitsOf = (v: unknown) => String(v ?? '').replace(/\D/g, '');
+const digitsOf = (v: unknown) => String((v as string | number | null | undefined) ?? '').replace(/\D/g, '');
 
 const likeSuffix = (v: string) => `%${escapeLike(v)}`;
 

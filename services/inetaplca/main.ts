@@ -1,4 +1,4 @@
 import { main } from '../platform/run-service';
 import { inetaplcaService } from './service';
 
-main(inetaplcaService);
+void main(inetaplcaService);

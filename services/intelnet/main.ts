@@ -1,4 +1,4 @@
 import { main } from '../platform/run-service';
 import { intelnetService } from './service';
 
-main(intelnetService);
+void main(intelnetService);

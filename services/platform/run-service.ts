@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { loadServiceConfig, type ServiceConfig, type ServiceName } from '../../config/service-config';
 import { serve, type RunningServer } from '../../lib/http/serve';
-import { createLogger, type Logger } from '../../lib/http/logger';
+import { createLogger } from '../../lib/http/logger';
 import { createLifecycle, type Lifecycle } from '../../lib/http/lifecycle';
 import { handleShutdown } from '../../lib/http/graceful-shutdown';
 import { retryUntilReady, WaitingFor } from '../../lib/http/retry-until-ready';
@@ -35,7 +35,10 @@ export async function listenFor(handle: RequestListener, port: number, adminPort
   if (adminPort === undefined) return { main: await serve(handle, port) };
   const split = splitAdminPaths(handle);
   const main = await serve(split.main, port);
-  return { main, admin: await serve(split.admin, adminPort).catch(async (err: unknown) => (await main.close(0), Promise.reject(err))) };
+  return { main, admin: await serve(split.admin, adminPort).catch(async (err: unknown) => {
+    await main.close(0);
+    throw err;
+  }) };
 }
 
 /**

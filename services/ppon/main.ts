@@ -1,4 +1,4 @@
 import { main } from '../platform/run-service';
 import { pponService } from './service';
 
-main(pponService);
+void main(pponService);

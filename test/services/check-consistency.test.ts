@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
 import { auth, dropTestData, startThreeServices, testEnv, type ThreeServices } from './support/service-harness';
-import { modify, newGlobalNo, ORIGINAL, register } from './support/saga-client';
+import { modify, ORIGINAL, register } from './support/saga-client';
 
 afterAll(dropTestData);
 

@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import request from 'supertest';
 import { api, cachePrefix, closedPortUrl, DB_KINDS, dropTestData, REDIS_URL, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
 import { modify, register } from './support/saga-client';
 import { serviceNumber, validContract } from '../support/valid-contract';

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { api, DB_KINDS, dropTestData, mintBearer, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
 import { register } from './support/saga-client';
 import { validContract } from '../support/valid-contract';

@@ -67,7 +67,7 @@ describe('Kafka event bus on a real broker', () => {
     let failures = 2;
     const b = bus(t);
     await b.subscribe('g', [t.work], async (d) => {
-      seen.push(`${d.payload.n}#${d.deliveries}`);
+      seen.push(`${String(d.payload.n)}#${d.deliveries}`);
       if (d.payload.n === 1 && failures-- > 0) throw new Error('database busy');
     });
     await b.publish(event(t.work, 'k', 1));

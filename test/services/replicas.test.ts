@@ -98,7 +98,7 @@ describe.each(cases)('two replicas of every service on %s / %s', (bus, kind) => 
 
   test('the saga sweeper and the purge each run in one process at a time; killing the holder hands the sweeper over', async () => {
     const holderOf = async (name: ServiceName, job: string) =>
-      ((await set.database(name).db.selectFrom('SA_JOB_LEASE').select('HOLDER').where('JOB_NAME', '=', job).executeTakeFirst()) as { HOLDER: string } | undefined)?.HOLDER;
+      (await set.database(name).db.selectFrom('SA_JOB_LEASE').select('HOLDER').where('JOB_NAME', '=', job).executeTakeFirst())?.HOLDER;
     const indexOf = (name: ServiceName, holder: string) => set.replicas(name).findIndex((r) => holder.includes(`-${r.spawned.child.pid}-`));
     const sweeper = await waitFor('a sweeper lease', () => holderOf('ppon', 'saga-sweeper'));
     const purger = await waitFor('a purge lease', () => holderOf('inetaplca', 'event-purge'));

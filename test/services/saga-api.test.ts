@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { api, closedPortUrl, DB_KINDS, dropTestData, rowsWhere, startTestService, startThreeServices, type ThreeServices } from './support/service-harness';
 import { contractOf, historyOf, modify, newGlobalNo, ORIGINAL, register, sagaOf, stepLines } from './support/saga-client';
 import { startTestProxy } from './support/test-proxy';

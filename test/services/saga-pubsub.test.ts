@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { api, BUS_AND_DB, dropTestData, readTopic, rowsWhere, startTestService, startThreeServices, type DbKind, type ThreeServices } from './support/service-harness';
 import { contractOf, historyOf, newGlobalNo, ORIGINAL, pubsub, register, settledSaga, stepLines } from './support/saga-client';
 

@@ -145,7 +145,7 @@ function brokerMode(script?: (call: Call, nth: number) => Behaviour, options: { 
   const bus = memoryOutbox();
   const fakes = fakeParticipants(script);
   const escalations = { count: 0 };
-  const saga = createBrokerSaga({ config, contracts, events: bus as never, pending, sagaLog, logger, metrics: { escalation: () => void escalations.count++ } });
+  const saga = createBrokerSaga({ config, contracts, events: bus, pending, sagaLog, logger, metrics: { escalation: () => void escalations.count++ } });
   const ACTIONS: Record<string, string> = { Create: 'register', Update: 'modify', CreateCompensate: 'register-compensation', UpdateCompensate: 'modify-compensation' };
   /** Delivers every message sent so far (and those they cause) until the bus is quiet; a "timeout" reply is never sent. */
   let delivered = 0;

@@ -18,7 +18,7 @@ describe('service configuration', () => {
     expect(loadServiceConfig('intelnet', { NODE_ENV: 'production', INTELNET_DRILLS_ALLOWED: 'true' }).drillsAllowed).toBe(true);
   });
 
-  test("each service reads only its own prefix", () => {
+  test('each service reads only its own prefix', () => {
     expect(loadServiceConfig('inetaplca', { PPON_PORT: '9000', INETAPLCA_DB_KIND: 'mariadb' })).toMatchObject({ port: 8082, dbKind: 'mariadb' });
   });
 

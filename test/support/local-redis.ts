@@ -37,7 +37,7 @@ export async function startRedisProcess(args: string[], name = 'redis', configFi
     new Promise<ChildProcess>((resolve, reject) => {
       const child = spawn('redis-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
+      child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         if (/Ready to accept connections|\+monitor master/.test(out)) resolve(child);
       });

@@ -26,6 +26,12 @@ export interface OtlpReceiver {
 
 type AnyValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
 const valueOf = (v: AnyValue) => v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.boolValue ?? v.doubleValue ?? ''));
+type OtlpAttributes = { key: string; value: AnyValue }[];
+/** The OTLP/JSON fields this receiver reads (opentelemetry-proto's ExportTraceServiceRequest). */
+interface OtlpResourceSpans {
+  resource?: { attributes?: OtlpAttributes };
+  scopeSpans?: { spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; startTimeUnixNano: string; attributes?: OtlpAttributes; status?: { code?: number } }[] }[];
+}
 const attributesOf = (list: { key: string; value: AnyValue }[] = []) => Object.fromEntries(list.map((a) => [a.key, valueOf(a.value)]));
 
 /**
@@ -43,7 +49,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         res.writeHead(415).end();
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { resourceSpans?: any[] };
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as { resourceSpans?: OtlpResourceSpans[] };
       for (const rs of body.resourceSpans ?? []) {
         const service = String(attributesOf(rs.resource?.attributes)['service.name'] ?? '');
         for (const ss of rs.scopeSpans ?? []) {
@@ -109,7 +115,7 @@ export function spanTree(spans: ReceivedSpan[], traceId: string, skip: (span: Re
 export function fromReadableSpan(span: ReadableSpan): ReceivedSpan {
   const [seconds, nanos] = span.startTime;
   return {
-    service: String(span.resource.attributes['service.name'] ?? ''),
+    service: String(span.resource.attributes['service.name'] as string | undefined ?? ''),
     traceId: span.spanContext().traceId,
     spanId: span.spanContext().spanId,
     parentSpanId: span.parentSpanContext?.spanId ?? '',

@@ -24,8 +24,8 @@ export function spawnProcess(entry: string, env: Record<string, string>): OwnPro
     out += c.toString();
     listeners.forEach((l) => l());
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const exit = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => (resolve(code ?? signal), listeners.forEach((l) => l()))));
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   return {
@@ -36,7 +36,10 @@ export function spawnProcess(entry: string, env: Record<string, string>): OwnPro
       new Promise<void>((resolve, reject) => {
         const check = () => {
           if (pattern.test(out)) return done(), resolve();
-          if (gone()) done(), reject(new Error(`${entry} exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${out.slice(-3000)}`));
+          if (gone()) {
+            done();
+            reject(new Error(`${entry} exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${out.slice(-3000)}`));
+          }
         };
         const timer = setTimeout(() => (done(), reject(new Error(`no ${pattern} from ${entry} within ${timeoutMs} ms:\n${out.slice(-3000)}`))), timeoutMs);
         const done = () => (clearTimeout(timer), listeners.delete(check));

@@ -29,8 +29,8 @@ export function spawnReady(command: string, args: string[], env: Record<string, 
         resolve({ child, output: () => out, stop });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${command} exited with ${code}:\n${out}`));

@@ -71,7 +71,7 @@ export const devSsoProvider: SsoProvider = {
         } catch (err) {
           const res = (err as { response?: request.Response }).response;
           if (!res) throw err;
-          throw new Error(`refused the login (${res.status}): ${/Wrong username or password/.exec(res.text)?.[0] ?? 'no message'}`);
+          throw new Error(`refused the login (${res.status}): ${/Wrong username or password/.exec(res.text)?.[0] ?? 'no message'}`, { cause: err });
         }
       },
       endSession: async (browser, url) => {

@@ -105,7 +105,7 @@ function startRedisOn(port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), /Ready to accept connections/.test(out) && resolve(child)));
+    child.stdout.on('data', (d: Buffer) => ((out += d.toString()), /Ready to accept connections/.test(out) && resolve(child)));
     child.once('exit', (code) => reject(new Error(`redis-server exited ${code}: ${out}`)));
   });
 }

@@ -9,17 +9,17 @@ import type { SagaLog } from './saga-log';
 export function notifyProgress(log: SagaLog, notify: (globalNo: string) => void): SagaLog {
   const after =
     <A extends unknown[], R>(write: (...args: A) => Promise<R>, globalNoOf: (...args: A) => string) =>
-    async (...args: A): Promise<R> => {
-      const result = await write(...args);
-      notify(globalNoOf(...args));
-      return result;
-    };
+      async (...args: A): Promise<R> => {
+        const result = await write(...args);
+        notify(globalNoOf(...args));
+        return result;
+      };
   return {
     ...log,
-    begin: after(log.begin, (_trx, saga) => saga.globalNo),
-    compensating: after(log.compensating, (globalNo) => globalNo),
-    track: after(log.track, (globalNo) => globalNo),
-    record: after(log.record, (_trx, globalNo) => globalNo),
-    end: after(log.end, (globalNo) => globalNo),
+    begin: after(log.begin.bind(log), (_trx, saga) => saga.globalNo),
+    compensating: after(log.compensating.bind(log), (globalNo) => globalNo),
+    track: after(log.track.bind(log), (globalNo) => globalNo),
+    record: after(log.record.bind(log), (_trx, globalNo) => globalNo),
+    end: after(log.end.bind(log), (globalNo) => globalNo),
   };
 }

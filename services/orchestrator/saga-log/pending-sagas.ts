@@ -13,6 +13,12 @@ export interface PendingSaga extends SagaFacts {
   failure: string | null;
 }
 
+/** A SA_SAGA_PENDING row as the drivers return it (dates as Date on MariaDB, text on SQLite). */
+interface PendingRow {
+  GLOBAL_NO: string; KIND: SagaKind; SA_PPON_CONT_NO: number; SA_INETAPLCA_CONT_NO: number | null; SA_INTELNET_CONT_NO: number | null;
+  FIELDS: string; COMPENSATE_YN: 'Y' | 'N' | null; AWAITING: EventName; ATTEMPT: number; AWAIT_SINCE: string | Date; DEADLINE_AT: string | Date; FAILURE: string | null;
+}
+
 /** SA_SAGA_PENDING: one row per open broker-mode saga, deleted when it ends, so a restart resumes it. */
 export interface PendingSagas {
   open(trx: Transaction<AnyDb>, saga: PendingSaga): Promise<void>;
@@ -39,11 +45,11 @@ export function createPendingSagas(database: ServiceDatabase): PendingSagas {
     load: async (trx, globalNo) => {
       let query = trx.selectFrom('SA_SAGA_PENDING').selectAll().where('GLOBAL_NO', '=', globalNo);
       if (database.kind === 'mariadb') query = query.forUpdate();
-      const r = await query.executeTakeFirst();
+      const r = (await query.executeTakeFirst()) as PendingRow | undefined;
       return (
         r && {
           globalNo: r.GLOBAL_NO, kind: r.KIND, saPponContNo: r.SA_PPON_CONT_NO, saInetaplcaContNo: r.SA_INETAPLCA_CONT_NO, saIntelnetContNo: r.SA_INTELNET_CONT_NO,
-          fields: JSON.parse(r.FIELDS), compensateYn: r.COMPENSATE_YN ?? undefined, awaiting: r.AWAITING, attempt: r.ATTEMPT,
+          fields: JSON.parse(r.FIELDS) as Record<string, string>, compensateYn: r.COMPENSATE_YN ?? undefined, awaiting: r.AWAITING, attempt: r.ATTEMPT,
           awaitSince: new Date(r.AWAIT_SINCE), deadlineAt: new Date(r.DEADLINE_AT), failure: r.FAILURE,
         }
       );

@@ -192,7 +192,7 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
     claim: async (globalNo, mode, change) => {
       let query = db
         .updateTable('SA_SAGA')
-        .set((eb: any) => ({ NEXT_TRY_AT: database.timestamp(change.leaseUntil), ATTEMPTS: eb('ATTEMPTS', '+', 1) }))
+        .set((eb) => ({ NEXT_TRY_AT: database.timestamp(change.leaseUntil), ATTEMPTS: eb('ATTEMPTS', '+', 1) }))
         .where('GLOBAL_NO', '=', globalNo)
         .where('STATE', '=', 'COMPENSATING')
         .where('MODE', '=', mode);

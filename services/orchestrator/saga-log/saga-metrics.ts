@@ -31,7 +31,7 @@ function createSagaMetrics(database: ServiceDatabase): SagaMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ app: 'ppon' });
   const countBy = async (state: string, overdue: boolean) => {
-    let query = db.selectFrom('SA_SAGA').select(['MODE', (eb: any) => eb.fn.countAll().as('N')]).where('STATE', '=', state).groupBy('MODE');
+    let query = db.selectFrom('SA_SAGA').select(['MODE', (eb) => eb.fn.countAll().as('N')]).where('STATE', '=', state).groupBy('MODE');
     if (overdue) query = query.where('DEADLINE_AT', '<', database.timestamp());
     return (await query.execute()) as unknown as { MODE: string; N: number | string }[];
   };
@@ -62,7 +62,7 @@ function createSagaMetrics(database: ServiceDatabase): SagaMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = (await db.selectFrom('SA_DEAD_LETTER').select(['SOURCE_TOPIC', (eb: any) => eb.fn.countAll().as('N')]).groupBy('SOURCE_TOPIC').execute().catch(absent)) as unknown as { SOURCE_TOPIC: string; N: number | string }[];
+      const rows = (await db.selectFrom('SA_DEAD_LETTER').select(['SOURCE_TOPIC', (eb) => eb.fn.countAll().as('N')]).groupBy('SOURCE_TOPIC').execute().catch(absent)) as unknown as { SOURCE_TOPIC: string; N: number | string }[];
       for (const row of rows) this.set({ topic: row.SOURCE_TOPIC }, Number(row.N));
     },
   });

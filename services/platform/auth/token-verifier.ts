@@ -40,7 +40,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     return discovery;
   };
 
-  const claimString = (payload: JWTPayload, key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : undefined);
+  const claimString = (payload: JWTPayload, key: string) => (typeof payload[key] === 'string' ? (payload[key]) : undefined);
 
   return {
     metadata,

@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import { maskCardsIn } from '../../../lib/contracts/mask-card';
 import { mayReadFullCards } from '../auth/contract-policy';
-import type { Identity } from '../auth/identity';
 
 /**
  * How this request's answer shows card numbers: masked, or in full for a role the policy allows
@@ -9,7 +8,7 @@ import type { Identity } from '../auth/identity';
  * the globalNo — with a log line that never holds the number itself.
  */
 export function cardExposure(req: Request, what: string, ownField: string) {
-  const caller = req.identity as Identity | undefined;
+  const caller = req.identity;
   if (!caller || !mayReadFullCards(caller)) return <T extends Record<string, unknown> | null | undefined>(row: T) => maskCardsIn(row);
   const actor = req.actor ?? caller;
   const contracts = new Set<unknown>();

@@ -46,4 +46,3 @@ export function fieldsFromValues(values: ContractValues): Record<string, string>
   for (const [column, value] of Object.entries(values)) if (value !== undefined) fields[toFieldName(column)] = value;
   return fields;
 }
-

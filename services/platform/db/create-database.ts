@@ -11,6 +11,7 @@ export type DbKind = 'sqlite' | 'mariadb';
  * Table names come from data (one contract-table definition serves three services), so the query
  * builder is untyped here; rows get their types at the repository's edge.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's schema parameter for tables known only at run time; rows are typed where they are read
 export type AnyDb = any;
 
 export interface ServiceDatabase {

@@ -26,7 +26,7 @@ export function createJobLease(database: ServiceDatabase, job: string, holder = 
         .updateTable('SA_JOB_LEASE')
         .set({ HOLDER: holder, LEASE_UNTIL: until })
         .where('JOB_NAME', '=', job)
-        .where((eb: any) => eb.or([eb('HOLDER', '=', holder), eb('LEASE_UNTIL', '<', database.timestamp(now))]))
+        .where((eb) => eb.or([eb('HOLDER', '=', holder), eb('LEASE_UNTIL', '<', database.timestamp(now))]))
         .executeTakeFirst();
       if (Number(taken.numUpdatedRows) > 0) return true;
       try {

@@ -11,7 +11,7 @@ export function outboxMetrics(database: ServiceDatabase, app: string): Registry 
   registry.setDefaultLabels({ app });
   const { db } = database;
   const unsent = async () =>
-    (await db.selectFrom('SA_OUTBOX').select([(eb: any) => eb.fn.countAll().as('N'), (eb: any) => eb.fn.min('CREATED_AT').as('OLDEST')]).where('SENT_AT', 'is', null).executeTakeFirst()) as
+    (await db.selectFrom('SA_OUTBOX').select([(eb) => eb.fn.countAll().as('N'), (eb) => eb.fn.min('CREATED_AT').as('OLDEST')]).where('SENT_AT', 'is', null).executeTakeFirst()) as
       | { N: number | string; OLDEST: string | Date | null }
       | undefined;
   let reading: Promise<Awaited<ReturnType<typeof unsent>>> | undefined;

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { ExpressionBuilder, Transaction } from 'kysely';
 import type { EventBus, OutgoingEvent } from '../../../lib/events/event-bus';
 import { decodeEvent, encodeEvent } from '../../../lib/events/event-codec';
 import { errorText } from '../../../lib/events/event-bus';
@@ -63,13 +63,13 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
   const claim = async (): Promise<OutboxRow[]> => {
     const now = database.timestamp();
     const until = database.timestamp(new Date(Date.now() + options.claimMs));
-    const claimable = (q: any) =>
-      q.where('SENT_AT', 'is', null).where('AVAILABLE_AT', '<=', now).where((eb: any) => eb.or([eb('CLAIM_UNTIL', 'is', null), eb('CLAIM_UNTIL', '<', now)]));
+    const claimable = (eb: ExpressionBuilder<AnyDb, 'SA_OUTBOX'>) =>
+      eb.and([eb('SENT_AT', 'is', null), eb('AVAILABLE_AT', '<=', now), eb.or([eb('CLAIM_UNTIL', 'is', null), eb('CLAIM_UNTIL', '<', now)])]);
     if (database.kind === 'sqlite') {
       const rows: OutboxRow[] = await db
         .updateTable('SA_OUTBOX')
         .set({ CLAIM_UNTIL: until })
-        .where('OUTBOX_NO', 'in', claimable(db.selectFrom('SA_OUTBOX').select('OUTBOX_NO')).orderBy('OUTBOX_NO').limit(BATCH))
+        .where('OUTBOX_NO', 'in', db.selectFrom('SA_OUTBOX').select('OUTBOX_NO').where(claimable).orderBy('OUTBOX_NO').limit(BATCH))
         .returning([...COLUMNS])
         .execute();
       return rows.sort((a, b) => Number(a.OUTBOX_NO) - Number(b.OUTBOX_NO));
@@ -77,7 +77,7 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
     // READ COMMITTED: the locking read takes record locks only, no gap locks, so it never blocks
     // (or deadlocks with) the services' transactions inserting new outbox rows.
     return db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
-      const rows: OutboxRow[] = await claimable(trx.selectFrom('SA_OUTBOX').select([...COLUMNS])).orderBy('OUTBOX_NO').limit(BATCH).forUpdate().skipLocked().execute();
+      const rows: OutboxRow[] = await trx.selectFrom('SA_OUTBOX').select([...COLUMNS]).where(claimable).orderBy('OUTBOX_NO').limit(BATCH).forUpdate().skipLocked().execute();
       if (rows.length > 0) await trx.updateTable('SA_OUTBOX').set({ CLAIM_UNTIL: until }).where('OUTBOX_NO', 'in', rows.map((r) => r.OUTBOX_NO)).execute();
       return rows;
     });
@@ -117,7 +117,7 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
         if (!closed) logger.warn({ outboxNo: numbers[0], rows: rows.length, err: errorText(err) }, 'outbox publish failed; retrying at the next poll');
         await db
           .updateTable('SA_OUTBOX')
-          .set((eb: any) => ({ CLAIM_UNTIL: null, ATTEMPTS: eb('ATTEMPTS', '+', 1), LAST_ERROR: errorText(err).slice(0, 500) }))
+          .set((eb) => ({ CLAIM_UNTIL: null, ATTEMPTS: eb('ATTEMPTS', '+', 1), LAST_ERROR: errorText(err).slice(0, 500) }))
           .where('OUTBOX_NO', 'in', numbers)
           .execute();
         return;

@@ -21,7 +21,7 @@ export function createProcessedMessages(database: ServiceDatabase): ProcessedMes
       // SQLite runs one write transaction at a time already (and has no FOR UPDATE).
       if (database.kind === 'mariadb') query = query.forUpdate();
       const row = await query.executeTakeFirst();
-      return row && { successYn: row.SUCCESS_YN, reply: JSON.parse(String(row.REPLY)) as ReplyEvent };
+      return row && { successYn: row.SUCCESS_YN as 'Y' | 'N', reply: JSON.parse(String(row.REPLY)) as ReplyEvent };
     },
     record: async (trx, reply) => {
       await trx

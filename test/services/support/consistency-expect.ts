@@ -36,7 +36,7 @@ export function settled(ppon: { url: string }, globalNo: string, timeoutMs = 30_
  */
 export async function agreement(db: (name: ServiceName) => Kysely<AnyDb>, saPponContNo: number): Promise<string[]> {
   const problems: string[] = [];
-  const ms1 = (await db('ppon').selectFrom(TABLES.ppon).selectAll().where('SA_PPON_CONT_NO', '=', saPponContNo).executeTakeFirst()) as Row | undefined;
+  const ms1 = await db('ppon').selectFrom(TABLES.ppon).selectAll().where('SA_PPON_CONT_NO', '=', saPponContNo).executeTakeFirst();
   if (!ms1) return [`MS1 has no contract ${saPponContNo}`];
   if (ms1.TRANSAC_STTUS === 'START') problems.push('MS1 row still START');
   for (const name of ['inetaplca', 'intelnet'] as const) {
@@ -64,12 +64,12 @@ const count = async (query: Promise<unknown>) => Number(((await query) as { N: n
 async function unfinished(db: (name: ServiceName) => Kysely<AnyDb>, bus?: { kind: BusKind; prefix: string }): Promise<string[]> {
   const left: string[] = [];
   for (const name of SERVICES) {
-    const unsent = await count(db(name).selectFrom('SA_OUTBOX').select((eb: any) => eb.fn.countAll().as('N')).where('SENT_AT', 'is', null).executeTakeFirst());
+    const unsent = await count(db(name).selectFrom('SA_OUTBOX').select((eb) => eb.fn.countAll().as('N')).where('SENT_AT', 'is', null).executeTakeFirst());
     if (unsent > 0) left.push(`${name}: ${unsent} outbox events unsent`);
   }
-  const open = await count(db('ppon').selectFrom('SA_SAGA').select((eb: any) => eb.fn.countAll().as('N')).where('STATE', 'in', ['START', 'COMPENSATING']).executeTakeFirst());
+  const open = await count(db('ppon').selectFrom('SA_SAGA').select((eb) => eb.fn.countAll().as('N')).where('STATE', 'in', ['START', 'COMPENSATING']).executeTakeFirst());
   if (open > 0) left.push(`${open} sagas open`);
-  const pending = await count(db('ppon').selectFrom('SA_SAGA_PENDING').select((eb: any) => eb.fn.countAll().as('N')).executeTakeFirst());
+  const pending = await count(db('ppon').selectFrom('SA_SAGA_PENDING').select((eb) => eb.fn.countAll().as('N')).executeTakeFirst());
   if (pending > 0) left.push(`${pending} saga replies pending`);
   if (bus) {
     const backlog = await busBacklog(bus.kind, { prefix: bus.prefix });
@@ -94,7 +94,7 @@ async function snapshot(db: (name: ServiceName) => Kysely<AnyDb>): Promise<strin
 export async function quiescent(db: (name: ServiceName) => Kysely<AnyDb>, bus?: { kind: BusKind; prefix: string }, timeoutMs = 60_000, stableMs = 700): Promise<void> {
   const until = Date.now() + timeoutMs;
   let before = '';
-  let left: string[] = [];
+  let left: string[];
   for (;;) {
     left = await unfinished(db, bus);
     const now = left.length === 0 ? await snapshot(db) : '';

@@ -64,7 +64,7 @@ export async function startReplicas(kind: DbKind, options: { bus: BusKind; tag: 
   }
   const databases = new Map<ServiceName, ServiceDatabase>();
   for (const name of NAMES) {
-    const config = loadServiceConfig(name, envs.get(sets.get(name)![0])!);
+    const config = loadServiceConfig(name, envs.get(sets.get(name)![0]));
     databases.set(name, await createDatabase({ kind: config.dbKind, sqliteFile: config.sqliteFile, mariadbUrl: config.mariadbUrl }));
   }
   const kill = async (replica: Replica) => {

@@ -328,7 +328,7 @@ export async function busBacklog(bus: BusKind, where: { prefix?: string; topic?:
   if (bus === 'redis') {
     const redis = new Redis(REDIS_URL);
     try {
-      const streams = where.topic ? [where.topic] : ((await redis.keys(`${where.prefix}*`)) as string[]).filter(wanted);
+      const streams = where.topic ? [where.topic] : (await redis.keys(`${where.prefix}*`)).filter(wanted);
       let backlog = 0;
       for (const stream of streams) {
         if ((await redis.type(stream)) !== 'stream') continue;

@@ -61,12 +61,15 @@ export async function startSystem(extraEnv: Record<string, string> = {}, options
     output += c.toString();
     listeners.forEach((l) => l());
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const waitFor = (pattern: RegExp, timeoutMs: number) =>
     new Promise<void>((resolve, reject) => {
       const check = () => {
-        if (pattern.test(output)) done(), resolve();
+        if (pattern.test(output)) {
+          done();
+          resolve();
+        }
       };
       const timer = setTimeout(() => (done(), reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output.slice(-3000)}`))), timeoutMs);
       const done = () => (clearTimeout(timer), listeners.delete(check));
