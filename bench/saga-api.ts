@@ -4,9 +4,10 @@
  * the figures include the client's CPU on the same cores). Bounded: --n sagas per measurement
  * (default 200) and at most --seconds each (default 20). Baselines from the same run: one bare
  * INSERT into SA_PPON_CONT on each engine, and SQLite register for the ratio column. Broker-mode
- * latency runs from the 202 until the saga log says END: the client learns it as a BFF does, from
- * MS1's change notice (Redis pub/sub), then one read of the log (and a read every second, should a
- * notice be lost); its row shows the ratio to the API mode of the same operation and engine.
+ * latency runs from the 202 until the saga log says END: the client learns it from MS1's change
+ * notice that the saga ended (Redis pub/sub, sent once MS1's transaction committed), then one read
+ * of the log (and a read every second, should a notice be lost); its row shows the ratio to the
+ * API mode of the same operation and engine.
  * `--bus kafka` runs the broker mode on Kafka (127.0.0.1:9092) instead of Redis Streams;
  * `--instances 2` starts two of each service on the same databases and bus (clients spread over
  * the MS1s). Needs Redis on 127.0.0.1:6379 (this run's streams and topics are deleted afterwards).
@@ -23,14 +24,18 @@ import { loadServiceConfig, type ServiceName } from '../config/service-config';
 import { inetaplcaService } from '../services/inetaplca/service';
 import { intelnetService } from '../services/intelnet/service';
 import { pponService } from '../services/ppon/service';
-import { startService, type RunningService, type ServiceDefinition } from '../services/platform/run-service';
+import { startService, type ServiceDefinition } from '../services/platform/run-service';
+import { createDatabase } from '../services/platform/db/create-database';
+import { cpuMsOf, entry } from './support/bench-processes';
+import { freePort } from '../test/support/free-port';
+import { spawnReady } from '../test/support/spawn-ready';
 import { startDevSso } from '../test/support/dev-sso';
 import { cardNumber, serviceNumber } from '../test/support/valid-contract';
 import { dropKafkaTopics } from '../test/services/support/service-harness';
 import { parseChangeNotice } from '../lib/notices/change-notice';
 
 type Kind = 'sqlite' | 'mariadb';
-interface Row { db: Kind; what: string; n: number; p50: number; p99: number; perSecond: number }
+interface Row { db: Kind; what: string; n: number; p50: number; p99: number; perSecond: number; cpuMs: number }
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,6 +52,8 @@ const KINDS = text('db', 'sqlite,mariadb').split(',') as Kind[];
 const KAFKA_BROKERS = '127.0.0.1:9092';
 /** `--modes broker` measures the broker mode alone (for a profile of it). */
 const MODES = text('modes', 'api,broker').split(',');
+/** `--processes`: each service in its own process, compiled, as deployed (the bench process is then the client alone). */
+const PROCESSES = process.argv.includes('--processes');
 const CONCURRENCY = arg('concurrency', 8);
 const SECONDS = arg('seconds', 20);
 const RUN = `bench_${Date.now().toString(36)}`;
@@ -58,9 +65,17 @@ const DEFINITIONS: Record<ServiceName, ServiceDefinition> = { ppon: pponService,
 const NOTICE_CHANNEL = `${RUN}:notices`;
 const busEnv = BUS === 'kafka' ? { EVENT_BUS: 'kafka', KAFKA_BROKERS, KAFKA_PARTITIONS: '6' } : { EVENT_BUS: 'redis' };
 
+/** What the bench needs of a running service, in this process or its own. */
+interface BenchService {
+  url: string;
+  /** Its process, when it runs in its own. */
+  pid?: number;
+  close(): Promise<void>;
+}
+
 /** `INSTANCES` of each service on one database per service and one bus; MS1 i calls MS2/MS3 i. */
-async function startAll(kind: Kind): Promise<Record<ServiceName, RunningService[]>> {
-  const start = (name: ServiceName, extra: Record<string, string> = {}) => {
+async function startAll(kind: Kind): Promise<Record<ServiceName, BenchService[]>> {
+  const start = async (name: ServiceName, extra: Record<string, string> = {}): Promise<BenchService> => {
     const prefix = name.toUpperCase();
     const env = Object.fromEntries(
       Object.entries({
@@ -71,11 +86,15 @@ async function startAll(kind: Kind): Promise<Record<ServiceName, RunningService[
         PARTICIPANT_TIMEOUT_MS: '20000', SAGA_DEADLINE_MS: '60000', ...extra,
       }).map(([k, v]) => [`${prefix}_${k}`, v]),
     );
-    return startService(DEFINITIONS[name], loadServiceConfig(name, env));
+    if (!PROCESSES) return startService(DEFINITIONS[name], loadServiceConfig(name, env));
+    // As deployed: the compiled service in its own process (its own event loop and core).
+    const port = await freePort();
+    const spawned = await spawnReady(process.execPath, entry(`services/${name}/main.ts`), { ...env, [`${prefix}_PORT`]: String(port) }, / ready on /, 60_000);
+    return { url: `http://127.0.0.1:${port}`, pid: spawned.child.pid, close: () => spawned.stop() };
   };
-  const inetaplca: RunningService[] = [];
-  const intelnet: RunningService[] = [];
-  const ppon: RunningService[] = [];
+  const inetaplca: BenchService[] = [];
+  const intelnet: BenchService[] = [];
+  const ppon: BenchService[] = [];
   for (let i = 0; i < INSTANCES; i++) {
     inetaplca.push(await start('inetaplca'));
     intelnet.push(await start('intelnet'));
@@ -84,14 +103,15 @@ async function startAll(kind: Kind): Promise<Record<ServiceName, RunningService[
   return { ppon, inetaplca, intelnet };
 }
 
-/** Broker-mode completion as a BFF learns it: MS1's notice wakes the waiter of that saga, which reads the log once. */
+/** Broker-mode completion as a BFF learns it: MS1's notice that the saga ended wakes its waiter, which reads the log once. */
 const waiters = new Map<string, () => void>();
 let noticeReader: Redis | undefined;
 async function listenForNotices(): Promise<void> {
   noticeReader = new Redis(REDIS_URL);
   noticeReader.on('message', (_channel: string, message: string) => {
     const notice = parseChangeNotice(message);
-    if (notice && 'saga' in notice) waiters.get(notice.saga)?.();
+    // Notices go out once MS1's transaction has committed: the one that names an end is the outcome.
+    if (notice && 'saga' in notice && (notice.state === 'END' || notice.state === 'CANCEL')) waiters.get(notice.saga)?.();
   });
   await noticeReader.subscribe(NOTICE_CHANNEL);
 }
@@ -103,28 +123,24 @@ async function post(url: string, body: unknown, globalNo?: string): Promise<Reco
   return json;
 }
 
-/** Broker mode: the 202, then a read of the saga log at each of its notices until it ends; anything but END is a failure. */
-async function postAndAwait(ppon: RunningService, path: string, body: unknown): Promise<Record<string, unknown>> {
-  let pending = false; // a notice came while no one was waiting
-  let wake: () => void = () => void (pending = true);
+/** Broker mode: the 202, then a read of the saga log once a notice says it ended (or every second, should a notice be lost); anything but END is a failure. */
+async function postAndAwait(ppon: BenchService, path: string, body: unknown): Promise<Record<string, unknown>> {
+  let ended = false; // the notice came before anyone waited
+  let wake: () => void = () => void (ended = true);
   const globalNo = `bench-${randomUUID()}`;
   waiters.set(globalNo, () => wake());
   try {
     const accepted = await post(`${ppon.url}${path}`, body, globalNo);
     const t0 = performance.now();
-    // As the BFF's hub does: a notice may come before its commit, so a read that shows the saga
-    // still running is repeated shortly (3 × 100 ms) before waiting for the next notice (or 1 s).
-    let rechecks = 0;
     for (;;) {
-      const noticed =
-        pending ||
-        (await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), rechecks > 0 ? 100 : 1000);
-          wake = () => (clearTimeout(timer), resolve(true));
-        }));
-      pending = false;
-      wake = () => void (pending = true);
-      rechecks = noticed ? 3 : Math.max(0, rechecks - 1);
+      if (!ended) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1000);
+          wake = () => (clearTimeout(timer), resolve());
+        });
+      }
+      ended = false;
+      wake = () => void (ended = true);
       const saga = (await (await fetch(`${ppon.url}/sagas/${globalNo}`, { headers: { authorization: identity.authorization } })).json()) as Record<string, unknown>;
       if (saga.state === 'END') return accepted;
       if (saga.state !== 'START') throw new Error(`broker saga ended ${String(saga.state)}`);
@@ -135,17 +151,17 @@ async function postAndAwait(ppon: RunningService, path: string, body: unknown): 
   }
 }
 
-const register = (ppon: RunningService, i: number) =>
+const register = (ppon: BenchService, i: number) =>
   post(`${ppon.url}/cont/regSagaApi`, { pponContPayload: { contr: `Bench ${i}`, payr: 'Payer', svcNo: serviceNumber(i), cardNo: cardNumber(i), mkerId: 'bench' } });
-const modify = (ppon: RunningService, no: number, i: number) =>
+const modify = (ppon: BenchService, no: number, i: number) =>
   post(`${ppon.url}/cont/amdSagaApi`, { pponContPayload: { saPponContNo: no, payr: `Payer ${i}`, amdrId: 'bench' } });
-const registerBroker = (ppon: RunningService, i: number) =>
+const registerBroker = (ppon: BenchService, i: number) =>
   postAndAwait(ppon, '/cont/regPubsub', { pponContPayload: { contr: `Bench ${i}`, payr: 'Payer', svcNo: serviceNumber(i), cardNo: cardNumber(i), mkerId: 'bench' } });
-const modifyBroker = (ppon: RunningService, no: number, i: number) =>
+const modifyBroker = (ppon: BenchService, no: number, i: number) =>
   postAndAwait(ppon, '/cont/amdPubsub', { pponContPayload: { saPponContNo: no, payr: `Payer ${i}`, amdrId: 'bench' } });
 
 /** Sequential calls for latency, then `CONCURRENCY` workers for throughput; each bounded by N and SECONDS. */
-async function measure(db: Kind, what: string, op: (worker: number, i: number, concurrent: boolean) => Promise<unknown>): Promise<Row> {
+async function measure(pids: number[], db: Kind, what: string, op: (worker: number, i: number, concurrent: boolean) => Promise<unknown>): Promise<Row> {
   const latencies: number[] = [];
   const deadline = Date.now() + SECONDS * 1000;
   for (let i = 0; i < N && Date.now() < deadline; i++) {
@@ -156,6 +172,8 @@ async function measure(db: Kind, what: string, op: (worker: number, i: number, c
   latencies.sort((a, b) => a - b);
   let done = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const children0 = cpuMsOf(...pids);
   const until = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, worker) => {
@@ -166,8 +184,12 @@ async function measure(db: Kind, what: string, op: (worker: number, i: number, c
     }),
   );
   const perSecond = done / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  // CPU of the bench's node processes (client, SSO, every service) per operation: what a loaded
+  // machine moves least. MariaDB's and Redis's own CPU is not in it.
+  const cpuMs = ((cpu.user + cpu.system) / 1000 + cpuMsOf(...pids) - children0) / Math.max(1, done);
   const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { db, what, n: latencies.length, p50: pick(0.5), p99: pick(0.99), perSecond };
+  return { db, what, n: latencies.length, p50: pick(0.5), p99: pick(0.99), perSecond, cpuMs };
 }
 
 async function benchKind(kind: Kind): Promise<Row[]> {
@@ -175,25 +197,32 @@ async function benchKind(kind: Kind): Promise<Row[]> {
   // Client worker w talks to MS1 number w mod INSTANCES.
   const ms1 = (w: number) => services.ppon[w % services.ppon.length];
   try {
-    const { db } = services.ppon[0].deps.database;
+    const { db } = await baselineDatabase(kind);
+    const pids = Object.values(services).flat().flatMap((s) => (s.pid ? [s.pid] : []));
     const bareInsert = () => db.insertInto('SA_PPON_CONT').values({ CONTR: 'Baseline', DEL_YN: 'N', TRANSAC_STTUS: 'END' }).execute();
     for (let i = 0; i < 20; i++) await register(ms1(i), i); // warm-up: JIT, pools, keep-alive sockets
-    const rows = [await measure(kind, 'bare INSERT (baseline)', () => bareInsert())];
+    const rows = [await measure(pids, kind, 'bare INSERT (baseline)', () => bareInsert())];
     // One contract per worker: a contract takes one saga at a time (the 409 guard).
     const contracts = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => register(ms1(i), i)));
     if (MODES.includes('api')) {
-      rows.push(await measure(kind, 'register saga', (w, i) => register(ms1(w), i)));
-      rows.push(await measure(kind, 'modify saga', (w, i) => modify(ms1(w), contracts[w].saPponContNo as number, i)));
+      rows.push(await measure(pids, kind, 'register saga', (w, i) => register(ms1(w), i)));
+      rows.push(await measure(pids, kind, 'modify saga', (w, i) => modify(ms1(w), contracts[w].saPponContNo as number, i)));
     }
     if (MODES.includes('broker')) {
       for (let i = 0; i < 20; i++) await registerBroker(ms1(i), i); // warm-up of the consumers
-      rows.push(await measure(kind, 'register saga, broker (202→END)', (w, i) => registerBroker(ms1(w), i)));
-      rows.push(await measure(kind, 'modify saga, broker (202→END)', (w, i) => modifyBroker(ms1(w), contracts[w].saPponContNo as number, i)));
+      rows.push(await measure(pids, kind, 'register saga, broker (202→END)', (w, i) => registerBroker(ms1(w), i)));
+      rows.push(await measure(pids, kind, 'modify saga, broker (202→END)', (w, i) => modifyBroker(ms1(w), contracts[w].saPponContNo as number, i)));
     }
+    await db.destroy();
     return rows;
   } finally {
     await Promise.all(Object.values(services).flat().map((s) => s.close()));
   }
+}
+
+/** MS1's database, opened by the bench itself for the bare-INSERT baseline. */
+function baselineDatabase(kind: Kind) {
+  return createDatabase({ kind, sqliteFile: path.join(SQLITE_DIR, 'ppon.sqlite'), mariadbUrl: `mysql://root@127.0.0.1:3306/sa_${RUN}_ppon` });
 }
 
 async function cleanUp(): Promise<void> {
@@ -223,13 +252,13 @@ async function main(): Promise<void> {
   }
   const baseline = rows.find((r) => r.db === 'sqlite' && r.what === 'register saga') ?? rows.find((r) => r.what === 'register saga') ?? rows[0];
   const f = (x: number) => x.toFixed(2);
-  console.log(`\nSagas, API mode and broker mode (${BUS === 'kafka' ? 'Kafka' : 'Redis Streams'}), ${INSTANCES} instance(s) of each service, loopback, n=${N} sequential for latency, ${CONCURRENCY} concurrent for throughput (node ${process.version}, ${os.cpus().length} cores)\n`);
-  console.log('| db | operation | n | p50 ms | p99 ms | per second (c=' + CONCURRENCY + ') | p50 vs ' + baseline.db + ' register | broker vs API (p50 / per second) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(`\nSagas, API mode and broker mode (${BUS === 'kafka' ? 'Kafka' : 'Redis Streams'}), ${INSTANCES} instance(s) of each service${PROCESSES ? ', each in its own process (compiled)' : ', all in this process'}, loopback, n=${N} sequential for latency, ${CONCURRENCY} concurrent for throughput (node ${process.version}, ${os.cpus().length} cores)\n`);
+  console.log('| db | operation | n | p50 ms | p99 ms | per second (c=' + CONCURRENCY + ') | CPU ms per op (c=' + CONCURRENCY + ') | p50 vs ' + baseline.db + ' register | broker vs API (p50 / per second) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
     const api = r.what.includes('broker') ? rows.find((a) => a.db === r.db && a.what === r.what.replace(', broker (202→END)', '')) : undefined;
     const vsApi = api ? `${f(r.p50 / api.p50)}× / ${f(r.perSecond / api.perSecond)}×` : '';
-    console.log(`| ${r.db} | ${r.what} | ${r.n} | ${f(r.p50)} | ${f(r.p99)} | ${r.perSecond.toFixed(0)} | ${f(r.p50 / baseline.p50)}× | ${vsApi} |`);
+    console.log(`| ${r.db} | ${r.what} | ${r.n} | ${f(r.p50)} | ${f(r.p99)} | ${r.perSecond.toFixed(0)} | ${r.cpuMs.toFixed(1)} | ${f(r.p50 / baseline.p50)}× | ${vsApi} |`);
   }
 }
 

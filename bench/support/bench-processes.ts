@@ -18,7 +18,8 @@ const ROOT = path.join(__dirname, '..', '..');
  */
 const FROM_SOURCES = process.argv.includes('--tsx');
 let built = false;
-function entry(source: string): string[] {
+/** The command line of a measured process: its compiled entry point (or the source, with `--tsx`). */
+export function entry(source: string): string[] {
   if (FROM_SOURCES) return ['--import', 'tsx', path.join(ROOT, source)];
   if (!built) {
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });

@@ -16,8 +16,8 @@ import { sagaCourse } from './saga-course';
 export interface BrokerSagaDeps {
   config: { eventTopicPrefix: string; sagaDeadlineMs: number; compensationBackoffMs: number; compensationBackoffMaxMs: number };
   contracts: ContractStore;
-  /** The outbox (a message commits with the transition that sends it) and its relay. */
-  events: Pick<ServiceEvents, 'outbox' | 'relay'>;
+  /** The outbox: a message commits with the transition that sends it, and is published once it has. */
+  events: Pick<ServiceEvents, 'outbox'>;
   pending: PendingSagas;
   sagaLog: SagaLog;
   logger: Logger;
@@ -134,7 +134,6 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
         }
         await transition(w, p, reply.successYn, reply.message, reply);
       });
-      events.relay.kick();
     },
     sweep: async () => {
       const overdue = await pending.overdue(100);
@@ -148,7 +147,6 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
           }),
         );
       }
-      if (overdue.length > 0) events.relay.kick();
       return overdue.length;
     },
     retryNow: async (globalNo) => {
@@ -161,7 +159,6 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
         await send(w, p, participant, true, p.attempt + 1);
         return true;
       });
-      events.relay.kick();
       return sent;
     },
   };

@@ -18,7 +18,7 @@ export interface Orchestration {
 export function createOrchestration(deps: ServiceDeps & { participants: SagaTransport }): Orchestration {
   const metrics = sagaMetricsFor(deps.database);
   // Each change of a saga's log is announced to the BFFs (docs/scaling.md).
-  const sagaLog = notifyProgress(createSagaLog(deps.database, metrics.finished.bind(metrics)), deps.events.notices.saga.bind(deps.events.notices));
+  const sagaLog = notifyProgress(createSagaLog(deps.database, metrics.finished.bind(metrics)), deps.database, deps.events.notices.saga.bind(deps.events.notices));
   return {
     sagaLog,
     metrics,

@@ -32,7 +32,6 @@ export function createPponApp(deps: PponDeps): Express {
         drillsAllowed: config.drillsAllowed,
         // Two steps, each with its own deadline.
         deadlineMs: 2 * config.sagaDeadlineMs,
-        kickRelay: deps.events.relay.kick.bind(deps.events.relay),
       }),
       sagaRoutes(routes, {
         contracts: deps.contracts,

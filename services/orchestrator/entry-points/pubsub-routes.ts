@@ -20,8 +20,6 @@ export interface PubsubRouteDeps {
   drillsAllowed: boolean;
   /** Stored with the saga: the time by which it must have left START. */
   deadlineMs: number;
-  /** Publishes the first event now rather than at the relay's next poll. */
-  kickRelay(): void;
 }
 
 const deadLetterQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
@@ -33,7 +31,6 @@ const deadLetterQuery = z.object({ limit: z.coerce.number().int().min(1).max(500
 export function pubsubRoutes(routes: DocumentedRoute[], deps: PubsubRouteDeps) {
   const accept = async (req: Request, res: Response, workflow: SagaWorkflow) => {
     const { facts } = await beginSaga(deps, req, workflow, 'event', (w, begun) => deps.brokerSaga.begin(w, workflow, begun.facts));
-    deps.kickRelay();
     const { globalNo, saPponContNo } = facts;
     res
       .status(202)

@@ -69,12 +69,11 @@ export async function subscribeParticipant(deps: ServiceDeps, steps: Participant
     } catch (err) {
       if (!(err instanceof StepRefused || err instanceof AppError) || (err instanceof AppError && err.status >= 500)) throw err;
       const message = err instanceof AppError ? (err.detail ?? errorCatalog[err.code].title) : err.message;
-      await database.db.transaction().execute(async (trx) => {
+      await database.transaction(async (trx) => {
         if (await resend(trx, event)) return;
         await answer(trx, replyEvent.parse({ ...base, successYn: 'N', message, [ownField]: ownNo ?? null }), !compensation);
       });
     }
-    events.relay.kick();
   };
   await events.bus.subscribe(consumerGroup(config.name), topics, handle);
 }

@@ -145,7 +145,7 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
       const touched = new Set<number>();
       const changed = new Set<number>();
       const announced = new Set<number>();
-      const result = await db.transaction().execute(async (trx) => {
+      const result = await database.transaction(async (trx) => {
         const answer = await work(writerFor(trx, touched, changed));
         if (feed) {
           for (const no of changed) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createPool } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
-import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, MysqlDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { openSqliteDriver } from './open-sqlite-driver';
 import { assertWritableDir } from '../../../lib/fs/assert-writable-dir';
 
@@ -19,6 +19,13 @@ export interface ServiceDatabase {
   db: Kysely<AnyDb>;
   /** A moment (default: now) in the form this engine stores; SQLite has no date type. */
   timestamp(at?: Date): Date | string;
+  /** Runs `work` in one transaction; what `afterCommit` registered for it runs once it has committed. */
+  transaction<T>(work: (trx: Transaction<AnyDb>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `then` once `trx` has committed (never if it rolls back). False when `trx` is not one of
+   * `transaction`'s: nothing will tell when it commits.
+   */
+  afterCommit(trx: Transaction<AnyDb>, then: () => void): boolean;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -33,10 +40,26 @@ export interface DatabaseOptions {
 
 export async function createDatabase(options: DatabaseOptions): Promise<ServiceDatabase> {
   const db = options.kind === 'sqlite' ? openSqlite(options.sqliteFile, options.sqliteSetting ?? 'SQLITE_FILE') : await openMariadb(options.mariadbUrl);
+  const commitHooks = new WeakMap<Transaction<AnyDb>, (() => void)[]>();
   return {
     kind: options.kind,
     db,
     timestamp: options.kind === 'sqlite' ? (at = new Date()) => at.toISOString() : (at = new Date()) => at,
+    transaction: async (work) => {
+      let open: Transaction<AnyDb> | undefined;
+      const result = await db.transaction().execute((trx) => {
+        open = trx;
+        commitHooks.set(trx, []);
+        return work(trx);
+      });
+      for (const then of (open && commitHooks.get(open)) ?? []) then();
+      return result;
+    },
+    afterCommit: (trx, then) => {
+      const hooks = commitHooks.get(trx);
+      hooks?.push(then);
+      return Boolean(hooks);
+    },
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -1,10 +1,10 @@
 import type { Logger } from '../../../lib/http/logger';
 import { createRedis } from '../../../lib/redis/create-redis';
-import type { ChangeNotice } from '../../../lib/notices/change-notice';
+import type { ChangeNotice, SagaNoticeState } from '../../../lib/notices/change-notice';
 
 export interface ChangeNotices {
-  /** MS1's log of this saga changed (a step, a state). */
-  saga(globalNo: string): void;
+  /** MS1's log of this saga changed (a step, a state: named when the change set one). */
+  saga(globalNo: string, state?: SagaNoticeState): void;
   /** These contracts (MS1's numbers) changed, committed. */
   contracts(saPponContNos: Iterable<number>): void;
   close(): Promise<void>;
@@ -24,7 +24,7 @@ export function createChangeNotices(options: { redisUrl?: string; channel: strin
     redis.publish(options.channel, JSON.stringify(notice)).catch((err: unknown) => options.logger.debug({ err: (err as Error).message }, 'change notice not sent'));
   };
   return {
-    saga: (globalNo) => send({ saga: globalNo }),
+    saga: (globalNo, state) => send(state ? { saga: globalNo, state } : { saga: globalNo }),
     contracts: (nos) => {
       for (const contract of nos) send({ contract });
     },

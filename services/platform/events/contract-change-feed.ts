@@ -7,7 +7,7 @@ import { contractChangedEvent } from './contract-change-events';
 
 /**
  * Every contract write announces the row as committed, through the outbox (same
- * transaction), keyed by MS1's contract number; the relay is woken once the transaction commits.
+ * transaction), keyed by MS1's contract number; published by this process once the transaction commits.
  */
 export function contractChangeFeed(config: ServiceConfig, table: ContractTable, events: ServiceEvents): ChangeFeed {
   const pponKey = table.service === 'ppon' ? table.key : 'SA_PPON_CONT_NO';
@@ -21,7 +21,6 @@ export function contractChangeFeed(config: ServiceConfig, table: ContractTable, 
       return saPponContNo;
     },
     committed: (saPponContNos) => {
-      events.relay.kick();
       events.notices.contracts(saPponContNos);
     },
   };

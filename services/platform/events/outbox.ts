@@ -8,40 +8,58 @@ import type { AnyDb, ServiceDatabase } from '../db/create-database';
 import type { FaultHooks } from './fault-hooks';
 
 export interface Outbox {
-  /** Adds an event to the caller's transaction: it is published only if that transaction commits. */
+  /**
+   * Adds an event to the caller's transaction: it is published only if that transaction commits.
+   * In a transaction of `database.transaction`, the row is written claimed by this process and
+   * published as soon as the transaction has committed (no poll, no claim of its own); the relay's
+   * poll publishes it only if this process dies or fails to publish it within the claim.
+   */
   add(trx: Transaction<AnyDb>, event: OutgoingEvent, availableAt?: Date): Promise<void>;
 }
 
 export interface OutboxRelay {
-  /** Publishes now instead of at the next poll (called after a commit that added events). */
+  /** Publishes now instead of at the next poll. */
   kick(): void;
+  /** Publishes rows this process wrote claimed, now that their transaction has committed. */
+  publishCommitted(rows: OutboxRow[]): void;
+  /** How long a claim lasts: what `add` claims its rows for. */
+  claimMs: number;
   close(): Promise<void>;
 }
 
-export function createOutbox(database: ServiceDatabase): Outbox {
+export function createOutbox(database: ServiceDatabase, relay?: OutboxRelay): Outbox {
+  const staged = new WeakMap<Transaction<AnyDb>, OutboxRow[]>();
   return {
     add: async (trx, event, availableAt = new Date()) => {
       // The trace context of the transaction that writes the row: the relay publishes under it.
       const headers = { ...event.headers, ...messageTraceHeaders() };
-      await trx
+      const row = { TOPIC: event.topic, MSG_KEY: event.key, PAYLOAD: encodeEvent(event.payload), HEADERS: Object.keys(headers).length > 0 ? JSON.stringify(headers) : null };
+      // Due now, in a transaction whose commit we will hear of: published by this process at once.
+      const due = availableAt.getTime() <= Date.now();
+      let mine = due ? staged.get(trx) : undefined;
+      if (due && relay && !mine) {
+        const rows: OutboxRow[] = [];
+        if (database.afterCommit(trx, () => relay.publishCommitted(rows))) staged.set(trx, (mine = rows));
+      }
+      const result = await trx
         .insertInto('SA_OUTBOX')
         .values({
-          TOPIC: event.topic,
-          MSG_KEY: event.key,
-          PAYLOAD: encodeEvent(event.payload),
+          ...row,
           CREATED_AT: database.timestamp(),
           AVAILABLE_AT: database.timestamp(availableAt),
           ATTEMPTS: 0,
-          HEADERS: Object.keys(headers).length > 0 ? JSON.stringify(headers) : null,
+          // Claimed by this process from the start: the relays' polls leave it alone.
+          CLAIM_UNTIL: mine && relay ? database.timestamp(new Date(Date.now() + relay.claimMs)) : null,
         })
-        .execute();
+        .executeTakeFirst();
+      mine?.push({ ...row, OUTBOX_NO: Number(result.insertId) });
     },
   };
 }
 
 const BATCH = 100;
 const COLUMNS = ['OUTBOX_NO', 'TOPIC', 'MSG_KEY', 'PAYLOAD', 'HEADERS'] as const;
-type OutboxRow = Record<(typeof COLUMNS)[number], unknown>;
+export type OutboxRow = Record<(typeof COLUMNS)[number], unknown>;
 
 /**
  * Publishes committed outbox rows and marks them sent. Any number of relays (one per process of a
@@ -96,34 +114,39 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
     }));
   };
 
+  /** Publishes claimed rows in one round trip and marks them sent; a failure releases them for the next poll. */
+  const publish = async (rows: OutboxRow[], closing: () => boolean): Promise<boolean> => {
+    const numbers = rows.map((r) => r.OUTBOX_NO);
+    try {
+      const events = [];
+      for (const row of rows) {
+        const delayMs = options.faults.publishDelayMs();
+        if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+        const event = await eventOf(row);
+        events.push(event);
+        if (options.faults.publishTwice()) events.push(event);
+      }
+      if (closing()) throw new Error('the relay is closing');
+      await bus.publishBatch(events);
+    } catch (err) {
+      if (!closed) logger.warn({ outboxNo: numbers[0], rows: rows.length, err: errorText(err) }, 'outbox publish failed; retrying at the next poll');
+      await db
+        .updateTable('SA_OUTBOX')
+        .set((eb) => ({ CLAIM_UNTIL: null, ATTEMPTS: eb('ATTEMPTS', '+', 1), LAST_ERROR: errorText(err).slice(0, 500) }))
+        .where('OUTBOX_NO', 'in', numbers)
+        .execute();
+      return false;
+    }
+    await db.updateTable('SA_OUTBOX').set({ SENT_AT: database.timestamp(), CLAIM_UNTIL: null }).where('OUTBOX_NO', 'in', numbers).execute();
+    return true;
+  };
+
   const drain = async () => {
     for (;;) {
       if (closed) return;
       const rows = await claim();
       if (rows.length === 0) return;
-      const numbers = rows.map((r) => r.OUTBOX_NO);
-      try {
-        const events = [];
-        for (const row of rows) {
-          const delayMs = options.faults.publishDelayMs();
-          if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-          const event = await eventOf(row);
-          events.push(event);
-          if (options.faults.publishTwice()) events.push(event);
-        }
-        if (closed) throw new Error('the relay is closing');
-        await bus.publishBatch(events);
-      } catch (err) {
-        if (!closed) logger.warn({ outboxNo: numbers[0], rows: rows.length, err: errorText(err) }, 'outbox publish failed; retrying at the next poll');
-        await db
-          .updateTable('SA_OUTBOX')
-          .set((eb) => ({ CLAIM_UNTIL: null, ATTEMPTS: eb('ATTEMPTS', '+', 1), LAST_ERROR: errorText(err).slice(0, 500) }))
-          .where('OUTBOX_NO', 'in', numbers)
-          .execute();
-        return;
-      }
-      await db.updateTable('SA_OUTBOX').set({ SENT_AT: database.timestamp(), CLAIM_UNTIL: null }).where('OUTBOX_NO', 'in', numbers).execute();
-      if (rows.length < BATCH) return;
+      if (!(await publish(rows, () => closed)) || rows.length < BATCH) return;
     }
   };
   const run = () => {
@@ -142,14 +165,42 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
         }
       });
   };
+
+  // Rows this process wrote claimed, their transactions committed: published in the order of the
+  // commits, one batch at a time, so that commits arriving during a publish go out together in the
+  // next one (one round trip and one UPDATE for many sagas under load). A close lets the batch in
+  // flight finish; rows still waiting keep their claim and are published by a relay's poll once it
+  // lapses (claimMs).
+  const committed: OutboxRow[] = [];
+  let pumping: Promise<void> | undefined;
+  const pump = async () => {
+    while (committed.length > 0 && !closed) {
+      await publish(committed.splice(0, BATCH), () => false).catch((err: unknown) => logger.warn({ err: errorText(err) }, 'outbox relay failed; retrying at the next poll'));
+    }
+  };
+  const startPump = () => {
+    if (pumping || closed) return;
+    pumping = pump().finally(() => {
+      pumping = undefined;
+      if (committed.length > 0) startPump();
+    });
+  };
+  const publishCommitted = (rows: OutboxRow[]) => {
+    if (closed || rows.length === 0) return;
+    committed.push(...rows);
+    startPump();
+  };
+
   const timer = setInterval(run, options.pollMs);
   run();
   return {
     kick: run,
+    publishCommitted,
+    claimMs: options.claimMs,
     close: async () => {
       closed = true;
       clearInterval(timer);
-      await running;
+      await Promise.all([running, pumping]);
     },
   };
 }

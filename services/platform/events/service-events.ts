@@ -4,7 +4,7 @@ import type { Logger } from '../../../lib/http/logger';
 import type { ServiceDatabase } from '../db/create-database';
 import { createEventBus } from './create-event-bus';
 import { createFaultHooks, type FaultHooks } from './fault-hooks';
-import { createOutbox, startOutboxRelay, type Outbox, type OutboxRelay } from './outbox';
+import { createOutbox, startOutboxRelay, type Outbox } from './outbox';
 import { createProcessedMessages, type ProcessedMessages } from './processed-messages';
 import { startEventPurge, type EventPurge } from './event-purge';
 import type { Registry } from 'prom-client';
@@ -15,7 +15,6 @@ import { createChangeNotices, type ChangeNotices } from './change-notices';
 export interface ServiceEvents {
   bus: EventBus;
   outbox: Outbox;
-  relay: OutboxRelay;
   processed: ProcessedMessages;
   faults: FaultHooks;
   /** After a commit: tells the BFFs (Redis pub/sub) that a saga or a contract changed. */
@@ -27,26 +26,24 @@ export interface ServiceEvents {
   close(): Promise<void>;
 }
 
-const idleRelay: OutboxRelay = { kick: () => undefined, close: async () => undefined };
-
 export function openServiceEvents(config: ServiceConfig, database: ServiceDatabase, logger: Logger): ServiceEvents {
   const bus = createEventBus(config, logger);
   const faults = createFaultHooks(config);
-  const relay = config.outboxRelay ? startOutboxRelay({ database, bus, pollMs: config.outboxPollMs, claimMs: config.outboxClaimMs, logger, faults }) : idleRelay;
+  // Without a relay (OUTBOX_RELAY=false: another process publishes), rows wait for that process's poll.
+  const relay = config.outboxRelay ? startOutboxRelay({ database, bus, pollMs: config.outboxPollMs, claimMs: config.outboxClaimMs, logger, faults }) : undefined;
   const notices = createChangeNotices({ redisUrl: config.redisUrl, channel: config.noticeChannel, logger });
   const purge = startEventPurge({ database, retentionMs: config.eventRetentionMs, everyMs: config.purgeEveryMs, leaseMs: config.jobLeaseMs, logger, guardRetentionMs: config.name === 'ppon' ? undefined : config.guardRetentionMs });
   return {
     bus,
     purge,
-    outbox: createOutbox(database),
-    relay,
+    outbox: createOutbox(database, relay),
     processed: createProcessedMessages(database),
     faults,
     notices,
     metrics: outboxMetrics(database, config.name),
     close: async () => {
       await purge.close();
-      await relay.close();
+      await relay?.close();
       await bus.close();
       await notices.close();
     },

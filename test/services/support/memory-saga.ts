@@ -123,9 +123,9 @@ export function memoryPendingSagas(): PendingSagas & { rows: Map<string, Pending
 }
 
 /** The outbox as a list of the messages MS1 sent. */
-export function memoryOutbox(): { sent: OutgoingEvent[]; outbox: { add(trx: unknown, event: OutgoingEvent): Promise<void> }; relay: { kick(): void; close(): Promise<void> } } {
+export function memoryOutbox(): { sent: OutgoingEvent[]; outbox: { add(trx: unknown, event: OutgoingEvent): Promise<void> } } {
   const sent: OutgoingEvent[] = [];
-  return { sent, outbox: { add: async (_trx, event) => void sent.push(event) }, relay: { kick: () => undefined, close: async () => undefined } };
+  return { sent, outbox: { add: async (_trx, event) => void sent.push(event) } };
 }
 
 /** What a fake participant does with one call: answer, refuse, or let the caller wait in vain. */
