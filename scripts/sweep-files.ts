@@ -7,13 +7,15 @@
 import { loadBffConfig, type BffAppName } from '../config/bff-config';
 import { buildBffRuntime } from '../core/runtime/build-bff-runtime';
 import { sweepFiles } from '../core/files/sweep-files';
+import pino from 'pino';
 import { createLogger } from '../lib/http/logger';
 
 async function main() {
   const app: BffAppName = process.argv.includes('mobile') ? 'mobile' : 'pc';
   const clean = process.argv.includes('--clean');
   const config = loadBffConfig(app);
-  const runtime = await buildBffRuntime(config, createLogger({ name: 'files-sweep', level: 'warn' }));
+  // The report is this command's output (stdout, JSON for a cron job to read); its warnings go to stderr.
+  const runtime = await buildBffRuntime(config, createLogger({ name: 'files-sweep', level: 'warn' }, pino.destination(2)));
   try {
     const report = await sweepFiles(runtime.files, { clean, graceMs: 60 * 60 * 1000 });
     console.log(JSON.stringify({ app, clean, ...report }, null, 2));

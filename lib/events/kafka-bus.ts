@@ -101,8 +101,18 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       interface Reader {
         consumer: Consumer;
         stream?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
-        partitions: Map<string, { queue: Message[]; next: bigint; working: Promise<void> | undefined }>;
+        partitions: Map<string, PartitionState>;
         queued: number;
+        /** Offset commits under way (a stop waits for them). */
+        commits: Set<Promise<void>>;
+      }
+      interface PartitionState {
+        queue: Message[];
+        next: bigint;
+        working: Promise<void> | undefined;
+        /** The last handled record not yet committed, and the commit under way. */
+        committable?: Message;
+        committing?: Promise<void>;
       }
       let reader: Reader | undefined;
       const assigned = (c: Consumer, topic: string, partition: number) => (c.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition));
@@ -161,12 +171,34 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
           } finally {
             if (r.queued < READ_AHEAD / 5 && r.stream?.isPaused()) r.stream.resume();
           }
-          // Only now: a record whose handler did not finish is read again. A failed commit is covered by the next one.
-          await Promise.resolve(message.commit()).catch((err: unknown) => logger.warn({ group, partition: key, err: allMessages(err) }, 'kafka: offset commit failed; the next one covers it'));
+          // Only now: a record whose handler did not finish is read again.
+          commitLater(r, key, state, message);
           state.queue.shift();
           r.queued--;
         }
         if (state) state.working = undefined;
+      };
+      /**
+       * Commits a handled record's offset without holding up the next record: one commit at a time
+       * per partition, and records handled while one is under way are covered by the next (the
+       * latest offset covers the ones before it). So a busy partition costs a commit per round trip,
+       * not per record. A record handled but not yet committed when this member dies or loses the
+       * partition is delivered again (at least once); a failed commit is covered by the next one.
+       */
+      const commitLater = (r: Reader, key: string, state: PartitionState, message: Message) => {
+        state.committable = message;
+        if (state.committing) return;
+        const committing = (async () => {
+          for (let m = state.committable; m; m = state.committable) {
+            state.committable = undefined;
+            await Promise.resolve(m.commit()).catch((err: unknown) => logger.warn({ group, partition: key, err: allMessages(err) }, 'kafka: offset commit failed; the next one covers it'));
+          }
+        })().finally(() => {
+          state.committing = undefined;
+          r.commits.delete(committing);
+        });
+        state.committing = committing;
+        r.commits.add(committing);
       };
       const onRecord = (r: Reader, message: Message) => {
         if (reader !== r) return;
@@ -191,7 +223,7 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
         // maxWaitTime bounds a fetch's long poll, and so how long a stop waits for it.
         const c = new Consumer({ ...client, groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTime: 1000, autocommit: false });
         c.on('error', (err: unknown) => logger.warn({ group, err: errorText(err) }, 'kafka consumer: error'));
-        const r: Reader = { consumer: c, partitions: new Map(), queued: 0 };
+        const r: Reader = { consumer: c, partitions: new Map(), queued: 0, commits: new Set() };
         // Partitions this member lost: their queued records belong to the new owner.
         c.on('consumer:group:join', () => {
           for (const [key, state] of r.partitions) {
@@ -238,6 +270,7 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
           if (!r) return;
           // Handlers in flight finish and commit (the stream is still there to commit through); queued records stay uncommitted.
           await Promise.all([...r.partitions.values()].map((p) => p.working ?? Promise.resolve()));
+          await Promise.all([...r.commits]);
           reader = undefined;
           await r.stream?.close().catch(() => undefined);
           await r.consumer.close(true).catch(() => undefined);

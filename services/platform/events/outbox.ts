@@ -58,18 +58,25 @@ export function createOutbox(database: ServiceDatabase, relay?: OutboxRelay): Ou
 }
 
 const BATCH = 100;
+/** How long a published row may wait to be marked sent with others. */
+const MARK_EVERY_MS = 20;
 const COLUMNS = ['OUTBOX_NO', 'TOPIC', 'MSG_KEY', 'PAYLOAD', 'HEADERS'] as const;
 export type OutboxRow = Record<(typeof COLUMNS)[number], unknown>;
 
 /**
  * Publishes committed outbox rows and marks them sent. Any number of relays (one per process of a
- * service) share one outbox: each first claims a batch of rows for `claimMs` (MariaDB: `SELECT … FOR
- * UPDATE SKIP LOCKED`, then the claim, in one short transaction; SQLite: one `UPDATE … RETURNING`,
- * SQLite running one writer at a time), publishes the batch in one round trip, and marks it. So
- * without faults each row is published exactly once. A relay that dies or hangs past its claim
- * leaves its rows to another relay (published again if it had published them: at least once); a
- * failed publish releases the batch for the next poll. Order holds within a batch; across relays
- * and retries it does not, which the consumers absorb (docs/scaling.md).
+ * service) share one outbox, and a row is published by whoever holds its claim (`CLAIM_UNTIL`):
+ * - the process that wrote it, at once: `publishCommitted` gets the rows `add` wrote claimed, after
+ *   their transaction committed, and publishes them with whatever else is waiting, a batch per
+ *   round trip (marked sent a few ms later, many rows to an `UPDATE`);
+ * - any relay's poll, every `pollMs`, for the rest (a writer that died or failed to publish, rows
+ *   due later): it claims a batch for `claimMs` (MariaDB: `SELECT … FOR UPDATE SKIP LOCKED`, then
+ *   the claim, in one short transaction; SQLite: one `UPDATE … RETURNING`, SQLite running one
+ *   writer at a time), publishes it in one round trip, and marks it.
+ * So without faults each row is published exactly once. A process that dies or hangs past its
+ * claim leaves its rows to another relay (published again if it had published them: at least
+ * once); a failed publish releases the batch for the next poll. Order holds within a batch; across
+ * relays and retries it does not, which the consumers absorb (docs/scaling.md).
  */
 export function startOutboxRelay(options: { database: ServiceDatabase; bus: EventBus; pollMs: number; claimMs: number; logger: Logger; faults: FaultHooks }): OutboxRelay {
   const { database, bus, logger } = options;
@@ -137,8 +144,42 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
         .execute();
       return false;
     }
-    await db.updateTable('SA_OUTBOX').set({ SENT_AT: database.timestamp(), CLAIM_UNTIL: null }).where('OUTBOX_NO', 'in', numbers).execute();
+    markSent(numbers);
     return true;
+  };
+
+  // Published rows are marked sent a few milliseconds later, many in one UPDATE: under load that is
+  // one statement for dozens of rows instead of one per publish. Until marked, a row keeps its
+  // claim, so no poll takes it; a process that dies in between leaves its claim to lapse and the
+  // rows are published again (at least once, as for any death between publish and mark).
+  const unmarked: unknown[] = [];
+  let marking: Promise<void> | undefined;
+  let markTimer: NodeJS.Timeout | undefined;
+  const flushMarks = (): Promise<void> => {
+    clearTimeout(markTimer);
+    markTimer = undefined;
+    if (marking || unmarked.length === 0) return marking ?? Promise.resolve();
+    const numbers = unmarked.splice(0, unmarked.length);
+    marking = db
+      .updateTable('SA_OUTBOX')
+      .set({ SENT_AT: database.timestamp(), CLAIM_UNTIL: null })
+      .where('OUTBOX_NO', 'in', numbers)
+      .execute()
+      .then(
+        () => undefined,
+        // Not marked: the claim lapses and a poll publishes the rows again (at least once).
+        (err: unknown) => logger.warn({ rows: numbers.length, err: errorText(err) }, 'outbox rows published but not marked sent; they will be published again'),
+      )
+      .finally(() => {
+        marking = undefined;
+        if (unmarked.length > 0) markTimer ??= setTimeout(() => void flushMarks(), MARK_EVERY_MS);
+      });
+    return marking;
+  };
+  const markSent = (numbers: unknown[]) => {
+    unmarked.push(...numbers);
+    if (unmarked.length >= BATCH) void flushMarks();
+    else markTimer ??= setTimeout(() => void flushMarks(), MARK_EVERY_MS);
   };
 
   const drain = async () => {
@@ -201,6 +242,8 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
       closed = true;
       clearInterval(timer);
       await Promise.all([running, pumping]);
+      await flushMarks();
+      await flushMarks();
     },
   };
 }
