@@ -81,7 +81,7 @@ export function serviceSettings(prefix: string) {
     },
     eventMaxDeliveries: { env: key('EVENT_MAX_DELIVERIES'), schema: int(1, 100), description: 'Deliveries of a message whose handler keeps failing before it goes to the dead-letter topic' },
     eventRedeliverMs: { env: key('EVENT_REDELIVER_MS'), schema: int(50, 600_000), description: 'Idle time after which an unacknowledged message (failed, or held by a dead consumer) is delivered again' },
-    outboxPollMs: { env: key('OUTBOX_POLL_MS'), schema: int(10, 60_000), description: 'How often the outbox relay looks for unsent events (it is also woken after each commit)' },
+    outboxPollMs: { env: key('OUTBOX_POLL_MS'), schema: int(10, 60_000), description: 'How often the outbox relay looks for unsent events that no process is publishing (a writer publishes its own at once, after its commit)' },
     noticeChannel: {
       env: key('NOTICE_CHANNEL'),
       schema: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, 'must be 1-100 of A-Za-z0-9:._-'),

@@ -1,9 +1,8 @@
 import { useT, type MessageKey } from '../shared/i18n';
 import { useMenu } from '../shared/menu';
-import { rolesText } from '../shared/roles-text';
 import { Link, usePath } from '../shared/router';
-import { displayName, SessionClock, useSession, type BffUserInfo } from '../shared/session';
-import { LanguageSwitch } from '../shared/settings';
+import { useSession, type BffUserInfo } from '../shared/session';
+import { UserBar } from '../shared/user-bar';
 import { SkipLink } from '../shared/skip-link';
 import type { ReactNode } from 'react';
 
@@ -13,24 +12,13 @@ const TAB_LABELS: Record<string, MessageKey> = { home: 'home', contracts: 'contr
 export function MobileShell({ user, refresh, children }: { user: BffUserInfo; refresh: (slide?: boolean) => Promise<void>; children: ReactNode }) {
   const t = useT();
   const path = usePath();
-  const { roles, signOut } = useSession();
+  const { roles } = useSession();
   const menu = useMenu(roles)?.items ?? [];
   return (
     <div className="mobile">
       <SkipLink />
       <header className="top">
-        <span className="who" data-testid="user">
-          {displayName(user)}
-        </span>
-        <span className="role" data-testid="role">
-          {rolesText(t, roles)}
-        </span>
-        <Link to="/sessions" data-menu="sessions">{t('mySessions')}</Link>
-        <SessionClock user={user} refresh={refresh} />
-        <LanguageSwitch />
-        <button type="button" onClick={signOut}>
-          {t('signOut')}
-        </button>
+        <UserBar user={user} refresh={refresh} />
       </header>
       <main className="content" id="content" tabIndex={-1}>
         {children}

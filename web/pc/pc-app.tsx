@@ -2,8 +2,9 @@ import { AppRoot } from '../shared/app-root';
 import { useT, type MessageKey } from '../shared/i18n';
 import { Landing } from '../shared/landing';
 import { Link, match, navigate, usePath } from '../shared/router';
-import { displayName, SessionClock, useSession, type BffUserInfo } from '../shared/session';
-import { LanguageSwitch, SettingsScreen } from '../shared/settings';
+import { useSession, type BffUserInfo } from '../shared/session';
+import { SettingsScreen } from '../shared/settings';
+import { UserBar } from '../shared/user-bar';
 import { SessionsScreen } from '../shared/sessions-screen';
 import { FilesScreen } from '../shared/files-screen';
 import { ContractGrid } from './contract-grid';
@@ -11,7 +12,6 @@ import { ContractDetail, ModifyScreen } from './contract-detail';
 import { RegisterScreen } from '../shared/register-screen';
 import { SagaMonitor } from './saga-monitor';
 import { useMenu, type MenuItem } from '../shared/menu';
-import { rolesText } from '../shared/roles-text';
 import { SkipLink } from '../shared/skip-link';
 
 /** Menu labels in the user's language, by menu id; the menu file's label otherwise. */
@@ -73,7 +73,7 @@ function Screen() {
 
 function Shell({ user, refresh }: { user: BffUserInfo; refresh: (slide?: boolean) => Promise<void> }) {
   const t = useT();
-  const { roles, signOut } = useSession();
+  const { roles } = useSession();
   const menu = useMenu(roles)?.items ?? [];
   return (
     <div className="pc">
@@ -82,18 +82,7 @@ function Shell({ user, refresh }: { user: BffUserInfo; refresh: (slide?: boolean
         <Link to="/contracts" className="brand">
           {t('appPc')}
         </Link>
-        <span className="who" data-testid="user">
-          {displayName(user)}
-        </span>
-        <span className="role" data-testid="role">
-          {t('role')}: {rolesText(t, roles)}
-        </span>
-        <Link to="/sessions" data-menu="sessions">{t('mySessions')}</Link>
-        <SessionClock user={user} refresh={refresh} />
-        <LanguageSwitch />
-        <button type="button" onClick={signOut}>
-          {t('signOut')}
-        </button>
+        <UserBar user={user} refresh={refresh} labelRole />
       </header>
       <nav aria-label={t('menu')} className="side">
         <MenuTree items={menu} />
