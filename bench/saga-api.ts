@@ -95,10 +95,16 @@ async function startAll(kind: Kind): Promise<Record<ServiceName, BenchService[]>
   const inetaplca: BenchService[] = [];
   const intelnet: BenchService[] = [];
   const ppon: BenchService[] = [];
-  for (let i = 0; i < INSTANCES; i++) {
-    inetaplca.push(await start('inetaplca'));
-    intelnet.push(await start('intelnet'));
-    ppon.push(await start('ppon', { INETAPLCA_URL: inetaplca[i].url, INTELNET_URL: intelnet[i].url }));
+  try {
+    for (let i = 0; i < INSTANCES; i++) {
+      inetaplca.push(await start('inetaplca'));
+      intelnet.push(await start('intelnet'));
+      ppon.push(await start('ppon', { INETAPLCA_URL: inetaplca[i].url, INTELNET_URL: intelnet[i].url }));
+    }
+  } catch (err) {
+    // One that failed to start stops the ones already running (with --processes, our children).
+    await Promise.all([...ppon, ...inetaplca, ...intelnet].map((s) => s.close()));
+    throw err;
   }
   return { ppon, inetaplca, intelnet };
 }

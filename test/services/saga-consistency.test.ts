@@ -13,8 +13,10 @@ jest.setTimeout(180_000);
 afterAll(dropTestData);
 
 // A frozen participant outlasts any timeout (it is thawed only after MS1 gave up); a healthy one
-// on a loaded 2-core machine must not, so the timeouts are generous rather than tight.
-const SETTINGS = { PARTICIPANT_TIMEOUT_MS: '2500', SAGA_DEADLINE_MS: '5000', COMPENSATION_RETRIES: '2', COMPENSATION_BACKOFF_MS: '50', SAGA_SWEEP_MS: '200' };
+// on a loaded 2-core machine must not, so the timeouts are generous rather than tight. A
+// compensation that failed meanwhile is retried within 2 s (its backoff capped), so a saga settles
+// within the tests' waits however many attempts the load cost it (uncapped, 50 ms doubled: 25 s).
+const SETTINGS = { PARTICIPANT_TIMEOUT_MS: '2500', SAGA_DEADLINE_MS: '5000', COMPENSATION_RETRIES: '2', COMPENSATION_BACKOFF_MS: '50', COMPENSATION_BACKOFF_MAX_MS: '2000', SAGA_SWEEP_MS: '200' };
 const TERMINAL = ['END', 'CANCEL'];
 
 describe.each(DB_KINDS)('API mode, real processes, %s', (kind) => {

@@ -142,9 +142,12 @@ events { worker_connections 512; }
 http {
   access_log off;
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  # No passive marking (max_fails=0): a server nginx once saw refuse stays "down" for fail_timeout
+  # after it is back, and a restart of the other one inside that window left no live upstream (502
+  # without either BFF at fault). Each refused connection is still retried on the other server.
   upstream bff {
-    server 127.0.0.1:${ports[0]} max_fails=1 fail_timeout=1s;
-    server 127.0.0.1:${ports[1]} max_fails=1 fail_timeout=1s;
+    server 127.0.0.1:${ports[0]} max_fails=0;
+    server 127.0.0.1:${ports[1]} max_fails=0;
     keepalive 16;
   }
   server {
@@ -153,8 +156,10 @@ http {
       proxy_pass http://bff;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      # an instance that stopped accepting refuses the connection: the request goes to the other one
-      proxy_next_upstream error timeout;
+      # an instance that stopped accepting refuses the connection, and one that listens but is not
+      # ready yet (it listens first, then waits for Redis) answers 503: either way the request goes
+      # to the other one
+      proxy_next_upstream error timeout http_503;
       proxy_next_upstream_tries 2;
     }
   }
