@@ -242,8 +242,8 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
       closed = true;
       clearInterval(timer);
       await Promise.all([running, pumping]);
-      await flushMarks();
-      await flushMarks();
+      // What was published is marked before the database closes (a mark under way first, then the rest).
+      while (marking || unmarked.length > 0) await flushMarks();
     },
   };
 }
