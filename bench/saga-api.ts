@@ -4,9 +4,10 @@
  * the figures include the client's CPU on the same cores). Bounded: --n sagas per measurement
  * (default 200) and at most --seconds each (default 20). Baselines from the same run: one bare
  * INSERT into SA_PPON_CONT on each engine, and SQLite register for the ratio column. Broker-mode
- * latency runs from the 202 until the saga log says END: the client learns it from MS1's change
- * notice that the saga ended (Redis pub/sub, sent once MS1's transaction committed), then one read
- * of the log (and a read every second, should a notice be lost); its row shows the ratio to the
+ * latency runs from the 202 until MS1's notice that the saga ended (Redis pub/sub, sent once the
+ * transaction that ended it committed, naming END or CANCEL), as a BFF learns it; the log is read
+ * only should no notice come within a second, and after each measurement the saga log must say
+ * END for every broker saga it started; its row shows the ratio to the
  * API mode of the same operation and engine.
  * `--bus kafka` runs the broker mode on Kafka (127.0.0.1:9092) instead of Redis Streams;
  * `--instances 2` starts two of each service on the same databases and bus (clients spread over
@@ -109,15 +110,14 @@ async function startAll(kind: Kind): Promise<Record<ServiceName, BenchService[]>
   return { ppon, inetaplca, intelnet };
 }
 
-/** Broker-mode completion as a BFF learns it: MS1's notice that the saga ended wakes its waiter, which reads the log once. */
-const waiters = new Map<string, () => void>();
+/** Broker-mode completion as a BFF learns it: MS1's notice, sent once the transaction that ended the saga committed, names the end state. */
+const waiters = new Map<string, (state: string) => void>();
 let noticeReader: Redis | undefined;
 async function listenForNotices(): Promise<void> {
   noticeReader = new Redis(REDIS_URL);
   noticeReader.on('message', (_channel: string, message: string) => {
     const notice = parseChangeNotice(message);
-    // Notices go out once MS1's transaction has committed: the one that names an end is the outcome.
-    if (notice && 'saga' in notice && (notice.state === 'END' || notice.state === 'CANCEL')) waiters.get(notice.saga)?.();
+    if (notice && 'saga' in notice && (notice.state === 'END' || notice.state === 'CANCEL')) waiters.get(notice.saga)?.(notice.state);
   });
   await noticeReader.subscribe(NOTICE_CHANNEL);
 }
@@ -129,31 +129,45 @@ async function post(url: string, body: unknown, globalNo?: string): Promise<Reco
   return json;
 }
 
-/** Broker mode: the 202, then a read of the saga log once a notice says it ended (or every second, should a notice be lost); anything but END is a failure. */
+/** Every broker saga a measurement started: after it, the saga log must say END for each (`verifyEnded`). */
+const brokerSagas: string[] = [];
+
+/**
+ * Broker mode: the 202, then the end notice (the outcome, as API mode's answer is); a read of the
+ * saga log only if no notice came within a second (a lost notice). Anything but END is a failure.
+ */
 async function postAndAwait(ppon: BenchService, path: string, body: unknown): Promise<Record<string, unknown>> {
-  let ended = false; // the notice came before anyone waited
-  let wake: () => void = () => void (ended = true);
+  let ended: string | undefined; // the notice came before anyone waited
+  let wake: (state: string) => void = (state) => void (ended = state);
   const globalNo = `bench-${randomUUID()}`;
-  waiters.set(globalNo, () => wake());
+  waiters.set(globalNo, (state) => wake(state));
+  brokerSagas.push(globalNo);
   try {
     const accepted = await post(`${ppon.url}${path}`, body, globalNo);
     const t0 = performance.now();
     for (;;) {
-      if (!ended) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 1000);
-          wake = () => (clearTimeout(timer), resolve());
-        });
-      }
-      ended = false;
-      wake = () => void (ended = true);
-      const saga = (await (await fetch(`${ppon.url}/sagas/${globalNo}`, { headers: { authorization: identity.authorization } })).json()) as Record<string, unknown>;
-      if (saga.state === 'END') return accepted;
-      if (saga.state !== 'START') throw new Error(`broker saga ended ${String(saga.state)}`);
+      const state = ended ?? (await new Promise<string | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), 1000);
+        wake = (s) => (clearTimeout(timer), resolve(s));
+      }));
+      const outcome = state ?? (((await (await fetch(`${ppon.url}/sagas/${globalNo}`, { headers: { authorization: identity.authorization } })).json()) as { state?: string }).state);
+      if (outcome === 'END') return accepted;
+      if (outcome !== 'START') throw new Error(`broker saga ended ${String(outcome)}`);
       if (performance.now() - t0 > 30_000) throw new Error('broker saga did not end within 30 s');
     }
   } finally {
     waiters.delete(globalNo);
+  }
+}
+
+/** The saga log, read once after a measurement: every broker saga it started says END. */
+async function verifyEnded(db: Awaited<ReturnType<typeof baselineDatabase>>['db']): Promise<void> {
+  const started = brokerSagas.splice(0);
+  for (let i = 0; i < started.length; i += 500) {
+    const slice = started.slice(i, i + 500);
+    const rows = await db.selectFrom('SA_SAGA').select(['GLOBAL_NO', 'STATE']).where('GLOBAL_NO', 'in', slice).execute();
+    const notEnded = slice.length - rows.filter((r) => r.STATE === 'END').length;
+    if (notEnded > 0) throw new Error(`${notEnded} of ${slice.length} broker sagas are not END in the saga log`);
   }
 }
 
@@ -216,8 +230,11 @@ async function benchKind(kind: Kind): Promise<Row[]> {
     }
     if (MODES.includes('broker')) {
       for (let i = 0; i < 20; i++) await registerBroker(ms1(i), i); // warm-up of the consumers
+      await verifyEnded(db);
       rows.push(await measure(pids, kind, 'register saga, broker (202→END)', (w, i) => registerBroker(ms1(w), i)));
+      await verifyEnded(db);
       rows.push(await measure(pids, kind, 'modify saga, broker (202→END)', (w, i) => modifyBroker(ms1(w), contracts[w].saPponContNo as number, i)));
+      await verifyEnded(db);
     }
     await db.destroy();
     return rows;

@@ -46,9 +46,12 @@ export async function beginSaga(
   const startedAt = new Date();
   const { kind } = workflow;
   return deps.contracts.write(async (w) => {
-    // First: a retried request (same x-global-no) is a CONFLICT, even while its own saga holds the contract.
-    if (await deps.sagaLog.exists(w.trx, globalNo)) throw new AppError('CONFLICT', `A saga with globalNo ${globalNo} already exists`);
-    const { saPponContNo, before } = await workflow.local.apply(w, { values, meta, saPponContNo: payload.saPponContNo });
+    // A retried request (same x-global-no) is a CONFLICT: the saga log's key refuses it (below), and
+    // while its own saga still holds the contract, that saga is what the refusal names.
+    const { saPponContNo, before } = await workflow.local.apply(w, { values, meta, saPponContNo: payload.saPponContNo }).catch(async (err: unknown) => {
+      if (err instanceof AppError && err.code === 'SAGA_IN_PROGRESS' && (await deps.sagaLog.exists(w.trx, globalNo))) throw new AppError('CONFLICT', `A saga with globalNo ${globalNo} already exists`);
+      throw err;
+    });
     const begun: Begun = {
       facts: {
         globalNo, saPponContNo, fields: fieldsFromValues(values), compensateYn: payload.compensateYn,

@@ -3,6 +3,7 @@ import { AppError } from '../../../lib/errors/app-error';
 import type { Logger } from '../../../lib/http/logger';
 import type { AnyDb, ServiceDatabase } from '../../platform/db/create-database';
 import { isUniqueViolation } from '../../platform/db/is-unique-violation';
+import { stagedInserts } from '../../platform/db/staged-inserts';
 import { rowToJson } from '../../platform/contracts/column-case';
 import type { StepReply } from '../transport/participant-client';
 import type { SagaState } from './saga-state';
@@ -74,25 +75,24 @@ export type SagaEnded = (saga: { kind: SagaKind; mode: 'api' | 'event'; state: '
 
 export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): SagaLog {
   const { db } = database;
-  const insertStep = (
-    executor: Kysely<AnyDb>,
-    globalNo: string,
-    step: StepRef,
-    result: { outcome: string; durationMs: number; startedAt: Date | string; error?: string },
-  ) =>
-    executor
-      .insertInto('SA_SAGA_STEP')
-      .values({
-        GLOBAL_NO: globalNo,
-        PARTICIPANT: step.participant,
-        ACTION: step.action,
-        ATTEMPT: step.attempt,
-        OUTCOME: result.outcome,
-        DURATION_MS: Math.round(result.durationMs),
-        ERROR: result.error?.slice(0, MAX_TEXT) ?? null,
-        STARTED_AT: result.startedAt,
-      })
-      .execute();
+  type StepRow = { globalNo: string; step: StepRef; result: { outcome: string; durationMs: number; startedAt: Date | string; error?: string } };
+  const stepValues = ({ globalNo, step, result }: StepRow) => ({
+    GLOBAL_NO: globalNo,
+    PARTICIPANT: step.participant,
+    ACTION: step.action,
+    ATTEMPT: step.attempt,
+    OUTCOME: result.outcome,
+    DURATION_MS: Math.round(result.durationMs),
+    ERROR: result.error?.slice(0, MAX_TEXT) ?? null,
+    STARTED_AT: result.startedAt,
+  });
+  const insertSteps = async (executor: Kysely<AnyDb>, rows: StepRow[]) => {
+    await executor.insertInto('SA_SAGA_STEP').values(rows.map(stepValues)).execute();
+  };
+  /** Steps recorded inside a transaction: one INSERT for all of them, just before it commits (in the order recorded). */
+  const stageStep = stagedInserts<StepRow>(database, insertSteps);
+  const insertStep = (executor: Kysely<AnyDb>, globalNo: string, step: StepRef, result: StepRow['result']) =>
+    executor.isTransaction ? stageStep(executor as Transaction<AnyDb>, { globalNo, step, result }) : insertSteps(executor, [{ globalNo, step, result }]);
 
   return {
     begin: async (trx, saga, first) => {

@@ -38,10 +38,15 @@ export function createParticipantSteps(store: ContractStore, guard: SagaGuard, o
       }
       const no = step.ownNo;
       if (!no) throw new AppError('VALIDATION_FAILED', 'the event names no contract to modify');
-      return guard.forward(w, step.globalNo, async () => {
-        await w.modify(no, step.values, meta);
-        return no;
-      });
+      return guard.forward(
+        w,
+        step.globalNo,
+        async () => {
+          await w.modify(no, step.values, meta);
+          return no;
+        },
+        no,
+      );
     },
     compensate: async (w, step) => {
       const apply = step.action === 'register' ? 'cancelRegistration' : 'restoreFromHistory';

@@ -2,6 +2,7 @@ import { AppError } from '../../../lib/errors/app-error';
 import { errorCatalog } from '../../../lib/errors/catalog';
 import type { Delivery } from '../../../lib/events/event-bus';
 import { toFieldName } from '../../platform/contracts/column-case';
+import { isUniqueViolation } from '../../platform/db/is-unique-violation';
 import { valuesOf } from '../../platform/contracts/contract-payload';
 import type { ContractWriter } from '../../platform/contracts/contract-store';
 import type { ParticipantSteps } from '../domain/participant-steps';
@@ -17,7 +18,7 @@ const ACTIONS = ['register', 'modify', 'register-compensation', 'modify-compensa
 /**
  * A participant's consumer (docs/source-design.md#saga-broker-mode): each request is handled in one transaction with its
  * processed-message row and its reply in the outbox; a duplicate re-sends the stored reply and
- * changes nothing. Failures answer "N" [fix]; a failed compensation is not recorded, so MS1's
+ * changes nothing (its own transaction rolls back on the row's key). Failures answer "N" [fix]; a failed compensation is not recorded, so MS1's
  * retry runs it again.
  */
 export async function subscribeParticipant(deps: ServiceDeps, steps: ParticipantSteps): Promise<void> {
@@ -60,17 +61,21 @@ export async function subscribeParticipant(deps: ServiceDeps, steps: Participant
     const ownNo = event[ownField];
     const base = { globalNo: event.globalNo, eventName: event.eventName, saPponContNo: event.saPponContNo, attempt: event.attempt };
     try {
+      // No read first: the processed-message row goes in with the reply, and a repeat's insert fails
+      // on its key (after the first has committed), which rolls back whatever the repeat did.
       await contracts.write(async (w) => {
-        if (await resend(w.trx, event)) return;
         if (compensation && events.faults.failCompensation()) throw new StepRefused('injected compensation failure (FAULT_COMPENSATION_FAILURES)');
         const no = await run(w, event, compensation);
         await answer(w.trx, replyEvent.parse({ ...base, successYn: 'Y', message: 'success', [ownField]: no }), true);
       });
     } catch (err) {
-      if (!(err instanceof StepRefused || err instanceof AppError) || (err instanceof AppError && err.status >= 500)) throw err;
-      const message = err instanceof AppError ? (err.detail ?? errorCatalog[err.code].title) : err.message;
+      const repeat = isUniqueViolation(err);
+      if (!repeat && (!(err instanceof StepRefused || err instanceof AppError) || (err instanceof AppError && err.status >= 500))) throw err;
       await database.transaction(async (trx) => {
+        // A repeat (or a refusal of one): the stored reply answers it.
         if (await resend(trx, event)) return;
+        if (repeat) throw err; // a key of another table: redelivered
+        const message = err instanceof AppError ? (err.detail ?? errorCatalog[err.code].title) : (err as Error).message;
         await answer(trx, replyEvent.parse({ ...base, successYn: 'N', message, [ownField]: ownNo ?? null }), !compensation);
       });
     }

@@ -14,7 +14,7 @@ export interface SagaGuard {
    * A forward step (register or modify) of saga `globalNo`: refused (409 CONFLICT) once that saga
    * was compensated here; a repeat of a step already applied changes nothing and returns its contract.
    */
-  forward(w: ContractWriter, globalNo: string, write: () => Promise<number>): Promise<number>;
+  forward(w: ContractWriter, globalNo: string, write: () => Promise<number>, knownNo?: number): Promise<number>;
   /**
    * Undoes saga `globalNo`'s step here, found by globalNo (MS1 may never have learnt our number).
    * Nothing applied yet: a tombstone is written and the compensation succeeds. `namedNo` is the
@@ -26,14 +26,14 @@ export interface SagaGuard {
 export function createSagaGuard(database: ServiceDatabase): SagaGuard {
   /**
    * Claims the guard row of `globalNo` with `state`: inserted (answers undefined) or, when the saga
-   * already has one, that row, locked for the transaction. Insert first, never a locking read of a
+   * already has one, that row, locked for the transaction. `contNo`: the contract, when known before the write. Insert first, never a locking read of a
    * missing key: on MariaDB that takes a gap lock, and two sagas' inserts into the same gap deadlock.
    */
-  const claim = async (trx: Transaction<AnyDb>, globalNo: string, state: GuardState): Promise<Guard | undefined> => {
+  const claim = async (trx: Transaction<AnyDb>, globalNo: string, state: GuardState, contNo: number | null = null): Promise<Guard | undefined> => {
     const inserted = await trx
       .insertInto('SA_SAGA_GUARD')
       .orIgnore()
-      .values({ GLOBAL_NO: globalNo, STATE: state, CONT_NO: null, CHANGED_AT: database.timestamp() })
+      .values({ GLOBAL_NO: globalNo, STATE: state, CONT_NO: contNo, CHANGED_AT: database.timestamp() })
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return undefined;
     let query = trx.selectFrom('SA_SAGA_GUARD').select(['STATE', 'CONT_NO']).where('GLOBAL_NO', '=', globalNo);
@@ -45,12 +45,13 @@ export function createSagaGuard(database: ServiceDatabase): SagaGuard {
     trx.updateTable('SA_SAGA_GUARD').set({ STATE: state, CONT_NO: contNo, CHANGED_AT: database.timestamp() }).where('GLOBAL_NO', '=', globalNo).execute();
 
   return {
-    forward: async (w, globalNo, write) => {
-      const guard = await claim(w.trx, globalNo, 'APPLIED');
+    forward: async (w, globalNo, write, knownNo) => {
+      // A modify names its contract: the row goes in complete, and a failed write rolls it back with the rest.
+      const guard = await claim(w.trx, globalNo, 'APPLIED', knownNo ?? null);
       if (guard?.state === 'COMPENSATED') throw new AppError('CONFLICT', `Saga ${globalNo} was already compensated here; its late step is refused`);
       if (guard && guard.contNo !== null) return guard.contNo;
       const no = await write();
-      await mark(w.trx, globalNo, 'APPLIED', no);
+      if (guard || knownNo === undefined) await mark(w.trx, globalNo, 'APPLIED', no);
       return no;
     },
     compensate: async (w, globalNo, apply, namedNo) => {

@@ -38,6 +38,7 @@ export interface ContractWriter {
   insert(values: ContractValues, cross: Record<string, number>, meta: WriteMeta): Promise<number>;
   /** Writes the history row, then updates; refuses a deleted row or one whose saga is running. */
   modify(no: number, values: ContractValues, meta: WriteMeta): Promise<{ before: ContractRow; historyNo: number }>;
+  /** Bookkeeping columns (no AMD_DATE); several `set`s of one contract in a transaction are one UPDATE, written before the row is next read or at the end. */
   set(no: number, values: Record<string, string | number>): Promise<void>;
   cancelRegistration(no: number, transacNo: string): Promise<CompensationOutcome>;
   restoreFromHistory(no: number, transacNo: string): Promise<CompensationOutcome>;
@@ -73,7 +74,7 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
     executor.selectFrom(t.table).selectAll().where(t.key, '=', no).executeTakeFirst();
 
   /** `touched`: cache entries to drop; `changed`: rows to announce (inserts too). */
-  function writerFor(trx: Transaction<AnyDb>, touched: Set<number>, changed: Set<number>): ContractWriter {
+  function writerFor(trx: Transaction<AnyDb>, touched: Set<number>, changed: Set<number>): ContractWriter & { flush(): Promise<void> } {
     /** `amended` stamps AMD_DATE: a change of the contract, not the saga's own bookkeeping. */
     const update = async (no: number, values: Record<string, unknown>, how: { amended: boolean; guard?: 'not-started' }) => {
       const stamped = { ...(how.amended ? { ...values, AMD_DATE: database.timestamp() } : values), CHG_NO: sql`CHG_NO + 1` };
@@ -84,7 +85,16 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
       if (Number(result.numUpdatedRows) > 0) changed.add(no);
       return Number(result.numUpdatedRows);
     };
+    /** `set`s not yet written, per contract: one UPDATE each, before anything else reads or writes that row, or at the end. */
+    const pendingSets = new Map<number, Record<string, unknown>>();
+    const flushSets = async (no: number) => {
+      const values = pendingSets.get(no);
+      if (!values) return;
+      pendingSets.delete(no);
+      await update(no, values, { amended: false });
+    };
     const ownedRow = async (no: number, transacNo: string) => {
+      await flushSets(no);
       const row = await findRow(trx, no);
       if (!row) return { outcome: 'absent' as const };
       if (row.TRANSAC_NO !== transacNo) return { outcome: 'foreign' as const };
@@ -102,6 +112,7 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
         return Number(result.insertId);
       },
       modify: async (no, values, meta) => {
+        await flushSets(no);
         const before = await findRow(trx, no);
         if (!before) throw new AppError('NOT_FOUND', `Contract ${no} does not exist`);
         if (before.DEL_YN === 'Y') throw new AppError('CONFLICT', `Contract ${no} is deleted`);
@@ -117,8 +128,10 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
         if (changed === 0) throw new AppError('SAGA_IN_PROGRESS', `Contract ${no} is in another saga`);
         return { before, historyNo };
       },
-      set: async (no, values) => {
-        await update(no, values, { amended: false });
+      set: (no, values) => {
+        pendingSets.set(no, { ...pendingSets.get(no), ...values });
+        touched.add(no);
+        return Promise.resolve();
       },
       cancelRegistration: async (no, transacNo) => {
         const { outcome, row } = await ownedRow(no, transacNo);
@@ -136,6 +149,9 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
         await update(no, { ...restored, TRANSAC_STTUS: 'CANCEL' }, { amended: true });
         return 'done';
       },
+      flush: async () => {
+        for (const no of [...pendingSets.keys()]) await flushSets(no);
+      },
     };
   }
 
@@ -146,7 +162,9 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
       const changed = new Set<number>();
       const announced = new Set<number>();
       const result = await database.transaction(async (trx) => {
-        const answer = await work(writerFor(trx, touched, changed));
+        const writer = writerFor(trx, touched, changed);
+        const answer = await work(writer);
+        await writer.flush();
         if (feed) {
           for (const no of changed) {
             const row = await findRow(trx, no);

@@ -19,8 +19,17 @@ export interface ServiceDatabase {
   db: Kysely<AnyDb>;
   /** A moment (default: now) in the form this engine stores; SQLite has no date type. */
   timestamp(at?: Date): Date | string;
-  /** Runs `work` in one transaction; what `afterCommit` registered for it runs once it has committed. */
+  /**
+   * Runs `work` in one transaction; then, still inside it, what `beforeCommit` registered for it (in
+   * order); once it has committed, what `afterCommit` registered.
+   */
   transaction<T>(work: (trx: Transaction<AnyDb>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `last` inside `trx` after its work, just before the commit (a failure rolls it back):
+   * rows staged during the transaction go out in one statement. False when `trx` is not one of
+   * `transaction`'s: nothing will run it.
+   */
+  beforeCommit(trx: Transaction<AnyDb>, last: () => Promise<void>): boolean;
   /**
    * Runs `then` once `trx` has committed (never if it rolls back). False when `trx` is not one of
    * `transaction`'s: nothing will tell when it commits.
@@ -40,24 +49,33 @@ export interface DatabaseOptions {
 
 export async function createDatabase(options: DatabaseOptions): Promise<ServiceDatabase> {
   const db = options.kind === 'sqlite' ? openSqlite(options.sqliteFile, options.sqliteSetting ?? 'SQLITE_FILE') : await openMariadb(options.mariadbUrl);
-  const commitHooks = new WeakMap<Transaction<AnyDb>, (() => void)[]>();
+  const commitHooks = new WeakMap<Transaction<AnyDb>, { before: (() => Promise<void>)[]; after: (() => void)[] }>();
   return {
     kind: options.kind,
     db,
     timestamp: options.kind === 'sqlite' ? (at = new Date()) => at.toISOString() : (at = new Date()) => at,
     transaction: async (work) => {
       let open: Transaction<AnyDb> | undefined;
-      const result = await db.transaction().execute((trx) => {
+      const result = await db.transaction().execute(async (trx) => {
         open = trx;
-        commitHooks.set(trx, []);
-        return work(trx);
+        const hooks = { before: [] as (() => Promise<void>)[], after: [] as (() => void)[] };
+        commitHooks.set(trx, hooks);
+        const answer = await work(trx);
+        // A hook may stage more (and register another hook): run until none is left.
+        for (let i = 0; i < hooks.before.length; i++) await hooks.before[i]();
+        return answer;
       });
-      for (const then of (open && commitHooks.get(open)) ?? []) then();
+      for (const then of (open && commitHooks.get(open)?.after) ?? []) then();
       return result;
+    },
+    beforeCommit: (trx, last) => {
+      const hooks = commitHooks.get(trx);
+      hooks?.before.push(last);
+      return Boolean(hooks);
     },
     afterCommit: (trx, then) => {
       const hooks = commitHooks.get(trx);
-      hooks?.push(then);
+      hooks?.after.push(then);
       return Boolean(hooks);
     },
     ping: async () => {

@@ -6,13 +6,15 @@ import type { Logger } from '../../../lib/http/logger';
 import { contextFrom, inSpan, messageGlobalNo, messageTraceHeaders, SpanKind, traceHeaders } from '../../../lib/telemetry/trace';
 import type { AnyDb, ServiceDatabase } from '../db/create-database';
 import type { FaultHooks } from './fault-hooks';
+import { stagedInserts } from '../db/staged-inserts';
 
 export interface Outbox {
   /**
    * Adds an event to the caller's transaction: it is published only if that transaction commits.
-   * In a transaction of `database.transaction`, the row is written claimed by this process and
-   * published as soon as the transaction has committed (no poll, no claim of its own); the relay's
-   * poll publishes it only if this process dies or fails to publish it within the claim.
+   * In a transaction of `database.transaction`, the transaction's rows are written in one INSERT
+   * just before it commits, claimed by this process, and published as soon as it has committed (no
+   * poll, no claim of its own); the relay's poll publishes them only if this process dies or fails
+   * to publish them within the claim.
    */
   add(trx: Transaction<AnyDb>, event: OutgoingEvent, availableAt?: Date): Promise<void>;
 }
@@ -28,33 +30,41 @@ export interface OutboxRelay {
 }
 
 export function createOutbox(database: ServiceDatabase, relay?: OutboxRelay): Outbox {
-  const staged = new WeakMap<Transaction<AnyDb>, OutboxRow[]>();
+  /** One INSERT for a transaction's rows; those due now are claimed by this process and published once it has committed. */
+  const insert = stagedInserts<StagedRow>(database, async (trx, rows) => {
+    const published: OutboxRow[] = [];
+    // Only in a transaction whose commit we will hear of; otherwise the rows are left to the relays' poll.
+    const ours = Boolean(relay) && rows.some((r) => r.due) && database.afterCommit(trx, () => relay?.publishCommitted(published));
+    const until = ours && relay ? database.timestamp(new Date(Date.now() + relay.claimMs)) : null;
+    const values = rows.map(({ row, availableAt, due }) => ({
+      ...row,
+      CREATED_AT: database.timestamp(),
+      AVAILABLE_AT: database.timestamp(availableAt),
+      ATTEMPTS: 0,
+      // Claimed by this process from the start: the relays' polls leave it alone.
+      CLAIM_UNTIL: due ? until : null,
+    }));
+    const result = await trx.executeQuery<{ OUTBOX_NO: number }>(trx.insertInto('SA_OUTBOX').values(values).returning('OUTBOX_NO').compile());
+    if (ours) rows.forEach(({ row, due }, i) => {
+      if (due) published.push({ ...row, OUTBOX_NO: Number(result.rows[i].OUTBOX_NO) });
+    });
+  });
+
   return {
     add: async (trx, event, availableAt = new Date()) => {
       // The trace context of the transaction that writes the row: the relay publishes under it.
       const headers = { ...event.headers, ...messageTraceHeaders() };
       const row = { TOPIC: event.topic, MSG_KEY: event.key, PAYLOAD: encodeEvent(event.payload), HEADERS: Object.keys(headers).length > 0 ? JSON.stringify(headers) : null };
-      // Due now, in a transaction whose commit we will hear of: published by this process at once.
-      const due = availableAt.getTime() <= Date.now();
-      let mine = due ? staged.get(trx) : undefined;
-      if (due && relay && !mine) {
-        const rows: OutboxRow[] = [];
-        if (database.afterCommit(trx, () => relay.publishCommitted(rows))) staged.set(trx, (mine = rows));
-      }
-      const result = await trx
-        .insertInto('SA_OUTBOX')
-        .values({
-          ...row,
-          CREATED_AT: database.timestamp(),
-          AVAILABLE_AT: database.timestamp(availableAt),
-          ATTEMPTS: 0,
-          // Claimed by this process from the start: the relays' polls leave it alone.
-          CLAIM_UNTIL: mine && relay ? database.timestamp(new Date(Date.now() + relay.claimMs)) : null,
-        })
-        .executeTakeFirst();
-      mine?.push({ ...row, OUTBOX_NO: Number(result.insertId) });
+      await insert(trx, { row, availableAt, due: availableAt.getTime() <= Date.now() });
     },
   };
+}
+
+interface StagedRow {
+  row: Omit<OutboxRow, 'OUTBOX_NO'>;
+  availableAt: Date;
+  /** Due now: published by this process right after the commit. */
+  due: boolean;
 }
 
 const BATCH = 100;

@@ -1,3 +1,4 @@
+import { AppError } from '../../../lib/errors/app-error';
 import type { ContractStore, ContractWriter } from '../../../services/platform/contracts/contract-store';
 import type { OutgoingEvent } from '../../../lib/events/event-bus';
 import type { PendingSaga, PendingSagas } from '../../../services/orchestrator/saga-log/pending-sagas';
@@ -22,6 +23,8 @@ export function memorySagaLog(): SagaLog & { sagas: Map<string, SagaSummary>; st
     sagas,
     steps,
     begin: async (_trx, saga, first) => {
+      // As the real log's key does.
+      if (sagas.has(saga.globalNo)) throw new AppError('CONFLICT', `A saga with globalNo ${saga.globalNo} already exists`);
       sagas.set(saga.globalNo, { ...saga, state: 'START', message: null, attempts: 0, nextTryAt: null, deadlineAt: saga.deadlineAt.toISOString(), startedAt: first.startedAt.toISOString(), undo: null });
       log(saga.globalNo, first, 'Y');
     },
@@ -107,7 +110,17 @@ export function memoryContracts(): ContractStore & { rows: Map<number, MemoryRow
       return 'done';
     },
   };
-  return { rows, table: {} as ContractStore['table'], write: (work) => work(writer), find: async (no) => rows.get(no), findCached: async () => undefined, list: async () => ({ items: [], total: 0 }), history: async () => [] };
+  return { rows, table: {} as ContractStore['table'], write: async (work) => {
+    // One transaction: what a throwing `work` wrote is rolled back.
+    const before = new Map([...rows].map(([no, row]) => [no, { ...row }]));
+    try {
+      return await work(writer);
+    } catch (err) {
+      rows.clear();
+      before.forEach((row, no) => rows.set(no, row));
+      throw err;
+    }
+  }, find: async (no) => rows.get(no), findCached: async () => undefined, list: async () => ({ items: [], total: 0 }), history: async () => [] };
 }
 
 export function memoryPendingSagas(): PendingSagas & { rows: Map<string, PendingSaga> } {
