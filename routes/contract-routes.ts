@@ -149,28 +149,39 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
       await sendComposed(req, res, contract, cached, viewBehind(contract, held));
     });
 
-  /** The three services' history rows of one contract (each service keeps its own), for the detail screen. */
+  /**
+   * What changed, when, by whom, in which saga: MS1's entries (MS1 holds every business field and
+   * every saga of the contract). The PC's grids add the three services' own history rows; a phone
+   * gets the entries alone, and only MS1 is asked.
+   */
   route(
     {
       method: 'get',
       path: '/contracts/{pponContNo}/history',
-      summary: "What changed, when, by whom, in which saga (`entries`), and the three services' history rows (a part that could not be read is null, `partial: true`)",
+      summary: view.historyRows
+        ? "What changed, when, by whom, in which saga (`entries`), and the three services' history rows (a part that could not be read is null, `partial: true`)"
+        : 'What changed, when, by whom, in which saga: the entries alone, newest first',
       request: { params: contractNoParam },
-      responses: { 200: { description: 'history', schema: bffResponses.contractHistory }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' },
+      responses: { 200: { description: 'history', schema: schemas.history }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 502: 'MS1 failed', 504: 'MS1 too slow' },
     },
     async (req, res) => {
       const { contract } = await composed(req, Number(req.params.pponContNo));
       const read = (upstream: typeof upstreams.ppon, no: unknown) =>
         no ? upstream.getJson<{ items: unknown[]; entries?: unknown[] }>(`/cont/${Number(no)}/history`, ctxOf(req)) : Promise.resolve({ items: [], entries: [] });
+      const saPponContNo = Number(contract.ppon.saPponContNo);
+      if (!view.historyRows) {
+        const { entries } = await read(upstreams.ppon, saPponContNo);
+        res.set('cache-control', 'no-store').json(view.history({ saPponContNo, partial: false, entries: entries ?? [], ppon: null, inetaplca: null, intelnet: null }));
+        return;
+      }
       const parts = await Promise.allSettled([
         read(upstreams.ppon, contract.ppon.saPponContNo),
         read(upstreams.inetaplca, contract.ppon.saInetaplcaContNo),
         read(upstreams.intelnet, contract.ppon.saIntelnetContNo),
       ]);
       const [ppon, inetaplca, intelnet] = parts.map((p) => (p.status === 'fulfilled' ? p.value.items : null));
-      // MS1 holds every business field and every saga of the contract: its entries are the contract's history.
       const entries = parts[0].status === 'fulfilled' ? (parts[0].value.entries ?? []) : [];
-      res.set('cache-control', 'no-store').json({ saPponContNo: contract.ppon.saPponContNo, partial: parts.some((p) => p.status === 'rejected'), entries, ppon, inetaplca, intelnet });
+      res.set('cache-control', 'no-store').json(view.history({ saPponContNo, partial: parts.some((p) => p.status === 'rejected'), entries, ppon, inetaplca, intelnet }));
     });
 
   async function startSaga(req: Request, res: Response, kind: 'reg' | 'amd') {

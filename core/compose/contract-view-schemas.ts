@@ -3,7 +3,7 @@ import { contractResponseSchemas } from '../../lib/contracts/contract-response-s
 
 const str = z.string();
 const nullableStr = z.string().nullable();
-const { row, state } = contractResponseSchemas;
+const { row, state, historyEntry } = contractResponseSchemas;
 const viewBehind = z.boolean().nullable().meta({ description: 'true: the contract view (the lists) holds an older version of this contract than the services; null: the view could not be asked' });
 
 const pcItem = z.object({
@@ -24,15 +24,22 @@ const card = {
 };
 const part = z.object({ no: z.number().int().nullable(), state: nullableStr, error: nullableStr.optional() });
 const mobileItem = z.object({ ...card, ...state });
+const entries = z.array(historyEntry).meta({ description: 'newest first' });
+const serviceRows = z.array(row).nullable();
 
-/** The bodies core/compose/contract-views.ts shapes, per app: a list item and the detail of one contract. */
+/** The bodies core/compose/contract-views.ts shapes, per app: a list item, the detail of one contract and its history. */
 export const contractViewSchemas = {
-  pc: { item: pcItem.meta({ id: 'PcContract' }), detail: pcItem.extend({ viewBehind }).meta({ id: 'PcContractDetail' }) },
+  pc: {
+    item: pcItem.meta({ id: 'PcContract' }),
+    detail: pcItem.extend({ viewBehind }).meta({ id: 'PcContractDetail' }),
+    history: z.object({ saPponContNo: z.number().int(), partial: z.boolean(), entries, ppon: serviceRows, inetaplca: serviceRows, intelnet: serviceRows }).meta({ id: 'ContractHistory' }),
+  },
   mobile: {
     item: mobileItem.meta({ id: 'MobileCard' }),
     detail: mobileItem
       .extend({ madeBy: nullableStr, parts: z.object({ ppon: part, inetaplca: part, intelnet: part }), viewBehind })
       .meta({ id: 'MobileCardDetail' }),
+    history: z.object({ no: z.number().int(), entries }).meta({ id: 'MobileHistory' }),
   },
   /** The bare card (no state members): the mobile home screen's recent list. */
   card: z.object(card).meta({ id: 'Card' }),

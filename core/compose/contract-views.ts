@@ -1,11 +1,30 @@
 import type { ComposedContract } from './compose-contract';
 
+/**
+ * A contract's history as the BFF reads it: MS1's `entries` (lib/contracts/history-entries.ts) and
+ * each service's history rows (null: that part could not be read).
+ */
+export interface ContractHistory {
+  saPponContNo: number;
+  partial: boolean;
+  entries: unknown[];
+  ppon: unknown[] | null;
+  inetaplca: unknown[] | null;
+  intelnet: unknown[] | null;
+}
+
 /** How an app shapes a composed contract for its screens. */
 export interface ContractView {
   /** Which app's shapes (their schemas: core/compose/contract-view-schemas.ts). */
   app: 'pc' | 'mobile';
   detail(c: ComposedContract): Record<string, unknown>;
   listItem(c: ComposedContract): Record<string, unknown>;
+  /**
+   * Whether the history shows the three services' own history rows beside MS1's entries. Without
+   * them only MS1 is asked, and MS1 failing is the answer's error (there is nothing else to show).
+   */
+  historyRows: boolean;
+  history(h: ContractHistory): Record<string, unknown>;
 }
 
 /** PC grids: every column of every part, named after the services, with each part's status. */
@@ -13,6 +32,8 @@ export const pcContractView: ContractView = {
   app: 'pc',
   detail: (c) => ({ saPponContNo: c.ppon.saPponContNo, partial: c.partial, errors: c.errors, ppon: c.ppon, inetaplca: c.inetaplca, intelnet: c.intelnet }),
   listItem: (c) => pcContractView.detail(c),
+  historyRows: true,
+  history: (h) => ({ ...h }),
 };
 
 /**
@@ -37,7 +58,10 @@ const card = (c: ComposedContract) => ({
 });
 const part = (row: ComposedContract['ppon'] | null, no: unknown, error?: string) => (row ? { no: no ?? null, state: row.transacSttus ?? null } : { no: no ?? null, state: null, error: error ?? null });
 
-/** Mobile cards: number, contractor, service number, one combined status; the detail card adds payer, card, seller, each part's state and its maker. */
+/**
+ * Mobile cards: number, contractor, service number, one combined status; the detail card adds payer, card, seller, each part's state and its maker;
+ * the history is MS1's entries alone.
+ */
 export const mobileContractView: ContractView = {
   app: 'mobile',
   detail: (c) => ({
@@ -54,4 +78,7 @@ export const mobileContractView: ContractView = {
     },
   }),
   listItem: card,
+  // What changed, when, by whom, in which saga: MS1's entries alone (the rows are the PC's grids).
+  historyRows: false,
+  history: (h) => ({ no: h.saPponContNo, entries: h.entries }),
 };

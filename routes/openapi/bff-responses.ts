@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { profileSchema } from '../../core/session/profile-schema';
 import { contractViewSchemas } from '../../core/compose/contract-view-schemas';
-import { contractResponseSchemas } from '../../lib/contracts/contract-response-schemas';
 
 const str = z.string();
 const int = z.number().int();
@@ -31,8 +30,6 @@ const file = { id: str, name: str, size: int, kind: str, contentType: str, creat
 const fileBody = z.object(file).meta({ id: 'File' });
 const documentBody = z.object({ ...file, contractNo: int, uploadedBy: str }).meta({ id: 'Document' });
 const sagaStep = z.looseObject({ participant: str, action: str, attempt: int, outcome: str, durationMs: int, error: nullableStr, startedAt: str }).partial().meta({ id: 'SagaStep' });
-const { historyEntry } = contractResponseSchemas;
-const serviceRows = z.array(contractViewSchemas.row).nullable();
 
 /** The bodies the BFF's routes answer (the routes that send them declare them: routes/, bff-pc/, bff-mobile/). */
 export const bffResponses = {
@@ -66,9 +63,6 @@ export const bffResponses = {
         items: z.array(item),
       })
       .meta({ id: 'ContractPage' }),
-  contractHistory: z
-    .object({ saPponContNo: int, partial: z.boolean(), entries: z.array(historyEntry).meta({ description: 'newest first' }), ppon: serviceRows, inetaplca: serviceRows, intelnet: serviceRows })
-    .meta({ id: 'ContractHistory' }),
   sagaAccepted: z.object({ globalNo: str, state: z.literal('START'), accepted: z.literal(true), statusUrl: str, eventsUrl: str }).meta({ id: 'SagaAccepted' }),
   sagaOutcome: z.looseObject({ globalNo: str, state: z.literal('END'), saPponContNo: int.optional(), saInetaplcaContNo: int.optional(), saIntelnetContNo: int.optional() }).meta({ id: 'SagaOutcome' }),
   saga: z

@@ -163,6 +163,10 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
       { at: expect.any(String), author: { id: 'demo', name: 'Demo User' }, globalNo: expect.any(String), kind: 'REGISTER', outcome: 'DONE', changes: [] },
     ]);
     expect(JSON.stringify(history)).not.toContain('9410111111111118');
+    // The phone's history is compact: the same entries (masked alike), without the services' rows.
+    const phone = await mobile.get(`/api/contracts/${no}/history`).expect(200);
+    expect(phone.headers['cache-control']).toBe('no-store');
+    expect(phone.body).toEqual({ no, entries: history.entries });
   });
 
   it('keeps the rows per page in the profile across sign-ins, per user', async () => {
@@ -303,6 +307,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
         const m = await sys2.login(sys2.mobile);
         const failed = await m.get(`/api/contracts/${no}`).expect(502);
         expect(failed.body.code).toBe('UPSTREAM_UNAVAILABLE');
+        expect((await m.get(`/api/contracts/${no}/history`).expect(502)).body.code).toBe('UPSTREAM_UNAVAILABLE');
         const saga = await m.post('/api/contracts').set('X-CSRF', '1').send({ contract: CONTRACT });
         expect([502, 503]).toContain(saga.status);
         // The contract view down: lists fail with a problem, home still answers, its recent list marked partial.

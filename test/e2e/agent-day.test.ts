@@ -328,10 +328,19 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
     await phone.locator('[data-contract-state]').waitFor();
     await expect(phone.getAttribute('[data-contract-state]', 'data-contract-state')).resolves.toBe('ACTIVE');
     await expect(phone.getAttribute('[data-last-change]', 'data-last-change')).resolves.toBe('ROLLED_BACK');
+    // Its history too: the rolled-back change on top, nothing of it changed, no author (nothing of it stayed).
+    const phoneEntries = phone.locator('section.history li[data-history]');
+    await phoneEntries.nth(1).waitFor();
+    await expect(phoneEntries.first().getAttribute('data-outcome')).resolves.toBe('ROLLED_BACK');
+    await expect(phoneEntries.first().locator('.history-kind').textContent()).resolves.toBe('변경 (되돌림)');
+    await expect(phoneEntries.first().locator('[data-field]').count()).resolves.toBe(0);
+    await expect(phoneEntries.first().locator('.history-author').textContent()).resolves.toBe('—');
+    await expect(phoneEntries.last().locator('.history-kind').textContent()).resolves.toBe('등록');
     await expectAgentWords(phone, 'mobile detail after rollback');
+    await expectAccessible(phone, 'mobile detail after rollback (ko)');
   }, 120_000);
 
-  it('mobile in Korean and English: number keyboards, the modify form shows the current values, the detail in words, documents on the contract', async () => {
+  it('mobile in Korean and English: number keyboards, the modify form shows the current values, the detail in words, its history after the modify, documents on the contract', async () => {
     const page = await signedIn('mobile', DEMO, '/contracts/new');
     await setLanguage(page, 'ko');
     await expect(page.getAttribute('#f-svcNo', 'type')).resolves.toBe('tel');
@@ -365,11 +374,51 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
     await expect(page.inputValue('#f-saler')).resolves.toBe('부산 지점');
     await setLanguage(page, 'en');
     await expectAccessible(page, 'mobile modify (en)');
-    const modified = await submitContract(page, { fields: { saler: 'Busan' }, mode: 'event' });
+    const modified = await submitContract(page, { fields: { saler: 'Busan', cardNo: '4111 1111 1111 1111' }, mode: 'event' });
     expect(modified.state).toBe('END');
+    const reference = await page.textContent('.saga code');
+    expect(reference).toMatch(/\S/);
     await expectAgentWords(page, 'mobile modify done (en)');
     await page.locator('.saga').scrollIntoViewIfNeeded();
     await screenshot(page, 'mobile-modify-progress');
+
+    // Back on the detail, its history: newest first, the change (when, who, each field from what to
+    // what, the card masked, the reference the progress showed) above the registration; in both languages.
+    await page.locator('.success a').tap();
+    await page.waitForURL(`${system.sys.mobile.url}/contracts/${no}`);
+    const history = page.locator('section.history');
+    const entries = history.locator('li[data-history]');
+    await entries.nth(1).waitFor();
+    await expect(entries.count()).resolves.toBe(2);
+    const change = entries.first();
+    const changesOf = (entry: typeof change) => entry.locator('[data-field]').evaluateAll((rows) => rows.map((r) => `${r.querySelector('dt')?.textContent}: ${r.querySelector('dd')?.textContent}`));
+    await expect(change.locator('.history-kind').textContent()).resolves.toBe('Change');
+    await expect(change.locator('time').textContent()).resolves.toMatch(/^\d{1,2} \w{3} \d{4}, \d\d:\d\d$/);
+    await expect(change.locator('.history-author').textContent()).resolves.toBe('Demo User');
+    await expect(changesOf(change)).resolves.toEqual([
+      'Card number: ************0004 → ************1111',
+      'Seller: 부산 지점 → Busan',
+    ]);
+    await expect(change.locator('.saga-ref code').textContent()).resolves.toBe(reference);
+    await expect(entries.last().locator('.history-kind').textContent()).resolves.toBe('Registration');
+    await expect(entries.last().locator('[data-field]').count()).resolves.toBe(0);
+    const visible = await page.evaluate(() => document.body.innerText);
+    expect(visible).not.toMatch(/5500\s?0000\s?0000\s?0004|4111\s?1111\s?1111\s?1111/);
+    await expectAgentWords(page, 'mobile detail with history (en)');
+    await expectAccessible(page, 'mobile detail with history (en)');
+    expect(await smallTouchTargets(page)).toEqual([]);
+    await setLanguage(page, 'ko');
+    await expect(history.locator('h2').textContent()).resolves.toBe('이력');
+    await expect(change.locator('.history-kind').textContent()).resolves.toBe('변경');
+    await expect(change.locator('time').textContent()).resolves.toMatch(/^\d{4}\. \d{1,2}\. \d{1,2}\. (오전|오후) \d{1,2}:\d\d$/);
+    await expect(changesOf(change)).resolves.toEqual([
+      '카드 번호: ************0004 → ************1111',
+      '판매자: 부산 지점 → Busan',
+    ]);
+    await expect(entries.last().locator('.history-kind').textContent()).resolves.toBe('등록');
+    await expectAgentWords(page, 'mobile detail with history (ko)');
+    await expectAccessible(page, 'mobile detail with history (ko)');
+    await setLanguage(page, 'en');
 
     // Cards: the search keeps its text; state in words.
     await page.locator('[data-menu="contracts"]').tap();

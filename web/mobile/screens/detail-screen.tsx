@@ -4,10 +4,11 @@ import { isMessageKey, useT } from '../../shared/i18n';
 import { codeText } from '../../shared/problem-text';
 import { Link } from '../../shared/router';
 import { cardState, useCanModify, useCard } from '../mobile-contract';
+import { HistoryList } from './history-list';
 
 const PARTS = ['ppon', 'inetaplca', 'intelnet'] as const;
 
-/** One contract on a phone: its values, state and last change, its three parts, its documents. */
+/** One contract on a phone: its values, state and last change, its three parts, its documents, its history. */
 export function DetailScreen({ no }: { no: number }) {
   const t = useT();
   const { card, error } = useCard(no);
@@ -66,6 +67,7 @@ export function DetailScreen({ no }: { no: number }) {
         </>
       )}
       <Documents base={`/api/contracts/${no}/documents`} title="contractDocuments" camera level={2} canChange={canModify} />
+      <HistoryList no={no} />
     </section>
   );
 }
