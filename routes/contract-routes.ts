@@ -9,7 +9,8 @@ import { composeContract, type ComposedContract } from '../core/compose/compose-
 import type { ContractView } from '../core/compose/contract-views';
 import { composedOf, viewBehind, type ViewContract, type ViewPage } from '../core/compose/read-model';
 import { searchParamsOf } from '../lib/contracts/contract-search';
-import { contractListQuery, type ContractListQuery, contractNoParam, globalNoParam, modifyContractBody, registerContractBody } from '../core/saga/contract-schemas';
+import { contractListQuery, type ContractListQuery, contractNoParam, globalNoParam, modifyContractBody, registerContractBody, sagaListQuery, type SagaListQuery } from '../core/saga/contract-schemas';
+import { sagaListViews, type Ms1SagaItem } from '../core/saga/saga-list-views';
 import { runIdempotent } from '../core/saga/idempotency';
 import { triggerSaga } from '../core/saga/trigger-saga';
 import { SAGA_EVENT_TYPES, streamSagaEvents } from '../core/saga/follow-saga';
@@ -237,6 +238,30 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
     },
     (req, res) => startSaga(req, res, 'amd'),
   );
+
+  /**
+   * The sagas this user may see, newest first, from MS1's saga list: MS1 decides whose (an agent's
+   * own, every saga for operators and supervisors); PC gets every column, mobile a compact card.
+   */
+  const sagaList = sagaListViews[view.app];
+  route(
+    {
+      method: 'get',
+      path: '/sagas',
+      summary: view.app === 'pc' ? "Sagas the user may see (an agent's own, every saga for operators and supervisors), newest first, by state and kind" : 'Sagas the user may see, newest first, as compact cards',
+      request: { query: sagaListQuery },
+      responses: { 200: { description: 'a page of sagas', schema: sagaList.page }, 400: 'VALIDATION_FAILED (also a cursor of another list)', 403: 'FORBIDDEN', 502: 'MS1 failed' },
+    },
+    async (req, res) => {
+      const { size, ...filter } = req.query as unknown as SagaListQuery;
+      const params = new URLSearchParams({ limit: String(size) });
+      for (const [k, v] of Object.entries(filter)) if (v !== undefined) params.set(k, v);
+      const { status, body } = await upstreams.ppon.request<{ items: Ms1SagaItem[]; nextCursor: string | null; detail?: string; errors?: unknown }>('GET', `/sagas?${params}`, ctxOf(req));
+      if (status === 400) throw new AppError('VALIDATION_FAILED', body.detail ?? 'The saga list query is not valid', body.errors ? { errors: body.errors } : {});
+      if (status === 403) throw new AppError('FORBIDDEN', 'MS1 does not let this user list sagas');
+      if (status !== 200) throw new AppError('UPSTREAM_BAD_RESPONSE', `ppon answered ${status}`, { upstream: 'ppon' });
+      res.set('cache-control', 'no-store').json({ items: body.items.map(sagaList.item), nextCursor: body.nextCursor });
+    });
 
   route(
     { method: 'get', path: '/sagas/{globalNo}', summary: "A saga's state and steps from MS1's saga log", request: { params: globalNoParam }, responses: { 200: { description: 'saga', schema: bffResponses.saga }, 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND' } },

@@ -1,4 +1,4 @@
-import { errorCatalog } from '../../lib/errors/catalog';
+import { sagaReasonCode } from '../../lib/contracts/saga-reason-code';
 import type { CallContext } from './create-upstream';
 import type { ContractUpstreams } from './contract-upstreams';
 
@@ -16,8 +16,5 @@ export async function rollbackReason(upstreams: ContractUpstreams, globalNo: str
   const failed = saga?.steps?.find((s) => s.outcome !== 'Y');
   if (!saga) return undefined;
   if (!failed) return 'STEP_FAILED';
-  const error = failed.error ?? '';
-  const known = Object.entries(errorCatalog).find(([, entry]) => error.includes(entry.title));
-  if (known) return known[0];
-  return /timed? ?out|in time/i.test(`${failed.outcome} ${error}`) ? 'UPSTREAM_TIMEOUT' : 'STEP_FAILED';
+  return sagaReasonCode(`${failed.outcome} ${failed.error ?? ''}`);
 }

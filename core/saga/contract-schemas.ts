@@ -39,5 +39,16 @@ export const contractListQuery = contractSearchShape
   .refine((query) => !(query.q && query.contr), { message: 'give q or contr, not both', path: ['q'] });
 export type ContractListQuery = z.infer<typeof contractListQuery>;
 
+/** The saga list's query (GET /api/sagas): MS1 decides whose sagas the user sees. */
+export const sagaListQuery = z
+  .object({
+    state: z.enum(['START', 'COMPENSATING', 'END', 'CANCEL']).optional(),
+    kind: z.enum(['reg', 'amd']).optional(),
+    size: z.coerce.number().int().min(1).max(50).default(20),
+    cursor: z.string().min(1).max(400).optional().meta({ description: "the previous page's nextCursor" }),
+  })
+  .strict();
+export type SagaListQuery = z.infer<typeof sagaListQuery>;
+
 export type RegisterContractBody = z.infer<typeof registerContractBody>;
 export type ModifyContractBody = z.infer<typeof modifyContractBody>;

@@ -9,6 +9,7 @@ import { createOutboxHeadersColumn } from '../platform/events/create-outbox-head
 import { createPubsubTables } from '../orchestrator/saga-log/create-pubsub-tables';
 import { createSagaRecoveryColumns } from '../orchestrator/saga-log/create-saga-recovery-columns';
 import { createSagaTraceColumn } from '../orchestrator/saga-log/create-saga-trace-column';
+import { createSagaStartedByColumn } from '../orchestrator/saga-log/create-saga-started-by-column';
 
 export const pponMigrations: Migrations = {
   '001_contract_tables': createContractTables(pponTable),
@@ -20,4 +21,5 @@ export const pponMigrations: Migrations = {
   '007_outbox_headers': createOutboxHeadersColumn,
   '008_saga_trace': createSagaTraceColumn,
   '009_scale_out': createScaleOutTables,
+  '010_saga_started_by': createSagaStartedByColumn,
 };

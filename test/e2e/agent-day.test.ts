@@ -162,9 +162,19 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
     await expectAccessible(page, 'pc detail (en)');
     await screenshot(page, 'pc-detail');
 
-    // The change monitor: this browser's changes with contract, kind, state, time and a link.
+    // The change monitor lists the user's changes from MS1, newest first, not only this browser's:
+    // a change the same user made through the API in another session (a modify of this contract) is
+    // there too, above the registration made here.
+    const elsewhere = await system.sys.login(system.sys.pc, DEMO);
+    const changed = await elsewhere.put(`/api/contracts/${no}`).set('X-CSRF', '1').send({ contract: { payr: 'Elsewhere Payer' }, mode: 'api' });
+    expect(changed.status).toBe(200);
     await page.goto(`${system.sys.pc.url}/sagas`);
-    const row = page.locator('tr[data-saga]').filter({ hasText: `Contract ${no}` });
+    const viaApi = page.locator(`tr[data-saga="${changed.body.globalNo as string}"]`);
+    await viaApi.waitFor();
+    await expect(viaApi.locator('td').nth(2).textContent()).resolves.toBe('Change');
+    await expect(viaApi.locator('td').nth(3).textContent()).resolves.toBe('Completed');
+    await expect(page.locator('tr[data-saga]').first().getAttribute('data-saga')).resolves.toBe(changed.body.globalNo);
+    const row = page.locator('tr[data-saga]').filter({ hasText: `Contract ${no}` }).filter({ hasText: 'Registration' });
     await row.waitFor();
     await expect(row.locator('td').nth(2).textContent()).resolves.toBe('Registration');
     await expect(row.locator('td').nth(3).textContent()).resolves.toBe('Completed');

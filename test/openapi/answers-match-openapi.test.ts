@@ -99,6 +99,8 @@ describe('OpenAPI: each app publishes its document, and real answers of every ro
       seen(await agent.get('/api/contracts?size=5'));
       seen(await agent.get('/api/contracts?sort=nothing'));
       seen(await agent.get(`/api/contracts/${no}/history`));
+      seen(await agent.get('/api/sagas?size=5'));
+      seen(await agent.get('/api/sagas?state=NOPE'));
       seen(await agent.get(`/api/sagas/${created.body.globalNo}`));
       seen(await agent.get(`/api/sagas/${created.body.globalNo}/events`).buffer(true).parse((res, done) => {
         let text = '';
@@ -168,6 +170,7 @@ describe('OpenAPI: each app publishes its document, and real answers of every ro
           seen(await request(url).post('/cont/regPubsubCompensate').set(as(user)).send({ pponContPayload: payload }));
           seen(await request(url).post('/cont/amdPubsubCompensate').set(as(user)).send({ pponContPayload: { saPponContNo: no, payr: '안중근' } }));
           seen(await request(url).get('/sagas?state=END&limit=5').set(as(user)));
+          seen(await request(url).get('/sagas?state=NOPE').set(as(user)));
           seen(await request(url).get(`/sagas/${reg.body.globalNo}`).set(as(user)));
           seen(await request(url).get('/sagas/no-such-saga-0000').set(as(user)));
           seen(await request(url).post(`/sagas/${reg.body.globalNo}/retry`).set(as(user)));

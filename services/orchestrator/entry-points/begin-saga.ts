@@ -61,7 +61,8 @@ export async function beginSaga(
     };
     const first = { participant: 'ppon' as const, action: workflow.local.action, attempt: 1, startedAt };
     const deadlineAt = new Date(startedAt.getTime() + deps.deadlineMs);
-    await deps.sagaLog.begin(w.trx, { globalNo, saPponContNo, kind, mode, deadlineAt }, first);
+    const startedBy = (req.actor ?? req.identity)?.sub;
+    await deps.sagaLog.begin(w.trx, { globalNo, saPponContNo, kind, mode, deadlineAt, startedBy }, first);
     await alsoInTransaction?.(w, begun);
     return begun;
   });

@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../../platform/service-deps';
 import type { SagaTransport } from '../transport/saga-transport';
 import { createOrchestration } from '../engine/orchestration';
 import { sagaRoutes } from './saga-routes';
+import { createSagaList } from '../saga-log/saga-list';
 import { createDeadLetters } from '../saga-log/dead-letters';
 import { pubsubRoutes } from './pubsub-routes';
 
@@ -43,6 +44,7 @@ export function createPponApp(deps: PponDeps): Express {
         retries: config.compensationRetries,
         deadlineMs: config.sagaDeadlineMs,
         drillsAllowed: config.drillsAllowed,
+        listSagas: createSagaList(deps.database),
       }),
     ],
   });

@@ -19,6 +19,25 @@ const sagaSummary = z
   })
   .meta({ id: 'SagaSummary' });
 
+const sagaListItem = z
+  .object({
+    globalNo: z.string(),
+    saPponContNo: no,
+    kind: z.enum(['reg', 'amd']),
+    mode: z.enum(['api', 'event']),
+    state: sagaState,
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    messageCode: z.string().nullable().meta({ description: 'why it failed, a code of the error catalog (or STEP_FAILED); null while START and when END' }),
+    message: z.string().nullable().meta({ description: "the English detail, for operators' repairs" }),
+    startedBy: z.string().nullable(),
+    attempts: no,
+    nextTryAt: z.string().nullable(),
+    deadlineAt: z.string().nullable(),
+    undo: z.string().nullable(),
+  })
+  .meta({ id: 'SagaListItem' });
+
 /** MS1's saga answers (services/orchestrator/entry-points/send-saga-answer.ts, the saga log). */
 export const orchestratorResponses = {
   sagaEnded: z
@@ -33,5 +52,6 @@ export const orchestratorResponses = {
   },
   sagaAccepted: z.object({ globalNo: z.string(), saPponContNo: no, state: z.literal('START'), message: z.string() }).meta({ id: 'SagaAcceptedByMs1' }),
   sagaSummary,
+  sagaListPage: z.object({ items: z.array(sagaListItem), nextCursor: z.string().nullable() }).meta({ id: 'SagaListPage' }),
   saga: z.looseObject({ globalNo: z.string(), state: sagaState, steps: z.array(z.looseObject({})).optional() }).meta({ id: 'SagaLog' }),
 };

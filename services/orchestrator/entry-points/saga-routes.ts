@@ -17,6 +17,9 @@ import { sendSagaAnswer } from './send-saga-answer';
 import type { DocumentedRoute } from '../../../lib/openapi/api-route';
 import { documentedRouter } from '../../../lib/openapi/documented-router';
 import { orchestratorResponses } from './orchestrator-responses';
+import type { SagaListFilter, SagaListPage } from '../saga-log/saga-list';
+import type { Identity } from '../../platform/auth/identity';
+import { maySeeEverySaga } from '../../platform/auth/contract-policy';
 
 export interface SagaRouteDeps {
   contracts: ContractStore;
@@ -29,10 +32,17 @@ export interface SagaRouteDeps {
   retries: number;
   deadlineMs: number;
   drillsAllowed: boolean;
+  /** MS1's saga list (saga-log/saga-list.ts). */
+  listSagas: (filter: SagaListFilter) => Promise<SagaListPage>;
 }
 
 const globalNoParams = z.object({ globalNo: z.string().max(100) });
-const listQuery = z.object({ state: z.enum(SAGA_STATES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+const listQuery = z.object({
+  state: z.enum(SAGA_STATES).optional().meta({ description: 'only sagas in this state' }),
+  kind: z.enum(['reg', 'amd']).optional().meta({ description: 'only registrations (reg) or modifications (amd)' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'page size, at most 200' }),
+  cursor: z.string().min(1).max(400).optional().meta({ description: "the previous page's nextCursor: the sagas started before its last" }),
+}).strict();
 
 /** MS1, the orchestrator: API-mode register and modify sagas, the saga log, and the operator's view of sagas still compensating. */
 export function sagaRoutes(routes: DocumentedRoute[], deps: SagaRouteDeps) {
@@ -47,14 +57,16 @@ export function sagaRoutes(routes: DocumentedRoute[], deps: SagaRouteDeps) {
   };
 
   const { router, route } = documentedRouter(routes, '');
-  const { sagaEnded, sagaFailed, saga, sagaSummary } = orchestratorResponses;
+  const { sagaEnded, sagaFailed, saga, sagaSummary, sagaListPage } = orchestratorResponses;
   route({ method: 'post', path: '/cont/regSagaApi', summary: 'Register saga, API mode: the answer is its outcome', request: { body: registerBody }, responses: { 201: { description: 'END', schema: sagaEnded }, ...sagaFailed } }, noDrill, (req, res) => runApiSaga(req, res, registerWorkflow));
   route({ method: 'post', path: '/cont/amdSagaApi', summary: 'Modify saga, API mode: the answer is its outcome', request: { body: modifyBody }, responses: { 200: { description: 'END', schema: sagaEnded }, ...sagaFailed } }, noDrill, (req, res) => runApiSaga(req, res, modifyWorkflow));
-  // Operators: every saga in a state (e.g. COMPENSATING, with attempts and next try), oldest first.
-  const sagaList = z.object({ items: z.array(sagaSummary) });
-  route({ method: 'get', path: '/sagas', summary: 'Operators: sagas in a state, oldest first', request: { query: listQuery }, responses: { 200: { description: 'sagas', schema: sagaList }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN' } }, async (req, res) => {
+  // The saga list, newest first: operators and supervisors see every saga (e.g. COMPENSATING, with
+  // attempts and next try, to repair); anyone else only the sagas they started (SA_SAGA.STARTED_BY).
+  route({ method: 'get', path: '/sagas', summary: 'Sagas, newest first, paged: every saga for operators and supervisors, else the caller\'s own', request: { query: listQuery }, responses: { 200: { description: 'a page of sagas', schema: sagaListPage }, 400: 'VALIDATION_FAILED', 403: 'FORBIDDEN' } }, async (req, res) => {
     const query = req.query as unknown as z.infer<typeof listQuery>;
-    res.json({ items: await sagaLog.list(query) });
+    const caller = req.identity as Identity;
+    const startedBy = maySeeEverySaga(caller) ? undefined : (req.actor ?? caller).sub;
+    res.set('cache-control', 'no-store').json(await deps.listSagas({ ...query, startedBy }));
   });
   const text = { description: 'Prometheus exposition format', contentType: 'text/plain', schema: z.string() };
   route({ method: 'get', path: '/metrics/saga', summary: "The saga log's metrics", responses: { 200: text, 403: 'FORBIDDEN' } }, async (_req, res) => {

@@ -36,7 +36,7 @@ export interface SagaSummary {
 
 export interface SagaLog {
   /** Opens the saga inside MS1's first transaction, recording that first local step; a globalNo already used is a 409. */
-  begin(trx: Transaction<AnyDb>, saga: { globalNo: string; saPponContNo: number; kind: SagaKind; mode: 'api' | 'event'; deadlineAt: Date }, first: StepRef & { startedAt: Date }): Promise<void>;
+  begin(trx: Transaction<AnyDb>, saga: { globalNo: string; saPponContNo: number; kind: SagaKind; mode: 'api' | 'event'; deadlineAt: Date; /** The acting user's `sub` (the saga list shows an agent their own). */ startedBy?: string }, first: StepRef & { startedAt: Date }): Promise<void>;
   /** Whether a saga already has this globalNo (checked first, so a retried request is a CONFLICT, not SAGA_IN_PROGRESS). */
   exists(trx: Transaction<AnyDb>, globalNo: string): Promise<boolean>;
   /** START → COMPENSATING with the compensations to run, in order; false if the saga had already left START. */
@@ -108,6 +108,7 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
             STARTED_AT: database.timestamp(first.startedAt),
             DEADLINE_AT: database.timestamp(saga.deadlineAt),
             TRACE_HEADERS: traceHeadersText(),
+            STARTED_BY: saga.startedBy?.slice(0, 255) ?? null,
           })
           .execute();
       } catch (err) {

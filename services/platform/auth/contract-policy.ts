@@ -9,6 +9,8 @@ const MAKERS: Role[] = [...MAKER_ROLES];
 /** Who may change any contract, not only their own (lib/contracts/contract-access.ts: the BFF's documents follow the same rule). */
 const MODIFY_ANY: Role[] = [...MODIFY_ANY_ROLES];
 const SAGA_ONLY: Role[] = ['saga', 'operator'];
+/** Who sees every saga in MS1's list (e.g. ?state=COMPENSATING, to repair); anyone else sees the sagas they started. */
+const SEE_EVERY_SAGA: Role[] = ['operator', 'supervisor'];
 
 /** One row of a service's authorization table. `audit` stamps the payload's audit fields from the actor. */
 interface Rule {
@@ -29,8 +31,9 @@ export function contractPolicy(kind: ServiceKind): Rule[] {
       { method: 'POST', path: /^\/cont\/(regSagaApi|regPubsub|regPubsubCompensate)$/, roles: MAKERS, audit: 'maker' },
       { method: 'POST', path: /^\/cont\/(amdSagaApi|amdPubsub|amdPubsubCompensate)$/, roles: MAKERS, audit: 'amender', ownContract: true },
       { method: 'GET', path: /^\/sagas\/dead-letters$/, roles: ['operator', 'supervisor'] },
-      // The operator's view of every saga (e.g. ?state=COMPENSATING) and its metrics; a saga by its globalNo stays readable.
-      { method: 'GET', path: /^\/(sagas\/?|metrics\/saga)$/, roles: ['operator', 'supervisor'] },
+      // The saga metrics are the operators'; the saga list is every reader's, narrowed by the route to
+      // the caller's own sagas unless they may see every saga (SEE_EVERY_SAGA); a saga by its globalNo stays readable.
+      { method: 'GET', path: /^\/metrics\/saga$/, roles: SEE_EVERY_SAGA },
       { method: 'GET', path: /^\//, roles: READERS },
       // Anything else that changes state (repairs, retries, whatever comes next) is the saga's and operators' alone.
       { method: '*', path: /^\//, roles: SAGA_ONLY },
@@ -52,6 +55,9 @@ export function contractPolicy(kind: ServiceKind): Rule[] {
     { method: '*', path: /^\//, roles: SAGA_ONLY },
   ];
 }
+
+/** Whether MS1's saga list shows this caller every saga, or only those they started (services/orchestrator/entry-points/saga-routes.ts). */
+export const maySeeEverySaga = (who: Identity) => has(who, SEE_EVERY_SAGA);
 
 /** Card numbers leave a service masked, except to these roles (lib/contracts/mask-card.ts); each full read is audited. */
 export const mayReadFullCards = (who: Identity) => has(who, FULL_CARD_ROLES as Role[]);
