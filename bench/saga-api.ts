@@ -64,7 +64,7 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 const identity = { issuer: '', authorization: '' };
 const DEFINITIONS: Record<ServiceName, ServiceDefinition> = { ppon: pponService, inetaplca: inetaplcaService, intelnet: intelnetService };
 const NOTICE_CHANNEL = `${RUN}:notices`;
-const busEnv = BUS === 'kafka' ? { EVENT_BUS: 'kafka', KAFKA_BROKERS, KAFKA_PARTITIONS: '6' } : { EVENT_BUS: 'redis' };
+const busEnv = BUS === 'kafka' ? { EVENT_BUS: 'kafka', KAFKA_BROKERS, KAFKA_PARTITIONS: text('partitions', '6') } : { EVENT_BUS: 'redis' };
 
 /** What the bench needs of a running service, in this process or its own. */
 interface BenchService {

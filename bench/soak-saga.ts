@@ -7,11 +7,12 @@
  * the consistency checker over the three databases. Prints ended / cancelled / still compensating /
  * stuck past deadline / inconsistent and the sagas per second. Goal: 0 inconsistent, 0 stuck.
  *
- *   npm run soak:saga -- [--n 1000] [--db sqlite|mariadb] [--concurrency 12] [--seed 1] [--quiesce-seconds 300] [--instances 2]
+ *   npm run soak:saga -- [--n 1000] [--db sqlite|mariadb] [--concurrency 12] [--seed 1] [--quiesce-seconds 300] [--instances 2] [--bus redis|kafka]
  *
  * `--instances 2`: two processes of every service on one database each and one bus
  * (test/services/support/replica-harness.ts); clients spread over the MS1s, and each fault hits one
- * process, the other of its service going on.
+ * process, the other of its service going on. `--bus kafka` (with `--instances 2` or more): the
+ * broker mode on Kafka (127.0.0.1:9092; `npm run infra:kafka`) instead of Redis Streams.
  *
  * Needs Redis on 127.0.0.1:6379 (and MariaDB on :3306 for --db mariadb); this run's databases,
  * files and streams are deleted afterwards.
@@ -25,7 +26,7 @@ import { startServiceProcesses } from '../test/services/support/process-harness'
 import { startReplicas } from '../test/services/support/replica-harness';
 import type { Kysely } from 'kysely';
 import type { AnyDb } from '../services/platform/db/create-database';
-import { auth, dropTestData, type DbKind } from '../test/services/support/service-harness';
+import { auth, dropTestData, type BusKind, type DbKind } from '../test/services/support/service-harness';
 import { cardNumber, serviceNumber } from '../test/support/valid-contract';
 
 const arg = (name: string, fallback: string) => {
@@ -38,6 +39,9 @@ const CONCURRENCY = Number(arg('concurrency', '12'));
 const SEED = Number(arg('seed', String(Date.now() % 100_000)));
 const QUIESCE_SECONDS = Number(arg('quiesce-seconds', '300'));
 const INSTANCES = Number(arg('instances', '1'));
+const BUS = arg('bus', 'redis') as BusKind;
+if (BUS !== 'redis' && BUS !== 'kafka') throw new Error('--bus is redis or kafka');
+if (BUS === 'kafka' && INSTANCES < 2) throw new Error('--bus kafka runs with --instances 2 or more');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const SETTINGS = {
@@ -75,7 +79,7 @@ async function startTarget(settings: Record<string, string>): Promise<Target> {
       close: () => s.close(),
     };
   }
-  const r = await startReplicas(DB, { bus: 'redis', tag: 'soak', count: INSTANCES, all: settings });
+  const r = await startReplicas(DB, { bus: BUS, tag: 'soak', count: INSTANCES, all: settings });
   const at = (name: ServiceName, which: number) => r.replicas(name)[which % INSTANCES];
   return {
     ms1Url: (i) => at('ppon', i).url,
@@ -99,7 +103,7 @@ interface Tally { accepted: number; api: number; broker: number; modify: number;
 async function main() {
   const random = seededRandom(SEED);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-  console.log(`soak: ${N} sagas on ${DB}, ${INSTANCES} process(es) of each service, concurrency ${CONCURRENCY}, seed ${SEED}`);
+  console.log(`soak: ${N} sagas on ${DB}, ${INSTANCES} process(es) of each service, bus ${BUS}, concurrency ${CONCURRENCY}, seed ${SEED}`);
   const s = await startTarget({ ...SETTINGS, FAULT_SEED: String(SEED) });
   const contracts: number[] = [];
   const tally: Tally = { accepted: 0, api: 0, broker: 0, modify: 0, refused: {} };
