@@ -19,23 +19,6 @@ export const FIELDS: { name: string; label: MessageKey; keyboard: Keyboard }[] =
 ];
 
 type Answer = { globalNo: string; state?: string; saPponContNo?: number };
-export interface RememberedSaga {
-  globalNo: string;
-  kind: 'reg' | 'amd';
-  contractNo?: number;
-  at: string;
-}
-
-/** Remembers the sagas this browser started, for the change monitor (newest first, 20 kept). */
-export function rememberSaga(saga: RememberedSaga): void {
-  const list = rememberedSagas();
-  localStorage.setItem('sagas', JSON.stringify([saga, ...list.filter((s) => s.globalNo !== saga.globalNo)].slice(0, 20)));
-}
-export function rememberedSagas(): RememberedSaga[] {
-  const list = JSON.parse(localStorage.getItem('sagas') ?? '[]') as (RememberedSaga | string)[];
-  return list.map((s) => (typeof s === 'string' ? { globalNo: s, kind: 'reg', at: '' } : s));
-}
-
 const blank = (initial: Record<string, string>) => Object.fromEntries(FIELDS.map((f) => [f.name, initial[f.name] ?? '']));
 
 /**
@@ -88,7 +71,6 @@ export function ContractForm({ contractNo, initial = {}, detailPath, drillAllowe
         headers: { 'idempotency-key': idempotencyKey },
         body: { contract, mode, ...(drillCode ? { drill: 'compensate' } : {}) },
       });
-      rememberSaga({ globalNo: answer.globalNo, kind, contractNo: answer.saPponContNo ?? contractNo, at: new Date().toISOString() });
       if (answer.accepted) setFollowed({ globalNo: answer.globalNo, initial: { kind, saPponContNo: contractNo, reasonCode: drillCode } });
       else await showFinished(answer, drillCode);
       // The next registration is another form: empty, with its own key.
@@ -97,7 +79,6 @@ export function ContractForm({ contractNo, initial = {}, detailPath, drillAllowe
     } catch (err) {
       if (err instanceof ApiError && err.problem.code === 'SAGA_FAILED' && err.problem.globalNo) {
         const globalNo = textOf(err.problem.globalNo);
-        rememberSaga({ globalNo, kind, contractNo: (err.problem.saPponContNo as number) ?? contractNo, at: new Date().toISOString() });
         await showFinished({ globalNo, state: String(err.problem.state), saPponContNo: err.problem.saPponContNo as number }, drillCode ?? (err.problem.reasonCode as string | undefined));
         setIdempotencyKey(crypto.randomUUID());
       } else if (err instanceof ApiError && err.problem.errors?.length) {
