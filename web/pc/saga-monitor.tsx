@@ -1,21 +1,12 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { api } from '../shared/api';
+import { useState, type FormEvent } from 'react';
 import { useFormat } from '../shared/format';
-import { isMessageKey, useT } from '../shared/i18n';
+import { useT } from '../shared/i18n';
 import { problemText } from '../shared/problem-text';
 import { Link, navigate, usePath } from '../shared/router';
-import { SagaProgress, useSagaEvents, type SagaView } from '../shared/saga-progress';
-import { sagaStateText } from '../shared/saga-words';
-import { useApiGet } from '../shared/use-api-get';
-
-interface SagaLog {
-  globalNo: string;
-  kind?: 'reg' | 'amd';
-  state: string;
-  saPponContNo?: number | null;
-  reasonCode?: string | null;
-  steps: SagaView['steps'];
-}
+import { SagaProgress } from '../shared/saga-progress';
+import { sagaKindText, sagaReasonText, sagaStateText } from '../shared/saga-words';
+import { useFollowedSaga } from '../shared/use-followed-saga';
+import { SAGA_STATES, useSagaList } from '../shared/use-saga-list';
 
 /** One row of GET /api/sagas (bff-pc): MS1 lists the user's own sagas, or every saga for operators and supervisors. */
 interface SagaRow {
@@ -29,8 +20,6 @@ interface SagaRow {
   messageCode: string | null;
 }
 
-const STATES = ['START', 'COMPENSATING', 'END', 'CANCEL'] as const;
-
 /**
  * The change monitor: the changes (sagas) the user may see, from MS1 (their own; operators and
  * supervisors every one), newest first, by state and kind, a page at a time, each with its contract,
@@ -43,44 +32,13 @@ export function SagaMonitor() {
   usePath();
   const selected = new URLSearchParams(location.search).get('globalNo');
   const [lookup, setLookup] = useState(selected ?? '');
-  // The saga looked up, kept with its reference: another reference shows nothing of this one's.
-  const [looked, setLooked] = useState<{ globalNo: string; initial?: Partial<SagaView>; error?: unknown } | null>(null);
-  const followed = looked?.globalNo === selected ? looked : null;
-  const error = followed?.error ? problemText(t, followed.error) : null;
-  const view = useSagaEvents(followed?.initial ? followed.globalNo : null, followed?.initial);
-  // The filter and the cursors of the pages seen so far (page n's cursor is cursors[n - 2]); a new filter starts again at page 1.
+  const { view, error: followError } = useFollowedSaga(selected);
+  const error = followError ? problemText(t, followError) : null;
+  // A new filter starts again at page 1 (useSagaList); when a followed saga ends the page is read again (its row's state changed).
   const [filter, setFilter] = useState<{ state: string; kind: string }>({ state: '', kind: '' });
-  const [cursors, setCursors] = useState<string[]>([]);
-  const params = new URLSearchParams({ size: '20' });
-  if (filter.state) params.set('state', filter.state);
-  if (filter.kind) params.set('kind', filter.kind);
-  if (cursors.length) params.set('cursor', cursors[cursors.length - 1]);
-  // When a followed saga ends the list is read again (its row's state changed): a trailing `&`
-  // changes the path useApiGet follows, not the query the BFF reads.
-  const { data: page, error: listError } = useApiGet<{ items: SagaRow[]; nextCursor: string | null }>(`/api/sagas?${params}${view?.done ? '&' : ''}`);
+  const { page, error: listError, pageNo, hasNext, next, prev } = useSagaList<SagaRow>(filter, { reload: view?.done });
   const rows = page?.items ?? null;
-  const pageNo = cursors.length + 1;
-  const refilter = (change: Partial<typeof filter>) => {
-    setFilter((f) => ({ ...f, ...change }));
-    setCursors([]);
-  };
-  const reason = (code: string | null) => {
-    if (!code) return '';
-    const key = `problem.${code}`;
-    return isMessageKey(key) ? t(key) : t('problem.STEP_FAILED');
-  };
-
-  useEffect(() => {
-    if (!selected) return;
-    let live = true;
-    void api<SagaLog>(`/api/sagas/${encodeURIComponent(selected)}`).then(
-      (log) => live && setLooked({ globalNo: selected, initial: { kind: log.kind, saPponContNo: log.saPponContNo, ...(log.state !== 'START' ? { state: log.state, steps: log.steps, reasonCode: log.reasonCode, done: true } : {}) } }),
-      (error: unknown) => live && setLooked({ globalNo: selected, error }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [selected]);
+  const refilter = (change: Partial<typeof filter>) => setFilter((f) => ({ ...f, ...change }));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -108,7 +66,7 @@ export function SagaMonitor() {
         <label htmlFor="saga-state">{t('sagaStateFilter')}</label>
         <select id="saga-state" value={filter.state} onChange={(e) => refilter({ state: e.target.value })}>
           <option value="">{t('allSagas')}</option>
-          {STATES.map((s) => (
+          {SAGA_STATES.map((s) => (
             <option key={s} value={s}>
               {sagaStateText(t, s)}
             </option>
@@ -144,10 +102,10 @@ export function SagaMonitor() {
               <tr key={r.globalNo} data-saga={r.globalNo}>
                 <td className="nowrap">{format.date(r.startedAt)}</td>
                 <td>{r.saPponContNo ? <Link to={`/contracts/${r.saPponContNo}`}>{t('detail', { no: r.saPponContNo })}</Link> : '—'}</td>
-                <td data-kind={r.kind}>{r.kind === 'amd' ? t('sagaKind.amd') : t('sagaKind.reg')}</td>
+                <td data-kind={r.kind}>{sagaKindText(t, r.kind)}</td>
                 <td data-state={r.state}>{sagaStateText(t, r.state)}</td>
                 <td className="nowrap">{r.endedAt ? format.date(r.endedAt) : '—'}</td>
-                <td data-reason={r.messageCode ?? ''}>{reason(r.messageCode)}</td>
+                <td data-reason={r.messageCode ?? ''}>{sagaReasonText(t, r.messageCode)}</td>
                 <td>
                   <Link to={`/sagas?globalNo=${encodeURIComponent(r.globalNo)}`} aria-label={`${t('follow')} — ${t('historySaga')} ${r.globalNo}`}>
                     {t('follow')}
@@ -159,11 +117,11 @@ export function SagaMonitor() {
         </table>
       )}
       <nav className="pager" aria-label={t('pageN', { p: pageNo })}>
-        <button type="button" disabled={pageNo === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <button type="button" disabled={pageNo === 1} onClick={prev}>
           {t('prev')}
         </button>
         <span data-page={pageNo}>{t('pageN', { p: pageNo })}</span>
-        <button type="button" disabled={!page?.nextCursor} onClick={() => page?.nextCursor && setCursors((c) => [...c, page.nextCursor!])}>
+        <button type="button" disabled={!hasNext} onClick={next}>
           {t('next')}
         </button>
       </nav>

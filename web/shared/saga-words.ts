@@ -13,3 +13,15 @@ export function sagaStateText(t: Translate, state: string): string {
   const key = `saga.${state}`;
   return isMessageKey(key) ? t(key) : t('saga.START');
 }
+
+/** A saga's kind (`reg`, `amd`) in words: Registration, Change. */
+export function sagaKindText(t: Translate, kind: string): string {
+  return kind === 'amd' ? t('sagaKind.amd') : t('sagaKind.reg');
+}
+
+/** Why a saga failed (its list row's `messageCode`) in words; '' when it did not. */
+export function sagaReasonText(t: Translate, code: string | null | undefined): string {
+  if (!code) return '';
+  const key = `problem.${code}`;
+  return isMessageKey(key) ? t(key) : t('problem.STEP_FAILED');
+}
