@@ -10,6 +10,7 @@ import { CardsScreen } from './screens/cards-screen';
 import { DetailScreen } from './screens/detail-screen';
 import { EditScreen } from './screens/edit-screen';
 import { HomeScreen } from './screens/home-screen';
+import { SagasScreen } from './screens/sagas-screen';
 import { RegisterScreen } from '../shared/register-screen';
 
 /** The phone app's screens by path (one file each under ./screens). */
@@ -27,6 +28,7 @@ function Screen() {
   if (m) return <EditScreen no={Number(m.no)} />;
   m = match('/contracts/:no', path);
   if (m) return <DetailScreen no={Number(m.no)} />;
+  if (path === '/sagas') return <SagasScreen />;
   if (path === '/files') return <FilesScreen camera />;
   if (path === '/settings') return <SettingsScreen />;
   if (path === '/sessions') return <SessionsScreen />;

@@ -6,7 +6,7 @@ import { UserBar } from '../shared/user-bar';
 import { SkipLink } from '../shared/skip-link';
 import type { ReactNode } from 'react';
 
-const TAB_LABELS: Record<string, MessageKey> = { home: 'home', contracts: 'contracts', files: 'files', settings: 'settings' };
+const TAB_LABELS: Record<string, MessageKey> = { home: 'home', contracts: 'contracts', sagas: 'mySagas', files: 'files', settings: 'settings' };
 
 /** The phone frame: who is signed in, the session clock, the screen, the tabs at the bottom. */
 export function MobileShell({ user, refresh, children }: { user: BffUserInfo; refresh: (slide?: boolean) => Promise<void>; children: ReactNode }) {
