@@ -188,6 +188,7 @@ const en = {
   showProgress: 'Show progress',
   hideProgress: 'Hide progress',
   more: 'More',
+  'sagaShort.COMPENSATING': 'Undoing',
   openContract: 'Open contract {no}',
   // Forms
   registered: 'Registered',
@@ -438,6 +439,7 @@ const ko: Record<MessageKey, string> = {
   showProgress: '진행 보기',
   hideProgress: '진행 닫기',
   more: '더 보기',
+  'sagaShort.COMPENSATING': '되돌리는 중',
   openContract: '계약 {no} 열기',
   registered: '등록일',
   registeredNew: '계약 {no}이(가) 등록되었습니다.',

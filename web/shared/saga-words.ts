@@ -14,6 +14,12 @@ export function sagaStateText(t: Translate, state: string): string {
   return isMessageKey(key) ? t(key) : t('saga.START');
 }
 
+/** A saga state in as few words as a phone's filter button holds; the full words when they are short already. */
+export function sagaStateShortText(t: Translate, state: string): string {
+  const key = `sagaShort.${state}`;
+  return isMessageKey(key) ? t(key) : sagaStateText(t, state);
+}
+
 /** A saga's kind (`reg`, `amd`) in words: Registration, Change. */
 export function sagaKindText(t: Translate, kind: string): string {
   return kind === 'amd' ? t('sagaKind.amd') : t('sagaKind.reg');

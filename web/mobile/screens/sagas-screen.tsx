@@ -4,7 +4,7 @@ import { useT } from '../../shared/i18n';
 import { problemText } from '../../shared/problem-text';
 import { Link, usePath } from '../../shared/router';
 import { SagaProgress, type SagaView } from '../../shared/saga-progress';
-import { sagaKindText, sagaStateText } from '../../shared/saga-words';
+import { sagaKindText, sagaStateShortText, sagaStateText } from '../../shared/saga-words';
 import { useFollowedSaga } from '../../shared/use-followed-saga';
 import { SAGA_STATES, useSagaList } from '../../shared/use-saga-list';
 
@@ -65,7 +65,7 @@ export function SagasScreen() {
       <nav className="chips" aria-label={t('sagaStateFilter')}>
         {['', ...SAGA_STATES].map((s) => (
           <Link key={s} to={sagasPath(s, null)} className="button chip" data-filter={s} aria-current={s === state ? 'true' : undefined}>
-            {s ? sagaStateText(t, s) : t('allSagas')}
+            {s ? sagaStateShortText(t, s) : t('allSagas')}
           </Link>
         ))}
       </nav>
