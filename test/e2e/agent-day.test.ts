@@ -15,6 +15,7 @@ const describeInBrowser = describe; // no Chromium fails the run, never skips it
 // The README's screenshots of these screens come from here (test/e2e/screens.test.ts takes the others).
 const OPERATOR = { username: 'ops', password: 'ops1234' };
 const VIEWER = { username: 'lee', password: 'lee1234' };
+const KIM = { username: 'kim', password: 'kim1234' };
 const tag = () => randomBytes(3).toString('hex');
 
 /**
@@ -350,7 +351,7 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
     await expectAccessible(phone, 'mobile detail after rollback (ko)');
   }, 120_000);
 
-  it('mobile in Korean and English: number keyboards, the modify form shows the current values, the detail in words, its history after the modify, documents on the contract', async () => {
+  it('mobile in Korean and English: number keyboards, the modify form shows the current values, the detail in words, its history after the modify, my changes newest first (not another agent\'s), documents on the contract', async () => {
     const page = await signedIn('mobile', DEMO, '/contracts/new');
     await setLanguage(page, 'ko');
     await expect(page.getAttribute('#f-svcNo', 'type')).resolves.toBe('tel');
@@ -428,6 +429,82 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
     await expect(entries.last().locator('.history-kind').textContent()).resolves.toBe('등록');
     await expectAgentWords(page, 'mobile detail with history (ko)');
     await expectAccessible(page, 'mobile detail with history (ko)');
+
+    // My changes, from the menu: this contract's change above its registration, newest first, in
+    // words; another agent's change, made after both, is not there (MS1 lists an agent's own).
+    const kim = await system.sys.login(system.sys.mobile, KIM);
+    const theirs = await kim.post('/api/contracts').set('X-CSRF', '1').send({ contract: { contr: `김다른 ${tag()}`, payr: '김다른', svcNo: '010-5555-0101', cardNo: '4111111111111111' }, mode: 'api' });
+    expect(theirs.status).toBe(201);
+    await page.locator('[data-menu="sagas"]').tap();
+    await page.waitForURL(`${system.sys.mobile.url}/sagas`);
+    const sagaCards = page.locator('li[data-saga]');
+    await sagaCards.nth(1).waitFor();
+    await setLanguage(page, 'en');
+    const cardWords = (card: typeof change) => card.evaluate((li) => [li.querySelector('.saga-kind')?.textContent, li.querySelector('.saga-state-text')?.textContent, li.querySelector('[data-action="contract"]')?.textContent]);
+    await expect(sagaCards.first().getAttribute('data-saga')).resolves.toBe(reference);
+    await expect(cardWords(sagaCards.first())).resolves.toEqual(['Change', 'Completed', `Contract ${no}`]);
+    await expect(cardWords(sagaCards.nth(1))).resolves.toEqual(['Registration', 'Completed', `Contract ${no}`]);
+    await expect(sagaCards.first().locator('time').textContent()).resolves.toMatch(/^\d{1,2} \w{3} \d{4}, \d\d:\d\d$/);
+    await expect(page.locator(`li[data-saga="${theirs.body.globalNo as string}"]`).count()).resolves.toBe(0);
+    await expect(page.locator('[data-menu="sagas"]').getAttribute('aria-current')).resolves.toBe('page');
+    await expectAgentWords(page, 'mobile my changes (en)');
+    await expectAccessible(page, 'mobile my changes (en)');
+    expect(await smallTouchTargets(page)).toEqual([]);
+    await setLanguage(page, 'ko');
+    await expect(page.textContent('#sagas-title')).resolves.toBe('내 변경');
+    await expect(page.textContent('[data-menu="sagas"]')).resolves.toBe('내 변경');
+    await expect(cardWords(sagaCards.first())).resolves.toEqual(['변경', '완료', `계약 ${no}`]);
+    await expect(cardWords(sagaCards.nth(1))).resolves.toEqual(['등록', '완료', `계약 ${no}`]);
+    await expect(sagaCards.first().locator('time').textContent()).resolves.toMatch(/^\d{4}\. \d{1,2}\. \d{1,2}\. (오전|오후) \d{1,2}:\d\d$/);
+    await expectAgentWords(page, 'mobile my changes (ko)');
+    await expectAccessible(page, 'mobile my changes (ko)');
+    expect(await smallTouchTargets(page)).toEqual([]);
+    await screenshot(page, 'mobile-sagas');
+
+    // A card's progress: the change's steps and outcome, in the card, the reference in the URL.
+    await sagaCards.first().locator('[data-action="progress"]').tap();
+    await page.waitForURL(`${system.sys.mobile.url}/sagas?globalNo=${encodeURIComponent(reference!)}`);
+    const followed = sagaCards.first().locator('.saga-state[data-done="true"]');
+    await followed.waitFor();
+    await expect(followed.textContent()).resolves.toBe('완료');
+    await expect(sagaCards.first().locator('.saga-steps li').count()).resolves.toBeGreaterThanOrEqual(2);
+    await expect(sagaCards.first().locator('[data-action="progress"]').getAttribute('aria-expanded')).resolves.toBe('true');
+    await expectAgentWords(page, 'mobile my changes, progress (ko)');
+    await expectAccessible(page, 'mobile my changes, progress (ko)');
+    expect(await smallTouchTargets(page)).toEqual([]);
+
+    // By state, in the URL (Back returns to all): rolled back only — none of these two.
+    await page.locator('[data-filter="CANCEL"]').tap();
+    await page.waitForURL(`${system.sys.mobile.url}/sagas?state=CANCEL`);
+    await page.locator('li[data-saga], .empty').first().waitFor();
+    await expect(page.locator('li[data-saga]:not([data-state="CANCEL"])').count()).resolves.toBe(0);
+    if ((await page.locator('li[data-saga]').count()) === 0) await expect(page.textContent('.empty')).resolves.toBe('해당하는 변경이 없습니다');
+    await expect(page.locator('[data-filter="CANCEL"]').getAttribute('aria-current')).resolves.toBe('true');
+    await page.goBack();
+    await page.waitForURL(`${system.sys.mobile.url}/sagas?globalNo=${encodeURIComponent(reference!)}`);
+    await sagaCards.nth(1).waitFor();
+
+    // A page at a time (one card a page here): More appends the next, newest first, none twice.
+    const sagaList = (u: URL) => u.pathname === '/api/sagas';
+    await page.route(sagaList, (route) => route.continue({ url: route.request().url().replace('size=20', 'size=1') }));
+    await page.goto(`${system.sys.mobile.url}/sagas?state=END`);
+    await sagaCards.first().waitFor();
+    await expect(sagaCards.count()).resolves.toBe(1);
+    await page.locator('[data-action="more"]').tap();
+    await sagaCards.nth(1).waitFor();
+    await expect(sagaCards.evaluateAll((cards) => cards.map((c) => c.getAttribute('data-saga')))).resolves.toEqual([reference, expect.any(String)]);
+    await expect(cardWords(sagaCards.nth(1))).resolves.toEqual(['등록', '완료', `계약 ${no}`]);
+    await page.unroute(sagaList);
+    // A refusal says why in the user's language, never the BFF's English detail.
+    await page.route(sagaList, (route) => route.fulfill({ status: 502, contentType: 'application/problem+json', body: JSON.stringify({ code: 'UPSTREAM_BAD_RESPONSE', title: 'Bad Gateway', detail: 'ppon answered 500' }) }));
+    await page.locator('[data-filter="START"]').tap();
+    const refused = page.locator('section[aria-labelledby="sagas-title"] [role="alert"]');
+    await refused.waitFor();
+    await expect(refused.textContent()).resolves.toBe('계약 시스템에서 오류가 발생했습니다. 나중에 다시 시도하세요.');
+    await expect(sagaCards.count()).resolves.toBe(0);
+    await expectAgentWords(page, 'mobile my changes, refused (ko)');
+    await expectAccessible(page, 'mobile my changes, refused (ko)');
+    await page.unroute(sagaList);
     await setLanguage(page, 'en');
 
     // Cards: the search keeps its text; state in words.
