@@ -74,9 +74,11 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
     executor.selectFrom(t.table).selectAll().where(t.key, '=', no).executeTakeFirst();
 
   /** `touched`: cache entries to drop; `changed`: rows to announce (inserts too). */
-  function writerFor(trx: Transaction<AnyDb>, touched: Set<number>, changed: Set<number>): ContractWriter & { flush(): Promise<void> } {
+  /** `stored`: rows as an insert returned them, while nothing else in the transaction has changed them. */
+  function writerFor(trx: Transaction<AnyDb>, touched: Set<number>, changed: Set<number>, stored: Map<number, ContractRow>): ContractWriter & { flush(): Promise<void> } {
     /** `amended` stamps AMD_DATE: a change of the contract, not the saga's own bookkeeping. */
     const update = async (no: number, values: Record<string, unknown>, how: { amended: boolean; guard?: 'not-started' }) => {
+      stored.delete(no);
       const stamped = { ...(how.amended ? { ...values, AMD_DATE: database.timestamp() } : values), CHG_NO: sql`CHG_NO + 1` };
       let query = trx.updateTable(t.table).set(stamped).where(t.key, '=', no);
       if (how.guard) query = query.where('TRANSAC_STTUS', '<>', 'START');
@@ -104,12 +106,17 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
     return {
       trx,
       insert: async (values, cross, meta) => {
-        const result = await trx
+        // The row as stored comes back with the insert: the change feed needs no read of it.
+        const inserted = trx
           .insertInto(t.table)
           .values({ ...values, ...cross, MKE_DATE: database.timestamp(), DEL_YN: 'N', TRANSAC_NO: meta.transacNo, TRANSAC_STTUS: meta.transacSttus, CHG_NO: 1 })
-          .executeTakeFirstOrThrow();
-        changed.add(Number(result.insertId));
-        return Number(result.insertId);
+          .returningAll()
+          .compile();
+        const [row] = (await trx.executeQuery<ContractRow>(inserted)).rows;
+        const no = Number(row[t.key]);
+        stored.set(no, row);
+        changed.add(no);
+        return no;
       },
       modify: async (no, values, meta) => {
         await flushSets(no);
@@ -161,13 +168,14 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
       const touched = new Set<number>();
       const changed = new Set<number>();
       const announced = new Set<number>();
+      const stored = new Map<number, ContractRow>();
       const result = await database.transaction(async (trx) => {
-        const writer = writerFor(trx, touched, changed);
+        const writer = writerFor(trx, touched, changed, stored);
         const answer = await work(writer);
         await writer.flush();
         if (feed) {
           for (const no of changed) {
-            const row = await findRow(trx, no);
+            const row = stored.get(no) ?? (await findRow(trx, no));
             const pponNo = row && (await feed.changed(trx, row));
             if (pponNo) announced.add(pponNo);
           }
