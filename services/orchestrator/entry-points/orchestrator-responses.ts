@@ -3,38 +3,29 @@ import { SAGA_STATES } from '../saga-log/saga-state';
 
 const no = z.number().int();
 const sagaState = z.enum(SAGA_STATES);
-const sagaSummary = z
-  .looseObject({
-    globalNo: z.string(),
-    saPponContNo: no,
-    kind: z.enum(['reg', 'amd']),
-    mode: z.enum(['api', 'event']),
-    state: sagaState,
-    message: z.string().nullable(),
-    attempts: no,
-    nextTryAt: z.string().nullable(),
-    deadlineAt: z.string().nullable(),
-    startedAt: z.string(),
-    undo: z.string().nullable(),
-  })
-  .meta({ id: 'SagaSummary' });
+/** What every saga row answers: the summary, and the list's items. */
+const sagaFields = {
+  globalNo: z.string(),
+  saPponContNo: no,
+  kind: z.enum(['reg', 'amd']),
+  mode: z.enum(['api', 'event']),
+  state: sagaState,
+  message: z.string().nullable(),
+  attempts: no,
+  nextTryAt: z.string().nullable(),
+  deadlineAt: z.string().nullable(),
+  startedAt: z.string(),
+  undo: z.string().nullable(),
+};
+const sagaSummary = z.looseObject(sagaFields).meta({ id: 'SagaSummary' });
 
 const sagaListItem = z
   .object({
-    globalNo: z.string(),
-    saPponContNo: no,
-    kind: z.enum(['reg', 'amd']),
-    mode: z.enum(['api', 'event']),
-    state: sagaState,
-    startedAt: z.string(),
+    ...sagaFields,
     endedAt: z.string().nullable(),
     messageCode: z.string().nullable().meta({ description: 'why it failed, a code of the error catalog (or STEP_FAILED); null while START and when END' }),
     message: z.string().nullable().meta({ description: "the English detail, for operators' repairs" }),
     startedBy: z.string().nullable(),
-    attempts: no,
-    nextTryAt: z.string().nullable(),
-    deadlineAt: z.string().nullable(),
-    undo: z.string().nullable(),
   })
   .meta({ id: 'SagaListItem' });
 
