@@ -18,8 +18,8 @@ const ACTIONS = ['register', 'modify', 'register-compensation', 'modify-compensa
 /**
  * A participant's consumer (docs/source-design.md#saga-broker-mode): each request is handled in one transaction with its
  * processed-message row and its reply in the outbox; a duplicate re-sends the stored reply and
- * changes nothing (its own transaction rolls back on the row's key). Failures answer "N" [fix]; a failed compensation is not recorded, so MS1's
- * retry runs it again.
+ * changes nothing (its own transaction rolls back on the row's key). Failures answer "N" [fix];
+ * a failed compensation is not recorded, so MS1's retry runs it again.
  */
 export async function subscribeParticipant(deps: ServiceDeps, steps: ParticipantSteps): Promise<void> {
   const { config, contracts, events, database } = deps;

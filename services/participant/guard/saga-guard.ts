@@ -26,8 +26,9 @@ export interface SagaGuard {
 export function createSagaGuard(database: ServiceDatabase): SagaGuard {
   /**
    * Claims the guard row of `globalNo` with `state`: inserted (answers undefined) or, when the saga
-   * already has one, that row, locked for the transaction. `contNo`: the contract, when known before the write. Insert first, never a locking read of a
-   * missing key: on MariaDB that takes a gap lock, and two sagas' inserts into the same gap deadlock.
+   * already has one, that row, locked for the transaction; `contNo` is the contract, when known
+   * before the write. Insert first, never a locking read of a missing key: on MariaDB that takes a
+   * gap lock, and two sagas' inserts into the same gap deadlock.
    */
   const claim = async (trx: Transaction<AnyDb>, globalNo: string, state: GuardState, contNo: number | null = null): Promise<Guard | undefined> => {
     const inserted = await trx
