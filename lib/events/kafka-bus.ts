@@ -11,7 +11,7 @@ export interface KafkaBusOptions extends EventBusOptions {
   topics: string[];
   /** Partitions of a topic this bus creates (the key, a contract number, picks one). */
   partitions: number;
-  /** Partitions one consumer works on at the same time (order is kept within each). */
+  /** Records one subscription handles at the same time, of different keys (one key's stay in order). */
   concurrency?: number;
 }
 
@@ -35,8 +35,9 @@ class NotMine extends Error {}
  * same service instances share it (and split the partitions); nothing else does.
  *
  * The client hands over one stream of records of all assigned partitions; each partition gets its
- * own queue here, worked one record at a time (`concurrency` partitions at once), so a record
- * waiting for its redelivery holds back its partition only.
+ * own queue here. Records of different keys (contracts) run side by side, `concurrency` at a time;
+ * one key's run one after another, in offset order, so a record waiting for its redelivery holds
+ * back its own key only. A partition's offset is committed up to the first record not finished.
  */
 export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventBus {
   const client = { clientId: options.clientId, bootstrapBrokers: options.brokers };
@@ -96,21 +97,30 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       await ensureTopics();
       const groupId = kafkaGroupId(group, topics);
       const retryWait = Math.min(options.redeliverAfterMs, 5000);
-      const slots = semaphore(options.concurrency ?? 1);
-      /** One membership of the group: its consumer, its stream and, per partition, the records read and not yet handled. */
+      const limit = Math.max(1, options.concurrency ?? 1);
+      /** One membership of the group: its consumer, its stream and, per partition, the records read and not yet committed. */
       interface Reader {
         consumer: Consumer;
         stream?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
         partitions: Map<string, PartitionState>;
+        /** Records read and not yet finished, over all partitions (the stream pauses at READ_AHEAD). */
         queued: number;
+        /** Handlers running now (at most `limit`), and their promises (a stop waits for them). */
+        running: Set<Promise<void>>;
         /** Offset commits under way (a stop waits for them). */
         commits: Set<Promise<void>>;
       }
+      /** A record read, in its partition's order, until it and every record before it are finished. */
+      interface Pending {
+        message: Message;
+        key: string;
+        started: boolean;
+        done: boolean;
+      }
       interface PartitionState {
-        queue: Message[];
+        records: Pending[];
         next: bigint;
-        working: Promise<void> | undefined;
-        /** The last handled record not yet committed, and the commit under way. */
+        /** The last finished record not yet committed, and the commit under way. */
         committable?: Message;
         committing?: Promise<void>;
       }
@@ -149,40 +159,65 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
         }
         await deadLetter(topic, deadLetterOf(delivery, group, lastError, options.maxDeliveries));
       };
-      /** Works one partition's queue in order; a record leaves it only handled (or dead-lettered) and committed. */
-      const work = async (r: Reader, key: string) => {
-        const state = r.partitions.get(key);
-        for (let message = state?.queue[0]; state && message; message = state.queue[0]) {
-          try {
-            if (!mine(r, message)) throw new NotMine();
-            await slots(() => handle(r, message));
-          } catch (err) {
-            if (err instanceof NotMine || !mine(r, message)) {
-              // The rest of this partition is read again by its next owner (or by this member, from the committed offset).
-              if (r.partitions.get(key) === state) r.partitions.delete(key);
-              r.queued -= state.queue.length;
-              state.queue.length = 0;
-              break;
-            }
-            // The dead letter could not be written (the broker away): the same record again, the partition waits.
-            logger.warn({ group, partition: key, err: allMessages(err) }, 'kafka: record not finished; it is handled again');
-            await sleep(retryWait);
-            continue;
-          } finally {
-            if (r.queued < READ_AHEAD / 5 && r.stream?.isPaused()) r.stream.resume();
-          }
-          // Only now: a record whose handler did not finish is read again.
-          commitLater(r, key, state, message);
-          state.queue.shift();
-          r.queued--;
-        }
-        if (state) state.working = undefined;
+      /** The partition's records leave this member uncommitted: its next owner (or this member, from the committed offset) reads them again. */
+      const drop = (r: Reader, key: string, state: PartitionState) => {
+        if (r.partitions.get(key) === state) r.partitions.delete(key);
+        r.queued -= state.records.length;
+        state.records.length = 0;
       };
       /**
-       * Commits a handled record's offset without holding up the next record: one commit at a time
-       * per partition, and records handled while one is under way are covered by the next (the
+       * Starts what may run: in each partition, in offset order, a record whose key has no earlier
+       * record still unfinished (one contract's events never overtake each other; different
+       * contracts' run side by side), up to `limit` handlers at a time.
+       */
+      const schedule = (r: Reader) => {
+        for (const [key, state] of r.partitions) {
+          const held = new Set<string>();
+          for (const record of state.records) {
+            if (r.running.size >= limit) return;
+            if (record.done) continue;
+            if (!record.started && !held.has(record.key)) run(r, key, state, record);
+            held.add(record.key);
+          }
+        }
+      };
+      const run = (r: Reader, key: string, state: PartitionState, record: Pending) => {
+        record.started = true;
+        const task = (async () => {
+          try {
+            if (!mine(r, record.message)) throw new NotMine();
+            await handle(r, record.message);
+            record.done = true;
+          } catch (err) {
+            if (err instanceof NotMine || !mine(r, record.message)) return drop(r, key, state);
+            // The dead letter could not be written (the broker away): the same record again, its key waits.
+            logger.warn({ group, partition: key, err: allMessages(err) }, 'kafka: record not finished; it is handled again');
+            await sleep(retryWait);
+            record.started = false;
+          }
+        })().finally(() => {
+          r.running.delete(task);
+          finished(r, key, state);
+        });
+        r.running.add(task);
+      };
+      /** The finished records at the head of the partition leave it, the last of them committed; then whatever may run next. */
+      const finished = (r: Reader, key: string, state: PartitionState) => {
+        let last: Message | undefined;
+        while (state.records[0]?.done) {
+          last = state.records.shift()?.message;
+          r.queued--;
+        }
+        // Only now: a record not finished, or behind one that is not, is read again.
+        if (last && r.partitions.get(key) === state) commitLater(r, key, state, last);
+        if (r.queued < READ_AHEAD / 5 && r.stream?.isPaused()) r.stream.resume();
+        if (reader === r && !closed) schedule(r);
+      };
+      /**
+       * Commits a finished record's offset without holding up the next record: one commit at a time
+       * per partition, and records finished while one is under way are covered by the next (the
        * latest offset covers the ones before it). So a busy partition costs a commit per round trip,
-       * not per record. A record handled but not yet committed when this member dies or loses the
+       * not per record. A record finished but not yet committed when this member dies or loses the
        * partition is delivered again (at least once); a failed commit is covered by the next one.
        */
       const commitLater = (r: Reader, key: string, state: PartitionState, message: Message) => {
@@ -204,7 +239,7 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
         if (reader !== r) return;
         const key = `${message.topic}/${message.partition}`;
         let state = r.partitions.get(key);
-        if (!state) r.partitions.set(key, (state = { queue: [], next: -1n, working: undefined }));
+        if (!state) r.partitions.set(key, (state = { records: [], next: -1n }));
         // A rebalance makes the stream read again from the committed offset: what is queued is not queued twice.
         if (message.offset < state.next) return;
         if (state.next >= 0n && message.offset > state.next) {
@@ -213,9 +248,9 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
           return;
         }
         state.next = message.offset + 1n;
-        state.queue.push(message);
+        state.records.push({ message, key: message.key?.toString() ?? '', started: false, done: false });
         if (++r.queued >= READ_AHEAD) r.stream?.pause();
-        state.working ??= work(r, key);
+        schedule(r);
       };
 
       /** Joins the group and reads; resolves once this member has joined (ready means consuming). */
@@ -223,12 +258,12 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
         // maxWaitTime bounds a fetch's long poll, and so how long a stop waits for it.
         const c = new Consumer({ ...client, groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTime: 1000, autocommit: false });
         c.on('error', (err: unknown) => logger.warn({ group, err: errorText(err) }, 'kafka consumer: error'));
-        const r: Reader = { consumer: c, partitions: new Map(), queued: 0, commits: new Set() };
-        // Partitions this member lost: their queued records belong to the new owner.
+        const r: Reader = { consumer: c, partitions: new Map(), queued: 0, running: new Set(), commits: new Set() };
+        // Partitions this member lost: their queued records belong to the new owner (records running stop at their next check).
         c.on('consumer:group:join', () => {
           for (const [key, state] of r.partitions) {
             const cut = key.lastIndexOf('/');
-            if (!assigned(c, key.slice(0, cut), Number(key.slice(cut + 1))) && !state.working) r.partitions.delete(key);
+            if (!assigned(c, key.slice(0, cut), Number(key.slice(cut + 1))) && !state.records.some((rec) => rec.started && !rec.done)) drop(r, key, state);
           }
         });
         reader = r;
@@ -269,7 +304,7 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
           const r = reader;
           if (!r) return;
           // Handlers in flight finish and commit (the stream is still there to commit through); queued records stay uncommitted.
-          await Promise.all([...r.partitions.values()].map((p) => p.working ?? Promise.resolve()));
+          while (r.running.size > 0) await Promise.all([...r.running]);
           await Promise.all([...r.commits]);
           reader = undefined;
           await r.stream?.close().catch(() => undefined);
@@ -312,21 +347,4 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
     if (Date.now() > end) throw new Error(`kafka: topics have no leader after ${timeoutMs} ms`);
     await sleep(200);
   }
-}
-
-/** At most `n` of the given tasks at a time. */
-function semaphore(n: number) {
-  let free = n;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (free > 0) free--;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else free++;
-    }
-  };
 }

@@ -61,6 +61,28 @@ describe('Kafka event bus on a real broker', () => {
     }
   });
 
+  test("one partition, two contracts: the second's event is handled while the first's is still running; the first's next event waits for it", async () => {
+    const t = topicsOfTest();
+    const order: string[] = [];
+    let releaseSlow = () => undefined as void;
+    const slowHeld = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const b = bus(t, { partitions: 1, concurrency: 8 });
+    await b.subscribe('g', [t.work], async (d) => {
+      order.push(`start ${d.key}#${String(d.payload.n)}`);
+      // The slow contract's first event holds until the other contract's event is done (10 s at most).
+      if (d.payload.n === 1) await Promise.race([slowHeld, new Promise((r) => setTimeout(r, 10_000))]);
+      if (d.key === 'fast') releaseSlow();
+      order.push(`end ${d.key}#${String(d.payload.n)}`);
+    });
+    await b.publishBatch([event(t.work, 'slow', 1), event(t.work, 'fast', 2), event(t.work, 'slow', 3)]);
+    await until('all three handled', () => order.includes('end slow#3'), 20_000);
+    const firsts = order.filter((x, i) => order.indexOf(x) === i);
+    // The other contract did not wait for the slow one...
+    expect(firsts.indexOf('end fast#2')).toBeLessThan(firsts.indexOf('end slow#1'));
+    // ...and the slow contract's second event did not overtake its first.
+    expect(firsts.indexOf('start slow#3')).toBeGreaterThan(firsts.indexOf('end slow#1'));
+  });
+
   test('a failing handler gets the event again (deliveries counted) and later events of the key wait for it', async () => {
     const t = topicsOfTest();
     const seen: string[] = [];

@@ -48,17 +48,20 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
   const { config, contracts, events, pending, sagaLog, logger, metrics } = deps;
   const courseOf = (p: PendingSaga) => sagaCourse(workflows[p.kind]);
 
-  /** Publishes `participant`'s step (or its compensation) after `delayMs`, and awaits its reply until a fresh deadline. */
-  const send = async (w: ContractWriter, p: PendingSaga, participant: RemoteParticipant, compensation: boolean, attempt: number, delayMs = 0) => {
+  /** Puts `participant`'s step (or its compensation) in the outbox, due after `delayMs`, and makes `p` await its reply until a fresh deadline. */
+  const request = async (w: ContractWriter, p: PendingSaga, participant: RemoteParticipant, compensation: boolean, attempt: number, delayMs = 0) => {
     const step = courseOf(p).stepOf(participant);
     const eventName = sagaEventNames.of(participant, compensation ? step.undo : step.action);
     const availableAt = new Date(Date.now() + delayMs);
     const ids = { saPponContNo: p.saPponContNo, saInetaplcaContNo: p.saInetaplcaContNo, saIntelnetContNo: p.saIntelnetContNo };
     await events.outbox.add(w.trx, requestOf(config.eventTopicPrefix, { ...(compensation ? {} : step.input(p)), ...ids, globalNo: p.globalNo, eventName, attempt }), availableAt);
-    Object.assign(p, { awaiting: eventName, attempt, awaitSince: availableAt, deadlineAt: new Date(availableAt.getTime() + config.sagaDeadlineMs) });
-    await pending.save(w.trx, p);
+    return Object.assign(p, { awaiting: eventName, attempt, awaitSince: availableAt, deadlineAt: new Date(availableAt.getTime() + config.sagaDeadlineMs) });
+  };
+  /** The request, and the saga's row saved awaiting its reply. */
+  const send = async (w: ContractWriter, p: PendingSaga, participant: RemoteParticipant, compensation: boolean, attempt: number, delayMs = 0) => {
+    await pending.save(w.trx, await request(w, p, participant, compensation, attempt, delayMs));
     // Operators see the attempt and when it goes out in the saga's row.
-    if (compensation) await sagaLog.progress(p.globalNo, { attempts: attempt, nextTryAt: availableAt }, w.trx);
+    if (compensation) await sagaLog.progress(p.globalNo, { attempts: attempt, nextTryAt: p.awaitSince }, w.trx);
   };
 
   const record = (w: ContractWriter, p: PendingSaga, participant: Participant, action: string, attempt: number, reply: Pick<StepReply, 'outcome' | 'message'>, since = new Date()) =>
@@ -119,9 +122,9 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
 
   return {
     begin: async (w, workflow, facts) => {
-      const p: PendingSaga = { ...facts, kind: workflow.kind, awaiting: sagaEventNames.of(workflow.steps[0].participant, workflow.steps[0].action), attempt: 1, awaitSince: new Date(), deadlineAt: new Date(), failure: null };
-      await pending.open(w.trx, p);
-      await send(w, p, workflow.steps[0].participant, false, 1);
+      const p = { ...facts, kind: workflow.kind, failure: null } as PendingSaga;
+      // The row is written once, already awaiting the first reply.
+      await pending.open(w.trx, await request(w, p, workflow.steps[0].participant, false, 1));
     },
     onReply: async (reply) => {
       await contracts.write(async (w) => {

@@ -17,6 +17,9 @@ export function createEventBus(config: EventBusSettings, logger: Logger): EventB
   return { ...bus, kind: bus.kind, subscribe: (group, topics, handler) => bus.subscribe(group, topics, (delivery) => retryOnDeadlock(() => handler(delivery))) };
 }
 
+/** Records a Kafka subscription handles at once (different contracts; the database pool has 10 connections). */
+const KAFKA_HANDLERS = 16;
+
 function createAdapter(config: EventBusSettings, logger: Logger): EventBus {
   const options: EventBusOptions = {
     maxDeliveries: config.eventMaxDeliveries,
@@ -26,7 +29,7 @@ function createAdapter(config: EventBusSettings, logger: Logger): EventBus {
   if (config.eventBus === 'kafka') {
     const topics = [...([...SAGA_TOPICS, ...EXTRA_SAGA_TOPICS, DEAD_LETTER_TOPIC] as TopicName[]), CONTRACT_CHANGED_TOPIC].map((t) => `${config.eventTopicPrefix}${t}`);
     const { kafkaPartitions: partitions } = config;
-    return createKafkaBus({ ...options, brokers: config.kafkaBrokers, clientId: `samp.${config.name}`, topics, partitions, concurrency: Math.min(partitions, 4) }, logger);
+    return createKafkaBus({ ...options, brokers: config.kafkaBrokers, clientId: `samp.${config.name}`, topics, partitions, concurrency: KAFKA_HANDLERS }, logger);
   }
   if (config.eventBus === 'redis') {
     if (!config.redisUrl) throw new Error(`${config.name.toUpperCase()}_EVENT_BUS=redis needs ${config.name.toUpperCase()}_REDIS_URL`);
