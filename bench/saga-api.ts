@@ -152,7 +152,10 @@ async function postAndAwait(ppon: BenchService, path: string, body: unknown): Pr
       }));
       const outcome = state ?? (((await (await fetch(`${ppon.url}/sagas/${globalNo}`, { headers: { authorization: identity.authorization } })).json()) as { state?: string }).state);
       if (outcome === 'END') return accepted;
-      if (outcome !== 'START') throw new Error(`broker saga ended ${String(outcome)}`);
+      if (outcome !== 'START') {
+        const saga = (await (await fetch(`${ppon.url}/sagas/${globalNo}`, { headers: { authorization: identity.authorization } })).json()) as { message?: string };
+        throw new Error(`broker saga ${globalNo} ended ${String(outcome)}: ${String(saga.message)}`);
+      }
       if (performance.now() - t0 > 30_000) throw new Error('broker saga did not end within 30 s');
     }
   } finally {

@@ -21,6 +21,7 @@ interface PendingRow {
 
 /** SA_SAGA_PENDING: one row per open broker-mode saga, deleted when it ends, so a restart resumes it. */
 export interface PendingSagas {
+  /** The saga's row, whole (every field `save` writes). */
   open(trx: Transaction<AnyDb>, saga: PendingSaga): Promise<void>;
   /** The saga's row, locked for the transaction (each transition holds it). */
   load(trx: Transaction<AnyDb>, globalNo: string): Promise<PendingSaga | undefined>;
@@ -37,8 +38,9 @@ export function createPendingSagas(database: ServiceDatabase): PendingSagas {
       await trx
         .insertInto('SA_SAGA_PENDING')
         .values({
-          GLOBAL_NO: p.globalNo, KIND: p.kind, SA_PPON_CONT_NO: p.saPponContNo, FIELDS: JSON.stringify(p.fields), COMPENSATE_YN: p.compensateYn ?? null,
-          AWAITING: p.awaiting, ATTEMPT: p.attempt, AWAIT_SINCE: database.timestamp(p.awaitSince), DEADLINE_AT: database.timestamp(p.deadlineAt),
+          GLOBAL_NO: p.globalNo, KIND: p.kind, SA_PPON_CONT_NO: p.saPponContNo, SA_INETAPLCA_CONT_NO: p.saInetaplcaContNo ?? null, SA_INTELNET_CONT_NO: p.saIntelnetContNo ?? null,
+          FIELDS: JSON.stringify(p.fields), COMPENSATE_YN: p.compensateYn ?? null,
+          AWAITING: p.awaiting, ATTEMPT: p.attempt, AWAIT_SINCE: database.timestamp(p.awaitSince), DEADLINE_AT: database.timestamp(p.deadlineAt), FAILURE: p.failure,
         })
         .execute();
     },
