@@ -1,7 +1,7 @@
 import { Admin, compatibilityPartitioner, Consumer, ProduceAcks, Producer, stringSerializers, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { Logger } from '../http/logger';
 import { deadLetterOf, errorText, type DeadLetter, type Delivery, type EventBus, type EventBusOptions, type OutgoingEvent } from './event-bus';
-import { fromKafkaMessage, kafkaGroupId, toKafkaMessage } from './kafka-codec';
+import { fromKafkaMessage, kafkaGroupId, toKafkaMessage, type KafkaRecordOut } from './kafka-codec';
 import { traceDeliveries, withTraceHeaders } from './trace-events';
 
 export interface KafkaBusOptions extends EventBusOptions {
@@ -18,6 +18,8 @@ export interface KafkaBusOptions extends EventBusOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Records read ahead of their handlers before the stream pauses (and resumes below a fifth of it). */
 const READ_AHEAD = 200;
+/** How long a publish may wait for the broker's answer (the client's own retries included). */
+const SEND_TIMEOUT_MS = 15_000;
 /** The broker's answer when a topic exists already (another instance created it first). */
 const TOPIC_ALREADY_EXISTS = /already exists/i;
 
@@ -76,16 +78,32 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       topicsReady = undefined;
       throw explained(err);
     }));
-  const publish = async (event: OutgoingEvent) => {
+  /**
+   * One produce request, answered within SEND_TIMEOUT_MS or failed: a producer that does not answer
+   * is closed and the next publish makes a new one, so a stuck client never holds the outbox (or a
+   * shutdown) for good. A send that failed this way may still have landed: at least once.
+   */
+  const send = async (messages: KafkaRecordOut[]) => {
     await ensureTopics();
-    await connectedProducer().send({ messages: [toKafkaMessage(withTraceHeaders(event))] });
+    const current = connectedProducer();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        if (producer === current) producer = undefined;
+        void current.close(true).catch(() => undefined);
+        reject(new Error(`kafka: no answer to a publish within ${SEND_TIMEOUT_MS} ms`));
+      }, SEND_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([current.send({ messages }), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
-
+  const publish = (event: OutgoingEvent) => send([toKafkaMessage(withTraceHeaders(event))]);
   /** One produce request per batch, in the rows' order (order matters per key only). */
   const publishBatch = async (events: OutgoingEvent[]) => {
-    if (events.length === 0) return;
-    await ensureTopics();
-    await connectedProducer().send({ messages: events.map((event) => toKafkaMessage(withTraceHeaders(event))) });
+    if (events.length > 0) await send(events.map((event) => toKafkaMessage(withTraceHeaders(event))));
   };
 
   return {
@@ -315,7 +333,9 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
     close: async () => {
       closed = true;
       await Promise.all(subscriptions.map((s) => s.stop()));
-      await producer?.close().catch(() => undefined);
+      // Sends under way have SEND_TIMEOUT_MS at most; then the producer is closed whatever it holds.
+      const closing = producer?.close().catch(() => undefined);
+      await Promise.race([closing, sleep(SEND_TIMEOUT_MS)]);
     },
   };
 }

@@ -12,7 +12,7 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
   });
 
   test("MS3's consumer stopped: MS1 compensates at the deadline, keeps the contract locked until MS3 is back, then undoes MS3's late step too", async () => {
-    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '1000' }, { tag: 'deadline', bus });
+    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '1000' }, { tag: 'deadline', bus, ownDatabases: true });
     await s.stop('intelnet');
     const globalNo = newGlobalNo('deadline');
     const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
@@ -44,7 +44,7 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
   });
 
   test('MS2 row created after MS1 gave up is compensated by globalNo (MS1 never learnt its number)', async () => {
-    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '600' }, { tag: 'late-ms2', bus });
+    s = await startThreeServices(kind, { SAGA_DEADLINE_MS: '600' }, { tag: 'late-ms2', bus, ownDatabases: true });
     await s.stop('inetaplca');
     const globalNo = newGlobalNo('late-ms2');
     const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
@@ -63,7 +63,7 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
   });
 
   test('MS1 stopped after its commit and before publishing: restarted, the saga completes', async () => {
-    s = await startThreeServices(kind, { OUTBOX_RELAY: 'false' }, { tag: 'restart', bus });
+    s = await startThreeServices(kind, { OUTBOX_RELAY: 'false' }, { tag: 'restart', bus, ownDatabases: true });
     const globalNo = newGlobalNo('restart');
     const res = await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
     await new Promise((r) => setTimeout(r, 300));
@@ -80,7 +80,7 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
   });
 
   test("MS2's compensation failing twice, then succeeding: retried with backoff, CANCEL", async () => {
-    s = await startThreeServices(kind, {}, { tag: 'comp-retry', bus, inetaplca: { FAULT_COMPENSATION_FAILURES: '2' } });
+    s = await startThreeServices(kind, {}, { tag: 'comp-retry', bus, ownDatabases: true, inetaplca: { FAULT_COMPENSATION_FAILURES: '2' } });
     const globalNo = newGlobalNo('ps-comp-retry');
     const res = await pubsub(s.ppon, 'regPubsubCompensate', ORIGINAL, globalNo).expect(202);
     const saga = await settledSaga(s.ppon, globalNo);
@@ -92,7 +92,7 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
   });
 
   test('a compensation failing for good: COMPENSATING forever (attempts growing), contract locked, listed for operators, retry now', async () => {
-    s = await startThreeServices(kind, {}, { tag: 'comp-fail', bus, inetaplca: { FAULT_COMPENSATION_FAILURES: '1000' } });
+    s = await startThreeServices(kind, {}, { tag: 'comp-fail', bus, ownDatabases: true, inetaplca: { FAULT_COMPENSATION_FAILURES: '1000' } });
     const globalNo = newGlobalNo('ps-comp-fail');
     const res = await pubsub(s.ppon, 'regPubsubCompensate', ORIGINAL, globalNo).expect(202);
     const until = Date.now() + 15_000;
@@ -122,7 +122,7 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
   });
 
   test('a message that fails every delivery goes to the dead-letter topic, GET /sagas/dead-letters lists it, its metric counts it', async () => {
-    s = await startThreeServices(kind, { EVENT_MAX_DELIVERIES: '3' }, { tag: 'dlq', bus, all: { EVENT_MAX_DELIVERIES: '3' } });
+    s = await startThreeServices(kind, { EVENT_MAX_DELIVERIES: '3' }, { tag: 'dlq', bus, ownDatabases: true, all: { EVENT_MAX_DELIVERIES: '3' } });
     // A poison message from a foreign producer: not a request MS2 can read.
     const topic = `${s.ppon.deps.config.eventTopicPrefix}inetaplcaContCreate`;
     const id = await publishRaw(bus, topic, '42', JSON.stringify({ globalNo: 'poison-0001', eventName: 'inetaplcaContCreate' }));

@@ -251,7 +251,9 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
     close: async () => {
       closed = true;
       clearInterval(timer);
-      await Promise.all([running, pumping]);
+      // A publish under way finishes, within a claim at most (its rows keep their claim, so if it
+      // does not, another relay publishes them once the claim lapses: at least once).
+      await Promise.race([Promise.all([running, pumping]), new Promise((r) => setTimeout(r, options.claimMs).unref())]);
       // What was published is marked before the database closes (a mark under way first, then the rest).
       while (marking || unmarked.length > 0) await flushMarks();
     },

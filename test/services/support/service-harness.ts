@@ -131,6 +131,11 @@ export interface ServiceSetOptions {
   tag?: string;
   /** The SSO the services trust (a BFF system's own); the harness's dev SSO otherwise. */
   ssoIssuer?: string;
+  /**
+   * Own databases (and contract cache keys) for this set too (`tag` names them), as a deployment has: sagas a test leaves
+   * unfinished (COMPENSATING forever) are then never moved on by a later set's sweeper.
+   */
+  ownDatabases?: boolean;
   all?: Record<string, string>;
   inetaplca?: Record<string, string>;
   intelnet?: Record<string, string>;
@@ -140,7 +145,9 @@ export interface ServiceSetOptions {
 export async function startThreeServices(kind: DbKind, pponOverrides: Record<string, string> = {}, options: ServiceSetOptions = {}): Promise<ThreeServices> {
   const tag = options.bus ? `${options.bus}-${options.tag ?? 'main'}` : options.tag;
   const common = { ...(options.bus ? busEnv(options.bus) : {}), ...(tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, tag) } : {}), ...(options.ssoIssuer ? { SSO_ISSUER: options.ssoIssuer } : {}), ...options.all };
-  const settings: Record<ServiceName, Record<string, string>> = { inetaplca: { ...common, ...options.inetaplca }, intelnet: { ...common, ...options.intelnet }, ppon: {} };
+  // Own databases number their contracts from 1 again: the contract cache gets its own keys too.
+  const own = (name: ServiceName) => (options.ownDatabases && tag ? { ...ownDatabases(kind, name, tag), CACHE_KEY_PREFIX: `${cachePrefix(kind)}${tag.replace(/[^A-Za-z0-9_]/g, '_')}:` } : {});
+  const settings: Record<ServiceName, Record<string, string>> = { inetaplca: { ...common, ...own('inetaplca'), ...options.inetaplca }, intelnet: { ...common, ...own('intelnet'), ...options.intelnet }, ppon: {} };
   const running = {} as Record<ServiceName, RunningService>;
   const stopped = new Set<ServiceName>();
   const start = async (name: ServiceName, extra: Record<string, string> = {}) => {
@@ -150,7 +157,7 @@ export async function startThreeServices(kind: DbKind, pponOverrides: Record<str
   };
   await start('inetaplca');
   await start('intelnet');
-  settings.ppon = { INETAPLCA_URL: running.inetaplca.url, INTELNET_URL: running.intelnet.url, ...common, ...pponOverrides };
+  settings.ppon = { INETAPLCA_URL: running.inetaplca.url, INTELNET_URL: running.intelnet.url, ...common, ...own('ppon'), ...pponOverrides };
   await start('ppon');
   return {
     get ppon() {
