@@ -13,13 +13,15 @@ export interface KafkaBusOptions extends EventBusOptions {
   partitions: number;
   /** Records one subscription handles at the same time, of different keys (one key's stay in order). */
   concurrency?: number;
+  /** How long a publish, or a step of closing, may wait for the broker (15 s unless told). */
+  answerWithinMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Records read ahead of their handlers before the stream pauses (and resumes below a fifth of it). */
 const READ_AHEAD = 200;
-/** How long a publish may wait for the broker's answer (the client's own retries included). */
-const SEND_TIMEOUT_MS = 15_000;
+/** How long a publish, or a step of closing, waits for the broker by default (the client's own retries included). */
+const ANSWER_WITHIN_MS = 15_000;
 /** The broker's answer when a topic exists already (another instance created it first). */
 const TOPIC_ALREADY_EXISTS = /already exists/i;
 
@@ -43,6 +45,17 @@ class NotMine extends Error {}
  */
 export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventBus {
   const client = { clientId: options.clientId, bootstrapBrokers: options.brokers };
+  const answerWithinMs = options.answerWithinMs ?? ANSWER_WITHIN_MS;
+  /** `promise`, or after answerWithinMs (a frozen broker) `fallback`: a close never waits for good. */
+  const bounded = async <T>(promise: Promise<T>, fallback: T): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), answerWithinMs).unref()));
+    try {
+      return await Promise.race([promise, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   let producer: Producer<string, string, string, string> | undefined;
   let topicsReady: Promise<void> | undefined;
   const subscriptions: { stop: () => Promise<void> }[] = [];
@@ -79,9 +92,10 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       throw explained(err);
     }));
   /**
-   * One produce request, answered within SEND_TIMEOUT_MS or failed: a producer that does not answer
-   * is closed and the next publish makes a new one, so a stuck client never holds the outbox (or a
-   * shutdown) for good. A send that failed this way may still have landed: at least once.
+   * One produce request, answered within answerWithinMs or failed: a producer that does not answer
+   * (a frozen broker, a stuck client) is closed and the next publish makes a new one, so nothing
+   * holds the outbox, or a shutdown, for good. A send that failed this way may still have landed: at
+   * least once.
    */
   const send = async (messages: KafkaRecordOut[]) => {
     await ensureTopics();
@@ -91,8 +105,8 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       timer = setTimeout(() => {
         if (producer === current) producer = undefined;
         void current.close(true).catch(() => undefined);
-        reject(new Error(`kafka: no answer to a publish within ${SEND_TIMEOUT_MS} ms`));
-      }, SEND_TIMEOUT_MS);
+        reject(new Error(`kafka: no answer to a publish within ${answerWithinMs} ms`));
+      }, answerWithinMs);
     });
     try {
       await Promise.race([current.send({ messages }), timeout]);
@@ -323,19 +337,18 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
           if (!r) return;
           // Handlers in flight finish and commit (the stream is still there to commit through); queued records stay uncommitted.
           while (r.running.size > 0) await Promise.all([...r.running]);
-          await Promise.all([...r.commits]);
+          await bounded(Promise.all([...r.commits]), []);
           reader = undefined;
-          await r.stream?.close().catch(() => undefined);
-          await r.consumer.close(true).catch(() => undefined);
+          await bounded(r.stream?.close().catch(() => undefined) ?? Promise.resolve(), undefined);
+          await bounded(r.consumer.close(true).catch(() => undefined), undefined);
         },
       });
     },
     close: async () => {
       closed = true;
       await Promise.all(subscriptions.map((s) => s.stop()));
-      // Sends under way have SEND_TIMEOUT_MS at most; then the producer is closed whatever it holds.
-      const closing = producer?.close().catch(() => undefined);
-      await Promise.race([closing, sleep(SEND_TIMEOUT_MS)]);
+      // Sends under way have answerWithinMs at most; then the producer is left whatever it holds.
+      if (producer) await bounded(producer.close().catch(() => undefined), undefined);
     },
   };
 }

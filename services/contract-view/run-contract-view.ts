@@ -2,55 +2,34 @@ import { loadContractViewConfig, type ContractViewConfig } from '../../config/co
 import { createLogger } from '../../lib/http/logger';
 import { createLifecycle, type Lifecycle } from '../../lib/http/lifecycle';
 import { handleShutdown } from '../../lib/http/graceful-shutdown';
-import { retryUntilReady, WaitingFor } from '../../lib/http/retry-until-ready';
-import { listenFor } from '../platform/run-service';
+import { startListening, type Started } from '../platform/run-service';
 import { createContractViewApp } from './app';
 import { startViewConsumer } from './start-view-consumer';
 import { openContractViewDeps, type ContractViewDeps } from './view-deps';
 
-export interface RunningContractView {
-  url: string;
-  adminUrl?: string;
-  deps: ContractViewDeps;
-  close(graceMs?: number): Promise<void>;
-}
+export type RunningContractView = Started<ContractViewDeps>;
 
 /**
  * Listens, then opens the view's store and bus and starts its consumer (unless CONSUMER=false),
- * waiting for each with capped backoff while /readyz names what it waits for.
+ * waiting for each with capped backoff while /readyz names what it waits for. Its close stops the
+ * consumer (offsets committed) and the lag probe.
  */
-export async function startContractView(config: ContractViewConfig, lifecycle: Lifecycle = createLifecycle()): Promise<RunningContractView> {
+export function startContractView(config: ContractViewConfig, lifecycle: Lifecycle = createLifecycle()): Promise<RunningContractView> {
   const logger = createLogger({ name: config.name, level: config.logLevel });
-  const servers = await listenFor(lifecycle.handle, config.port, config.adminPort);
-  const closeServers = (graceMs?: number) => Promise.all([servers.main.close(graceMs), servers.admin?.close(graceMs)]);
-  const deps = await retryUntilReady(
-    'database',
-    async () => {
-      const opened = await openContractViewDeps(config, logger).catch((err: unknown) => Promise.reject(new WaitingFor(`database (${config.dbKind})`, err)));
-      try {
-        if (config.consumer) await startViewConsumer(opened);
-        return opened;
-      } catch (err) {
-        await opened.close().catch(() => undefined);
-        throw new WaitingFor(`event bus (${config.eventBus})`, err);
-      }
+  return startListening({
+    logger,
+    port: config.port,
+    adminPort: config.adminPort,
+    lifecycle,
+    waitingFor: { database: `database (${config.dbKind})`, bus: `event bus (${config.eventBus})` },
+    open: () => openContractViewDeps(config, logger),
+    startWorkers: async (deps) => {
+      if (config.consumer) await startViewConsumer(deps);
+      // The consumer stops with the view's bus, in its deps' close.
+      return async () => undefined;
     },
-    { lifecycle, log: (fields, message) => logger.warn(fields, message) },
-  ).catch(async (err: unknown) => {
-    await closeServers(0);
-    throw err;
+    createApp: createContractViewApp,
   });
-  lifecycle.setApp(createContractViewApp(deps));
-  return {
-    url: servers.main.url,
-    adminUrl: servers.admin?.url,
-    deps,
-    close: async (graceMs?: number) => {
-      await closeServers(graceMs);
-      // Stops the consumer (its offsets committed) and the lag probe.
-      await deps.close();
-    },
-  };
 }
 
 /** The view's `main`: config, start, a ready line, graceful drain on SIGTERM/SIGINT. */

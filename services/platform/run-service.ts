@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { loadServiceConfig, type ServiceConfig, type ServiceName } from '../../config/service-config';
 import { serve, type RunningServer } from '../../lib/http/serve';
-import { createLogger } from '../../lib/http/logger';
+import { createLogger, type Logger } from '../../lib/http/logger';
 import { createLifecycle, type Lifecycle } from '../../lib/http/lifecycle';
 import { handleShutdown } from '../../lib/http/graceful-shutdown';
 import { retryUntilReady, WaitingFor } from '../../lib/http/retry-until-ready';
@@ -21,17 +21,11 @@ export interface ServiceDefinition {
   startWorkers(deps: ServiceDeps): Promise<() => Promise<void>>;
 }
 
-export interface RunningService {
-  url: string;
-  /** The operator listener (`<SERVICE>_ADMIN_PORT`), when there is one. */
-  adminUrl?: string;
-  deps: ServiceDeps;
-  /** Stops accepting, finishes calls in flight within `graceMs`, stops consumers, relay and sweeper. */
-  close(graceMs?: number): Promise<void>;
-}
+/** A service listening; its close stops consumers, relay and sweeper too. */
+export type RunningService = Started<ServiceDeps>;
 
 /** The main listener and, with an admin port, the operator one; both answer while the process starts. */
-export async function listenFor(handle: RequestListener, port: number, adminPort: number | undefined): Promise<{ main: RunningServer; admin?: RunningServer }> {
+async function listenFor(handle: RequestListener, port: number, adminPort: number | undefined): Promise<{ main: RunningServer; admin?: RunningServer }> {
   if (adminPort === undefined) return { main: await serve(handle, port) };
   const split = splitAdminPaths(handle);
   const main = await serve(split.main, port);
@@ -41,26 +35,47 @@ export async function listenFor(handle: RequestListener, port: number, adminPort
   }) };
 }
 
+/** A process of ours that listens, with what it opened; `close` drains it. */
+export interface Started<D> {
+  url: string;
+  /** The operator listener (`…_ADMIN_PORT`), when there is one. */
+  adminUrl?: string;
+  deps: D;
+  /** Stops accepting, finishes calls in flight within `graceMs`, stops its workers, closes what it opened. */
+  close(graceMs?: number): Promise<void>;
+}
+
 /**
- * Opens a service's dependencies and listens; used by `main`, the tests and the benchmark. It
- * listens first and waits for what it depends on (database, bus) with capped backoff, its
- * /readyz naming what it waits for, so the system comes up in any order.
+ * Listens first, then opens what the process depends on and starts its workers, waiting for each
+ * with capped backoff while /readyz names what it waits for (`database (…)`, then `event bus (…)`),
+ * so a system comes up in any order. The services and the contract view start this way.
  */
-export async function startService(service: ServiceDefinition, config: ServiceConfig, lifecycle: Lifecycle = createLifecycle()): Promise<RunningService> {
-  const logger = createLogger({ name: config.name, level: config.logLevel });
-  const servers = await listenFor(lifecycle.handle, config.port, config.adminPort);
+export async function startListening<D extends { close(): Promise<void> }>(options: {
+  logger: Logger;
+  port: number;
+  adminPort?: number;
+  lifecycle: Lifecycle;
+  /** What `/readyz` names while each waits: `database (mariadb)`, `event bus (kafka)`. */
+  waitingFor: { database: string; bus: string };
+  open(): Promise<D>;
+  /** Starts the workers (consumers, sweepers); the answer stops them. */
+  startWorkers(deps: D): Promise<() => Promise<void>>;
+  createApp(deps: D): RequestListener;
+}): Promise<Started<D>> {
+  const { logger, lifecycle, waitingFor } = options;
+  const servers = await listenFor(lifecycle.handle, options.port, options.adminPort);
   const closeServers = (graceMs?: number) => Promise.all([servers.main.close(graceMs), servers.admin?.close(graceMs)]);
-  let opened: { deps: ServiceDeps; stopWorkers: () => Promise<void> };
+  let opened: { deps: D; stopWorkers: () => Promise<void> };
   try {
     opened = await retryUntilReady(
       'database',
       async () => {
-        const deps = await openServiceDeps(config, service.table, service.migrations, logger).catch((err: unknown) => Promise.reject(new WaitingFor(`database (${config.dbKind})`, err)));
+        const deps = await options.open().catch((err: unknown) => Promise.reject(new WaitingFor(waitingFor.database, err)));
         try {
-          return { deps, stopWorkers: await service.startWorkers(deps) };
+          return { deps, stopWorkers: await options.startWorkers(deps) };
         } catch (err) {
           await deps.close().catch(() => undefined);
-          throw new WaitingFor(`event bus (${config.eventBus})`, err);
+          throw new WaitingFor(waitingFor.bus, err);
         }
       },
       { lifecycle, log: (fields, message) => logger.warn(fields, message) },
@@ -70,7 +85,7 @@ export async function startService(service: ServiceDefinition, config: ServiceCo
     throw err;
   }
   const { deps, stopWorkers } = opened;
-  lifecycle.setApp(service.createApp(deps));
+  lifecycle.setApp(options.createApp(deps));
   return {
     url: servers.main.url,
     adminUrl: servers.admin?.url,
@@ -81,6 +96,21 @@ export async function startService(service: ServiceDefinition, config: ServiceCo
       await deps.close();
     },
   };
+}
+
+/** Opens a service's dependencies and listens; used by `main`, the tests and the benchmark. */
+export function startService(service: ServiceDefinition, config: ServiceConfig, lifecycle: Lifecycle = createLifecycle()): Promise<RunningService> {
+  const logger = createLogger({ name: config.name, level: config.logLevel });
+  return startListening({
+    logger,
+    port: config.port,
+    adminPort: config.adminPort,
+    lifecycle,
+    waitingFor: { database: `database (${config.dbKind})`, bus: `event bus (${config.eventBus})` },
+    open: () => openServiceDeps(config, service.table, service.migrations, logger),
+    startWorkers: (deps) => service.startWorkers(deps),
+    createApp: (deps) => service.createApp(deps),
+  });
 }
 
 /**

@@ -187,4 +187,40 @@ describe('Kafka event bus on a real broker', () => {
       await own.remove();
     }
   }, 180_000);
+
+  test('the broker frozen (SIGSTOP): a publish fails within its bound instead of hanging, the same bus publishes again once it thaws, and a close while frozen ends', async () => {
+    const own = await reserveOwnKafka();
+    let frozen = false;
+    const freeze = (on: boolean) => {
+      process.kill(own.pid(), on ? 'SIGSTOP' : 'SIGCONT');
+      frozen = on;
+    };
+    try {
+      await own.start();
+      const t = topicsOfTest();
+      const got: number[] = [];
+      const b = createKafkaBus({ brokers: [own.brokers], clientId: 'test', topics: [t.work, t.dead], partitions: 3, deadLetterTopic: t.dead, maxDeliveries: 3, redeliverAfterMs: 100, answerWithinMs: 2000 }, logger);
+      await b.subscribe('g', [t.work], async (d) => void got.push(d.payload.n as number));
+      await b.publish(event(t.work, 'k', 1));
+      await until('the first event', () => got.includes(1));
+
+      freeze(true);
+      const sentAt = Date.now();
+      await expect(b.publish(event(t.work, 'k', 2))).rejects.toThrow('kafka: no answer to a publish within 2000 ms');
+      expect(Date.now() - sentAt).toBeLessThan(8_000);
+      freeze(false);
+      // The producer that did not answer was dropped: the next publish makes a new one, and it is delivered.
+      await b.publish(event(t.work, 'k', 3));
+      await until('the event published after the thaw', () => got.includes(3), 60_000);
+
+      freeze(true);
+      const closingAt = Date.now();
+      await b.close();
+      // Each step of closing (commits, the stream, the consumer, the producer) waits 2 s at most.
+      expect(Date.now() - closingAt).toBeLessThan(15_000);
+    } finally {
+      if (frozen) freeze(false);
+      await own.remove();
+    }
+  }, 180_000);
 });

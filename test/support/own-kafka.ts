@@ -15,6 +15,8 @@ export interface OwnKafka {
   /** Starts the broker (again, on the same data) and resolves once it logs that it is started. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The running broker's process id (to freeze it with SIGSTOP). */
+  pid(): number;
   /** Stops it and removes its data directory. */
   remove(): Promise<void>;
 }
@@ -34,6 +36,7 @@ export async function reserveOwnKafka(): Promise<OwnKafka> {
     brokers: `127.0.0.1:${port}`,
     start: () => kafka('start'),
     stop: () => kafka('stop'),
+    pid: () => Number(fs.readFileSync(path.join(dir, 'kafka.pid'), 'utf8').trim()),
     remove: async () => {
       await kafka('stop').catch(() => undefined);
       fs.rmSync(dir, { recursive: true, force: true });
