@@ -15,14 +15,8 @@ export type RunningContractView = Started<ContractViewDeps>;
  * consumer (offsets committed) and the lag probe.
  */
 export function startContractView(config: ContractViewConfig, lifecycle: Lifecycle = createLifecycle()): Promise<RunningContractView> {
-  const logger = createLogger({ name: config.name, level: config.logLevel });
-  return startListening({
-    logger,
-    port: config.port,
-    adminPort: config.adminPort,
-    lifecycle,
-    waitingFor: { database: `database (${config.dbKind})`, bus: `event bus (${config.eventBus})` },
-    open: () => openContractViewDeps(config, logger),
+  return startListening(config, lifecycle, {
+    open: (logger) => openContractViewDeps(config, logger),
     startWorkers: async (deps) => {
       if (config.consumer) await startViewConsumer(deps);
       // The consumer stops with the view's bus, in its deps' close.

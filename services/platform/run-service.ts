@@ -50,27 +50,27 @@ export interface Started<D> {
  * with capped backoff while /readyz names what it waits for (`database (…)`, then `event bus (…)`),
  * so a system comes up in any order. The services and the contract view start this way.
  */
-export async function startListening<D extends { close(): Promise<void> }>(options: {
-  logger: Logger;
-  port: number;
-  adminPort?: number;
-  lifecycle: Lifecycle;
-  /** What `/readyz` names while each waits: `database (mariadb)`, `event bus (kafka)`. */
-  waitingFor: { database: string; bus: string };
-  open(): Promise<D>;
-  /** Starts the workers (consumers, sweepers); the answer stops them. */
-  startWorkers(deps: D): Promise<() => Promise<void>>;
-  createApp(deps: D): RequestListener;
-}): Promise<Started<D>> {
-  const { logger, lifecycle, waitingFor } = options;
-  const servers = await listenFor(lifecycle.handle, options.port, options.adminPort);
+export async function startListening<D extends { close(): Promise<void> }>(
+  config: { name: string; logLevel: string; port: number; adminPort?: number; dbKind: string; eventBus: string },
+  lifecycle: Lifecycle,
+  options: {
+    open(logger: Logger): Promise<D>;
+    /** Starts the workers (consumers, sweepers); the answer stops them. */
+    startWorkers(deps: D): Promise<() => Promise<void>>;
+    createApp(deps: D): RequestListener;
+  },
+): Promise<Started<D>> {
+  const logger = createLogger({ name: config.name, level: config.logLevel });
+  // What /readyz names while each is awaited.
+  const waitingFor = { database: `database (${config.dbKind})`, bus: `event bus (${config.eventBus})` };
+  const servers = await listenFor(lifecycle.handle, config.port, config.adminPort);
   const closeServers = (graceMs?: number) => Promise.all([servers.main.close(graceMs), servers.admin?.close(graceMs)]);
   let opened: { deps: D; stopWorkers: () => Promise<void> };
   try {
     opened = await retryUntilReady(
       'database',
       async () => {
-        const deps = await options.open().catch((err: unknown) => Promise.reject(new WaitingFor(waitingFor.database, err)));
+        const deps = await options.open(logger).catch((err: unknown) => Promise.reject(new WaitingFor(waitingFor.database, err)));
         try {
           return { deps, stopWorkers: await options.startWorkers(deps) };
         } catch (err) {
@@ -100,14 +100,8 @@ export async function startListening<D extends { close(): Promise<void> }>(optio
 
 /** Opens a service's dependencies and listens; used by `main`, the tests and the benchmark. */
 export function startService(service: ServiceDefinition, config: ServiceConfig, lifecycle: Lifecycle = createLifecycle()): Promise<RunningService> {
-  const logger = createLogger({ name: config.name, level: config.logLevel });
-  return startListening({
-    logger,
-    port: config.port,
-    adminPort: config.adminPort,
-    lifecycle,
-    waitingFor: { database: `database (${config.dbKind})`, bus: `event bus (${config.eventBus})` },
-    open: () => openServiceDeps(config, service.table, service.migrations, logger),
+  return startListening(config, lifecycle, {
+    open: (logger) => openServiceDeps(config, service.table, service.migrations, logger),
     startWorkers: (deps) => service.startWorkers(deps),
     createApp: (deps) => service.createApp(deps),
   });
