@@ -3,13 +3,12 @@ import path from 'node:path';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { buildScreensIfStale, findChromium, launchChromium } from './support/browser';
+import { buildScreensIfStale, launchChromium } from './support/browser';
 import { startScreensSystem, type ScreensSystem } from './support/screens-system';
 import { expectAccessible, screenshot, signInAtSso, smallTouchTargets } from './support/screen-checks';
 import { developerWords, inViewport, layoutFaults } from './support/agent-checks';
 import { DEMO, downloadBytes, expectSsoLoginPage, submitContract } from './support/flows';
 
-const CHROMIUM = findChromium();
 const describeInBrowser = describe; // no Chromium fails the run, never skips it (test/support/no-skip-reporter.js)
 
 // The README's screenshots of these screens come from here (test/e2e/screens.test.ts takes the others).
@@ -29,9 +28,8 @@ describeInBrowser('an agent’s day in the screens (Chromium, both BFFs, the thr
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('Chromium is not installed: apt-get install -y chromium');
     buildScreensIfStale();
-    [system, browser] = await Promise.all([startScreensSystem(), launchChromium(CHROMIUM)]);
+    [system, browser] = await Promise.all([startScreensSystem(), launchChromium()]);
   }, 120_000);
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));

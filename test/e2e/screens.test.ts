@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { buildScreensIfStale, findChromium, launchChromium } from './support/browser';
+import { buildScreensIfStale, launchChromium } from './support/browser';
 import { startScreensSystem, type ScreensSystem } from './support/screens-system';
 import { startBffSystem } from '../support/system';
 import { expectAccessible, screenshot, signInAtSso, smallTouchTargets } from './support/screen-checks';
@@ -11,7 +11,6 @@ import { timed } from './support/timed';
 import { DEMO, downloadBytes, expectSsoLoginPage, submitContract } from './support/flows';
 
 // No browser, no pass: the suite fails in its beforeAll (docs/testing.md: nothing is ever skipped).
-const CHROMIUM = findChromium();
 
 /** lee/lee1234, the dev SSO's viewer (config/dev-sso/users.json). */
 const VIEWER = { username: 'lee', password: 'lee1234' };
@@ -22,9 +21,8 @@ describe('the screens in a real browser (Chromium, dev SSO, both BFFs, the three
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error(`Chromium not found (${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}): apt-get update && apt-get install -y chromium fonts-nanum`);
     buildScreensIfStale();
-    [system, browser] = await Promise.all([startScreensSystem(), launchChromium(CHROMIUM)]);
+    [system, browser] = await Promise.all([startScreensSystem(), launchChromium()]);
   }, 120_000);
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));

@@ -1,12 +1,11 @@
 /// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildScreensIfStale, findChromium, launchChromium } from './support/browser';
+import { buildScreensIfStale, launchChromium } from './support/browser';
 import { startBffSystem, type BffSystem } from '../support/system';
 import { testPrefix } from '../support/bff';
 import { expectAccessible, screenshot, signInAtSso } from './support/screen-checks';
 import { DEMO } from './support/flows';
 
-const CHROMIUM = findChromium();
 const describeInBrowser = describe; // no Chromium fails the run, never skips it (test/support/no-skip-reporter.js)
 
 describeInBrowser('the sessions screen in both apps (Chromium, dev SSO, both BFFs)', () => {
@@ -15,10 +14,9 @@ describeInBrowser('the sessions screen in both apps (Chromium, dev SSO, both BFF
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('Chromium is not installed: apt-get install -y chromium');
     buildScreensIfStale();
     const index = { SESSION_INDEX_PREFIX: `${testPrefix}e2e:sso:` };
-    [sys, browser] = await Promise.all([startBffSystem({ pc: index, mobile: index }), launchChromium(CHROMIUM)]);
+    [sys, browser] = await Promise.all([startBffSystem({ pc: index, mobile: index }), launchChromium()]);
   }, 120_000);
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));

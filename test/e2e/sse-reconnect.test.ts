@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { serve, type RunningServer } from '../../lib/http/serve';
 import { freePort } from '../support/free-port';
-import { findChromium, launchChromium } from './support/browser';
+import { launchChromium } from './support/browser';
 
 /**
  * What the saga screen's EventSource (web/shared/saga-progress.tsx) does when the BFF instance its
@@ -13,7 +13,6 @@ import { findChromium, launchChromium } from './support/browser';
  * holding the stream closes; Chromium's EventSource gets the `reconnect` event, reconnects through
  * nginx to the other instance within the short `retry:`, and sends the last id it had.
  */
-const CHROMIUM = findChromium();
 const describeInBrowser = describe; // no Chromium fails the run, never skips it (test/support/no-skip-reporter.js)
 jest.setTimeout(60_000);
 
@@ -63,7 +62,7 @@ http {
     nginx = spawn('/usr/sbin/nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', `${dir}/error.log`], { stdio: 'ignore' });
     for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${front}/`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
 
-    browser = await launchChromium(CHROMIUM!);
+    browser = await launchChromium();
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${front}/`);
     await page.evaluate(() => {

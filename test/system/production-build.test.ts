@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { validContract } from '../support/valid-contract';
-import { findChromium, launchChromium } from '../e2e/support/browser';
+import { chromiumPath, launchChromium } from '../e2e/support/browser';
 import { DEMO, expectSsoLoginPage } from '../e2e/support/flows';
 import { signInAtSso } from '../e2e/support/screen-checks';
 import { freePort } from '../support/free-port';
@@ -16,7 +16,6 @@ import { assembleImageTree } from './support/assemble-image-tree';
 const root = path.join(__dirname, '..', '..');
 /** The image's tree (docker/Dockerfile's final stage), assembled in beforeAll; every compiled process runs from it. */
 let tree = '';
-const CHROMIUM = findChromium();
 const describeInBrowser = describe; // no Chromium fails the run, never skips it (test/support/no-skip-reporter.js)
 
 /** The unprivileged user the system runs as, like the image's `node` user (CI runs the tests as root). */
@@ -95,7 +94,7 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
   });
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('Chromium is not installed: apt-get install -y chromium');
+    chromiumPath(); // before the build: a machine without Chromium fails at once
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
     tree = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-image-'));
     assembleImageTree(root, tree);
@@ -143,7 +142,7 @@ describeInBrowser('production build: the whole system from dist/ as an unprivile
       start('bff-pc/main.js', bffEnv('pc'), /bff-pc ready on/),
       start('bff-mobile/main.js', bffEnv('mobile'), /bff-mobile ready on/),
     ]);
-    browser = await launchChromium(CHROMIUM);
+    browser = await launchChromium();
   }, 360_000);
 
   afterAll(async () => {
