@@ -44,6 +44,7 @@ describe('saga and outbox metrics at the services', () => {
     const labels = { kind: 'reg', mode: 'event', state: 'CANCEL' };
     const before = await scrape(s.ppon.url);
     const globalNo = newGlobalNo('m-comp');
+    const startedAt = Date.now();
     await pubsub(s.ppon, 'regPubsubCompensate', ORIGINAL, globalNo).expect(202);
     await until('saga_compensating > 0', async () => sample(await scrape(s.ppon.url), 'saga_compensating', { mode: 'event' }) > 0);
     expect((await settledSaga(s.ppon, globalNo, 20_000)).state).toBe('CANCEL');
@@ -51,15 +52,22 @@ describe('saga and outbox metrics at the services', () => {
     expect(sample(after, 'saga_compensating', { mode: 'event' })).toBe(0);
     expect(sample(after, 'saga_finished_total', labels) - sample(before, 'saga_finished_total', labels)).toBe(1);
     expect(sample(after, 'saga_duration_seconds_count', labels) - sample(before, 'saga_duration_seconds_count', labels)).toBe(1);
-    expect(sample(after, 'saga_duration_seconds_sum', labels) - sample(before, 'saga_duration_seconds_sum', labels)).toBeGreaterThan(0.4); // two backoffs at least
+    // Two backoffs at least, and no more than the wait: the start is the saga's own.
+    expect(sample(after, 'saga_duration_seconds_sum', labels) - sample(before, 'saga_duration_seconds_sum', labels)).toBeGreaterThan(0.4);
+    expect(sample(after, 'saga_duration_seconds_sum', labels) - sample(before, 'saga_duration_seconds_sum', labels)).toBeLessThan((Date.now() - startedAt) / 1000);
     expect(sample(after, 'saga_compensation_failed_attempts_total')).toBeGreaterThanOrEqual(2);
   });
 
   test('an API-mode saga that ends is counted END by kind and mode', async () => {
     const labels = { kind: 'reg', mode: 'api', state: 'END' };
-    const before = sample(await scrape(s.ppon.url), 'saga_finished_total', labels);
+    const before = await scrape(s.ppon.url);
+    const startedAt = Date.now();
     await register(s.ppon).expect(201);
-    expect(sample(await scrape(s.ppon.url), 'saga_finished_total', labels) - before).toBe(1);
+    const after = await scrape(s.ppon.url);
+    expect(sample(after, 'saga_finished_total', labels) - sample(before, 'saga_finished_total', labels)).toBe(1);
+    const seconds = sample(after, 'saga_duration_seconds_sum', labels) - sample(before, 'saga_duration_seconds_sum', labels);
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan((Date.now() - startedAt) / 1000);
   });
 
   test('a dead letter increments saga_dead_letters for the topic it came from', async () => {

@@ -76,7 +76,7 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
       const { local } = workflows[p.kind];
       await record(w, p, 'ppon', local.undo, 1, await localStep(local.undo, () => local.compensate(w, p)).run());
     }
-    await sagaLog.end(p.globalNo, state, p.failure ?? undefined, w.trx);
+    await sagaLog.end(p.globalNo, state, { message: p.failure ?? undefined, trx: w.trx, started: p.startedAt && { kind: p.kind, mode: 'event', at: p.startedAt } });
     await pending.close(w.trx, p.globalNo);
   };
 

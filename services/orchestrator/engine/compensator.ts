@@ -84,7 +84,7 @@ export function createCompensator(deps: CompensatorDeps): Compensator {
         outcome: undone === 'done' ? 'Y' : 'N', durationMs: Date.now() - started.getTime(), startedAt: started, error: undone === 'done' ? undefined : `MS1's row: ${undone}`,
       });
       if (undone !== 'done') return undone;
-      await sagaLog.end(globalNo, 'CANCEL', undefined, w.trx, 'COMPENSATING');
+      await sagaLog.end(globalNo, 'CANCEL', { trx: w.trx, from: 'COMPENSATING' });
       return 'CANCEL' as const;
     });
     if (outcome === 'absent' || outcome === 'foreign') return fail(`MS1's own row: ${outcome}`);

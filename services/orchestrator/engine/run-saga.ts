@@ -42,7 +42,8 @@ export async function runSaga(workflow: SagaWorkflow, facts: SagaFacts, runner: 
     if (recorded.outcome !== 'Y') return compensate(globalNo, course.undoAfter(participant, reply), failure('ppon', 'store', recorded), runner);
   }
   const ended = await runner.contracts.write(async (w) => {
-    const still = await runner.log.end(globalNo, 'END', undefined, w.trx, 'START');
+    const started = facts.startedAt && { kind: workflow.kind, mode: 'api' as const, at: facts.startedAt };
+    const still = await runner.log.end(globalNo, 'END', { trx: w.trx, from: 'START', started });
     if (still) await w.set(saPponContNo, { TRANSAC_STTUS: 'END' });
     return still;
   });

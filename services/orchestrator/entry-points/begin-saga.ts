@@ -57,6 +57,7 @@ export async function beginSaga(
         globalNo, saPponContNo, fields: fieldsFromValues(values), compensateYn: payload.compensateYn,
         saInetaplcaContNo: (before?.SA_INETAPLCA_CONT_NO as number | null | undefined) ?? null,
         saIntelnetContNo: (before?.SA_INTELNET_CONT_NO as number | null | undefined) ?? null,
+        startedAt,
       },
     };
     const first = { participant: 'ppon' as const, action: workflow.local.action, attempt: 1, startedAt };

@@ -45,9 +45,9 @@ export function notifyProgress(log: SagaLog, database: Pick<ServiceDatabase, 'af
       await log.record(trx, globalNo, step, result);
       announce(trx, globalNo);
     },
-    end: async (globalNo, state, message, trx, from) => {
-      const changed = await log.end(globalNo, state, message, trx, from);
-      announce(trx, globalNo, changed ? state : undefined);
+    end: async (globalNo, state, options = {}) => {
+      const changed = await log.end(globalNo, state, options);
+      announce(options.trx, globalNo, changed ? state : undefined);
       return changed;
     },
   };

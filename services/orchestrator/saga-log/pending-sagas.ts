@@ -13,8 +13,9 @@ export interface PendingSaga extends SagaFacts {
   failure: string | null;
 }
 
-/** A SA_SAGA_PENDING row as the drivers return it (dates as Date on MariaDB, text on SQLite). */
+/** A SA_SAGA_PENDING row, with its saga's start, as the drivers return it (dates as Date on MariaDB, text on SQLite). */
 interface PendingRow {
+  STARTED_AT: string | Date;
   GLOBAL_NO: string; KIND: SagaKind; SA_PPON_CONT_NO: number; SA_INETAPLCA_CONT_NO: number | null; SA_INTELNET_CONT_NO: number | null;
   FIELDS: string; COMPENSATE_YN: 'Y' | 'N' | null; AWAITING: EventName; ATTEMPT: number; AWAIT_SINCE: string | Date; DEADLINE_AT: string | Date; FAILURE: string | null;
 }
@@ -23,7 +24,7 @@ interface PendingRow {
 export interface PendingSagas {
   /** The saga's row, whole (every field `save` writes). */
   open(trx: Transaction<AnyDb>, saga: PendingSaga): Promise<void>;
-  /** The saga's row, locked for the transaction (each transition holds it). */
+  /** The saga's row, with when it started (SA_SAGA), locked for the transaction (each transition holds it). */
   load(trx: Transaction<AnyDb>, globalNo: string): Promise<PendingSaga | undefined>;
   save(trx: Transaction<AnyDb>, saga: PendingSaga): Promise<void>;
   close(trx: Transaction<AnyDb>, globalNo: string): Promise<void>;
@@ -45,14 +46,19 @@ export function createPendingSagas(database: ServiceDatabase): PendingSagas {
         .execute();
     },
     load: async (trx, globalNo) => {
-      let query = trx.selectFrom('SA_SAGA_PENDING').selectAll().where('GLOBAL_NO', '=', globalNo);
+      let query = trx
+        .selectFrom('SA_SAGA_PENDING as p')
+        .innerJoin('SA_SAGA as s', 's.GLOBAL_NO', 'p.GLOBAL_NO')
+        .selectAll('p')
+        .select('s.STARTED_AT')
+        .where('p.GLOBAL_NO', '=', globalNo);
       if (database.kind === 'mariadb') query = query.forUpdate();
       const r = (await query.executeTakeFirst()) as PendingRow | undefined;
       return (
         r && {
           globalNo: r.GLOBAL_NO, kind: r.KIND, saPponContNo: r.SA_PPON_CONT_NO, saInetaplcaContNo: r.SA_INETAPLCA_CONT_NO, saIntelnetContNo: r.SA_INTELNET_CONT_NO,
           fields: JSON.parse(r.FIELDS) as Record<string, string>, compensateYn: r.COMPENSATE_YN ?? undefined, awaiting: r.AWAITING, attempt: r.ATTEMPT,
-          awaitSince: new Date(r.AWAIT_SINCE), deadlineAt: new Date(r.DEADLINE_AT), failure: r.FAILURE,
+          awaitSince: new Date(r.AWAIT_SINCE), deadlineAt: new Date(r.DEADLINE_AT), failure: r.FAILURE, startedAt: new Date(r.STARTED_AT),
         }
       );
     },

@@ -49,8 +49,11 @@ export interface SagaLog {
   track(globalNo: string, step: StepRef, run: () => Promise<StepReply>, logger: Logger): Promise<StepReply>;
   /** Records a step that already happened (broker mode: a reply), inside the caller's transaction. */
   record(trx: Transaction<AnyDb> | undefined, globalNo: string, step: StepRef, result: { outcome: StepReply['outcome']; durationMs: number; startedAt: Date; error?: string }): Promise<void>;
-  /** Ends the saga; with `from`, only if it is still in that state (answers whether it changed). */
-  end(globalNo: string, state: 'END' | 'CANCEL', message?: string, trx?: Transaction<AnyDb>, from?: SagaState): Promise<boolean>;
+  /**
+   * Ends the saga; with `from`, only if it is still in that state (answers whether it changed).
+   * `started` (when the caller has it) spares reading the saga back for its duration metric.
+   */
+  end(globalNo: string, state: 'END' | 'CANCEL', options?: SagaEnding): Promise<boolean>;
   find(globalNo: string): Promise<Record<string, unknown> | undefined>;
   /**
    * Takes a COMPENSATING saga of `mode` for one compensation attempt until `leaseUntil`: due (or
@@ -69,6 +72,13 @@ export interface SagaLog {
 }
 
 const MAX_TEXT = 500;
+
+export interface SagaEnding {
+  message?: string;
+  trx?: Transaction<AnyDb>;
+  from?: SagaState;
+  started?: { kind: SagaKind; mode: 'api' | 'event'; at: Date };
+}
 
 /** Told when a saga reaches its final state (MS1's metrics), after the change was made in `trx`. */
 export type SagaEnded = (saga: { kind: SagaKind; mode: 'api' | 'event'; state: 'END' | 'CANCEL'; seconds: number }) => void;
@@ -176,7 +186,7 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       const rows: Record<string, unknown>[] = await query.execute();
       return rows.map(summaryOf);
     },
-    end: async (globalNo, state, message, trx, from) => {
+    end: async (globalNo, state, { message, trx, from, started } = {}) => {
       const set: Record<string, unknown> = { STATE: state, ENDED_AT: database.timestamp(), NEXT_TRY_AT: null, UNDO: null };
       if (message !== undefined) set.MESSAGE = message.slice(0, MAX_TEXT);
       let query = (trx ?? db).updateTable('SA_SAGA').set(set).where('GLOBAL_NO', '=', globalNo);
@@ -184,8 +194,8 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       const result = await query.executeTakeFirst();
       const changed = Number(result.numUpdatedRows) > 0;
       if (changed && onEnd) {
-        const row = await (trx ?? db).selectFrom('SA_SAGA').select(['KIND', 'MODE', 'STARTED_AT']).where('GLOBAL_NO', '=', globalNo).executeTakeFirst();
-        if (row) onEnd({ kind: row.KIND as SagaKind, mode: row.MODE as 'api' | 'event', state, seconds: Math.max(0, (Date.now() - new Date(row.STARTED_AT as string).getTime()) / 1000) });
+        const row = started ?? (await (trx ?? db).selectFrom('SA_SAGA').select(['KIND', 'MODE', 'STARTED_AT']).where('GLOBAL_NO', '=', globalNo).executeTakeFirst().then((r) => r && { kind: r.KIND as SagaKind, mode: r.MODE as 'api' | 'event', at: new Date(r.STARTED_AT as string) }));
+        if (row) onEnd({ kind: row.kind, mode: row.mode, state, seconds: Math.max(0, (Date.now() - row.at.getTime()) / 1000) });
       }
       if (changed) recordSpan(`saga ${state}`, { startTime: new Date(), globalNo, attributes: { 'saga.state': state } });
       return changed;

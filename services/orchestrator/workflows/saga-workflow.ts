@@ -15,6 +15,8 @@ export interface SagaFacts {
   compensateYn?: 'Y' | 'N';
   saInetaplcaContNo?: number | null;
   saIntelnetContNo?: number | null;
+  /** When MS1 began the saga, where known (spares reading it back when the saga ends). */
+  startedAt?: Date;
 }
 
 /** One participant's step and, beside it, the compensation that undoes it (by globalNo). */

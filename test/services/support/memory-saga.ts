@@ -55,7 +55,7 @@ export function memorySagaLog(): SagaLog & { sagas: Map<string, SagaSummary>; st
       return reply;
     },
     record: async (_trx, globalNo, step, result) => void log(globalNo, step, result.outcome),
-    end: async (globalNo, state, message, _trx, from) => {
+    end: async (globalNo, state, { message, from } = {}) => {
       const saga = sagas.get(globalNo);
       if (!saga || (from && saga.state !== from)) return false;
       Object.assign(saga, { state, undo: null, nextTryAt: null }, message === undefined ? {} : { message });
