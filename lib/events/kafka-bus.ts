@@ -3,6 +3,7 @@ import type { Logger } from '../http/logger';
 import { deadLetterOf, errorText, type DeadLetter, type Delivery, type EventBus, type EventBusOptions, type OutgoingEvent } from './event-bus';
 import { fromKafkaMessage, kafkaGroupId, toKafkaMessage, type KafkaRecordOut } from './kafka-codec';
 import { traceDeliveries, withTraceHeaders } from './trace-events';
+import { settleWithin } from '../async/settle-within';
 
 export interface KafkaBusOptions extends EventBusOptions {
   brokers: string[];
@@ -46,16 +47,8 @@ class NotMine extends Error {}
 export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventBus {
   const client = { clientId: options.clientId, bootstrapBrokers: options.brokers };
   const answerWithinMs = options.answerWithinMs ?? ANSWER_WITHIN_MS;
-  /** `promise`, or after answerWithinMs (a frozen broker) `fallback`: a close never waits for good. */
-  const bounded = async <T>(promise: Promise<T>, fallback: T): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), answerWithinMs).unref()));
-    try {
-      return await Promise.race([promise, late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  /** A step of closing, given answerWithinMs at most (a frozen broker): a close never waits for good. */
+  const bounded = (promise: Promise<unknown>) => settleWithin(promise, answerWithinMs, () => undefined);
   let producer: Producer<string, string, string, string> | undefined;
   let topicsReady: Promise<void> | undefined;
   const subscriptions: { stop: () => Promise<void> }[] = [];
@@ -100,19 +93,11 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
   const send = async (messages: KafkaRecordOut[]) => {
     await ensureTopics();
     const current = connectedProducer();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        if (producer === current) producer = undefined;
-        void current.close(true).catch(() => undefined);
-        reject(new Error(`kafka: no answer to a publish within ${answerWithinMs} ms`));
-      }, answerWithinMs);
+    await settleWithin(current.send({ messages }), answerWithinMs, () => {
+      if (producer === current) producer = undefined;
+      void current.close(true).catch(() => undefined);
+      throw new Error(`kafka: no answer to a publish within ${answerWithinMs} ms`);
     });
-    try {
-      await Promise.race([current.send({ messages }), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   };
   const publish = (event: OutgoingEvent) => send([toKafkaMessage(withTraceHeaders(event))]);
   /** One produce request per batch, in the rows' order (order matters per key only). */
@@ -337,10 +322,10 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
           if (!r) return;
           // Handlers in flight finish and commit (the stream is still there to commit through); queued records stay uncommitted.
           while (r.running.size > 0) await Promise.all([...r.running]);
-          await bounded(Promise.all([...r.commits]), []);
+          await bounded(Promise.all([...r.commits]));
           reader = undefined;
-          await bounded(r.stream?.close().catch(() => undefined) ?? Promise.resolve(), undefined);
-          await bounded(r.consumer.close(true).catch(() => undefined), undefined);
+          if (r.stream) await bounded(r.stream.close().catch(() => undefined));
+          await bounded(r.consumer.close(true).catch(() => undefined));
         },
       });
     },
@@ -348,7 +333,7 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       closed = true;
       await Promise.all(subscriptions.map((s) => s.stop()));
       // Sends under way have answerWithinMs at most; then the producer is left whatever it holds.
-      if (producer) await bounded(producer.close().catch(() => undefined), undefined);
+      if (producer) await bounded(producer.close().catch(() => undefined));
     },
   };
 }

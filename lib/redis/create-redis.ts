@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { settleWithin } from '../async/settle-within';
 import type { Logger } from '../http/logger';
 
 export interface HostPort {
@@ -137,13 +138,6 @@ export async function redisAnswers(redis: RedisClient, timeoutMs = 1_000): Promi
  * Connects, and resolves whether the client is ready within `timeoutMs`. Bounded because a
  * Sentinel client whose Sentinels do not answer keeps asking them and its `connect()` never settles.
  */
-export async function connectWithin(redis: RedisClient, timeoutMs = 5_000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-  const connected = redis.connect().then(() => true, () => false);
-  try {
-    return await Promise.race([connected, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function connectWithin(redis: RedisClient, timeoutMs = 5_000): Promise<boolean> {
+  return settleWithin(redis.connect().then(() => true, () => false), timeoutMs, () => false);
 }

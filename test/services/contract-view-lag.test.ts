@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadContractViewConfig } from '../../config/contract-view-config';
 import { startContractView, type RunningContractView } from '../../services/contract-view/run-contract-view';
 import { spawnReady, type Spawned } from '../support/spawn-ready';
-import { api, BUS_KINDS, cachePrefix, dropTestData, harnessSso, mintBearer, ownDatabases, startThreeServices, viewTestEnv, type ThreeServices } from './support/service-harness';
+import { api, BUS_KINDS, dropTestData, harnessSso, mintBearer, startThreeServices, viewTestEnv, type ThreeServices } from './support/service-harness';
 import { validContract } from '../support/valid-contract';
 
 jest.setTimeout(180_000);
@@ -40,8 +40,7 @@ describe.each(BUS_KINDS)('contract view lag on %s (sqlite)', (bus) => {
   beforeAll(async () => {
     const sso = await harnessSso();
     await mintBearer();
-    const own = (name: 'ppon' | 'inetaplca' | 'intelnet') => ownDatabases(kind, name, `${bus}_${tag}`);
-    services = await startThreeServices(kind, own('ppon'), { bus, tag, all: { CACHE_KEY_PREFIX: `${cachePrefix(kind)}${bus}${tag}:` }, inetaplca: own('inetaplca'), intelnet: own('intelnet') });
+    services = await startThreeServices(kind, {}, { bus, tag, ownDatabases: true });
     const env = viewTestEnv(kind, { bus, tag, ssoIssuer: sso.issuer });
     consumer = await spawnReady(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services/contract-view/main.ts')], env, READY, 60_000);
     query = await startContractView(loadContractViewConfig({ ...env, CONTRACT_VIEW_CONSUMER: 'false' }));

@@ -6,7 +6,7 @@ import { startContractView, type RunningContractView } from '../../services/cont
 import { rebuildView } from '../../services/contract-view/rebuild-view';
 import type { ViewContract } from '../../services/contract-view/view-store';
 import { contractChangedEvent } from '../../services/platform/events/contract-change-events';
-import { api, BUS_AND_DB, cachePrefix, dropTestData, harnessSso, mintBearer, ownDatabases, startThreeServices, viewTestEnv, type ThreeServices } from './support/service-harness';
+import { api, BUS_AND_DB, dropTestData, harnessSso, mintBearer, startThreeServices, viewTestEnv, type ThreeServices } from './support/service-harness';
 import { cardNumber, validContract } from '../support/valid-contract';
 import { maskCard, maskCardsIn } from '../../lib/contracts/mask-card';
 
@@ -39,8 +39,7 @@ describe.each(BUS_AND_DB)('contract view on %s, %s', (bus, kind) => {
     await mintBearer();
     await mintBearer('lee');
     // Every relay publishes every event twice: the view must absorb duplicates (and the sagas do).
-    const own = (name: 'ppon' | 'inetaplca' | 'intelnet') => ownDatabases(kind, name, `${bus}_${tag}`);
-    services = await startThreeServices(kind, own('ppon'), { bus, tag, all: { FAULT_DUPLICATE_RATE: '1', CACHE_KEY_PREFIX: `${cachePrefix(kind)}${bus}:` }, inetaplca: own('inetaplca'), intelnet: own('intelnet') });
+    services = await startThreeServices(kind, {}, { bus, tag, ownDatabases: true, all: { FAULT_DUPLICATE_RATE: '1' } });
     env = viewTestEnv(kind, { bus, tag, ssoIssuer: sso.issuer, pponUrl: services.ppon.url, inetaplcaUrl: services.inetaplca.url, intelnetUrl: services.intelnet.url });
     view = await startContractView(loadContractViewConfig(env));
   });

@@ -104,6 +104,12 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
   const insertStep = (executor: Kysely<AnyDb>, globalNo: string, step: StepRef, result: StepRow['result']) =>
     executor.isTransaction ? stageStep(executor as Transaction<AnyDb>, { globalNo, step, result }) : insertSteps(executor, [{ globalNo, step, result }]);
 
+  /** What a saga's duration metric needs, read back when the caller does not have it. */
+  const startOf = async (executor: Kysely<AnyDb>, globalNo: string): Promise<SagaEnding['started']> => {
+    const r = await executor.selectFrom('SA_SAGA').select(['KIND', 'MODE', 'STARTED_AT']).where('GLOBAL_NO', '=', globalNo).executeTakeFirst();
+    return r && { kind: r.KIND as SagaKind, mode: r.MODE as 'api' | 'event', at: new Date(r.STARTED_AT as string) };
+  };
+
   return {
     begin: async (trx, saga, first) => {
       try {
@@ -194,8 +200,8 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       const result = await query.executeTakeFirst();
       const changed = Number(result.numUpdatedRows) > 0;
       if (changed && onEnd) {
-        const row = started ?? (await (trx ?? db).selectFrom('SA_SAGA').select(['KIND', 'MODE', 'STARTED_AT']).where('GLOBAL_NO', '=', globalNo).executeTakeFirst().then((r) => r && { kind: r.KIND as SagaKind, mode: r.MODE as 'api' | 'event', at: new Date(r.STARTED_AT as string) }));
-        if (row) onEnd({ kind: row.kind, mode: row.mode, state, seconds: Math.max(0, (Date.now() - row.at.getTime()) / 1000) });
+        const saga = started ?? (await startOf(trx ?? db, globalNo));
+        if (saga) onEnd({ kind: saga.kind, mode: saga.mode, state, seconds: Math.max(0, (Date.now() - saga.at.getTime()) / 1000) });
       }
       if (changed) recordSpan(`saga ${state}`, { startTime: new Date(), globalNo, attributes: { 'saga.state': state } });
       return changed;

@@ -7,6 +7,7 @@ import { contextFrom, inSpan, messageGlobalNo, messageTraceHeaders, SpanKind, tr
 import type { AnyDb, ServiceDatabase } from '../db/create-database';
 import type { FaultHooks } from './fault-hooks';
 import { stagedInserts } from '../db/staged-inserts';
+import { settleWithin } from '../../../lib/async/settle-within';
 
 export interface Outbox {
   /**
@@ -253,7 +254,7 @@ export function startOutboxRelay(options: { database: ServiceDatabase; bus: Even
       clearInterval(timer);
       // A publish under way finishes, within a claim at most (its rows keep their claim, so if it
       // does not, another relay publishes them once the claim lapses: at least once).
-      await Promise.race([Promise.all([running, pumping]), new Promise((r) => setTimeout(r, options.claimMs).unref())]);
+      await settleWithin(Promise.all([running, pumping]), options.claimMs, () => undefined);
       // What was published is marked before the database closes (a mark under way first, then the rest).
       while (marking || unmarked.length > 0) await flushMarks();
     },
