@@ -22,7 +22,7 @@ const TERMINAL = ['END', 'CANCEL'];
 describe.each(DB_KINDS)('API mode, real processes, %s', (kind) => {
   let s: ProcessSet;
   beforeAll(async () => {
-    s = await startServiceProcesses(kind, { tag: 'api-procs', all: SETTINGS });
+    s = await startServiceProcesses(kind, { tag: 'api-procs', ownDatabases: true, all: SETTINGS });
   });
   afterAll(() => s?.close());
 
@@ -152,7 +152,7 @@ describe.each(DB_KINDS)('API mode, real processes, %s', (kind) => {
 describe.each(BUS_AND_DB)('broker mode (%s), real processes, %s', (bus, kind) => {
   let s: ProcessSet;
   beforeAll(async () => {
-    s = await startServiceProcesses(kind, { tag: `bus-procs-${bus}`, all: { ...SETTINGS, EVENT_BUS: bus } });
+    s = await startServiceProcesses(kind, { tag: `bus-procs-${bus}`, ownDatabases: true, all: { ...SETTINGS, EVENT_BUS: bus } });
   });
   afterAll(() => s?.close());
   const onBus = () => ({ kind: bus, prefix: s.env().PPON_EVENT_TOPIC_PREFIX });

@@ -25,6 +25,7 @@ test.each(BUS_KINDS)(`randomized fault run on %s: ${SAGAS} sagas, then 0 stuck a
   const s: ThreeServices = await startThreeServices('mariadb', { SAGA_DEADLINE_MS: '8000', FAULT_DUPLICATE_RATE: '0.25', FAULT_SEED: String(Math.floor(random() * 1e9)) }, {
     tag: 'random',
     bus,
+    ownDatabases: true,
     inetaplca: { ...faults('0.15'), FAULT_COMPENSATION_FAILURES: '3' },
     intelnet: faults('0.2'),
   });

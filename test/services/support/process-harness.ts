@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { loadServiceConfig, type ServiceName } from '../../../config/service-config';
 import { createDatabase, type AnyDb, type ServiceDatabase } from '../../../services/platform/db/create-database';
 import { spawnReady, type Spawned } from '../../support/spawn-ready';
-import { harnessSso, mintBearer, testEnv, topicPrefix, type DbKind } from './service-harness';
+import { harnessSso, mintBearer, ownDatabases, testEnv, topicPrefix, type DbKind } from './service-harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const READY = /ready on (http:\/\/\S+)/;
@@ -36,6 +36,8 @@ export interface ProcessSet {
 
 export interface ProcessSetOptions {
   tag: string;
+  /** Own databases and cache keys for this set (`tag` names them), as for `startThreeServices`. */
+  ownDatabases?: boolean;
   all?: Record<string, string>;
   ppon?: Record<string, string>;
   inetaplca?: Record<string, string>;
@@ -68,10 +70,11 @@ export async function startServiceProcesses(kind: DbKind, options: ProcessSetOpt
     return running[name];
   };
 
-  envs.inetaplca = testEnv(kind, 'inetaplca', { ...common, ...options.inetaplca });
-  envs.intelnet = testEnv(kind, 'intelnet', { ...common, ...options.intelnet });
+  const own = (name: ServiceName) => (options.ownDatabases ? ownDatabases(kind, name, options.tag) : {});
+  envs.inetaplca = testEnv(kind, 'inetaplca', { ...common, ...own('inetaplca'), ...options.inetaplca });
+  envs.intelnet = testEnv(kind, 'intelnet', { ...common, ...own('intelnet'), ...options.intelnet });
   await Promise.all([spawnOne('inetaplca'), spawnOne('intelnet')]);
-  envs.ppon = testEnv(kind, 'ppon', { INETAPLCA_URL: running.inetaplca.url, INTELNET_URL: running.intelnet.url, ...common, ...options.ppon });
+  envs.ppon = testEnv(kind, 'ppon', { INETAPLCA_URL: running.inetaplca.url, INTELNET_URL: running.intelnet.url, ...common, ...own('ppon'), ...options.ppon });
   await spawnOne('ppon');
 
   const signal = (name: ServiceName, sig: NodeJS.Signals) => {

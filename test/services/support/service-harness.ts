@@ -145,8 +145,7 @@ export interface ServiceSetOptions {
 export async function startThreeServices(kind: DbKind, pponOverrides: Record<string, string> = {}, options: ServiceSetOptions = {}): Promise<ThreeServices> {
   const tag = options.bus ? `${options.bus}-${options.tag ?? 'main'}` : options.tag;
   const common = { ...(options.bus ? busEnv(options.bus) : {}), ...(tag ? { EVENT_TOPIC_PREFIX: topicPrefix(kind, tag) } : {}), ...(options.ssoIssuer ? { SSO_ISSUER: options.ssoIssuer } : {}), ...options.all };
-  // Own databases number their contracts from 1 again: the contract cache gets its own keys too.
-  const own = (name: ServiceName) => (options.ownDatabases && tag ? { ...ownDatabases(kind, name, tag), CACHE_KEY_PREFIX: `${cachePrefix(kind)}${tag.replace(/[^A-Za-z0-9_]/g, '_')}:` } : {});
+  const own = (name: ServiceName) => (options.ownDatabases && tag ? ownDatabases(kind, name, tag) : {});
   const settings: Record<ServiceName, Record<string, string>> = { inetaplca: { ...common, ...own('inetaplca'), ...options.inetaplca }, intelnet: { ...common, ...own('intelnet'), ...options.intelnet }, ppon: {} };
   const running = {} as Record<ServiceName, RunningService>;
   const stopped = new Set<ServiceName>();
@@ -181,10 +180,18 @@ export async function startThreeServices(kind: DbKind, pponOverrides: Record<str
   };
 }
 
-/** A service's own databases for one tag of this run (dropped with the rest), when sets of one file must not share them. */
+/**
+ * A service's own databases for one tag of this run (dropped with the rest), when sets of one file
+ * must not share them, and the tag's own contract-cache keys (own databases number their contracts
+ * from 1 again).
+ */
 export function ownDatabases(kind: DbKind, name: ServiceName, tag: string): Record<string, string> {
   const safe = tag.replace(/[^A-Za-z0-9_]/g, '_');
-  return { SQLITE_FILE: path.join(SQLITE_DIR, `${kind}-${name}-${safe}.sqlite`), MARIADB_URL: `mysql://root@127.0.0.1:3306/${databaseName(kind, name)}_${safe}` };
+  return {
+    SQLITE_FILE: path.join(SQLITE_DIR, `${kind}-${name}-${safe}.sqlite`),
+    MARIADB_URL: `mysql://root@127.0.0.1:3306/${databaseName(kind, name)}_${safe}`,
+    CACHE_KEY_PREFIX: `${cachePrefix(kind)}${safe}:`,
+  };
 }
 
 /**
