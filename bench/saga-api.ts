@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { loadServiceConfig, type ServiceName } from '../config/service-config';
@@ -36,7 +37,7 @@ import { dropKafkaTopics } from '../test/services/support/service-harness';
 import { parseChangeNotice } from '../lib/notices/change-notice';
 
 type Kind = 'sqlite' | 'mariadb';
-interface Row { db: Kind; what: string; n: number; p50: number; p99: number; perSecond: number; cpuMs: number }
+interface Row { db: Kind; what: string; n: number; p50: number; p99: number; perSecond: number; cpuMs: number; serverCpuMs: { db: number; bus: number } }
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -183,6 +184,18 @@ const registerBroker = (ppon: BenchService, i: number) =>
 const modifyBroker = (ppon: BenchService, no: number, i: number) =>
   postAndAwait(ppon, '/cont/amdPubsub', { pponContPayload: { saPponContNo: no, payr: `Payer ${i}`, amdrId: 'bench' } });
 
+/** The processes of the servers a measurement loads beside ours, found by name (none found: not counted): the database's, and the bus's (Redis: notices, and Streams). */
+function serverPids(db: Kind): { db: number[]; bus: number[] } {
+  const find = (names: string[]) => names.flatMap((name) => {
+    try {
+      return execFileSync('pgrep', ['-f', name], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  });
+  return { db: db === 'mariadb' ? find(['mariadbd', 'mysqld']) : [], bus: find(['redis-server', ...(BUS === 'kafka' ? ['kafka.Kafka'] : [])]) };
+}
+
 /** Sequential calls for latency, then `CONCURRENCY` workers for throughput; each bounded by N and SECONDS. */
 async function measure(pids: number[], db: Kind, what: string, op: (worker: number, i: number, concurrent: boolean) => Promise<unknown>): Promise<Row> {
   const latencies: number[] = [];
@@ -197,6 +210,8 @@ async function measure(pids: number[], db: Kind, what: string, op: (worker: numb
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const children0 = cpuMsOf(...pids);
+  const servers = serverPids(db);
+  const servers0 = { db: cpuMsOf(...servers.db), bus: cpuMsOf(...servers.bus) };
   const until = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, worker) => {
@@ -209,10 +224,12 @@ async function measure(pids: number[], db: Kind, what: string, op: (worker: numb
   const perSecond = done / ((performance.now() - t0) / 1000);
   const cpu = process.cpuUsage(cpu0);
   // CPU of the bench's node processes (client, SSO, every service) per operation: what a loaded
-  // machine moves least. MariaDB's and Redis's own CPU is not in it.
+  // machine moves least. The servers' own CPU (MariaDB, Redis, Kafka) is counted apart below.
   const cpuMs = ((cpu.user + cpu.system) / 1000 + cpuMsOf(...pids) - children0) / Math.max(1, done);
+  // The servers on the same cores (the database, the bus): what the saga costs them.
+  const serverCpuMs = { db: (cpuMsOf(...servers.db) - servers0.db) / Math.max(1, done), bus: (cpuMsOf(...servers.bus) - servers0.bus) / Math.max(1, done) };
   const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { db, what, n: latencies.length, p50: pick(0.5), p99: pick(0.99), perSecond, cpuMs };
+  return { db, what, n: latencies.length, p50: pick(0.5), p99: pick(0.99), perSecond, cpuMs, serverCpuMs };
 }
 
 async function benchKind(kind: Kind): Promise<Row[]> {
@@ -280,11 +297,11 @@ async function main(): Promise<void> {
   const f = (x: number) => x.toFixed(2);
   console.log(`\nSagas, API mode and broker mode (${BUS === 'kafka' ? 'Kafka' : 'Redis Streams'}), ${INSTANCES} instance(s) of each service${PROCESSES ? ', each in its own process (compiled)' : ', all in this process'}, loopback, n=${N} sequential for latency, ${CONCURRENCY} concurrent for throughput (node ${process.version}, ${os.cpus().length} cores)\n`);
   console.log('| db | operation | n | p50 ms | p99 ms | per second (c=' + CONCURRENCY + ') | CPU ms per op (c=' + CONCURRENCY + ') | p50 vs ' + baseline.db + ' register | broker vs API (p50 / per second) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
     const api = r.what.includes('broker') ? rows.find((a) => a.db === r.db && a.what === r.what.replace(', broker (202→END)', '')) : undefined;
     const vsApi = api ? `${f(r.p50 / api.p50)}× / ${f(r.perSecond / api.perSecond)}×` : '';
-    console.log(`| ${r.db} | ${r.what} | ${r.n} | ${f(r.p50)} | ${f(r.p99)} | ${r.perSecond.toFixed(0)} | ${r.cpuMs.toFixed(1)} | ${f(r.p50 / baseline.p50)}× | ${vsApi} |`);
+    console.log(`| ${r.db} | ${r.what} | ${r.n} | ${f(r.p50)} | ${f(r.p99)} | ${r.perSecond.toFixed(0)} | ${r.cpuMs.toFixed(1)} | ${r.serverCpuMs.db.toFixed(1)} + ${r.serverCpuMs.bus.toFixed(1)} | ${f(r.p50 / baseline.p50)}× | ${vsApi} |`);
   }
 }
 

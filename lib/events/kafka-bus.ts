@@ -16,6 +16,8 @@ export interface KafkaBusOptions extends EventBusOptions {
   concurrency?: number;
   /** How long a publish, or a step of closing, may wait for the broker (15 s unless told). */
   answerWithinMs?: number;
+  /** How long a finished record's offset may wait to be committed with others (100 ms unless told). */
+  commitEveryMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,6 +25,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const READ_AHEAD = 200;
 /** How long a publish, or a step of closing, waits for the broker by default (the client's own retries included). */
 const ANSWER_WITHIN_MS = 15_000;
+/** How long a finished record's offset waits, by default, to be committed with others. */
+const COMMIT_EVERY_MS = 100;
 /** The broker's answer when a topic exists already (another instance created it first). */
 const TOPIC_ALREADY_EXISTS = /already exists/i;
 
@@ -42,11 +46,12 @@ class NotMine extends Error {}
  * The client hands over one stream of records of all assigned partitions; each partition gets its
  * own queue here. Records of different keys (contracts) run side by side, `concurrency` at a time;
  * one key's run one after another, in offset order, so a record waiting for its redelivery holds
- * back its own key only. A partition's offset is committed up to the first record not finished.
+ * back its own key only. A partition's offset is committed up to the first record not finished, every `commitEveryMs` at most, all partitions in one request.
  */
 export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventBus {
   const client = { clientId: options.clientId, bootstrapBrokers: options.brokers };
   const answerWithinMs = options.answerWithinMs ?? ANSWER_WITHIN_MS;
+  const commitEveryMs = options.commitEveryMs ?? COMMIT_EVERY_MS;
   /** A step of closing, given answerWithinMs at most (a frozen broker): a close never waits for good. */
   const bounded = (promise: Promise<unknown>) => settleWithin(promise, answerWithinMs, () => undefined);
   let producer: Producer<string, string, string, string> | undefined;
@@ -124,8 +129,11 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
         queued: number;
         /** Handlers running now (at most `limit`), and their promises (a stop waits for them). */
         running: Set<Promise<void>>;
-        /** Offset commits under way (a stop waits for them). */
-        commits: Set<Promise<void>>;
+        /** Per partition, the last finished record not yet committed; all of them go in the next commit. */
+        toCommit: Map<string, Message>;
+        /** The next commit's timer, and the commit under way (one at a time; a stop waits for it). */
+        commitTimer?: NodeJS.Timeout;
+        committing?: Promise<void>;
       }
       /** A record read, in its partition's order, until it and every record before it are finished. */
       interface Pending {
@@ -137,9 +145,6 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       interface PartitionState {
         records: Pending[];
         next: bigint;
-        /** The last finished record not yet committed, and the commit under way. */
-        committable?: Message;
-        committing?: Promise<void>;
       }
       let reader: Reader | undefined;
       const assigned = (c: Consumer, topic: string, partition: number) => (c.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition));
@@ -178,7 +183,10 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
       };
       /** The partition's records leave this member uncommitted: its next owner (or this member, from the committed offset) reads them again. */
       const drop = (r: Reader, key: string, state: PartitionState) => {
-        if (r.partitions.get(key) === state) r.partitions.delete(key);
+        if (r.partitions.get(key) === state) {
+          r.partitions.delete(key);
+          r.toCommit.delete(key);
+        }
         r.queued -= state.records.length;
         state.records.length = 0;
       };
@@ -226,31 +234,36 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
           r.queued--;
         }
         // Only now: a record not finished, or behind one that is not, is read again.
-        if (last && r.partitions.get(key) === state) commitLater(r, key, state, last);
+        if (last && r.partitions.get(key) === state) commitLater(r, key, last);
         if (r.queued < READ_AHEAD / 5 && r.stream?.isPaused()) r.stream.resume();
         if (reader === r && !closed) schedule(r);
       };
       /**
-       * Commits a finished record's offset without holding up the next record: one commit at a time
-       * per partition, and records finished while one is under way are covered by the next (the
-       * latest offset covers the ones before it). So a busy partition costs a commit per round trip,
-       * not per record. A record finished but not yet committed when this member dies or loses the
-       * partition is delivered again (at least once); a failed commit is covered by the next one.
+       * Commits finished records' offsets without holding up the next record: every `commitEveryMs`
+       * at most, one request for every partition with records finished since the last (the latest
+       * offset covers the ones before it), and one commit at a time. So a busy subscription costs a
+       * few commits a second, not one per record. A record finished but not yet committed when this
+       * member dies or loses the partition is delivered again (at least once, as the handlers
+       * expect); a failed commit is covered by the next one.
        */
-      const commitLater = (r: Reader, key: string, state: PartitionState, message: Message) => {
-        state.committable = message;
-        if (state.committing) return;
-        const committing = (async () => {
-          for (let m = state.committable; m; m = state.committable) {
-            state.committable = undefined;
-            await Promise.resolve(m.commit()).catch((err: unknown) => logger.warn({ group, partition: key, err: allMessages(err) }, 'kafka: offset commit failed; the next one covers it'));
-          }
-        })().finally(() => {
-          state.committing = undefined;
-          r.commits.delete(committing);
-        });
-        state.committing = committing;
-        r.commits.add(committing);
+      const commitLater = (r: Reader, key: string, message: Message) => {
+        r.toCommit.set(key, message);
+        if (!r.commitTimer && !r.committing) r.commitTimer = setTimeout(() => void commitNow(r), commitEveryMs);
+      };
+      const commitNow = (r: Reader): Promise<void> => {
+        clearTimeout(r.commitTimer);
+        r.commitTimer = undefined;
+        if (r.committing || r.toCommit.size === 0) return r.committing ?? Promise.resolve();
+        const offsets = [...r.toCommit.values()].map((m) => ({ topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch }));
+        r.toCommit.clear();
+        r.committing = r.consumer
+          .commit({ offsets })
+          .catch((err: unknown) => logger.warn({ group, partitions: offsets.length, err: allMessages(err) }, 'kafka: offset commit failed; the next one covers it'))
+          .finally(() => {
+            r.committing = undefined;
+            if (r.toCommit.size > 0 && reader === r) r.commitTimer = setTimeout(() => void commitNow(r), commitEveryMs);
+          });
+        return r.committing;
       };
       const onRecord = (r: Reader, message: Message) => {
         if (reader !== r) return;
@@ -275,7 +288,7 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
         // maxWaitTime bounds a fetch's long poll, and so how long a stop waits for it.
         const c = new Consumer({ ...client, groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTime: 1000, autocommit: false });
         c.on('error', (err: unknown) => logger.warn({ group, err: errorText(err) }, 'kafka consumer: error'));
-        const r: Reader = { consumer: c, partitions: new Map(), queued: 0, running: new Set(), commits: new Set() };
+        const r: Reader = { consumer: c, partitions: new Map(), queued: 0, running: new Set(), toCommit: new Map() };
         // Partitions this member lost: their queued records belong to the new owner (records running stop at their next check).
         c.on('consumer:group:join', () => {
           for (const [key, state] of r.partitions) {
@@ -302,6 +315,7 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
         if (closed || !old || old.stream !== failed) return;
         logger.warn({ group, err: allMessages(err) }, 'kafka consumer stopped; joining again');
         reader = undefined; // its partition queues stop at their next record
+        clearTimeout(old.commitTimer);
         await old.consumer.close(true).catch(() => undefined);
         for (let n = 0; !closed; n++) {
           await sleep(Math.min(500 * 2 ** n, 10_000));
@@ -322,7 +336,8 @@ export function createKafkaBus(options: KafkaBusOptions, logger: Logger): EventB
           if (!r) return;
           // Handlers in flight finish and commit (the stream is still there to commit through); queued records stay uncommitted.
           while (r.running.size > 0) await Promise.all([...r.running]);
-          await bounded(Promise.all([...r.commits]));
+          // What finished is committed now: the commit under way, then the rest.
+          await bounded(commitNow(r).then(() => commitNow(r)));
           reader = undefined;
           if (r.stream) await bounded(r.stream.close().catch(() => undefined));
           await bounded(r.consumer.close(true).catch(() => undefined));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin } from '@platformatic/kafka';
 import { createKafkaBus, type KafkaBusOptions } from '../../lib/events/kafka-bus';
+import { kafkaGroupId } from '../../lib/events/kafka-codec';
 import type { Delivery, EventBus } from '../../lib/events/event-bus';
 import { createLogger } from '../../lib/http/logger';
 import { dropKafkaTopics, KAFKA_BROKERS, publishRaw } from './support/service-harness';
@@ -26,10 +27,10 @@ function bus(t: ReturnType<typeof topicsOfTest>, extra: Partial<KafkaBusOptions>
   buses.push(b);
   return b;
 }
-async function until<T>(what: string, get: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, get: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const value = get();
+    const value = await get();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -152,6 +153,44 @@ describe('Kafka event bus on a real broker', () => {
     await second.subscribe(group, [t.work], async (d) => void got.push(d));
     await until('the redelivery', () => got.length >= 1);
     expect(got[0].payload).toMatchObject({ n: 1 });
+  });
+
+  test('handled records are committed within commitEveryMs while the consumer runs, every partition at once, and the rest at a stop: a new member gets none of them again', async () => {
+    const t = topicsOfTest();
+    const group = `g-${randomUUID().slice(0, 6)}`;
+    const handled: Delivery[] = [];
+    const first = bus(t, { commitEveryMs: 300 });
+    await first.subscribe(group, [t.work], async (d) => void handled.push(d));
+    // Keys on all three partitions.
+    await first.publishBatch(Array.from({ length: 30 }, (_, n) => event(t.work, `k${n % 10}`, n)));
+    await until('30 handled', () => handled.length >= 30);
+    expect(new Set(handled.map((d) => d.id.split('/')[0])).size).toBe(3);
+
+    // Without a stop (a member that dies now loses nothing handled more than commitEveryMs ago).
+    const admin = new Admin({ clientId: 'test', bootstrapBrokers: [KAFKA_BROKERS] });
+    const committed = async () => {
+      const [offsets] = await admin.listConsumerGroupOffsets({ groups: [kafkaGroupId(group, [t.work])] });
+      return offsets.topics.flatMap((topic) => topic.partitions).reduce((sum, p) => sum + Math.max(0, Number(p.committedOffset)), 0);
+    };
+    try {
+      await until('30 committed', async () => (await committed()) === 30, 5_000);
+      // Records handled just before a stop are committed by it.
+      await first.publish(event(t.work, 'k1', 30));
+      await until('31 handled', () => handled.length >= 31);
+      await first.close();
+      buses.splice(buses.indexOf(first), 1);
+      expect(await committed()).toBe(31);
+    } finally {
+      await admin.close();
+    }
+
+    const got: Delivery[] = [];
+    const second = bus(t);
+    await second.subscribe(group, [t.work], async (d) => void got.push(d));
+    await second.publish(event(t.work, 'k2', 31));
+    await until('the new event', () => got.length >= 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got.map((d) => (d.payload as { n: number }).n)).toEqual([31]);
   });
 
   test('the broker goes away after the consumer joined and comes back: the service keeps running and handles what comes next', async () => {
