@@ -74,18 +74,26 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
     executor.selectFrom(t.table).selectAll().where(t.key, '=', no).executeTakeFirst();
 
   /** `touched`: cache entries to drop; `changed`: rows to announce (inserts too). */
-  /** `stored`: rows as an insert returned them, while nothing else in the transaction has changed them. */
+  /** `stored`: rows as an insert returned them or a modify left them, while nothing else in the transaction has changed them. */
   function writerFor(trx: Transaction<AnyDb>, touched: Set<number>, changed: Set<number>, stored: Map<number, ContractRow>): ContractWriter & { flush(): Promise<void> } {
-    /** `amended` stamps AMD_DATE: a change of the contract, not the saga's own bookkeeping. */
-    const update = async (no: number, values: Record<string, unknown>, how: { amended: boolean; guard?: 'not-started' }) => {
+    /**
+     * `amended` stamps AMD_DATE: a change of the contract, not the saga's own bookkeeping. With
+     * `unchangedSince` (the row as read), the update applies only if the row is still that one, not
+     * in a saga, and still at that change number; then the row as it now is, that row with what
+     * this update wrote, is what the change feed announces, without reading it again.
+     */
+    const update = async (no: number, values: Record<string, unknown>, how: { amended: boolean; unchangedSince?: ContractRow }) => {
       stored.delete(no);
-      const stamped = { ...(how.amended ? { ...values, AMD_DATE: database.timestamp() } : values), CHG_NO: sql`CHG_NO + 1` };
-      let query = trx.updateTable(t.table).set(stamped).where(t.key, '=', no);
-      if (how.guard) query = query.where('TRANSAC_STTUS', '<>', 'START');
+      const written = how.amended ? { ...values, AMD_DATE: database.timestamp() } : values;
+      let query = trx.updateTable(t.table).set({ ...written, CHG_NO: sql`CHG_NO + 1` }).where(t.key, '=', no);
+      const before = how.unchangedSince;
+      if (before) query = query.where('TRANSAC_STTUS', '<>', 'START').where('CHG_NO', '=', Number(before.CHG_NO));
       const result = await query.executeTakeFirst();
       touched.add(no);
-      if (Number(result.numUpdatedRows) > 0) changed.add(no);
-      return Number(result.numUpdatedRows);
+      const count = Number(result.numUpdatedRows);
+      if (count > 0) changed.add(no);
+      if (count > 0 && before) stored.set(no, { ...before, ...written, CHG_NO: Number(before.CHG_NO) + 1 });
+      return count;
     };
     /** `set`s not yet written, per contract: one UPDATE each, before anything else reads or writes that row, or at the end. */
     const pendingSets = new Map<number, Record<string, unknown>>();
@@ -129,9 +137,9 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
         const changed = await update(
           no,
           { ...values, DEL_YN: 'N', TRANSAC_NO: meta.transacNo, TRANSAC_STTUS: meta.transacSttus, [t.prevHistoryKey]: historyNo },
-          { amended: true, guard: 'not-started' },
+          { amended: true, unchangedSince: before },
         );
-        // Another saga started between our read and our update: this transaction rolls back.
+        // Another saga started (or another write landed) between our read and our update: this transaction rolls back.
         if (changed === 0) throw new AppError('SAGA_IN_PROGRESS', `Contract ${no} is in another saga`);
         return { before, historyNo };
       },
