@@ -13,7 +13,10 @@
  * `--instances 2` starts two of each service on the same databases and bus (clients spread over
  * the MS1s). Needs Redis on 127.0.0.1:6379 (this run's streams and topics are deleted afterwards).
  *
- *   npx tsx bench/saga-api.ts [--n 200] [--concurrency 8] [--seconds 20] [--bus redis|kafka] [--instances 1] [--db sqlite,mariadb]
+ * `--rounds 3` measures each operation three times, API and broker mode alternating, and gives the
+ * medians (one run's ratio moves ±25 % on a shared 2-core machine; the medians' much less).
+ *
+ *   npx tsx bench/saga-api.ts [--n 200] [--concurrency 8] [--seconds 20] [--bus redis|kafka] [--instances 1] [--rounds 1] [--db sqlite,mariadb]
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -57,6 +60,8 @@ const MODES = text('modes', 'api,broker').split(',');
 /** `--processes`: each service in its own process, compiled, as deployed (the bench process is then the client alone). */
 const PROCESSES = process.argv.includes('--processes');
 const CONCURRENCY = arg('concurrency', 8);
+/** `--rounds 3`: each operation measured three times, the modes alternating; the table gives each figure's median. */
+const ROUNDS = Math.max(1, arg('rounds', 1));
 const SECONDS = arg('seconds', 20);
 const RUN = `bench_${Date.now().toString(36)}`;
 const SQLITE_DIR = path.join(os.tmpdir(), `saga-bench-${RUN}`);
@@ -184,6 +189,21 @@ const registerBroker = (ppon: BenchService, i: number) =>
 const modifyBroker = (ppon: BenchService, no: number, i: number) =>
   postAndAwait(ppon, '/cont/amdPubsub', { pponContPayload: { saPponContNo: no, payr: `Payer ${i}`, amdrId: 'bench' } });
 
+/** Per operation, the median of each figure over its rounds (one round: the figures as measured). */
+function medians(rows: Row[]): Row[] {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const names = [...new Set(rows.map((r) => r.what))];
+  return names.map((what) => {
+    const of = rows.filter((r) => r.what === what);
+    const m = (pick: (r: Row) => number) => median(of.map(pick));
+    return { db: of[0].db, what, n: of[0].n, p50: m((r) => r.p50), p99: m((r) => r.p99), perSecond: m((r) => r.perSecond), cpuMs: m((r) => r.cpuMs), serverCpuMs: { db: m((r) => r.serverCpuMs.db), bus: m((r) => r.serverCpuMs.bus) } };
+  });
+}
+
 /** The processes of the servers a measurement loads beside ours, found by name (none found: not counted): the database's, and the bus's (Redis: notices, and Streams). */
 function serverPids(db: Kind): { db: number[]; bus: number[] } {
   const find = (names: string[]) => names.flatMap((name) => {
@@ -244,18 +264,26 @@ async function benchKind(kind: Kind): Promise<Row[]> {
     const rows = [await measure(pids, kind, 'bare INSERT (baseline)', () => bareInsert())];
     // One contract per worker: a contract takes one saga at a time (the 409 guard).
     const contracts = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => register(ms1(i), i)));
+    type Measurement = () => Promise<Row>;
+    const operations: Measurement[] = [];
     if (MODES.includes('api')) {
-      rows.push(await measure(pids, kind, 'register saga', (w, i) => register(ms1(w), i)));
-      rows.push(await measure(pids, kind, 'modify saga', (w, i) => modify(ms1(w), contracts[w].saPponContNo as number, i)));
+      operations.push(() => measure(pids, kind, 'register saga', (w, i) => register(ms1(w), i)));
+      operations.push(() => measure(pids, kind, 'modify saga', (w, i) => modify(ms1(w), contracts[w].saPponContNo as number, i)));
     }
     if (MODES.includes('broker')) {
       for (let i = 0; i < 20; i++) await registerBroker(ms1(i), i); // warm-up of the consumers
       await verifyEnded(db);
-      rows.push(await measure(pids, kind, 'register saga, broker (202→END)', (w, i) => registerBroker(ms1(w), i)));
-      await verifyEnded(db);
-      rows.push(await measure(pids, kind, 'modify saga, broker (202→END)', (w, i) => modifyBroker(ms1(w), contracts[w].saPponContNo as number, i)));
-      await verifyEnded(db);
+      const ended = (row: Row) => verifyEnded(db).then(() => row);
+      operations.push(() => measure(pids, kind, 'register saga, broker (202→END)', (w, i) => registerBroker(ms1(w), i)).then(ended));
+      operations.push(() => measure(pids, kind, 'modify saga, broker (202→END)', (w, i) => modifyBroker(ms1(w), contracts[w].saPponContNo as number, i)).then(ended));
     }
+    // Every round measures every operation, odd rounds in reverse order: a machine that warms up or
+    // slows down in the course of a run weighs on both modes alike, and the medians say so.
+    const measured: Row[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const operation of round % 2 === 0 ? operations : [...operations].reverse()) measured.push(await operation());
+    }
+    rows.push(...medians(measured));
     await db.destroy();
     return rows;
   } finally {
@@ -295,7 +323,7 @@ async function main(): Promise<void> {
   }
   const baseline = rows.find((r) => r.db === 'sqlite' && r.what === 'register saga') ?? rows.find((r) => r.what === 'register saga') ?? rows[0];
   const f = (x: number) => x.toFixed(2);
-  console.log(`\nSagas, API mode and broker mode (${BUS === 'kafka' ? 'Kafka' : 'Redis Streams'}), ${INSTANCES} instance(s) of each service${PROCESSES ? ', each in its own process (compiled)' : ', all in this process'}, loopback, n=${N} sequential for latency, ${CONCURRENCY} concurrent for throughput (node ${process.version}, ${os.cpus().length} cores)\n`);
+  console.log(`\nSagas, API mode and broker mode (${BUS === 'kafka' ? 'Kafka' : 'Redis Streams'}), ${INSTANCES} instance(s) of each service${PROCESSES ? ', each in its own process (compiled)' : ', all in this process'}, loopback, n=${N} sequential for latency, ${CONCURRENCY} concurrent for throughput${ROUNDS > 1 ? `, medians of ${ROUNDS} rounds (the modes alternating)` : ''} (node ${process.version}, ${os.cpus().length} cores)\n`);
   console.log('| db | operation | n | p50 ms | p99 ms | per second (c=' + CONCURRENCY + ') | CPU ms per op (c=' + CONCURRENCY + ') | p50 vs ' + baseline.db + ' register | broker vs API (p50 / per second) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {

@@ -10,6 +10,7 @@ import { createPubsubTables } from '../orchestrator/saga-log/create-pubsub-table
 import { createSagaRecoveryColumns } from '../orchestrator/saga-log/create-saga-recovery-columns';
 import { createSagaTraceColumn } from '../orchestrator/saga-log/create-saga-trace-column';
 import { createSagaStartedByColumn } from '../orchestrator/saga-log/create-saga-started-by-column';
+import { movePendingIntoSaga } from '../orchestrator/saga-log/move-pending-into-saga';
 
 export const pponMigrations: Migrations = {
   '001_contract_tables': createContractTables(pponTable),
@@ -22,4 +23,5 @@ export const pponMigrations: Migrations = {
   '008_saga_trace': createSagaTraceColumn,
   '009_scale_out': createScaleOutTables,
   '010_saga_started_by': createSagaStartedByColumn,
+  '011_pending_in_saga': movePendingIntoSaga,
 };

@@ -57,7 +57,7 @@ test.each(BUS_KINDS)(`randomized fault run on %s: ${SAGAS} sagas, then 0 stuck a
 
     const outcomes = new Map<string, string>();
     for (const run of runs) outcomes.set(run.globalNo, (await settledSaga(s.ppon, run.globalNo, 30_000)).state);
-    const stuck = await s.db('ppon').selectFrom('SA_SAGA_PENDING').selectAll().execute();
+    const stuck = await s.db('ppon').selectFrom('SA_SAGA').selectAll().where('AWAITING', 'is not', null).execute();
 
     // Checked at quiescence (outboxes drained, no saga open, no reply pending, nothing on the bus, the
     // databases still), then again a moment later: a late commit after the check would show there.

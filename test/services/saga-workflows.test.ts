@@ -141,7 +141,7 @@ describe.each(WORKFLOWS)('the %s workflow in API mode', (_name, workflow) => {
 function brokerMode(script?: (call: Call, nth: number) => Behaviour, options: { twice?: boolean } = {}) {
   const sagaLog = memorySagaLog();
   const contracts = memoryContracts();
-  const pending = memoryPendingSagas();
+  const pending = memoryPendingSagas(sagaLog);
   const bus = memoryOutbox();
   const fakes = fakeParticipants(script);
   const escalations = { count: 0 };

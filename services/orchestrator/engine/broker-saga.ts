@@ -25,8 +25,8 @@ export interface BrokerSagaDeps {
 }
 
 export interface BrokerSaga {
-  /** Inside MS1's first transaction: the pending row (with its deadline) and the first request, in the outbox. */
-  begin(w: ContractWriter, workflow: SagaWorkflow, facts: SagaFacts): Promise<void>;
+  /** Inside MS1's first transaction: the first request, in the outbox; answers the saga row's columns that await its reply (with their deadline). */
+  begin(w: ContractWriter, workflow: SagaWorkflow, facts: SagaFacts): Promise<Record<string, unknown>>;
   /** MS1's reply handler: the next move of the saga's workflow, applied only to the reply the saga awaits. */
   onReply(reply: ReplyEvent): Promise<void>;
   /** Moves on sagas whose awaited reply is past its deadline; returns how many. */
@@ -37,7 +37,7 @@ export interface BrokerSaga {
 
 /**
  * Broker mode: the same workflows as API mode (`orchestrator/workflows/`), each step a request
- * message and its reply. The state lives in SA_SAGA_PENDING, so a restart resumes it: each
+ * message and its reply. The state lives in the saga's SA_SAGA row, so a restart resumes it: each
  * transition locks that row, checks that the reply is the one awaited (eventName and attempt; a
  * duplicate or late reply changes nothing), and commits MS1's row change, the saga log steps, the
  * next state and the next message (outbox) together. A reply not received by its deadline is a
@@ -76,8 +76,8 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
       const { local } = workflows[p.kind];
       await record(w, p, 'ppon', local.undo, 1, await localStep(local.undo, () => local.compensate(w, p)).run());
     }
+    // The end clears what the saga awaited: one UPDATE.
     await sagaLog.end(p.globalNo, state, { message: p.failure ?? undefined, trx: w.trx, started: p.startedAt && { kind: p.kind, mode: 'event', at: p.startedAt } });
-    await pending.close(w.trx, p.globalNo);
   };
 
   /** Compensates `undo` in order (MS1's own undo, always last, ends the saga CANCEL). */
@@ -123,8 +123,8 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
   return {
     begin: async (w, workflow, facts) => {
       const p = { ...facts, kind: workflow.kind, failure: null } as PendingSaga;
-      // The row is written once, already awaiting the first reply.
-      await pending.open(w.trx, await request(w, p, workflow.steps[0].participant, false, 1));
+      // The saga's row is written once, already awaiting the first reply.
+      return pending.columns(await request(w, p, workflow.steps[0].participant, false, 1));
     },
     onReply: async (reply) => {
       await contracts.write(async (w) => {

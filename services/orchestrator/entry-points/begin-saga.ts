@@ -29,15 +29,15 @@ export interface Begun {
 
 /**
  * MS1's own first write (the workflow's local step: insert, or history + update, as START) and the
- * saga log row commit in one transaction, with whatever `alsoInTransaction` adds (broker mode: its
- * pending row and first event).
+ * saga log row commit in one transaction, with whatever `alsoInTransaction` adds (broker mode: the
+ * reply the saga awaits, in the saga's row, and its first event).
  */
 export async function beginSaga(
   deps: { contracts: ContractStore; sagaLog: SagaLog; /** From now, the time by which the saga must have left START (stored with it). */ deadlineMs: number },
   req: Request,
   workflow: SagaWorkflow,
   mode: 'api' | 'event',
-  alsoInTransaction?: (w: ContractWriter, begun: Begun) => Promise<void>,
+  alsoInTransaction?: (w: ContractWriter, begun: Begun) => Promise<Record<string, unknown> | void>,
 ): Promise<Begun> {
   const payload = payloadOf(req);
   const values = valuesOf(payload);
@@ -63,8 +63,9 @@ export async function beginSaga(
     const first = { participant: 'ppon' as const, action: workflow.local.action, attempt: 1, startedAt };
     const deadlineAt = new Date(startedAt.getTime() + deps.deadlineMs);
     const startedBy = (req.actor ?? req.identity)?.sub;
-    await deps.sagaLog.begin(w.trx, { globalNo, saPponContNo, kind, mode, deadlineAt, startedBy }, first);
-    await alsoInTransaction?.(w, begun);
+    // What `alsoInTransaction` writes of the saga's row goes in with it (its outbox rows are written at the commit).
+    const more = (await alsoInTransaction?.(w, begun)) ?? undefined;
+    await deps.sagaLog.begin(w.trx, { globalNo, saPponContNo, kind, mode, deadlineAt, startedBy }, first, more);
     return begun;
   });
 }

@@ -27,8 +27,8 @@ export function notifyProgress(log: SagaLog, database: Pick<ServiceDatabase, 'af
   };
   return {
     ...log,
-    begin: async (trx, saga, first) => {
-      await log.begin(trx, saga, first);
+    begin: async (trx, saga, first, more) => {
+      await log.begin(trx, saga, first, more);
       announce(trx, saga.globalNo);
     },
     compensating: async (globalNo, change, trx) => {

@@ -13,71 +13,59 @@ export interface PendingSaga extends SagaFacts {
   failure: string | null;
 }
 
-/** A SA_SAGA_PENDING row, with its saga's start, as the drivers return it (dates as Date on MariaDB, text on SQLite). */
+/** A saga's SA_SAGA row as `load` reads it (dates as Date on MariaDB, text on SQLite). */
 interface PendingRow {
   STARTED_AT: string | Date;
   GLOBAL_NO: string; KIND: SagaKind; SA_PPON_CONT_NO: number; SA_INETAPLCA_CONT_NO: number | null; SA_INTELNET_CONT_NO: number | null;
-  FIELDS: string; COMPENSATE_YN: 'Y' | 'N' | null; AWAITING: EventName; ATTEMPT: number; AWAIT_SINCE: string | Date; DEADLINE_AT: string | Date; FAILURE: string | null;
+  FIELDS: string; COMPENSATE_YN: 'Y' | 'N' | null; AWAITING: EventName; AWAIT_ATTEMPT: number; AWAIT_SINCE: string | Date; REPLY_DEADLINE_AT: string | Date; FAILURE: string | null;
 }
 
-/** SA_SAGA_PENDING: one row per open broker-mode saga, deleted when it ends, so a restart resumes it. */
+/**
+ * A broker-mode saga's state between two messages, kept in its SA_SAGA row (migration
+ * `011_pending_in_saga`): written with the row at its begin (`columns`), changed by each transition
+ * (`save`), cleared when the saga ends (the saga log's `end`), so a restart resumes it.
+ */
 export interface PendingSagas {
-  /** The saga's row, whole (every field `save` writes). */
-  open(trx: Transaction<AnyDb>, saga: PendingSaga): Promise<void>;
-  /** The saga's row, with when it started (SA_SAGA), locked for the transaction (each transition holds it). */
+  /** The saga's columns for the SA_SAGA row its begin inserts: the row is written once, already awaiting the first reply. */
+  columns(saga: PendingSaga): Record<string, unknown>;
+  /** The saga, if it awaits a reply, locked for the transaction (each transition holds it). */
   load(trx: Transaction<AnyDb>, globalNo: string): Promise<PendingSaga | undefined>;
   save(trx: Transaction<AnyDb>, saga: PendingSaga): Promise<void>;
-  close(trx: Transaction<AnyDb>, globalNo: string): Promise<void>;
   /** Sagas whose awaited reply is past its deadline, the oldest first. */
   overdue(limit: number): Promise<string[]>;
 }
 
 export function createPendingSagas(database: ServiceDatabase): PendingSagas {
   const { db } = database;
+  /** What changes from one message to the next. */
+  const awaitingColumns = (p: PendingSaga) => ({
+    AWAITING: p.awaiting, AWAIT_ATTEMPT: p.attempt, AWAIT_SINCE: database.timestamp(p.awaitSince), REPLY_DEADLINE_AT: database.timestamp(p.deadlineAt), FAILURE: p.failure,
+    SA_INETAPLCA_CONT_NO: p.saInetaplcaContNo ?? null, SA_INTELNET_CONT_NO: p.saIntelnetContNo ?? null,
+  });
   return {
-    open: async (trx, p) => {
-      await trx
-        .insertInto('SA_SAGA_PENDING')
-        .values({
-          GLOBAL_NO: p.globalNo, KIND: p.kind, SA_PPON_CONT_NO: p.saPponContNo, SA_INETAPLCA_CONT_NO: p.saInetaplcaContNo ?? null, SA_INTELNET_CONT_NO: p.saIntelnetContNo ?? null,
-          FIELDS: JSON.stringify(p.fields), COMPENSATE_YN: p.compensateYn ?? null,
-          AWAITING: p.awaiting, ATTEMPT: p.attempt, AWAIT_SINCE: database.timestamp(p.awaitSince), DEADLINE_AT: database.timestamp(p.deadlineAt), FAILURE: p.failure,
-        })
-        .execute();
-    },
+    columns: (p) => ({ ...awaitingColumns(p), FIELDS: JSON.stringify(p.fields), COMPENSATE_YN: p.compensateYn ?? null }),
     load: async (trx, globalNo) => {
       let query = trx
-        .selectFrom('SA_SAGA_PENDING as p')
-        .innerJoin('SA_SAGA as s', 's.GLOBAL_NO', 'p.GLOBAL_NO')
-        .selectAll('p')
-        .select('s.STARTED_AT')
-        .where('p.GLOBAL_NO', '=', globalNo);
+        .selectFrom('SA_SAGA')
+        .select(['GLOBAL_NO', 'KIND', 'SA_PPON_CONT_NO', 'SA_INETAPLCA_CONT_NO', 'SA_INTELNET_CONT_NO', 'FIELDS', 'COMPENSATE_YN', 'AWAITING', 'AWAIT_ATTEMPT', 'AWAIT_SINCE', 'REPLY_DEADLINE_AT', 'FAILURE', 'STARTED_AT'])
+        .where('GLOBAL_NO', '=', globalNo)
+        .where('AWAITING', 'is not', null);
       if (database.kind === 'mariadb') query = query.forUpdate();
-      const r = (await query.executeTakeFirst()) as PendingRow | undefined;
+      const r: PendingRow | undefined = await query.executeTakeFirst();
       return (
         r && {
           globalNo: r.GLOBAL_NO, kind: r.KIND, saPponContNo: r.SA_PPON_CONT_NO, saInetaplcaContNo: r.SA_INETAPLCA_CONT_NO, saIntelnetContNo: r.SA_INTELNET_CONT_NO,
-          fields: JSON.parse(r.FIELDS) as Record<string, string>, compensateYn: r.COMPENSATE_YN ?? undefined, awaiting: r.AWAITING, attempt: r.ATTEMPT,
-          awaitSince: new Date(r.AWAIT_SINCE), deadlineAt: new Date(r.DEADLINE_AT), failure: r.FAILURE, startedAt: new Date(r.STARTED_AT),
+          fields: JSON.parse(r.FIELDS) as Record<string, string>, compensateYn: r.COMPENSATE_YN ?? undefined, awaiting: r.AWAITING, attempt: r.AWAIT_ATTEMPT,
+          awaitSince: new Date(r.AWAIT_SINCE), deadlineAt: new Date(r.REPLY_DEADLINE_AT), failure: r.FAILURE, startedAt: new Date(r.STARTED_AT),
         }
       );
     },
     save: async (trx, p) => {
-      await trx
-        .updateTable('SA_SAGA_PENDING')
-        .set({
-          AWAITING: p.awaiting, ATTEMPT: p.attempt, AWAIT_SINCE: database.timestamp(p.awaitSince), DEADLINE_AT: database.timestamp(p.deadlineAt), FAILURE: p.failure,
-          SA_INETAPLCA_CONT_NO: p.saInetaplcaContNo ?? null, SA_INTELNET_CONT_NO: p.saIntelnetContNo ?? null,
-        })
-        .where('GLOBAL_NO', '=', p.globalNo)
-        .execute();
-    },
-    close: async (trx, globalNo) => {
-      await trx.deleteFrom('SA_SAGA_PENDING').where('GLOBAL_NO', '=', globalNo).execute();
+      await trx.updateTable('SA_SAGA').set(awaitingColumns(p)).where('GLOBAL_NO', '=', p.globalNo).execute();
     },
     overdue: async (limit) => {
       const rows: { GLOBAL_NO: string }[] = await db
-        .selectFrom('SA_SAGA_PENDING').select('GLOBAL_NO').where('DEADLINE_AT', '<', database.timestamp()).orderBy('DEADLINE_AT').limit(limit).execute();
+        .selectFrom('SA_SAGA').select('GLOBAL_NO').where('REPLY_DEADLINE_AT', '<', database.timestamp()).orderBy('REPLY_DEADLINE_AT').limit(limit).execute();
       return rows.map((r) => r.GLOBAL_NO);
     },
   };

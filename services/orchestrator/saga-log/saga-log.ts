@@ -36,7 +36,13 @@ export interface SagaSummary {
 
 export interface SagaLog {
   /** Opens the saga inside MS1's first transaction, recording that first local step; a globalNo already used is a 409. */
-  begin(trx: Transaction<AnyDb>, saga: { globalNo: string; saPponContNo: number; kind: SagaKind; mode: 'api' | 'event'; deadlineAt: Date; /** The acting user's `sub` (the saga list shows an agent their own). */ startedBy?: string }, first: StepRef & { startedAt: Date }): Promise<void>;
+  begin(
+    trx: Transaction<AnyDb>,
+    saga: { globalNo: string; saPponContNo: number; kind: SagaKind; mode: 'api' | 'event'; deadlineAt: Date; /** The acting user's `sub` (the saga list shows an agent their own). */ startedBy?: string },
+    first: StepRef & { startedAt: Date },
+    /** More of the row, written with it (broker mode: the reply it awaits, `PendingSagas.columns`). */
+    more?: Record<string, unknown>,
+  ): Promise<void>;
   /** Whether a saga already has this globalNo (checked first, so a retried request is a CONFLICT, not SAGA_IN_PROGRESS). */
   exists(trx: Transaction<AnyDb>, globalNo: string): Promise<boolean>;
   /** START → COMPENSATING with the compensations to run, in order; false if the saga had already left START. */
@@ -111,11 +117,12 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
   };
 
   return {
-    begin: async (trx, saga, first) => {
+    begin: async (trx, saga, first, more) => {
       try {
         await trx
           .insertInto('SA_SAGA')
           .values({
+            ...more,
             GLOBAL_NO: saga.globalNo,
             SA_PPON_CONT_NO: saga.saPponContNo,
             KIND: saga.kind,
@@ -193,7 +200,8 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       return rows.map(summaryOf);
     },
     end: async (globalNo, state, { message, trx, from, started } = {}) => {
-      const set: Record<string, unknown> = { STATE: state, ENDED_AT: database.timestamp(), NEXT_TRY_AT: null, UNDO: null };
+      // Nothing awaited any more (broker mode): the reply handlers and the deadline sweeper leave it alone.
+      const set: Record<string, unknown> = { STATE: state, ENDED_AT: database.timestamp(), NEXT_TRY_AT: null, UNDO: null, AWAITING: null, REPLY_DEADLINE_AT: null };
       if (message !== undefined) set.MESSAGE = message.slice(0, MAX_TEXT);
       let query = (trx ?? db).updateTable('SA_SAGA').set(set).where('GLOBAL_NO', '=', globalNo);
       if (from) query = query.where('STATE', '=', from);

@@ -69,8 +69,8 @@ interface StagedRow {
 }
 
 const BATCH = 100;
-/** How long a published row may wait to be marked sent with others. */
-const MARK_EVERY_MS = 20;
+/** How long a published row may wait to be marked sent with others (its claim keeps the polls off it meanwhile). */
+const MARK_EVERY_MS = 100;
 const COLUMNS = ['OUTBOX_NO', 'TOPIC', 'MSG_KEY', 'PAYLOAD', 'HEADERS'] as const;
 export type OutboxRow = Record<(typeof COLUMNS)[number], unknown>;
 
@@ -79,7 +79,7 @@ export type OutboxRow = Record<(typeof COLUMNS)[number], unknown>;
  * service) share one outbox, and a row is published by whoever holds its claim (`CLAIM_UNTIL`):
  * - the process that wrote it, at once: `publishCommitted` gets the rows `add` wrote claimed, after
  *   their transaction committed, and publishes them with whatever else is waiting, a batch per
- *   round trip (marked sent a few ms later, many rows to an `UPDATE`);
+ *   round trip (marked sent up to 100 ms later, many rows to an `UPDATE`);
  * - any relay's poll, every `pollMs`, for the rest (a writer that died or failed to publish, rows
  *   due later): it claims a batch for `claimMs` (MariaDB: `SELECT … FOR UPDATE SKIP LOCKED`, then
  *   the claim, in one short transaction; SQLite: one `UPDATE … RETURNING`, SQLite running one

@@ -69,7 +69,7 @@ async function unfinished(db: (name: ServiceName) => Kysely<AnyDb>, bus?: { kind
   }
   const open = await count(db('ppon').selectFrom('SA_SAGA').select((eb) => eb.fn.countAll().as('N')).where('STATE', 'in', ['START', 'COMPENSATING']).executeTakeFirst());
   if (open > 0) left.push(`${open} sagas open`);
-  const pending = await count(db('ppon').selectFrom('SA_SAGA_PENDING').select((eb) => eb.fn.countAll().as('N')).executeTakeFirst());
+  const pending = await count(db('ppon').selectFrom('SA_SAGA').select((eb) => eb.fn.countAll().as('N')).where('AWAITING', 'is not', null).executeTakeFirst());
   if (pending > 0) left.push(`${pending} saga replies pending`);
   if (bus) {
     const backlog = await busBacklog(bus.kind, { prefix: bus.prefix });

@@ -123,15 +123,22 @@ export function memoryContracts(): ContractStore & { rows: Map<number, MemoryRow
   }, find: async (no) => rows.get(no), findCached: async () => undefined, list: async () => ({ items: [], total: 0 }), history: async () => [] };
 }
 
-export function memoryPendingSagas(): PendingSagas & { rows: Map<string, PendingSaga> } {
-  const rows = new Map<string, PendingSaga>();
+/** The broker sagas' awaited replies, as the real store keeps them in the saga's row: gone from view once the saga log says it ended. */
+export function memoryPendingSagas(sagaLog: ReturnType<typeof memorySagaLog>): PendingSagas & { readonly rows: Map<string, PendingSaga> } {
+  const all = new Map<string, PendingSaga>();
+  const ended = (globalNo: string) => ['END', 'CANCEL'].includes(sagaLog.sagas.get(globalNo)?.state ?? '');
+  const open = () => new Map([...all].filter(([globalNo]) => !ended(globalNo)));
   return {
-    rows,
-    open: async (_trx, saga) => void rows.set(saga.globalNo, { ...saga }),
-    load: async (_trx, globalNo) => (rows.has(globalNo) ? { ...(rows.get(globalNo) as PendingSaga) } : undefined),
-    save: async (_trx, saga) => void rows.set(saga.globalNo, { ...saga }),
-    close: async (_trx, globalNo) => void rows.delete(globalNo),
-    overdue: async () => [...rows.values()].filter((p) => p.deadlineAt.getTime() < Date.now()).map((p) => p.globalNo),
+    get rows() {
+      return open();
+    },
+    columns: (saga) => {
+      all.set(saga.globalNo, { ...saga });
+      return {};
+    },
+    load: async (_trx, globalNo) => (open().has(globalNo) ? { ...(all.get(globalNo) as PendingSaga) } : undefined),
+    save: async (_trx, saga) => void all.set(saga.globalNo, { ...saga }),
+    overdue: async () => [...open().values()].filter((p) => p.deadlineAt.getTime() < Date.now()).map((p) => p.globalNo),
   };
 }
 
