@@ -324,7 +324,7 @@ async function main(): Promise<void> {
   const baseline = rows.find((r) => r.db === 'sqlite' && r.what === 'register saga') ?? rows.find((r) => r.what === 'register saga') ?? rows[0];
   const f = (x: number) => x.toFixed(2);
   console.log(`\nSagas, API mode and broker mode (${BUS === 'kafka' ? 'Kafka' : 'Redis Streams'}), ${INSTANCES} instance(s) of each service${PROCESSES ? ', each in its own process (compiled)' : ', all in this process'}, loopback, n=${N} sequential for latency, ${CONCURRENCY} concurrent for throughput${ROUNDS > 1 ? `, medians of ${ROUNDS} rounds (the modes alternating)` : ''} (node ${process.version}, ${os.cpus().length} cores)\n`);
-  console.log('| db | operation | n | p50 ms | p99 ms | per second (c=' + CONCURRENCY + ') | CPU ms per op (c=' + CONCURRENCY + ') | p50 vs ' + baseline.db + ' register | broker vs API (p50 / per second) |');
+  console.log('| db | operation | n | p50 ms | p99 ms | per second (c=' + CONCURRENCY + ') | CPU ms per op (c=' + CONCURRENCY + ') | servers\' CPU ms per op (database + bus) | p50 vs ' + baseline.db + ' register | broker vs API (p50 / per second) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
     const api = r.what.includes('broker') ? rows.find((a) => a.db === r.db && a.what === r.what.replace(', broker (202→END)', '')) : undefined;
