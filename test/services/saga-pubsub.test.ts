@@ -115,6 +115,27 @@ describe.each(BUS_AND_DB)('broker-mode saga (%s) on %s', (bus, kind) => {
     }
   });
 
+  test("a broker saga's row keeps the request's fields only while it runs: GET /sagas never shows them, and once it ended MS1's saga row holds no contract field", async () => {
+    // MS2 away: the saga waits for its reply.
+    await s.stop('inetaplca');
+    const globalNo = newGlobalNo('ps-fields');
+    try {
+      await pubsub(s.ppon, 'regPubsub', ORIGINAL, globalNo).expect(202);
+      const running = await api(s.ppon.url).get(`/sagas/${globalNo}`).expect(200);
+      expect(running.body.state).toBe('START');
+      expect(JSON.stringify(running.body)).not.toContain(ORIGINAL.cardNo);
+      expect(JSON.stringify(running.body)).not.toContain(ORIGINAL.svcNo);
+    } finally {
+      await s.start('inetaplca');
+    }
+    expect((await settledSaga(s.ppon, globalNo)).state).toBe('END');
+    const ended = await api(s.ppon.url).get(`/sagas/${globalNo}`).expect(200);
+    expect(JSON.stringify(ended.body)).not.toContain(ORIGINAL.cardNo);
+    const [row] = await rowsWhere(s.db('ppon'), 'SA_SAGA', 'GLOBAL_NO', globalNo);
+    expect(JSON.stringify(row)).not.toContain(ORIGINAL.cardNo);
+    expect(JSON.stringify(row)).not.toContain(ORIGINAL.contr);
+  });
+
   test('GET /sagas/dead-letters is its own route (not a saga named "dead-letters")', async () => {
     const res = await api(s.ppon.url).get('/sagas/dead-letters').expect(200);
     expect(res.body).toEqual({ items: expect.any(Array) });

@@ -3,6 +3,7 @@ import { AppError } from '../../../lib/errors/app-error';
 import { sagaReasonCode } from '../../../lib/contracts/saga-reason-code';
 import type { ServiceDatabase } from '../../platform/db/create-database';
 import type { SagaState } from './saga-state';
+import { READABLE } from './saga-log';
 import type { SagaKind } from '../workflows/saga-workflow';
 
 /** One saga of the list: what a screen shows, plus what operators need to repair (attempts, next try, undo, the detail). */
@@ -60,7 +61,7 @@ const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v a
 export function createSagaList(database: ServiceDatabase) {
   const { db } = database;
   return async (filter: SagaListFilter): Promise<SagaListPage> => {
-    let query = db.selectFrom('SA_SAGA').selectAll().orderBy('STARTED_AT', 'desc').orderBy('GLOBAL_NO', 'desc').limit(filter.limit + 1);
+    let query = db.selectFrom('SA_SAGA').select(READABLE).orderBy('STARTED_AT', 'desc').orderBy('GLOBAL_NO', 'desc').limit(filter.limit + 1);
     if (filter.state) query = query.where('STATE', '=', filter.state);
     if (filter.kind) query = query.where('KIND', '=', filter.kind);
     if (filter.startedBy !== undefined) query = query.where('STARTED_BY', '=', filter.startedBy);

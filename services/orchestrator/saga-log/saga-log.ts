@@ -78,6 +78,8 @@ export interface SagaLog {
 }
 
 const MAX_TEXT = 500;
+/** The saga row's columns its readers get (`GET /sagas/:globalNo`, the saga list). */
+export const READABLE = ['GLOBAL_NO', 'SA_PPON_CONT_NO', 'KIND', 'MODE', 'STATE', 'MESSAGE', 'STARTED_AT', 'ENDED_AT', 'DEADLINE_AT', 'ATTEMPTS', 'NEXT_TRY_AT', 'UNDO', 'STARTED_BY'] as const;
 
 export interface SagaEnding {
   message?: string;
@@ -200,8 +202,9 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       return rows.map(summaryOf);
     },
     end: async (globalNo, state, { message, trx, from, started } = {}) => {
-      // Nothing awaited any more (broker mode): the reply handlers and the deadline sweeper leave it alone.
-      const set: Record<string, unknown> = { STATE: state, ENDED_AT: database.timestamp(), NEXT_TRY_AT: null, UNDO: null, AWAITING: null, REPLY_DEADLINE_AT: null };
+      // Nothing awaited any more (broker mode): the reply handlers and the deadline sweeper leave it
+      // alone, and the request's fields (a card number among them) are not kept past the saga.
+      const set: Record<string, unknown> = { STATE: state, ENDED_AT: database.timestamp(), NEXT_TRY_AT: null, UNDO: null, AWAITING: null, REPLY_DEADLINE_AT: null, FIELDS: null, FAILURE: null };
       if (message !== undefined) set.MESSAGE = message.slice(0, MAX_TEXT);
       let query = (trx ?? db).updateTable('SA_SAGA').set(set).where('GLOBAL_NO', '=', globalNo);
       if (from) query = query.where('STATE', '=', from);
@@ -242,9 +245,9 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       return inSpan(name, { parent: contextFrom(parseHeaders(row?.TRACE_HEADERS), globalNo) }, fn);
     },
     find: async (globalNo) => {
-      const row = await db.selectFrom('SA_SAGA').selectAll().where('GLOBAL_NO', '=', globalNo).executeTakeFirst();
-      if (!row) return undefined;
-      const { TRACE_HEADERS: _trace, ...saga } = row; // the trace context is for the sweepers, not the saga's readers
+      // What a saga's readers see: not its trace context (for the sweepers) nor a broker saga's working state (the request's fields).
+      const saga: Record<string, unknown> | undefined = await db.selectFrom('SA_SAGA').select(READABLE).where('GLOBAL_NO', '=', globalNo).executeTakeFirst();
+      if (!saga) return undefined;
       const steps: Record<string, unknown>[] = await db
         .selectFrom('SA_SAGA_STEP')
         .select(['PARTICIPANT', 'ACTION', 'ATTEMPT', 'OUTCOME', 'DURATION_MS', 'ERROR', 'STARTED_AT'])
