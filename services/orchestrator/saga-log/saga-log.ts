@@ -78,7 +78,7 @@ export interface SagaLog {
 }
 
 const MAX_TEXT = 500;
-/** The saga row's columns its readers get (`GET /sagas/:globalNo`, the saga list). */
+/** The saga row's columns its readers get (`GET /sagas/:globalNo`, the saga lists, the summaries): never a broker saga's working state. */
 export const READABLE = ['GLOBAL_NO', 'SA_PPON_CONT_NO', 'KIND', 'MODE', 'STATE', 'MESSAGE', 'STARTED_AT', 'ENDED_AT', 'DEADLINE_AT', 'ATTEMPTS', 'NEXT_TRY_AT', 'UNDO', 'STARTED_BY'] as const;
 
 export interface SagaEnding {
@@ -190,13 +190,13 @@ export function createSagaLog(database: ServiceDatabase, onEnd?: SagaEnded): Sag
       await (trx ?? db).updateTable('SA_SAGA').set(set).where('GLOBAL_NO', '=', globalNo).where('STATE', '=', 'COMPENSATING').execute();
     },
     summary: async (globalNo, trx) => {
-      let query = (trx ?? db).selectFrom('SA_SAGA').selectAll().where('GLOBAL_NO', '=', globalNo);
+      let query = (trx ?? db).selectFrom('SA_SAGA').select(READABLE).where('GLOBAL_NO', '=', globalNo);
       if (trx && database.kind === 'mariadb') query = query.forUpdate();
       const row = await query.executeTakeFirst();
       return row && summaryOf(row);
     },
     list: async (filter) => {
-      let query = db.selectFrom('SA_SAGA').selectAll().orderBy('STARTED_AT').limit(filter.limit);
+      let query = db.selectFrom('SA_SAGA').select(READABLE).orderBy('STARTED_AT').limit(filter.limit);
       if (filter.state) query = query.where('STATE', '=', filter.state);
       const rows: Record<string, unknown>[] = await query.execute();
       return rows.map(summaryOf);
