@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { createPool } from 'mysql2';
+import { createPool, type ExecuteValues, type Pool, type PoolConnection, type QueryValues } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
-import { Kysely, MysqlDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, MysqlDialect, SqliteDialect, sql, type MysqlPool, type MysqlPoolConnection, type Transaction } from 'kysely';
 import { openSqliteDriver } from './open-sqlite-driver';
 import { assertWritableDir } from '../../../lib/fs/assert-writable-dir';
 
@@ -105,8 +105,43 @@ async function openMariadb(url: string): Promise<Kysely<AnyDb>> {
     await admin.end();
   }
   // UTC on the wire so a Date written is the Date read back, whatever the server's zone.
-  const pool = createPool({ ...connectionOf(parsed), database, timezone: 'Z', connectionLimit: 10 });
-  return new Kysely({ dialect: new MysqlDialect({ pool }) });
+  const pool = createPool({ ...connectionOf(parsed), database, timezone: 'Z', connectionLimit: 10, maxPreparedStatements: PREPARED_PER_CONNECTION });
+  return new Kysely({ dialect: new MysqlDialect({ pool: preparedStatements(pool) }) });
+}
+
+/**
+ * Statements each connection keeps prepared, the least recently used closed beyond it: the
+ * services' statements are a few dozen shapes, and MariaDB caps prepared statements server-wide
+ * (`max_prepared_stmt_count`, 16,382 by default) across every process of every service.
+ */
+const PREPARED_PER_CONNECTION = 64;
+/** What MariaDB can prepare and the services send with parameters; the rest (BEGIN, DDL, locks) goes as text. */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/**
+ * A shape that changes with its data (an `IN` list, rows of a multi-row insert) would be prepared
+ * for one use, at one round trip more, and crowd the fixed shapes out: it goes as text.
+ */
+const VARIABLE_SHAPE = /\bin \(\?, \?|\bvalues \([^)]*\), \(/i;
+const prepared = (sqlText: string) => PREPARABLE.test(sqlText) && !VARIABLE_SHAPE.test(sqlText);
+
+/**
+ * The pool as Kysely sees it, its statements with parameters sent prepared (the binary protocol):
+ * each shape of statement is parsed once per connection, then only its parameters travel. That
+ * costs MariaDB and the service less than a text query per call (docs/benchmarks.md, "Prepared
+ * statements"), and the values never become SQL text.
+ */
+function preparedStatements(pool: Pool): MysqlPool {
+  const adapt = (connection: PoolConnection): MysqlPoolConnection => ({
+    query: (sqlText: string, parameters: readonly unknown[], callback?: (err: unknown, result: unknown) => void) =>
+      callback && parameters.length > 0 && prepared(sqlText)
+        ? connection.execute(sqlText, parameters as ExecuteValues[], callback)
+        : connection.query(sqlText, parameters as QueryValues, callback),
+    release: () => connection.release(),
+  }) as MysqlPoolConnection;
+  return {
+    getConnection: (callback) => pool.getConnection((err, connection) => (err ? callback(err, undefined as never) : callback(null, adapt(connection)))),
+    end: (callback) => pool.end(callback),
+  };
 }
 
 function connectionOf(url: URL) {
