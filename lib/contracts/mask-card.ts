@@ -15,3 +15,10 @@ export function maskCardsIn<T extends Record<string, unknown> | null | undefined
   if ('CARD_NO' in masked) masked.CARD_NO = maskCard(masked.CARD_NO);
   return masked as T;
 }
+
+/** `value` with every card number in it masked, at any depth (a message, a row inside a message). */
+export function maskCardsDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskCardsDeep);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === 'cardNo' || key === 'CARD_NO' ? maskCard(inner) : maskCardsDeep(inner)]));
+}

@@ -121,11 +121,13 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
     expect((await request(s.ppon.url).post('/sagas/unknown-saga-1/retry').set(auth())).body).toMatchObject({ status: 404 });
   });
 
-  test('a message that fails every delivery goes to the dead-letter topic, GET /sagas/dead-letters lists it, its metric counts it', async () => {
+  test('a message that fails every delivery goes to the dead-letter topic, GET /sagas/dead-letters lists it with card numbers masked, its metric counts it', async () => {
     s = await startThreeServices(kind, { EVENT_MAX_DELIVERIES: '3' }, { tag: 'dlq', bus, ownDatabases: true, all: { EVENT_MAX_DELIVERIES: '3' } });
     // A poison message from a foreign producer: not a request MS2 can read.
     const topic = `${s.ppon.deps.config.eventTopicPrefix}inetaplcaContCreate`;
-    const id = await publishRaw(bus, topic, '42', JSON.stringify({ globalNo: 'poison-0001', eventName: 'inetaplcaContCreate' }));
+    // It carries card numbers, at its top and in a row inside it: the list never shows them in full.
+    const poison = { globalNo: 'poison-0001', eventName: 'inetaplcaContCreate', cardNo: '4111111111111111', rows: [{ CARD_NO: '5500005555555559' }] };
+    const id = await publishRaw(bus, topic, '42', JSON.stringify(poison));
     const until = Date.now() + 20_000;
     let items: Record<string, unknown>[] = [];
     while (items.length === 0 && Date.now() < until) {
@@ -134,7 +136,7 @@ describe.each(BUS_AND_DB)('broker-mode faults (%s) on %s', (bus, kind) => {
       if (items.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(items).toEqual([
-      { topic, id, group: 'samp.inetaplca', key: '42', message: { globalNo: 'poison-0001', eventName: 'inetaplcaContCreate' }, error: expect.stringContaining('saPponContNo'), attempts: 3, at: expect.any(String) },
+      { topic, id, group: 'samp.inetaplca', key: '42', message: { ...poison, cardNo: '************1111', rows: [{ CARD_NO: '************5559' }] }, error: expect.stringContaining('saPponContNo'), attempts: 3, at: expect.any(String) },
     ]);
     // What an operator's dashboard shows: one dead letter, from that topic.
     const metrics = (await request(s.ppon.url).get('/metrics/saga').set(auth()).expect(200)).text;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ServiceDatabase } from '../../platform/db/create-database';
 import { isUniqueViolation } from '../../platform/db/is-unique-violation';
+import { maskCardsDeep } from '../../../lib/contracts/mask-card';
 
 const deadLetter = z.object({
   topic: z.string().max(200),
@@ -14,7 +15,11 @@ const deadLetter = z.object({
 });
 
 export interface DeadLetters {
-  /** Stores one dead letter from the dead-letter topic; a redelivered one is stored once. */
+  /**
+   * Stores one dead letter from the dead-letter topic; a redelivered one is stored once. Card
+   * numbers in it are stored masked: diagnosing a dead letter never needs one, and this table is
+   * read without the contract reads' audit. The list masks them too (rows stored before).
+   */
   store(payload: Record<string, unknown>): Promise<void>;
   list(limit: number): Promise<Record<string, unknown>[]>;
 }
@@ -31,7 +36,7 @@ export function createDeadLetters(database: ServiceDatabase): DeadLetters {
           SOURCE_ID: letter.id,
           GROUP_NAME: letter.group,
           MSG_KEY: letter.key,
-          PAYLOAD: JSON.stringify(letter.payload ?? null),
+          PAYLOAD: JSON.stringify(maskCardsDeep(letter.payload ?? null)),
           ERROR: letter.error.slice(0, 500),
           ATTEMPTS: letter.attempts,
           DEAD_AT: database.timestamp(new Date(letter.at)),
@@ -48,7 +53,7 @@ export function createDeadLetters(database: ServiceDatabase): DeadLetters {
         id: r.SOURCE_ID,
         group: r.GROUP_NAME,
         key: r.MSG_KEY,
-        message: JSON.parse(String(r.PAYLOAD)) as unknown,
+        message: maskCardsDeep(JSON.parse(String(r.PAYLOAD))),
         error: r.ERROR,
         attempts: r.ATTEMPTS,
         at: new Date(r.DEAD_AT as string).toISOString(),
