@@ -2,6 +2,7 @@ import { createDatabase, type ServiceDatabase } from '../../services/platform/db
 import { runMigrations } from '../../services/platform/db/run-migrations';
 import { pponMigrations } from '../../services/ppon/migrations';
 import { createPendingSagas } from '../../services/orchestrator/saga-log/pending-sagas';
+import { pponTable } from '../../services/ppon/ppon-table';
 import { DB_KINDS, dropTestData, ownDatabases } from './support/service-harness';
 
 // Upgrading MS1 across `011_pending_in_saga`: the broker sagas open at the upgrade (their state in
@@ -37,7 +38,7 @@ test.each(DB_KINDS)('on %s: open broker sagas move into their saga rows, awaitin
   database = await open();
   try {
     await runMigrations(database.db, pponMigrations);
-    const pending = createPendingSagas(database);
+    const pending = createPendingSagas(database, pponTable);
     const load = (globalNo: string) => database.transaction((trx) => pending.load(trx, globalNo));
 
     expect(await load('g-waiting')).toEqual({

@@ -129,6 +129,7 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
     onReply: async (reply) => {
       await contracts.write(async (w) => {
         const p = await pending.load(w.trx, reply.globalNo);
+        if (p?.contract) w.locked(p.saPponContNo, p.contract);
         // A compensation is idempotent: a late success of an earlier attempt also completes it.
         const awaited = p?.awaiting === reply.eventName && (p.attempt === reply.attempt || (reply.successYn === 'Y' && reply.attempt < p.attempt));
         if (!p || !awaited) {

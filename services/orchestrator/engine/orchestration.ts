@@ -23,6 +23,6 @@ export function createOrchestration(deps: ServiceDeps & { participants: SagaTran
     sagaLog,
     metrics,
     compensator: createCompensator({ ...deps, sagaLog, metrics }),
-    brokerSaga: createBrokerSaga({ ...deps, pending: createPendingSagas(deps.database), sagaLog, metrics }),
+    brokerSaga: createBrokerSaga({ ...deps, pending: createPendingSagas(deps.database, deps.contracts.table), sagaLog, metrics }),
   };
 }

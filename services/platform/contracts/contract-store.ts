@@ -42,6 +42,12 @@ export interface ContractWriter {
   set(no: number, values: Record<string, string | number>): Promise<void>;
   cancelRegistration(no: number, transacNo: string): Promise<CompensationOutcome>;
   restoreFromHistory(no: number, transacNo: string): Promise<CompensationOutcome>;
+  /**
+   * Tells the writer the row as this transaction read it under a lock (`SELECT … FOR UPDATE`, or
+   * SQLite's single writer): each later update here then announces that row with what it wrote,
+   * without reading it again. Only for a row nothing else can change until the commit.
+   */
+  locked(no: number, row: ContractRow): void;
 }
 
 export interface ContractStore {
@@ -76,6 +82,8 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
   /** `touched`: cache entries to drop; `changed`: rows to announce (inserts too). */
   /** `stored`: rows as an insert returned them or a modify left them, while nothing else in the transaction has changed them. */
   function writerFor(trx: Transaction<AnyDb>, touched: Set<number>, changed: Set<number>, stored: Map<number, ContractRow>): ContractWriter & { flush(): Promise<void> } {
+    /** Rows this transaction holds locked, as they now are (`locked`, then each update of them). */
+    const held = new Map<number, ContractRow>();
     /**
      * `amended` stamps AMD_DATE: a change of the contract, not the saga's own bookkeeping. With
      * `unchangedSince` (the row as read), the update applies only if the row is still that one, not
@@ -92,7 +100,13 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
       touched.add(no);
       const count = Number(result.numUpdatedRows);
       if (count > 0) changed.add(no);
-      if (count > 0 && before) stored.set(no, { ...before, ...written, CHG_NO: Number(before.CHG_NO) + 1 });
+      const base = before ?? held.get(no);
+      held.delete(no);
+      if (count > 0 && base) {
+        const now = { ...base, ...written, CHG_NO: Number(base.CHG_NO) + 1 };
+        stored.set(no, now);
+        if (!before) held.set(no, now);
+      }
       return count;
     };
     /** `set`s not yet written, per contract: one UPDATE each, before anything else reads or writes that row, or at the end. */
@@ -163,6 +177,9 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
         // PREV_…_HST_NO keeps naming the restored history row, so a retried compensation restores the same state.
         await update(no, { ...restored, TRANSAC_STTUS: 'CANCEL' }, { amended: true });
         return 'done';
+      },
+      locked: (no, row) => {
+        held.set(no, row);
       },
       flush: async () => {
         for (const no of [...pendingSets.keys()]) await flushSets(no);

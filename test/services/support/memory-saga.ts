@@ -109,6 +109,8 @@ export function memoryContracts(): ContractStore & { rows: Map<number, MemoryRow
       rows.set(no, { ...(history.get(no) as MemoryRow), TRANSAC_NO: transacNo, TRANSAC_STTUS: 'CANCEL' });
       return 'done';
     },
+    // Nothing is announced here: nothing to derive.
+    locked: () => undefined,
   };
   return { rows, table: {} as ContractStore['table'], write: async (work) => {
     // One transaction: what a throwing `work` wrote is rolled back.
@@ -136,7 +138,7 @@ export function memoryPendingSagas(sagaLog: ReturnType<typeof memorySagaLog>): P
       all.set(saga.globalNo, { ...saga });
       return {};
     },
-    load: async (_trx, globalNo) => (open().has(globalNo) ? { ...(all.get(globalNo) as PendingSaga) } : undefined),
+    load: async (_trx, globalNo) => (open().has(globalNo) ? { ...(all.get(globalNo) as PendingSaga), contract: undefined } : undefined),
     save: async (_trx, saga) => void all.set(saga.globalNo, { ...saga }),
     overdue: async () => [...open().values()].filter((p) => p.deadlineAt.getTime() < Date.now()).map((p) => p.globalNo),
   };
