@@ -76,3 +76,22 @@ test('no connection keeps more than 64 statements prepared: the least recently u
     expect(after.prepare - after.close).toBeLessThanOrEqual(64);
   });
 });
+
+test("with the server's cap on prepared statements reached (other processes share it), statements still run, as text", async () => {
+  const admin = await createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
+  const [[{ cap }]] = (await admin.query('SELECT @@GLOBAL.max_prepared_stmt_count AS cap')) as unknown as [[{ cap: number }]];
+  try {
+    await admin.query('SET GLOBAL max_prepared_stmt_count = 0');
+    await database.transaction(async (trx) => {
+      const before = await counters(trx);
+      // A shape this connection has never prepared.
+      await trx.insertInto('T').values({ NAME: '상한 도달 🚧', AMOUNT: 7, NOTE: 'capped' }).execute();
+      expect(await trx.selectFrom('T').select(['NAME', 'AMOUNT']).where('NOTE', '=', 'capped').execute()).toEqual([{ NAME: '상한 도달 🚧', AMOUNT: 7 }]);
+      const after = await counters(trx);
+      expect(after.execute).toBe(before.execute);
+    });
+  } finally {
+    await admin.query(`SET GLOBAL max_prepared_stmt_count = ${Number(cap)}`);
+    await admin.end();
+  }
+});

@@ -47,6 +47,12 @@ export interface BrokerSaga {
 export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
   const { config, contracts, events, pending, sagaLog, logger, metrics } = deps;
   const courseOf = (p: PendingSaga) => sagaCourse(workflows[p.kind]);
+  /** The saga, locked; MS1's contract locked with it, and the writer told so (its writes then announce the row without reading it). */
+  const load = async (w: ContractWriter, globalNo: string) => {
+    const p = await pending.load(w.trx, globalNo);
+    if (p?.contract) w.locked(p.saPponContNo, p.contract);
+    return p;
+  };
 
   /** Puts `participant`'s step (or its compensation) in the outbox, due after `delayMs`, and makes `p` await its reply until a fresh deadline. */
   const request = async (w: ContractWriter, p: PendingSaga, participant: RemoteParticipant, compensation: boolean, attempt: number, delayMs = 0) => {
@@ -128,8 +134,7 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
     },
     onReply: async (reply) => {
       await contracts.write(async (w) => {
-        const p = await pending.load(w.trx, reply.globalNo);
-        if (p?.contract) w.locked(p.saPponContNo, p.contract);
+        const p = await load(w, reply.globalNo);
         // A compensation is idempotent: a late success of an earlier attempt also completes it.
         const awaited = p?.awaiting === reply.eventName && (p.attempt === reply.attempt || (reply.successYn === 'Y' && reply.attempt < p.attempt));
         if (!p || !awaited) {
@@ -144,7 +149,7 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
       for (const globalNo of overdue) {
         await sagaLog.inSagaTrace(globalNo, 'saga deadline', () =>
           contracts.write(async (w) => {
-            const p = await pending.load(w.trx, globalNo);
+            const p = await load(w, globalNo);
             // Re-checked under the lock: a reply may have moved the saga on meanwhile.
             if (!p || p.deadlineAt.getTime() >= Date.now()) return;
             await transition(w, p, 'FALLBACK', `no reply within the ${config.sagaDeadlineMs} ms deadline`);
@@ -155,7 +160,7 @@ export function createBrokerSaga(deps: BrokerSagaDeps): BrokerSaga {
     },
     retryNow: async (globalNo) => {
       const sent = await contracts.write(async (w) => {
-        const p = await pending.load(w.trx, globalNo);
+        const p = await load(w, globalNo);
         if (!p) return false;
         const { participant, compensation } = sagaEventNames.parse(p.awaiting);
         if (!compensation) return false;

@@ -122,6 +122,8 @@ const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
  * for one use, at one round trip more, and crowd the fixed shapes out: it goes as text.
  */
 const VARIABLE_SHAPE = /\bin \(\?, \?|\bvalues \([^)]*\), \(/i;
+/** MariaDB's error when `max_prepared_stmt_count` statements are prepared server-wide. */
+const ER_MAX_PREPARED_STMT_COUNT_REACHED = 1461;
 const prepared = (sqlText: string) => PREPARABLE.test(sqlText) && !VARIABLE_SHAPE.test(sqlText);
 
 /**
@@ -131,13 +133,20 @@ const prepared = (sqlText: string) => PREPARABLE.test(sqlText) && !VARIABLE_SHAP
  * statements"), and the values never become SQL text.
  */
 function preparedStatements(pool: Pool): MysqlPool {
-  const adapt = (connection: PoolConnection): MysqlPoolConnection => ({
-    query: (sqlText: string, parameters: readonly unknown[], callback?: (err: unknown, result: unknown) => void) =>
-      callback && parameters.length > 0 && prepared(sqlText)
-        ? connection.execute(sqlText, parameters as ExecuteValues[], callback)
-        : connection.query(sqlText, parameters as QueryValues, callback),
-    release: () => connection.release(),
-  }) as MysqlPoolConnection;
+  const adapt = (connection: PoolConnection): MysqlPoolConnection => {
+    const text = (sqlText: string, parameters: readonly unknown[], callback?: (err: unknown, result: unknown) => void) => connection.query(sqlText, parameters as QueryValues, callback);
+    return {
+      query: (sqlText: string, parameters: readonly unknown[], callback?: (err: unknown, result: unknown) => void) => {
+        if (!callback || parameters.length === 0 || !prepared(sqlText)) return text(sqlText, parameters, callback);
+        // The server's cap on prepared statements reached (other processes share it): this one goes as
+        // text; nothing ran, since the prepare failed before the statement did.
+        return connection.execute(sqlText, parameters as ExecuteValues[], (err, result) =>
+          err?.errno === ER_MAX_PREPARED_STMT_COUNT_REACHED ? text(sqlText, parameters, callback) : callback(err, result),
+        );
+      },
+      release: () => connection.release(),
+    } as MysqlPoolConnection;
+  };
   return {
     getConnection: (callback) => pool.getConnection((err, connection) => (err ? callback(err, undefined as never) : callback(null, adapt(connection)))),
     end: (callback) => pool.end(callback),
