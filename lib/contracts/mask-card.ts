@@ -7,12 +7,14 @@ export function maskCard<T>(value: T): T {
   return ('*'.repeat(Math.max(0, value.length - 4)) + value.slice(-4)) as T;
 }
 
+/** A card number's key: `cardNo` in JSON, `CARD_NO` in a table. */
+const CARD_KEYS: readonly string[] = ['cardNo', 'CARD_NO'];
+
 /** A row with its card number masked, whichever naming it uses (`cardNo` in JSON, `CARD_NO` in a table). */
 export function maskCardsIn<T extends Record<string, unknown> | null | undefined>(row: T): T {
   if (!row) return row;
   const masked: Record<string, unknown> = { ...row };
-  if ('cardNo' in masked) masked.cardNo = maskCard(masked.cardNo);
-  if ('CARD_NO' in masked) masked.CARD_NO = maskCard(masked.CARD_NO);
+  for (const key of CARD_KEYS) if (key in masked) masked[key] = maskCard(masked[key]);
   return masked as T;
 }
 
@@ -20,5 +22,5 @@ export function maskCardsIn<T extends Record<string, unknown> | null | undefined
 export function maskCardsDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskCardsDeep);
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === 'cardNo' || key === 'CARD_NO' ? maskCard(inner) : maskCardsDeep(inner)]));
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, CARD_KEYS.includes(key) ? maskCard(inner) : maskCardsDeep(inner)]));
 }

@@ -80,10 +80,12 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
     executor.selectFrom(t.table).selectAll().where(t.key, '=', no).executeTakeFirst();
 
   /** `touched`: cache entries to drop; `changed`: rows to announce (inserts too). */
-  /** `stored`: rows as an insert returned them or a modify left them, while nothing else in the transaction has changed them. */
+  /**
+   * `stored`: each row this transaction holds locked, as it now is (an insert's RETURNING, a
+   * modify's row with what it wrote, a row `locked` told of, then each update of it applied): what
+   * the change feed announces, and the base a later update derives the row from.
+   */
   function writerFor(trx: Transaction<AnyDb>, touched: Set<number>, changed: Set<number>, stored: Map<number, ContractRow>): ContractWriter & { flush(): Promise<void> } {
-    /** Rows this transaction holds locked, as they now are (`locked`, then each update of them). */
-    const held = new Map<number, ContractRow>();
     /**
      * `amended` stamps AMD_DATE: a change of the contract, not the saga's own bookkeeping. With
      * `unchangedSince` (the row as read), the update applies only if the row is still that one, not
@@ -91,6 +93,7 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
      * this update wrote, is what the change feed announces, without reading it again.
      */
     const update = async (no: number, values: Record<string, unknown>, how: { amended: boolean; unchangedSince?: ContractRow }) => {
+      const base = how.unchangedSince ?? stored.get(no);
       stored.delete(no);
       const written = how.amended ? { ...values, AMD_DATE: database.timestamp() } : values;
       let query = trx.updateTable(t.table).set({ ...written, CHG_NO: sql`CHG_NO + 1` }).where(t.key, '=', no);
@@ -100,13 +103,8 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
       touched.add(no);
       const count = Number(result.numUpdatedRows);
       if (count > 0) changed.add(no);
-      const base = before ?? held.get(no);
-      held.delete(no);
-      if (count > 0 && base) {
-        const now = { ...base, ...written, CHG_NO: Number(base.CHG_NO) + 1 };
-        stored.set(no, now);
-        if (!before) held.set(no, now);
-      }
+      // Applied: the row is this transaction's until it commits, so the row with what was written is the row.
+      if (count > 0 && base) stored.set(no, { ...base, ...written, CHG_NO: Number(base.CHG_NO) + 1 });
       return count;
     };
     /** `set`s not yet written, per contract: one UPDATE each, before anything else reads or writes that row, or at the end. */
@@ -179,7 +177,7 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
         return 'done';
       },
       locked: (no, row) => {
-        held.set(no, row);
+        stored.set(no, row);
       },
       flush: async () => {
         for (const no of [...pendingSets.keys()]) await flushSets(no);
