@@ -16,6 +16,10 @@
  * `--rounds 3` measures each operation three times, API and broker mode alternating, and gives the
  * medians (one run's ratio moves ±25 % on a shared 2-core machine; the medians' much less).
  *
+ * A second table counts what one operation asks of the servers at that concurrency: MariaDB's
+ * statements (its `Questions`: keep the machine otherwise quiet) and, with `--bus kafka` and the
+ * services in this process, Kafka requests by kind (the client's diagnostics channel).
+ *
  *   npx tsx bench/saga-api.ts [--n 200] [--concurrency 8] [--seconds 20] [--bus redis|kafka] [--instances 1] [--rounds 1] [--db sqlite,mariadb]
  */
 import os from 'node:os';
@@ -38,9 +42,22 @@ import { startDevSso } from '../test/support/dev-sso';
 import { cardNumber, serviceNumber } from '../test/support/valid-contract';
 import { dropKafkaTopics } from '../test/services/support/service-harness';
 import { parseChangeNotice } from '../lib/notices/change-notice';
+import { connectionsApiChannel } from '@platformatic/kafka';
 
 type Kind = 'sqlite' | 'mariadb';
-interface Row { db: Kind; what: string; n: number; p50: number; p99: number; perSecond: number; cpuMs: number; serverCpuMs: { db: number; bus: number } }
+interface Row {
+  db: Kind;
+  what: string;
+  n: number;
+  p50: number;
+  p99: number;
+  perSecond: number;
+  cpuMs: number;
+  serverCpuMs: { db: number; bus: number };
+  /** Per operation, at CONCURRENCY: statements MariaDB ran (its `Questions`, every client's), and Kafka requests by kind (services in this process only). */
+  requests: { statements?: number; kafka?: Record<KafkaRequest, number> };
+}
+type KafkaRequest = 'produce' | 'fetch' | 'commit' | 'other';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -202,7 +219,9 @@ function medians(rows: Row[]): Row[] {
   return names.map((what) => {
     const of = rows.filter((r) => r.what === what);
     const m = (pick: (r: Row) => number) => median(of.map(pick));
-    return { db: of[0].db, what, n: of[0].n, p50: m((r) => r.p50), p99: m((r) => r.p99), perSecond: m((r) => r.perSecond), cpuMs: m((r) => r.cpuMs), serverCpuMs: { db: m((r) => r.serverCpuMs.db), bus: m((r) => r.serverCpuMs.bus) } };
+    const statements = of.every((r) => r.requests.statements !== undefined) ? m((r) => r.requests.statements ?? 0) : undefined;
+    const kafka = of[0].requests.kafka ? (Object.fromEntries(Object.keys(of[0].requests.kafka).map((k) => [k, m((r) => r.requests.kafka?.[k as KafkaRequest] ?? 0)])) as Record<KafkaRequest, number>) : undefined;
+    return { db: of[0].db, what, n: of[0].n, p50: m((r) => r.p50), p99: m((r) => r.p99), perSecond: m((r) => r.perSecond), cpuMs: m((r) => r.cpuMs), serverCpuMs: { db: m((r) => r.serverCpuMs.db), bus: m((r) => r.serverCpuMs.bus) }, requests: { statements, kafka } };
   });
 }
 
@@ -216,6 +235,26 @@ function serverPids(db: Kind): { db: number[]; bus: number[] } {
     }
   });
   return { db: db === 'mariadb' ? find(['mariadbd', 'mysqld']) : [], bus: find(['redis-server', ...(BUS === 'kafka' ? ['kafka.Kafka'] : [])]) };
+}
+
+/** Kafka requests the services in this process sent, by kind (the client's diagnostics channel; `--processes` has none to count). */
+const kafkaSent: Record<KafkaRequest, number> = { produce: 0, fetch: 0, commit: 0, other: 0 };
+/** Kafka's request kinds (api keys) the table names; heartbeats, metadata and the rest are "other". */
+const KAFKA_API: Record<number, KafkaRequest> = { 0: 'produce', 1: 'fetch', 8: 'commit' };
+function countKafkaRequests(): void {
+  const count = (event: Record<string, unknown>) => void kafkaSent[KAFKA_API[Number(event.apiKey)] ?? 'other']++;
+  connectionsApiChannel.subscribe({ start: count, end: () => undefined, asyncStart: () => undefined, asyncEnd: () => undefined, error: () => undefined });
+}
+/** MariaDB's count of statements run, by every client (the machine runs nothing else during a bench). */
+async function statementsRun(kind: Kind): Promise<number | undefined> {
+  if (kind !== 'mariadb') return undefined;
+  const admin = await createConnection({ host: '127.0.0.1', user: 'root' });
+  try {
+    const [rows] = await admin.query("SHOW GLOBAL STATUS LIKE 'Questions'");
+    return Number((rows as { Value: string }[])[0]?.Value);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** Sequential calls for latency, then `CONCURRENCY` workers for throughput; each bounded by N and SECONDS. */
@@ -234,6 +273,8 @@ async function measure(pids: number[], db: Kind, what: string, op: (worker: numb
   const children0 = cpuMsOf(...pids);
   const servers = serverPids(db);
   const servers0 = { db: cpuMsOf(...servers.db), bus: cpuMsOf(...servers.bus) };
+  const statements0 = await statementsRun(db);
+  const kafka0 = { ...kafkaSent };
   const until = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, worker) => {
@@ -250,8 +291,13 @@ async function measure(pids: number[], db: Kind, what: string, op: (worker: numb
   const cpuMs = ((cpu.user + cpu.system) / 1000 + cpuMsOf(...pids) - children0) / Math.max(1, done);
   // The servers on the same cores (the database, the bus): what the saga costs them.
   const serverCpuMs = { db: (cpuMsOf(...servers.db) - servers0.db) / Math.max(1, done), bus: (cpuMsOf(...servers.bus) - servers0.bus) / Math.max(1, done) };
+  const perOp = (n: number) => n / Math.max(1, done);
+  const statements1 = await statementsRun(db);
+  // Less what reading the counter itself counts (2 statements, measured with nothing else running).
+  const statements = statements0 !== undefined && statements1 !== undefined ? perOp(statements1 - statements0 - 2) : undefined;
+  const kafka = BUS === 'kafka' && !PROCESSES ? (Object.fromEntries(Object.entries(kafkaSent).map(([k, v]) => [k, perOp(v - kafka0[k as KafkaRequest])])) as Record<KafkaRequest, number>) : undefined;
   const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { db, what, n: latencies.length, p50: pick(0.5), p99: pick(0.99), perSecond, cpuMs, serverCpuMs };
+  return { db, what, n: latencies.length, p50: pick(0.5), p99: pick(0.99), perSecond, cpuMs, serverCpuMs, requests: { statements, kafka } };
 }
 
 async function benchKind(kind: Kind): Promise<Row[]> {
@@ -322,6 +368,7 @@ async function main(): Promise<void> {
   identity.issuer = sso.issuer;
   identity.authorization = `Bearer ${await sso.clientToken('contract-operator')}`;
   try {
+    if (BUS === 'kafka' && !PROCESSES) countKafkaRequests();
     await listenForNotices();
     for (const kind of KINDS) rows.push(...(await benchKind(kind)));
   } finally {
@@ -337,6 +384,17 @@ async function main(): Promise<void> {
     const api = r.what.includes('broker') ? rows.find((a) => a.db === r.db && a.what === r.what.replace(', broker (202→END)', '')) : undefined;
     const vsApi = api ? `${f(r.p50 / api.p50)}× / ${f(r.perSecond / api.perSecond)}×` : '';
     console.log(`| ${r.db} | ${r.what} | ${r.n} | ${f(r.p50)} | ${f(r.p99)} | ${r.perSecond.toFixed(0)} | ${r.cpuMs.toFixed(1)} | ${r.serverCpuMs.db.toFixed(1)} + ${r.serverCpuMs.bus.toFixed(1)} | ${f(r.p50 / baseline.p50)}× | ${vsApi} |`);
+  }
+  // What one operation asks of the servers at CONCURRENCY: where the broker mode's extra cost goes.
+  const counted = rows.filter((r) => r.what !== 'bare INSERT (baseline)' && (r.requests.statements !== undefined || r.requests.kafka));
+  if (counted.length === 0) return;
+  console.log(`\nRequests to the servers per operation (c=${CONCURRENCY})${PROCESSES ? '; Kafka requests are counted only with the services in this process' : ''}\n`);
+  console.log('| db | operation | MariaDB statements | Kafka produce | Kafka fetch | Kafka offset commit | Kafka other | Kafka in all |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of counted) {
+    const k = r.requests.kafka;
+    const cell = (v: number | undefined) => (v === undefined ? '' : v.toFixed(1));
+    console.log(`| ${r.db} | ${r.what} | ${cell(r.requests.statements)} | ${cell(k?.produce)} | ${cell(k?.fetch)} | ${cell(k?.commit)} | ${cell(k?.other)} | ${k ? cell(k.produce + k.fetch + k.commit + k.other) : ''} |`);
   }
 }
 
