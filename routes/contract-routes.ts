@@ -192,7 +192,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
     const pponContNo = kind === 'amd' ? Number(req.params.pponContNo) : undefined;
     const user = req.user as BffUser;
     const idempotencyKey = req.get('idempotency-key');
-    const answer = await runIdempotent(kv, `${config.app}:${user.sub}`, idempotencyKey, { kind, pponContNo, body }, async () => {
+    const answer = await runIdempotent(kv, `${config.idempotencyPrefix}${config.app}:${user.sub}`, idempotencyKey, { kind, pponContNo, body }, async () => {
       if (pponContNo) await kv.del(viewKey(pponContNo)).catch(() => undefined);
       const result = await triggerSaga(
         upstreams.ppon,

@@ -9,12 +9,16 @@
  *
  * `START_BASE_PORT=<n>` moves every port (SSO n, ppon n+1, inetaplca n+2, intelnet n+3, legacy
  * n+4, bff-pc n+5, bff-mobile n+6, contract-view n+7), so a second system (a test's) can run beside a developer's.
+ * Such a system also gets a namespace of its own, `sys<n>` (`namespaceEnv`): its data under
+ * `data/sys<n>/`, and its own Redis keys, streams (or Kafka topics) and notice channel, so two
+ * systems on one Redis never take each other's saga steps, sessions or cached rows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { prettyFactory } from 'pino-pretty';
+import { DEFAULT_NOTICE_CHANNEL } from '../lib/notices/change-notice';
 
 interface Proc {
   name: string;
@@ -119,6 +123,45 @@ function portEnv(): Record<string, string> {
   };
 }
 
+/** The namespace of a system whose ports were moved: none for the default system (its data in `data/`, the default prefixes). */
+const NAMESPACE = BASE ? `sys${BASE}` : undefined;
+/** Only what the caller has not set: an explicit setting (a test's own prefixes) always wins. */
+const unlessSet = (entries: Record<string, string>) => Object.fromEntries(Object.entries(entries).filter(([k]) => process.env[k] === undefined));
+
+/**
+ * What keeps a moved system apart from any other on the same Redis, bus and checkout: its SQLite
+ * files and uploads, the services' cache keys, stream or topic names and notice channel, and the
+ * BFFs' shared Redis keys (the apps' own prefixes are in `appNamespaceEnv`).
+ */
+function namespaceEnv(): Record<string, string> {
+  if (!NAMESPACE) return {};
+  const data = path.join(root, 'data', NAMESPACE);
+  const channel = `${NAMESPACE}.${DEFAULT_NOTICE_CHANNEL}`;
+  return unlessSet({
+    ...Object.fromEntries(
+      SERVICES.flatMap((s) => [
+        [`${s}_SQLITE_FILE`, path.join(data, `${s.toLowerCase().replace('_', '-')}.sqlite`)],
+        [`${s}_CACHE_KEY_PREFIX`, `${NAMESPACE}:`],
+        [`${s}_EVENT_TOPIC_PREFIX`, `${NAMESPACE}.sa-app-samp-ppon-cont-`],
+        [`${s}_NOTICE_CHANNEL`, channel],
+      ]),
+    ),
+    CHANGE_NOTICE_CHANNEL: channel,
+    FILES_DIR: path.join(data, 'files'),
+    FILES_PREFIX: `${NAMESPACE}:bff:files:`,
+    SESSION_INDEX_PREFIX: `${NAMESPACE}:bff:sso:`,
+    IDEMPOTENCY_PREFIX: `${NAMESPACE}:bff:idem:`,
+  });
+}
+
+/**
+ * A BFF app's own in a moved system: its Redis prefixes (sessions, and with them the rate-limit
+ * counters; composed views) and its cookie's name (a browser keeps cookies per host, not per port:
+ * with one name, signing in to one system on localhost would sign the browser out of the other).
+ */
+const appNamespaceEnv = (app: 'pc' | 'mobile'): Record<string, string> =>
+  NAMESPACE ? unlessSet({ SESSION_PREFIX: `${NAMESPACE}:bff:${app}:sess:`, COMPOSE_CACHE_PREFIX: `${NAMESPACE}:bff:view:${app}:`, SESSION_COOKIE_NAME: `bff.${app}.sid.${NAMESPACE}` }) : {};
+
 /**
  * With Redis, each contract service is its own process (cache and Redis Streams saga events, as
  * deployed). Without it, the three share one process so the in-process event bus connects them.
@@ -148,8 +191,8 @@ function processes(withRedis: boolean): Proc[] {
     ...(SSO_ISSUER ? [] : [{ name: 'dev-sso', args: ['sandbox/dev-sso/server.mjs'], ready: /dev-sso ready/, url: local(ports.sso) }]),
     ...contractServices(withRedis),
     { name: 'legacy-app', args: [...tsx, 'sandbox/legacy-app/main.ts'], ready: /ready/, url: local(ports.legacy) },
-    { name: 'bff-pc', args: [...tsx, 'bff-pc/main.ts'], ready: /bff-pc ready/, url: local(ports.pc), env: { PORT: String(ports.pc) } },
-    { name: 'bff-mobile', args: [...tsx, 'bff-mobile/main.ts'], ready: /bff-mobile ready/, url: local(ports.mobile), env: { PORT: String(ports.mobile) } },
+    { name: 'bff-pc', args: [...tsx, 'bff-pc/main.ts'], ready: /bff-pc ready/, url: local(ports.pc), env: { PORT: String(ports.pc), ...appNamespaceEnv('pc') } },
+    { name: 'bff-mobile', args: [...tsx, 'bff-mobile/main.ts'], ready: /bff-mobile ready/, url: local(ports.mobile), env: { PORT: String(ports.mobile), ...appNamespaceEnv('mobile') } },
   ];
 }
 
@@ -263,7 +306,7 @@ async function main() {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
   const withRedis = await redisAnswers(REDIS_URL);
-  shared = { ...portEnv(), ...ssoEnv() };
+  shared = { ...portEnv(), ...namespaceEnv(), ...ssoEnv() };
   const procs = processes(withRedis).filter((p) => fs.existsSync(path.join(root, p.args[p.args.length - 1])));
   width = Math.max(...procs.map((p) => p.name.length), 'supervisor'.length);
   for (const proc of procs) {
@@ -296,6 +339,7 @@ async function main() {
     '',
     `  Sign-in: ${SSO_ISSUER ? `the OIDC provider ${SSO_ISSUER} (SSO_ISSUER), for the BFFs and the services` : `the dev SSO at ${local(ports.sso)}`}.`,
     withRedis ? `  Redis at ${REDIS_URL}: sessions and contract caches use it.` : '  No Redis: sessions stay in process memory (dev only).',
+    ...(NAMESPACE ? [`  Namespace ${NAMESPACE} (moved ports): data in data/${NAMESPACE}/, Redis keys, streams and topics of its own.`] : []),
     `  Saga events (broker mode): ${BUS_TEXT[busOf(withRedis)] ?? busOf(withRedis)}.`,
     '  A process that dies is restarted (with backoff); Ctrl-C stops everything.',
     '',

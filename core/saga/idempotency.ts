@@ -24,6 +24,7 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,200}$/;
  */
 export async function runIdempotent(
   kv: KeyValueStore,
+  /** Whose answers these are, under the deployment's key prefix (`<IDEMPOTENCY_PREFIX><app>:<user>`). */
   scope: string,
   key: string | undefined,
   request: unknown,
@@ -31,7 +32,7 @@ export async function runIdempotent(
 ): Promise<StoredAnswer & { replayed: boolean }> {
   if (key === undefined) return { ...(await run()), replayed: false };
   if (!KEY_FORMAT.test(key)) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1–200 visible ASCII characters');
-  const storeKey = `bff:idem:${scope}:${createHash('sha256').update(key).digest('hex')}`;
+  const storeKey = `${scope}:${createHash('sha256').update(key).digest('hex')}`;
   const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
 
   if (!(await kv.setIfAbsent(storeKey, JSON.stringify({ fingerprint, pending: true }), TTL_SECONDS))) {

@@ -39,9 +39,10 @@ async function freeBase(): Promise<number> {
 /**
  * `npm start` (scripts/start-all.ts) on ports of its own (START_BASE_PORT), with its own SQLite
  * files, Redis prefixes and stream names, so it runs beside a developer's `npm start` and other
- * tests. Resolves once the system says it is up.
+ * tests. Resolves once the system says it is up. `ownPrefixes: false` leaves them to `npm start`
+ * (what a developer who moves the ports gets).
  */
-export async function startSystem(extraEnv: Record<string, string> = {}, options: { beforeStart?: (base: number) => Promise<void>; waitUntilUp?: boolean } = {}): Promise<RunningSystem> {
+export async function startSystem(extraEnv: Record<string, string> = {}, options: { beforeStart?: (base: number) => Promise<void>; waitUntilUp?: boolean; ownPrefixes?: boolean } = {}): Promise<RunningSystem> {
   const base = await freeBase();
   await options.beforeStart?.(base);
   const run = `drill${Date.now().toString(36)}${process.pid}`;
@@ -53,7 +54,8 @@ export async function startSystem(extraEnv: Record<string, string> = {}, options
       [`${s}_EVENT_TOPIC_PREFIX`, `${run}.sa-app-samp-ppon-cont-`],
     ]),
   );
-  const env = { ...process.env, LOG_LEVEL: 'warn', START_BASE_PORT: String(base), SESSION_PREFIX: `${run}:sess:`, FILES_DIR: path.join(data, 'files'), FILES_PREFIX: `${run}:files:`, COMPOSE_CACHE_SECONDS: '0', ...perService, ...extraEnv };
+  const own = options.ownPrefixes === false ? {} : { SESSION_PREFIX: `${run}:sess:`, FILES_DIR: path.join(data, 'files'), FILES_PREFIX: `${run}:files:`, COMPOSE_CACHE_SECONDS: '0', ...perService };
+  const env = { ...process.env, LOG_LEVEL: 'warn', START_BASE_PORT: String(base), ...own, ...extraEnv };
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-all.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const listeners = new Set<() => void>();
