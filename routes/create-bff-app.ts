@@ -8,6 +8,7 @@ import { chain } from '../lib/http/chain';
 import { requestLogger } from '../lib/http/logger';
 import { normalizeRequestPath } from '../lib/http/normalize-request-path';
 import { requireJsonBody } from '../lib/http/require-json-body';
+import { boundedBody } from '../lib/http/bounded-body';
 import { createHttpMetrics } from '../lib/http/metrics';
 import { traceRequests } from '../lib/http/trace-requests';
 import { notFound, problemHandler } from '../lib/errors/problem-handler';
@@ -45,6 +46,10 @@ export interface BffAppOptions {
   /** App-specific `/api` routes, mounted behind the session and CSRF checks; each declared in `routes` (lib/openapi/documented-router.ts). */
   api?: (router: Router, routes: DocumentedRoute[]) => void;
 }
+
+/** The largest JSON or form body of /bff (login state, the SSO's logout token) and of /api (a contract); uploads have their own limits. */
+const BFF_BODY_LIMIT = 16 * 1024;
+const API_BODY_LIMIT = 256 * 1024;
 
 /**
  * The one BFF pipeline both apps are built from. In front of it, the routing-table requests that
@@ -112,12 +117,13 @@ export function createBffApp(runtime: BffRuntime, options: BffAppOptions = {}): 
   const uploadLimit = rateLimit(limiter, { action: 'upload', perIp: config.rateLimitUploadPerIp, perSession: config.rateLimitUploadPerSession, windowSeconds });
   app.get('/bff/login', rateLimit(limiter, { action: 'login', perIp: config.rateLimitLoginPerIp, perSession: 0, windowSeconds }));
 
-  app.use('/bff', passport.initialize(), requireJsonBody({ also: ['application/x-www-form-urlencoded'] }), express.json({ limit: '16kb' }), authEndpoints(runtime, passport, routes));
+  app.use('/bff', passport.initialize(), requireJsonBody({ also: ['application/x-www-form-urlencoded'] }), boundedBody({ limitBytes: BFF_BODY_LIMIT, withinMs: config.bodyTimeoutMs }), express.json({ limit: BFF_BODY_LIMIT }), authEndpoints(runtime, passport, routes));
 
   const { router: api, route } = documentedRouter(routes, '/api');
   // No /api answer is ever worth caching: the Back button after logout must not show one.
   api.use((_req, res, next) => (res.set('cache-control', 'no-store'), next()));
-  api.use(requireSession(), requireCsrf(), requireJsonBody({ except: ['/files', CONTRACT_DOCUMENTS] }), ensureAccessToken(runtime), express.json({ limit: '256kb' }));
+  const uploads = ['/files', CONTRACT_DOCUMENTS];
+  api.use(requireSession(), requireCsrf(), requireJsonBody({ except: uploads }), boundedBody({ limitBytes: API_BODY_LIMIT, withinMs: config.bodyTimeoutMs, except: uploads }), ensureAccessToken(runtime), express.json({ limit: API_BODY_LIMIT }));
   api.post('/contracts', sagaLimit);
   api.put('/contracts/:pponContNo', sagaLimit);
   api.post('/files', uploadLimit);

@@ -20,6 +20,7 @@ export const errorCatalog = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'The resource is in a state that does not allow this request' },
   SAGA_IN_PROGRESS: { status: 409, title: 'A saga is still running on this contract' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request body did not arrive in time' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The content type is not supported' },
   // downstream failures

@@ -15,6 +15,7 @@ import type { DocumentedRoute } from '../../../lib/openapi/api-route';
 import { documentedRouter } from '../../../lib/openapi/documented-router';
 import { buildOpenApiDocument } from '../../../lib/openapi/build-openapi-document';
 import { authenticateCalls } from '../auth/authenticate-calls';
+import { boundedBody } from '../../../lib/http/bounded-body';
 import { authorizeCalls, type ServiceKind } from '../auth/contract-policy';
 import type { TokenVerifier } from '../auth/token-verifier';
 
@@ -35,7 +36,9 @@ export interface ServiceAppOptions {
 }
 
 /** A contract payload is a few kilobytes; anything far larger is a mistake or an attack. */
-const BODY_LIMIT = '32kb';
+const BODY_LIMIT = 32 * 1024;
+/** A call's body arrives within this of its headers, else 408 (the callers are the BFFs and MS1, on the cluster's network). */
+const BODY_WITHIN_MS = 15_000;
 
 /** The skeleton every contract service shares: globalNo, logs, metrics, probes, JSON, problems. */
 export function createServiceApp(options: ServiceAppOptions): Express {
@@ -74,7 +77,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   });
   app.use(open);
   app.use(authenticateCalls(options.auth.verifier)); // Every call below needs a verified bearer token
-  app.use(requireJsonBody(), express.json({ limit: BODY_LIMIT }));
+  app.use(requireJsonBody(), boundedBody({ limitBytes: BODY_LIMIT, withinMs: BODY_WITHIN_MS }), express.json({ limit: BODY_LIMIT }));
   app.use(authorizeCalls(options.auth.kind, options.auth.ownerOf)); // Roles, ownership, audit from the token
   for (const router of options.routers(routes)) app.use(router);
   const databaseDown: ErrorRequestHandler = (err, _req, _res, next) => next(toServiceError(err));
