@@ -49,6 +49,17 @@ describe('the contract services check who calls and what they may do (real dev S
     }
   });
 
+  it('takes the scheme in any case and any number of spaces (RFC 9110: it is case-insensitive); another scheme is no bearer token', async () => {
+    const token = (await mintBearer('demo')).slice('Bearer '.length);
+    for (const header of [`bearer ${token}`, `BEARER ${token}`, `Bearer  ${token}`]) await request(s.ppon.url).get('/cont').set('authorization', header).expect(200);
+    for (const header of ['Basic ZGVtbzpkZW1vMTIzNA==', 'Token abc']) {
+      const res = await request(s.ppon.url).get('/cont').set('authorization', header).expect(401);
+      expect(res.body.code).toBe('TOKEN_REQUIRED');
+    }
+    const malformed = await request(s.ppon.url).get('/cont').set('authorization', 'Bearer not-a-jwt').expect(401);
+    expect(malformed.body.code).toBe('TOKEN_INVALID');
+  });
+
   it('answers 401 TOKEN_INVALID to forged, tampered, expired, wrong-audience and unsigned tokens, and writes nothing', async () => {
     const good = (await mintBearer('demo')).slice('Bearer '.length);
     const claims = payloadOf(good);
@@ -77,7 +88,7 @@ describe('the contract services check who calls and what they may do (real dev S
       expect([label, res.status, res.body.code]).toEqual([label, 401, 'TOKEN_INVALID']);
       expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
     }
-    for (const header of ['Basic ZGVtbzpkZW1vMTIzNA==', 'Bearer', `bearer ${good}`, good]) {
+    for (const header of ['Basic ZGVtbzpkZW1vMTIzNA==', 'Bearer', good]) {
       const res = await request(s.ppon.url).get('/cont').set('authorization', header);
       expect(res.status).toBe(401);
     }

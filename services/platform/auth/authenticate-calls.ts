@@ -18,14 +18,16 @@ const challenge = (error?: string) => `Bearer realm="contract-services"${error ?
 export function authenticateCalls(verifier: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
-    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(header);
+    // The scheme is case-insensitive (RFC 9110 §11.1); another scheme (Basic, …) carries no bearer token.
+    const bearer = /^Bearer +(.*)$/i.exec(header);
+    const match = bearer && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.exec(bearer[1]);
     if (!match) {
-      res.set('www-authenticate', challenge(header ? 'invalid_request' : undefined));
-      throw new AppError(header ? 'TOKEN_INVALID' : 'TOKEN_REQUIRED');
+      res.set('www-authenticate', challenge(bearer ? 'invalid_request' : undefined));
+      throw new AppError(bearer ? 'TOKEN_INVALID' : 'TOKEN_REQUIRED');
     }
     let identity: Identity;
     try {
-      identity = await verifier.verify(match[1]);
+      identity = await verifier.verify(match[0]);
     } catch (err) {
       if (err instanceof AppError && err.code === 'TOKEN_INVALID') res.set('www-authenticate', challenge('invalid_token'));
       throw err;
