@@ -6,6 +6,9 @@ import { AppError } from '../lib/errors/app-error';
 
 /** The single byte range asked for; several ranges or none get the whole file (RFC 9110 allows it). */
 function rangeOf(req: Request, res: Response, size: number): { start: number; end: number } | undefined {
+  // A suffix longer than the file selects all of it (RFC 9110 §14.1.2), which range-parser refuses.
+  const suffix = /^bytes=\s*-(\d+)\s*$/.exec(req.get('range') ?? '');
+  if (suffix && size > 0 && Number(suffix[1]) >= size) return { start: 0, end: size - 1 };
   const ranges = req.range(size, { combine: true });
   if (ranges === -1) {
     res.set('content-range', `bytes */${size}`);

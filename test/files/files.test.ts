@@ -45,6 +45,11 @@ describe('file upload and download', () => {
     expect(Buffer.compare(middle.body, content.subarray(100, 200))).toBe(0);
     const tail = await agent.get(`/api/files/${file.id}`).set('Range', 'bytes=-10').buffer(true).parse(binary).expect(206);
     expect(Buffer.compare(tail.body, content.subarray(-10))).toBe(0);
+    // A suffix longer than the file is the whole file (RFC 9110 §14.1.2), as a resuming downloader asks it.
+    const longer = await agent.get(`/api/files/${file.id}`).set('Range', `bytes=-${content.length + 5000}`).buffer(true).parse(binary).expect(206);
+    expect(longer.headers['content-range']).toBe(`bytes 0-${content.length - 1}/${content.length}`);
+    expect(Buffer.compare(longer.body, content)).toBe(0);
+    await agent.get(`/api/files/${file.id}`).set('Range', 'bytes=-0').expect(416);
     const outside = await agent.get(`/api/files/${file.id}`).set('Range', `bytes=${content.length}-`).expect(416);
     expect(outside.body.code).toBe('RANGE_NOT_SATISFIABLE');
     expect(outside.headers['content-range']).toBe(`bytes */${content.length}`);
