@@ -146,6 +146,9 @@ describe('edge behaviour: hostile input is a 4xx problem, never a 500', () => {
     ['CR/LF', 'a\r\nX-Injected: 1'],
     ['a bidi override', 'invoice\u202efdp.exe'],
     ['a bidi isolate', 'a\u2067b\u2069'],
+    // JSON may carry half a UTF-16 pair; stored, it became U+FFFD (the field silently changed)
+    ['an unpaired high surrogate', 'Lone\ud800Sur'],
+    ['an unpaired low surrogate', 'a\udc00b'],
   ])('a contract field holding %s is refused with a 400 naming the field', async (_label, text) => {
     const agent = await sys.login(sys.pc);
     const res = await agent.post('/api/contracts').set('X-CSRF', '1').send({ contract: validContract({ contr: 'ok', payr: text }) }).expect(400);

@@ -31,6 +31,7 @@ const HOSTILE_TEXT: Record<string, string> = {
   'left-to-right isolate': 'Kim\u2066Minsu\u2069',
   'right-to-left mark': 'Kim\u200fMinsu',
   'line separator': 'Kim\u2028Minsu',
+  'unpaired surrogate': 'Kim\ud800Minsu',
 };
 
 describe('the contract services answer hostile input with a 4xx problem, never a 500, and write nothing', () => {
