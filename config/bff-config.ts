@@ -21,7 +21,7 @@ export const bffSettings = {
   host: { env: 'HOST', schema: z.string().optional(), description: 'Address to bind; all interfaces when unset.' },
   publicUrl: { env: 'PUBLIC_URL', schema: url(), description: "The app's external origin, as the browser sees it.", defaultText: '`http://localhost:<PORT>`' },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), description: 'pino log level.' },
-  ssoIssuer: { env: 'SSO_ISSUER', schema: url(), description: 'OIDC issuer URL; endpoints come from its discovery document.' },
+  ssoIssuer: { env: 'SSO_ISSUER', schema: url(), description: 'OIDC issuer URL; endpoints come from its discovery document. https in production (http is refused at start-up).' },
   ssoClientId: { env: 'SSO_CLIENT_ID', schema: z.string().min(1), description: 'OIDC client id of this app.', defaultText: '`bff-pc` / `bff-mobile`' },
   ssoClientSecret: { env: 'SSO_CLIENT_SECRET', schema: z.string().min(16), description: 'OIDC client secret (`client_secret_post`). Required in production.', defaultText: 'dev secret (refused in production)' },
   ssoRedirectUrl: { env: 'SSO_REDIRECT_URL', schema: z.string().url(), description: 'Redirect URI registered at the SSO.', defaultText: '`<PUBLIC_URL>/bff/callback`' },
@@ -203,6 +203,7 @@ export function loadBffConfig(app: BffAppName, env: Record<string, string | unde
     if (values.sessionSecret.some((s) => devSecrets.includes(s))) problems.push('SESSION_SECRET: the dev secret is not allowed in production');
     if (!values.redisRequired) problems.push('REDIS_REQUIRED: sessions must be in Redis in production');
     if (values.diagnostics) problems.push('BFF_DIAGNOSTICS: /bff/diagnostics shows session claims and is never served in production');
+    if (new URL(values.ssoIssuer).protocol !== 'https:') problems.push('SSO_ISSUER: a production BFF talks to its SSO over https only (tokens and the client secret travel on it)');
     if (problems.length) throw new ConfigError(problems);
   }
   if (values.sessionAbsoluteSeconds < values.sessionIdleSeconds) {

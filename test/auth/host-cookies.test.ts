@@ -3,7 +3,7 @@ import { loadBffConfig } from '../../config/bff-config';
 import { startBffSystem, type BffSystem } from '../support/system';
 import { authorizeAtSso, DEMO } from '../support/login';
 
-const PROD_OK = { NODE_ENV: 'production', SSO_CLIENT_SECRET: 'a-real-secret-from-the-vault', SESSION_SECRET: 'another-real-secret-value' };
+const PROD_OK = { NODE_ENV: 'production', SSO_ISSUER: 'https://sso.example.test/realms/contracts', SSO_CLIENT_SECRET: 'a-real-secret-from-the-vault', SESSION_SECRET: 'another-real-secret-value' };
 const HTTPS = { 'x-forwarded-proto': 'https' };
 const cookieOf = (res: request.Response, name: string) => ((res.headers['set-cookie'] as unknown as string[]) ?? []).find((c) => c.startsWith(`${name}=`));
 

@@ -36,7 +36,8 @@ describe('production logs are written asynchronously and none is lost at SIGTERM
       process.execPath,
       ['--import', 'tsx', path.join(root, 'bff-pc', 'main.ts')],
       {
-        NODE_ENV: 'production', PORT: String(port), PUBLIC_URL: url, SSO_ISSUER: sso.issuer, LOG_LEVEL: 'info',
+        // https, as production requires; nothing here signs in, so no SSO need answer
+        NODE_ENV: 'production', PORT: String(port), PUBLIC_URL: url, SSO_ISSUER: 'https://127.0.0.1:9/', LOG_LEVEL: 'info',
         SSO_CLIENT_SECRET: 'async-logs-test-client-secret', SESSION_SECRET: 'async-logs-test-session-secret',
         SESSION_PREFIX: `${testPrefix}async-logs:sess:`, FILES_PREFIX: `${testPrefix}async-logs:files:`,
       },

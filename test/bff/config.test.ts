@@ -10,7 +10,7 @@ import { startDevSso } from '../support/dev-sso';
 import { DEMO, loginVia } from '../support/login';
 
 const DEAD_REDIS = 'redis://127.0.0.1:1';
-const PROD_OK = { NODE_ENV: 'production', SSO_CLIENT_SECRET: 'a-real-secret-from-the-vault', SESSION_SECRET: 'another-real-secret-value' };
+const PROD_OK = { NODE_ENV: 'production', SSO_ISSUER: 'https://sso.example.test/realms/contracts', SSO_CLIENT_SECRET: 'a-real-secret-from-the-vault', SESSION_SECRET: 'another-real-secret-value' };
 
 describe('configuration', () => {
   it('gives each app its own defaults (mobile idles longer than PC)', () => {
@@ -41,6 +41,8 @@ describe('configuration', () => {
   it('refuses the dev secrets and the memory session store in production', () => {
     expect(() => loadBffConfig('pc', { NODE_ENV: 'production' })).toThrow(/SSO_CLIENT_SECRET.*\n.*SESSION_SECRET/s);
     expect(() => loadBffConfig('pc', { ...PROD_OK, REDIS_REQUIRED: 'false' })).toThrow(/REDIS_REQUIRED/);
+    // openid-client talks https only in production: refused at start with the setting named, not a 500 at the first login
+    expect(() => loadBffConfig('pc', { ...PROD_OK, SSO_ISSUER: 'http://sso.example.test/realms/contracts' })).toThrow(/^.*SSO_ISSUER: .*https/m);
     const prod = loadBffConfig('pc', PROD_OK);
     expect(prod.redisRequired).toBe(true);
     expect(prod.production).toBe(true);

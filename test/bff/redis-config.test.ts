@@ -4,7 +4,7 @@ import { buildBffRuntime } from '../../core/runtime/build-bff-runtime';
 import { createLogger } from '../../lib/http/logger';
 import { describeRedisTarget } from '../../lib/redis/create-redis';
 
-const PROD_OK = { NODE_ENV: 'production', SSO_CLIENT_SECRET: 'a-real-secret-from-the-vault', SESSION_SECRET: 'another-real-secret-value', LOG_LEVEL: 'silent' };
+const PROD_OK = { NODE_ENV: 'production', SSO_ISSUER: 'https://sso.example.test/realms/contracts', SSO_CLIENT_SECRET: 'a-real-secret-from-the-vault', SESSION_SECRET: 'another-real-secret-value', LOG_LEVEL: 'silent' };
 const problemsOf = (env: Record<string, string>) => {
   try {
     loadBffConfig('pc', env);
