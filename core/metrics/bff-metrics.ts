@@ -28,6 +28,8 @@ export function createBffMetrics(app: string, liveSessions?: () => Promise<numbe
       name: 'bff_sessions',
       help: 'Live sessions of this app (its SESSION_PREFIX in Redis: every instance reports the same number)',
       registers: [registry],
+      // With BFF_WORKERS > 1 every worker reads the same count: one of them, not their sum.
+      aggregator: 'max',
       async collect() {
         // Redis down: NaN (unknown), and the rest of /metrics still answers.
         this.set(await liveSessions().catch(() => Number.NaN));

@@ -4,6 +4,7 @@ import { startDevSso, type DevSso } from '../support/dev-sso';
 import { freePort } from '../support/free-port';
 import { spawnReady, type Spawned } from '../support/spawn-ready';
 import { testPrefix } from '../support/bff';
+import { DEMO, loginVia } from '../support/login';
 
 const root = path.join(__dirname, '..', '..');
 const N = 40;
@@ -46,5 +47,10 @@ describe('BFF_WORKERS=2: one scrape of /metrics shows every worker', () => {
     for (let i = 0; i < 4; i++) expect(await healthzCount(url)).toBe(N);
     const text = (await request(url).get('/metrics').expect(200)).text;
     expect(text).toMatch(/^process_cpu_user_seconds_total\{app="bff-pc"\} /m);
+  });
+
+  it('counts one live session once, not once per worker (every worker reads the same Redis)', async () => {
+    await loginVia(url, request.agent(sso.issuer), sso.issuer, DEMO);
+    for (let i = 0; i < 4; i++) expect((await request(url).get('/metrics').expect(200)).text).toMatch(/^bff_sessions\{app="bff-pc"\} 1$/m);
   });
 });
