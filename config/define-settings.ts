@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { z } from 'zod';
 
 /** One setting: its environment variable, schema, default and one line saying what it does. */
@@ -16,6 +17,15 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+  }
+}
+
+/** A JSON file a setting names, read at start-up: a ConfigError naming the setting and the file when it cannot be. */
+export function readJsonSetting(setting: string, file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`${setting} (${file}): cannot be read as JSON: ${(err as Error).message}`]);
   }
 }
 

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { z } from 'zod';
+import { ConfigError, readJsonSetting } from '../../config/define-settings';
 import type { MenuItem } from './menu-item';
 
 export type { MenuItem };
@@ -15,10 +15,10 @@ const menuItem: z.ZodType<MenuItem> = z.lazy(() =>
 );
 const menuFile = z.object({ items: z.array(menuItem) }).strict();
 
-/** Reads and validates an app's menu tree at boot; a broken file stops start-up. */
+/** Reads and validates an app's menu tree at boot; a broken file stops start-up, naming MENU_FILE and each problem. */
 export function loadMenu(file: string): readonly MenuItem[] {
-  const parsed = menuFile.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`Menu file ${file} is not valid: ${parsed.error.message}`);
+  const parsed = menuFile.safeParse(readJsonSetting('MENU_FILE', file));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `MENU_FILE (${file}): ${issue.path.join('.') || 'file'}: ${issue.message}`));
   return Object.freeze(parsed.data.items);
 }
 

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '../../config/define-settings';
+import { ConfigError, readJsonSetting } from '../../config/define-settings';
 import { legacyRouteSchema, type LegacyRoute } from './legacy-route-schema';
 
 const tableSchema = z.object({ routes: z.array(z.unknown()) }).strict();
@@ -25,13 +24,7 @@ const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b
  */
 export function loadLegacyRoutes(file: string, vars: Record<string, string>): readonly LegacyRoute[] {
   const label = `LEGACY_ROUTES_FILE (${file})`;
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError([`${label}: cannot be read as JSON: ${(err as Error).message}`]);
-  }
-  const table = tableSchema.safeParse(json);
+  const table = tableSchema.safeParse(readJsonSetting('LEGACY_ROUTES_FILE', file));
   if (!table.success) throw new ConfigError([`${label}: must be { "routes": [ … ] }`]);
 
   const problems: string[] = [];
