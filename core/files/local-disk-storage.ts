@@ -21,6 +21,21 @@ async function sweepStalePartials(partialDir: string): Promise<void> {
 }
 
 /**
+ * Renames a complete file into its folder, made if missing. `remove` takes an emptied folder away,
+ * in this process or another instance, so it may vanish between the two steps: then again.
+ */
+async function moveIntoPlace(partial: string, final: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await fsp.mkdir(path.dirname(final), { recursive: true });
+    try {
+      return await fsp.rename(partial, final);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5 || !fs.existsSync(partial)) throw err;
+    }
+  }
+}
+
+/**
  * Files on a local (or shared network) disk: `<dir>/<first two hex digits>/<id>`. Bytes are
  * written to `<dir>/.partial/<id>.part` and renamed into place only once complete, so a reader —
  * in this process or another instance — never sees half a file.
@@ -52,8 +67,7 @@ export function localDiskStorage(dir: string): FileStorage {
           },
           fs.createWriteStream(partial, { flags: 'wx' }),
         );
-        await fsp.mkdir(path.dirname(final), { recursive: true });
-        await fsp.rename(partial, final);
+        await moveIntoPlace(partial, final);
         return { size };
       } catch (err) {
         await fsp.rm(partial, { force: true });
@@ -69,7 +83,12 @@ export function localDiskStorage(dir: string): FileStorage {
       return handle?.createReadStream(range ? { start: range.start, end: range.end } : {}) ?? null;
     },
     async remove(id) {
-      await fsp.rm(located(id), { force: true });
+      const file = located(id);
+      await fsp.rm(file, { force: true });
+      // Nothing left behind (a refused upload's first file, a delete): its folder goes with the last file in it.
+      await fsp.rmdir(path.dirname(file)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST' && err.code !== 'ENOENT') throw err;
+      });
     },
     async list() {
       const found: { id: string; modifiedAt: number }[] = [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contractSearchShape, fromBeforeTo } from '../../lib/contracts/contract-search';
 import { modifyFieldRules, registerFieldRules } from '../../lib/contracts/contract-rules';
+import { contractNoParam as contractNo, wholeNumberParam } from '../../lib/validation/whole-number-param';
 
 /**
  * The contract's business fields as a screen sends them, by the rules every service applies
@@ -24,9 +25,9 @@ export const modifyContractBody = z
   .object({ contract: modifyFields.refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'at least one field to change', params: { code: 'REQUIRED' } }), ...sagaOptions })
   .strict();
 
-// The services number contracts in an INT column (max 2^31-1, their `contractNo`): a larger number
-// names no contract and is this request's 400, not a 502 after MS1 refuses it.
-export const contractNoParam = z.object({ pponContNo: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
+// Plain decimal digits up to the services' INT column (lib/validation/whole-number-param.ts): `0x1`,
+// `01` or `1e3` name no contract, and a larger number is this request's 400, not a 502 after MS1 refuses it.
+export const contractNoParam = z.object({ pponContNo: contractNo }).strict();
 export const globalNoParam = z.object({ globalNo: z.string().regex(/^[A-Za-z0-9._-]{8,64}$/) }).strict();
 /**
  * The lists' search (docs/services.md#the-contract-view: read from the contract view): the view's own query, plus `q`, the
@@ -44,7 +45,7 @@ export const sagaListQuery = z
   .object({
     state: z.enum(['START', 'COMPENSATING', 'END', 'CANCEL']).optional(),
     kind: z.enum(['reg', 'amd']).optional(),
-    size: z.coerce.number().int().min(1).max(50).default(20),
+    size: wholeNumberParam(1, 50).default(20),
     cursor: z.string().min(1).max(400).optional().meta({ description: "the previous page's nextCursor" }),
   })
   .strict();

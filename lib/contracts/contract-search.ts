@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { plainText } from '../http/plain-text';
+import { wholeNumberParam } from '../validation/whole-number-param';
 
 import { CONTRACT_SORT_KEYS, CONTRACT_STATES } from './contract-search-keys';
 
@@ -30,7 +31,7 @@ const moment = (endOfDay: boolean) =>
  * registration date range, a sort key and order, and an opaque cursor from the previous page.
  */
 export const contractSearchShape = z.object({
-  size: z.coerce.number().int().min(1).max(100).default(20),
+  size: wholeNumberParam(1, 100).default(20),
   sort: z.enum(CONTRACT_SORT_KEYS).default('no'),
   order: z.enum(['asc', 'desc']).default('desc'),
   cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'is not a cursor of this list').optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../lib/errors/app-error';
 import { contractSearchQuery } from '../../lib/contracts/contract-search';
+import { contractNoParam } from '../../lib/validation/whole-number-param';
 import type { LagProbe } from './view-lag';
 import type { ContractViewStore } from './view-store';
 import type { DocumentedRoute } from '../../lib/openapi/api-route';
@@ -11,7 +12,7 @@ const { row } = contractResponseSchemas;
 /** One contract as the view holds it: the three services' rows and their versions (services/contract-view/view-store.ts). */
 const viewContract = z.looseObject({ ppon: row }).meta({ id: 'ViewContract' });
 
-const noParams = z.object({ no: z.string().regex(/^\d{1,10}$/, 'must be a contract number').transform(Number).pipe(z.number().int().positive().max(2_147_483_647)) });
+const noParams = z.object({ no: contractNoParam });
 
 /** The read model over HTTP: search with keyset paging, one contract with its versions, the lag. */
 export function contractViewRoutes(store: ContractViewStore, lag: LagProbe, routes: DocumentedRoute[]) {

@@ -192,6 +192,27 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     expect((await request(sys.mobile.url).get('/api/home')).status).toBe(401);
   });
 
+  it('refuses a contract number or page size not in plain decimal digits with a 400 naming it, and changes nothing', async () => {
+    const no = (await register(pc).expect(201)).body.saPponContNo as number;
+    const before = (await pc.get(`/api/contracts/${no}`).expect(200)).body.ppon;
+    const refused = (res: request.Response, parameter: string) => {
+      expect([res.status, res.type, res.body.code]).toEqual([400, 'application/problem+json', 'VALIDATION_FAILED']);
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: parameter })]);
+    };
+    // Each spells `no` (or a number near it) some other way than its plain digits.
+    for (const odd of [`0${no}`, `00${no}`, `0x${no.toString(16)}`, `%20${no}`, `${no}%20`, `+${no}`, `${no}.0`, `${no}e0`, '1e3', '0', '-1', '9007199254740993', '2147483648']) {
+      refused(await pc.get(`/api/contracts/${odd}`), 'pponContNo');
+      refused(await mobile.get(`/api/contracts/${odd}`), 'pponContNo');
+      refused(await pc.put(`/api/contracts/${odd}`).set('X-CSRF', '1').send({ contract: { payr: 'changed' } }), 'pponContNo');
+      refused(await pc.get(`/api/contracts/${odd}/documents`), 'pponContNo');
+    }
+    for (const odd of ['010', '0x10', '1e1', '%2010', '10.0', '+10']) {
+      refused(await pc.get(`/api/contracts?size=${odd}`), 'size');
+      refused(await pc.get(`/api/sagas?size=${odd}`), 'size');
+    }
+    expect((await pc.get(`/api/contracts/${no}`).expect(200)).body.ppon).toEqual(before);
+  });
+
   it('answers 404 for an unknown contract and saga', async () => {
     expect((await pc.get('/api/contracts/99999999').expect(404)).body.code).toBe('NOT_FOUND');
     expect((await pc.put('/api/contracts/99999999').set('X-CSRF', '1').send({ contract: { payr: 'x' } }).expect(404)).body.code).toBe('NOT_FOUND');

@@ -3,7 +3,7 @@ import { KIM } from '../support/login';
 import { startBffSystem, type BffSystem } from '../support/system';
 import { loginCookie } from '../proxy/support/login-cookie';
 import request from 'supertest';
-import { filesEnv, filesOnDisk, pdf, png } from './support/files-env';
+import { filesEnv, filesOnDisk, pdf, png, storageTree } from './support/files-env';
 
 const KOREAN_NAME = '계약서 2024년 3월.pdf';
 const MiB = 1024 * 1024;
@@ -71,6 +71,22 @@ describe('file upload and download', () => {
 
     const pc = await sys.login(sys.pc);
     await pc.post('/api/files').set('X-CSRF', '1').attach('file', justOver, 'scan.pdf').expect(201);
+  });
+
+  it('leaves nothing behind, not even an empty folder, from a refused two-file upload or a deleted file', async () => {
+    const agent = await sys.login(sys.pc);
+    const names = async () => (await agent.get('/api/files').expect(200)).body.items.map((f: { name: string }) => f.name);
+    const before = { tree: storageTree(env.FILES_DIR), names: await names() };
+    // Five times: each first file lands in a folder of its own id's first two hex digits, most of them new.
+    for (let i = 0; i < 5; i++) {
+      const refused = await agent.post('/api/files').set('X-CSRF', '1').attach('file', pdf(2000), `first-${i}.pdf`).attach('file', pdf(2000), `second-${i}.pdf`);
+      expect([refused.status, refused.type, refused.body.code]).toEqual([400, 'application/problem+json', 'VALIDATION_FAILED']);
+    }
+    for (let i = 0; i < 5; i++) {
+      const { body: file } = await agent.post('/api/files').set('X-CSRF', '1').attach('file', pdf(2000), `gone-${i}.pdf`).expect(201);
+      await agent.delete(`/api/files/${file.id}`).set('X-CSRF', '1').expect(204);
+    }
+    expect({ tree: storageTree(env.FILES_DIR), names: await names() }).toEqual(before);
   });
 
   it('checks the content, not only the extension or the declared type (415)', async () => {

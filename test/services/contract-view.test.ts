@@ -194,6 +194,9 @@ describe.each(BUS_AND_DB)('contract view on %s, %s', (bus, kind) => {
       { cursor: Buffer.from('{"v":1,"q":"0123456789abcdef","a":1,"n":-1}').toString('base64url') },
       { size: 0 },
       { size: 101 },
+      { size: '010' }, // numbers are plain decimal digits (lib/validation/whole-number-param.ts)
+      { size: '0x10' },
+      { size: '1e1' },
       { sort: 'DROP TABLE' },
       { state: 'DONE' },
       { from: '2026-02-30' },
@@ -205,6 +208,7 @@ describe.each(BUS_AND_DB)('contract view on %s, %s', (bus, kind) => {
       expect([res.status, res.type]).toEqual([400, 'application/problem+json']);
     }
     expect((await api(view.url).get('/view/contracts?contr=a&contr=b')).status).toBe(400);
+    for (const no of ['01', '0x1', '1e0', '%201']) expect((await api(view.url).get(`/view/contracts/${no}`)).body).toMatchObject({ status: 400, errors: [expect.objectContaining({ path: 'no' })] });
     expect((await api(view.url).get('/view/contracts').set('authorization', '')).status).toBe(401);
     // LIKE's wildcards are taken literally.
     expect((await api(view.url).get('/view/contracts').query({ contr: '%' })).body.total).toBe(0);

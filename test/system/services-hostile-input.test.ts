@@ -63,6 +63,31 @@ describe('the contract services answer hostile input with a 4xx problem, never a
     }
   });
 
+  /** Numbers in paths and queries are plain decimal digits: anything else names no number, not another one. */
+  const ODD_NUMBERS = ['01', '001', '0x1', '1e3', '1.0', '+1', '-1', '%201', '1%20', '0b1', '1_000', '9007199254740993'];
+
+  it.each(NAMES)('%s: a contract number or page size not in plain decimal digits is a 400 naming the parameter', async (name) => {
+    const refused = async (path: string, parameter: string) => {
+      const res = await rawRequest(s[name].url, path);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expectProblem(res, 400);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ path: parameter })] });
+    };
+    for (const odd of ODD_NUMBERS) {
+      await refused(`/cont/${odd}`, 'no');
+      await refused(`/cont/${odd}/history`, 'no');
+      await refused(`/cont?size=${odd}`, 'size');
+      await refused(`/cont?page=${odd}`, 'page');
+    }
+    if (name === 'ppon') {
+      for (const odd of ODD_NUMBERS) {
+        await refused(`/sagas?limit=${odd}`, 'limit');
+        await refused(`/sagas/dead-letters?limit=${odd}`, 'limit');
+      }
+    }
+    expect((await rawRequest(s[name].url, '/cont?size=10&page=1')).status).toBe(200);
+  });
+
   it('ppon: an over-long or badly escaped saga id is a 400/404 problem', async () => {
     for (const path of [`/sagas/${'a'.repeat(101)}`, `/sagas/${'가'.repeat(60)}`, '/sagas/%ff', `/sagas/${'x'.repeat(5000)}`]) {
       const res = await rawRequest(s.ppon.url, path);

@@ -11,6 +11,7 @@ import type { DeadLetters } from '../saga-log/dead-letters';
 import type { DocumentedRoute } from '../../../lib/openapi/api-route';
 import { documentedRouter } from '../../../lib/openapi/documented-router';
 import { orchestratorResponses } from './orchestrator-responses';
+import { wholeNumberParam } from '../../../lib/validation/whole-number-param';
 
 export interface PubsubRouteDeps {
   contracts: ContractStore;
@@ -22,7 +23,7 @@ export interface PubsubRouteDeps {
   deadlineMs: number;
 }
 
-const deadLetterQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+const deadLetterQuery = z.object({ limit: wholeNumberParam(1, 500).default(100) });
 
 /**
  * MS1's broker-mode endpoints (docs/source-design.md#saga-broker-mode). The answer is 202 once MS1's row, the saga log, the

@@ -20,6 +20,7 @@ import { orchestratorResponses } from './orchestrator-responses';
 import type { SagaListFilter, SagaListPage } from '../saga-log/saga-list';
 import type { Identity } from '../../platform/auth/identity';
 import { maySeeEverySaga } from '../../platform/auth/contract-policy';
+import { wholeNumberParam } from '../../../lib/validation/whole-number-param';
 
 export interface SagaRouteDeps {
   contracts: ContractStore;
@@ -40,7 +41,7 @@ const globalNoParams = z.object({ globalNo: z.string().max(100) });
 const listQuery = z.object({
   state: z.enum(SAGA_STATES).optional().meta({ description: 'only sagas in this state' }),
   kind: z.enum(['reg', 'amd']).optional().meta({ description: 'only registrations (reg) or modifications (amd)' }),
-  limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'page size, at most 200' }),
+  limit: wholeNumberParam(1, 200).default(50).meta({ description: 'page size, at most 200' }),
   cursor: z.string().min(1).max(400).optional().meta({ description: "the previous page's nextCursor: the sagas started before its last" }),
 }).strict();
 

@@ -3,6 +3,7 @@ import { plainText } from '../../../lib/http/plain-text';
 import { modifyFieldRules, registerFieldRules } from '../../../lib/contracts/contract-rules';
 import { AMENDER_COLUMNS, BUSINESS_COLUMNS, MAKER_COLUMNS } from './contract-table';
 import { toFieldName } from './column-case';
+import { MAX_CONTRACT_NO } from '../../../lib/validation/whole-number-param';
 import type { ContractValues } from './contract-store';
 
 /** The audit columns (docs/source-design.md#the-contract-services-and-their-tables): ids at most 50, names 100; no control or bidi characters. The business columns follow lib/contracts/contract-rules.ts. */
@@ -11,7 +12,7 @@ const fieldsOf = (columns: readonly string[], schemaOf: (column: string) => z.Zo
   Object.fromEntries(columns.map((c) => [toFieldName(c), schemaOf(c).optional()]));
 const auditSchema = (column: string) => text(column.endsWith('_ID') ? 50 : 100);
 
-export const contractNo = z.number({ error: 'must be a contract number' }).int().positive().max(2_147_483_647);
+export const contractNo = z.number({ error: 'must be a contract number' }).int().positive().max(MAX_CONTRACT_NO);
 /** The source's drill flag: "Y" makes MS3 fail on purpose. */
 export const compensateYn = z.enum(['Y', 'N']).optional();
 

@@ -188,11 +188,12 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
   return {
     table,
     write: async (work) => {
-      const touched = new Set<number>();
-      const changed = new Set<number>();
-      const announced = new Set<number>();
-      const stored = new Map<number, ContractRow>();
-      const result = await database.transaction(async (trx) => {
+      // What one attempt touched: a deadlock's victim is run again from nothing (database.transaction).
+      const { result, touched, changed, announced } = await database.transaction(async (trx) => {
+        const touched = new Set<number>();
+        const changed = new Set<number>();
+        const announced = new Set<number>();
+        const stored = new Map<number, ContractRow>();
         const writer = writerFor(trx, touched, changed, stored);
         const answer = await work(writer);
         await writer.flush();
@@ -203,7 +204,7 @@ export function createContractStore(database: ServiceDatabase, table: ContractTa
             if (pponNo) announced.add(pponNo);
           }
         }
-        return answer;
+        return { result: answer, touched, changed, announced };
       });
       if (feed && changed.size > 0) feed.committed([...announced]);
       await Promise.all([...touched].map((no) => cache.forget(no)));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../lib/errors/app-error';
-import { contractNo } from './contract-payload';
+import { contractNoParam, wholeNumberParam } from '../../../lib/validation/whole-number-param';
 import type { ContractStore } from './contract-store';
 import { cardExposure } from './card-exposure';
 import { toFieldName } from './column-case';
@@ -10,10 +10,10 @@ import { contractResponseSchemas } from '../../../lib/contracts/contract-respons
 import type { DocumentedRoute } from '../../../lib/openapi/api-route';
 import { documentedRouter } from '../../../lib/openapi/documented-router';
 
-const noParams = z.object({ no: z.string().regex(/^\d{1,10}$/, 'must be a contract number').transform(Number).pipe(contractNo) });
+const noParams = z.object({ no: contractNoParam });
 const listQuery = z.object({
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  size: z.coerce.number().int().min(1).max(100).default(20),
+  page: wholeNumberParam(1, 1_000_000).default(1),
+  size: wholeNumberParam(1, 100).default(20),
   contr: z.string().max(200).optional(),
   svcNo: z.string().max(200).optional(),
   includeDeleted: z.enum(['true', 'false', 'Y', 'N']).default('false').transform((v) => v === 'true' || v === 'Y'),

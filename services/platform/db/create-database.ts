@@ -3,6 +3,7 @@ import { createPool, type ExecuteValues, type Pool, type PoolConnection, type Qu
 import { createConnection } from 'mysql2/promise';
 import { Kysely, MysqlDialect, SqliteDialect, sql, type MysqlPool, type MysqlPoolConnection, type Transaction } from 'kysely';
 import { openSqliteDriver } from './open-sqlite-driver';
+import { retryOnDeadlock } from './retry-on-deadlock';
 import { assertWritableDir } from '../../../lib/fs/assert-writable-dir';
 
 export type DbKind = 'sqlite' | 'mariadb';
@@ -21,7 +22,9 @@ export interface ServiceDatabase {
   timestamp(at?: Date): Date | string;
   /**
    * Runs `work` in one transaction; then, still inside it, what `beforeCommit` registered for it (in
-   * order); once it has committed, what `afterCommit` registered.
+   * order); once it has committed, what `afterCommit` registered. A deadlock, lock-wait timeout or
+   * busy SQLite file runs it again in a fresh transaction (`retryOnDeadlock`), so `work` keeps its
+   * state inside: what it did in a rolled-back attempt is gone.
    */
   transaction<T>(work: (trx: Transaction<AnyDb>) => Promise<T>): Promise<T>;
   /**
@@ -54,20 +57,21 @@ export async function createDatabase(options: DatabaseOptions): Promise<ServiceD
     kind: options.kind,
     db,
     timestamp: options.kind === 'sqlite' ? (at = new Date()) => at.toISOString() : (at = new Date()) => at,
-    transaction: async (work) => {
-      let open: Transaction<AnyDb> | undefined;
-      const result = await db.transaction().execute(async (trx) => {
-        open = trx;
-        const hooks = { before: [] as (() => Promise<void>)[], after: [] as (() => void)[] };
-        commitHooks.set(trx, hooks);
-        const answer = await work(trx);
-        // A hook may stage more (and register another hook): run until none is left.
-        for (let i = 0; i < hooks.before.length; i++) await hooks.before[i]();
-        return answer;
-      });
-      for (const then of (open && commitHooks.get(open)?.after) ?? []) then();
-      return result;
-    },
+    transaction: (work) =>
+      retryOnDeadlock(async () => {
+        let open: Transaction<AnyDb> | undefined;
+        const result = await db.transaction().execute(async (trx) => {
+          open = trx;
+          const hooks = { before: [] as (() => Promise<void>)[], after: [] as (() => void)[] };
+          commitHooks.set(trx, hooks);
+          const answer = await work(trx);
+          // A hook may stage more (and register another hook): run until none is left.
+          for (let i = 0; i < hooks.before.length; i++) await hooks.before[i]();
+          return answer;
+        });
+        for (const then of (open && commitHooks.get(open)?.after) ?? []) then();
+        return result;
+      }),
     beforeCommit: (trx, last) => {
       const hooks = commitHooks.get(trx);
       hooks?.before.push(last);
