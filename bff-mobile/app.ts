@@ -21,15 +21,16 @@ export function createMobileApp(runtime: BffRuntime): Express {
       const home = { method: 'get', path: '/home', summary: 'Home screen in one call: user, menu and recent contracts (from the contract view)', responses: { 200: { description: 'home', schema: bffResponses.home } } } as const;
       route(home, async (req, res) => {
         const user = req.user as BffUser;
-        // The contract view down: home still shows the user and the menu, the recent list marked partial.
+        // The contract view down: home still shows the user and the menu, the recent list marked
+        // partial with why (an error code the screen words, as the list's own refusal would be).
         const recent = await contracts.listPage(req, { size: RECENT }).catch((err: unknown) => {
           if (err instanceof AppError && err.status < 500) throw err;
-          return { total: 0, partial: true, items: [] };
+          return { total: 0, partial: true, error: err instanceof AppError ? err.code : 'INTERNAL', items: [] };
         });
         res.set({ 'x-bff-completed': String(!recent.partial), 'cache-control': 'no-store' }).json({
           user: { sub: user.sub, name: user.claims.name ?? user.sub },
           menu: runtime.menu,
-          recent: { total: recent.total, partial: recent.partial, items: recent.items.map((c) => mobileContractView.listItem(c)) },
+          recent: { total: recent.total, partial: recent.partial, ...('error' in recent ? { error: recent.error } : {}), items: recent.items.map(contracts.listItem) },
         });
       });
     },

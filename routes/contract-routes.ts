@@ -114,6 +114,9 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
     return { size: body.size, total: body.total, nextCursor: body.nextCursor, partial: false, items };
   }
 
+  /** A list's item as this app shapes it, with the contract's state and last change. */
+  const listItem = (c: ComposedContract) => ({ ...view.listItem(c), ...stateMembers(c.ppon) });
+
   route(
     {
       method: 'get',
@@ -124,7 +127,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
     },
     async (req, res) => {
       const list = await listPage(req, req.query as unknown as ContractListQuery);
-      res.set({ 'x-bff-completed': 'true', 'cache-control': 'no-store' }).json({ ...list, items: list.items.map((c) => ({ ...view.listItem(c), ...stateMembers(c.ppon) })) });
+      res.set({ 'x-bff-completed': 'true', 'cache-control': 'no-store' }).json({ ...list, items: list.items.map(listItem) });
     });
 
   /**
@@ -279,5 +282,5 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
     });
   });
 
-  return { router, listPage };
+  return { router, listPage, listItem };
 }

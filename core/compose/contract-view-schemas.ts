@@ -10,6 +10,7 @@ const pcItem = z.object({
   saPponContNo: z.number().int(),
   partial: z.boolean(),
   errors: z.object({ inetaplca: str.optional(), intelnet: str.optional() }).meta({ description: 'error code per part that could not be read' }),
+  absent: z.array(z.enum(['inetaplca', 'intelnet'])).meta({ description: 'the parts that do not exist (e.g. never made or removed by a rolled-back registration): nothing to retry' }),
   ppon: row,
   inetaplca: row.nullable(),
   intelnet: row.nullable(),
@@ -22,7 +23,7 @@ const card = {
   status: z.enum(['active', 'in-progress', 'cancelled', 'incomplete', 'deleted']),
   partial: z.boolean(),
 };
-const part = z.object({ no: z.number().int().nullable(), state: nullableStr, error: nullableStr.optional() });
+const part = z.object({ no: z.number().int().nullable(), state: nullableStr, error: nullableStr.optional(), absent: z.literal(true).optional().meta({ description: 'the part does not exist (nothing to retry)' }) });
 const mobileItem = z.object({ ...card, ...state });
 const entries = z.array(historyEntry).meta({ description: 'newest first' });
 const serviceRows = z.array(row).nullable();
@@ -41,7 +42,5 @@ export const contractViewSchemas = {
       .meta({ id: 'MobileCardDetail' }),
     history: z.object({ no: z.number().int(), entries }).meta({ id: 'MobileHistory' }),
   },
-  /** The bare card (no state members): the mobile home screen's recent list. */
-  card: z.object(card).meta({ id: 'Card' }),
   row,
 };

@@ -30,7 +30,7 @@ export interface ContractView {
 /** PC grids: every column of every part, named after the services, with each part's status. */
 export const pcContractView: ContractView = {
   app: 'pc',
-  detail: (c) => ({ saPponContNo: c.ppon.saPponContNo, partial: c.partial, errors: c.errors, ppon: c.ppon, inetaplca: c.inetaplca, intelnet: c.intelnet }),
+  detail: (c) => ({ saPponContNo: c.ppon.saPponContNo, partial: c.partial, errors: c.errors, absent: c.absent, ppon: c.ppon, inetaplca: c.inetaplca, intelnet: c.intelnet }),
   listItem: (c) => pcContractView.detail(c),
   historyRows: true,
   history: (h) => ({ ...h }),
@@ -56,7 +56,12 @@ const card = (c: ComposedContract) => ({
   status: combinedStatus(c),
   partial: c.partial,
 });
-const part = (row: ComposedContract['ppon'] | null, no: unknown, error?: string) => (row ? { no: no ?? null, state: row.transacSttus ?? null } : { no: no ?? null, state: null, error: error ?? null });
+/** A part on a phone: its number and state; else why there is none: it does not exist (`absent`) or could not be read (`error`). */
+const part = (c: ComposedContract, name: 'inetaplca' | 'intelnet', no: unknown) => {
+  const row = c[name];
+  if (row) return { no: no ?? null, state: row.transacSttus ?? null };
+  return c.absent.includes(name) ? { no: null, state: null, absent: true } : { no: no ?? null, state: null, error: c.errors[name] ?? null };
+};
 
 /**
  * Mobile cards: number, contractor, service number, one combined status; the detail card adds payer, card, seller, each part's state and its maker;
@@ -72,9 +77,9 @@ export const mobileContractView: ContractView = {
     cardNo: c.ppon.cardNo ?? null,
     seller: c.ppon.saler ?? null,
     parts: {
-      ppon: part(c.ppon, c.ppon.saPponContNo),
-      inetaplca: part(c.inetaplca, c.ppon.saInetaplcaContNo, c.errors.inetaplca),
-      intelnet: part(c.intelnet, c.ppon.saIntelnetContNo, c.errors.intelnet),
+      ppon: { no: c.ppon.saPponContNo, state: c.ppon.transacSttus ?? null },
+      inetaplca: part(c, 'inetaplca', c.ppon.saInetaplcaContNo),
+      intelnet: part(c, 'intelnet', c.ppon.saIntelnetContNo),
     },
   }),
   listItem: card,

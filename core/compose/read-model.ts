@@ -20,7 +20,8 @@ export interface ViewPage {
 
 /** A view row in the shape the screens' views already take (nothing failed: the view answered it whole). */
 export function composedOf(row: ViewContract): ComposedContract {
-  return { ppon: row.ppon ?? { saPponContNo: row.saPponContNo }, inetaplca: row.inetaplca, intelnet: row.intelnet, errors: {}, partial: false };
+  const absent = (['inetaplca', 'intelnet'] as const).filter((part) => !row[part]);
+  return { ppon: row.ppon ?? { saPponContNo: row.saPponContNo }, inetaplca: row.inetaplca, intelnet: row.intelnet, errors: {}, absent, partial: false };
 }
 
 /**

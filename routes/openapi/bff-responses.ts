@@ -84,7 +84,12 @@ export const bffResponses = {
     .object({
       user: z.object({ sub: str, name: z.unknown() }),
       menu: z.array(menuItem),
-      recent: z.object({ total: int, partial: z.boolean(), items: z.array(contractViewSchemas.card) }),
+      recent: z.object({
+        total: int,
+        partial: z.boolean(),
+        error: str.optional().meta({ description: 'why the list is missing (partial): an error code of the catalog' }),
+        items: z.array(contractViewSchemas.mobile.item),
+      }),
     })
     .meta({ id: 'Home' }),
   binary: z.string().meta({ format: 'binary' }),

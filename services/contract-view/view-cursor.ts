@@ -31,8 +31,10 @@ export const viewCursor = {
       parsed = undefined;
     }
     const checked = payload.safeParse(parsed);
-    if (!checked.success) throw new AppError('VALIDATION_FAILED', 'cursor is not a cursor of this list', { errors: [{ field: 'cursor', message: 'not a cursor of this list' }] });
-    if (checked.data.q !== hash) throw new AppError('VALIDATION_FAILED', 'cursor belongs to another query (filters or sort changed)', { errors: [{ field: 'cursor', message: 'belongs to another query' }] });
+    // Named like every other refused field (lib/http/validate.ts), so a screen can say which.
+    const refused = (message: string) => new AppError('VALIDATION_FAILED', `cursor ${message}`, { errors: [{ in: 'query', path: 'cursor', code: 'INVALID_FORMAT', message }] });
+    if (!checked.success) throw refused('is not a cursor of this list');
+    if (checked.data.q !== hash) throw refused('belongs to another query (filters or sort changed)');
     return { value: checked.data.a, no: checked.data.n };
   },
 };

@@ -74,6 +74,9 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     const full = await pc.get(`/api/contracts/${res.body.saPponContNo}`).expect(200);
     expect(full.body.ppon).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
     expect(full.body.inetaplca).toMatchObject({ delYn: 'Y', transacSttus: 'CANCEL' });
+    // The part the rollback left unmade does not exist: absent, not "could not be read".
+    expect(full.body).toMatchObject({ intelnet: null, errors: {}, absent: ['intelnet'], partial: false });
+    expect(card.body.parts.intelnet).toEqual({ no: null, state: null, absent: true });
   });
 
   it('modifies a contract, and the cached view is dropped when the saga starts', async () => {
@@ -233,7 +236,11 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
     expect(home.body.user).toEqual({ sub: 'demo', name: 'Demo User' });
     expect(home.body.menu.map((m: { id: string }) => m.id)).toContain('home');
     expect(home.body.recent.items.length).toBeGreaterThan(0);
-    expect(Object.keys(home.body.recent.items[0]).sort()).toEqual(['contractor', 'no', 'partial', 'serviceNumber', 'status']);
+    // Compact, but the state and last change the list's cards carry too (the same words on home and in the list).
+    expect(Object.keys(home.body.recent.items[0]).sort()).toEqual(['contractState', 'contractor', 'lastChange', 'no', 'partial', 'serviceNumber', 'status']);
+    const listedCard = (await mobile.get('/api/contracts?size=5').expect(200)).body.items[0];
+    expect(home.body.recent.items[0]).toEqual(listedCard);
+    expect(listedCard.lastChange).toMatchObject({ kind: 'REGISTER', outcome: 'DONE' });
   });
 
   it('returns the first answer again for a retried Idempotency-Key and never starts a second saga', async () => {
@@ -334,7 +341,7 @@ describe('contract screens through the BFF: composition and API-mode sagas (real
         // The contract view down: lists fail with a problem, home still answers, its recent list marked partial.
         expect((await m.get('/api/contracts').expect(502)).body.code).toBe('UPSTREAM_UNAVAILABLE');
         const home = await m.get('/api/home').expect(200);
-        expect(home.body.recent).toEqual({ total: 0, partial: true, items: [] });
+        expect(home.body.recent).toEqual({ total: 0, partial: true, error: 'UPSTREAM_UNAVAILABLE', items: [] });
         expect(home.headers['x-bff-completed']).toBe('false');
       } finally {
         await sys2.close();

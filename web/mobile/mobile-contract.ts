@@ -11,8 +11,9 @@ export interface Card {
   serviceNumber: string | null;
   status: string;
   partial: boolean;
-  contractState?: ContractState;
-  lastChange?: LastChange | null;
+  /** Sent with every card (list, home, detail), so every screen words a contract's state alike. */
+  contractState: ContractState;
+  lastChange: LastChange | null;
 }
 export interface DetailCard extends Card {
   madeBy?: string | null;
@@ -20,16 +21,8 @@ export interface DetailCard extends Card {
   cardNo?: string | null;
   seller?: string | null;
   viewBehind?: boolean | null;
-  parts?: Record<'ppon' | 'inetaplca' | 'intelnet', { no: number | null; state: string | null; error?: string | null }>;
-}
-
-const LAST_CHANGE_OF_STATUS: Record<string, LastChange['outcome']> = { 'in-progress': 'IN_PROGRESS', cancelled: 'ROLLED_BACK' };
-
-/** The contract's state and last change: the BFF's when sent, else from the card's combined status. */
-export function cardState(c: Card): { contractState: ContractState; lastChange: LastChange | null } {
-  if (c.contractState) return { contractState: c.contractState, lastChange: c.lastChange ?? null };
-  const outcome = LAST_CHANGE_OF_STATUS[c.status];
-  return { contractState: c.status === 'deleted' ? 'TERMINATED' : 'ACTIVE', lastChange: outcome ? { kind: 'MODIFY', outcome } : null };
+  /** Each part's number and state; else `absent` (it does not exist) or the `error` it could not be read with. */
+  parts?: Record<'ppon' | 'inetaplca' | 'intelnet', { no: number | null; state: string | null; error?: string | null; absent?: true }>;
 }
 
 export function useCard(no: number) {
@@ -41,6 +34,6 @@ export function useCard(no: number) {
 /** A supervisor or operator may change any contract, an agent the ones they made. */
 export function useCanModify(card: DetailCard | null) {
   const { can, user } = useSession();
-  if (!card || cardState(card).contractState === 'TERMINATED') return false;
+  if (!card || card.contractState === 'TERMINATED') return false;
   return can.modifyAny || (can.modifyOwn && (card.madeBy === undefined || [user.sub, user.claims.preferred_username].includes(card.madeBy)));
 }

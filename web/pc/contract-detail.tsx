@@ -1,7 +1,7 @@
 import { useApiGet } from '../shared/use-api-get';
 import { ContractForm, FIELDS } from '../shared/contract-form';
 import { ContractHistory } from '../shared/contract-history';
-import { ContractStateLine, stateOf } from '../shared/contract-state';
+import { ContractStateLine, PartAbsent, absentWhy, stateOf, type AbsentPart } from '../shared/contract-state';
 import { Documents } from '../shared/files-screen';
 import { useFormat } from '../shared/format';
 import { isMessageKey, useT, type MessageKey } from '../shared/i18n';
@@ -36,8 +36,11 @@ function useCanModify(contract: PcContract | null): boolean {
   return can.modifyAny || (can.modifyOwn && [user.sub, user.claims.preferred_username].includes(String(contract.ppon.mkerId)));
 }
 
-/** One part of the contract (phone, internet application, intelligent network): its number and processing state. */
-function Part({ part, no, row, error }: { part: (typeof PARTS)[number]['key']; no: unknown; row: Record<string, unknown> | null; error?: string }) {
+/**
+ * One part of the contract (phone, internet application, intelligent network): its number and
+ * processing state; else that it does not exist (`absent`, said apart from a part that could not be read).
+ */
+function Part({ part, no, row, error, absent }: { part: (typeof PARTS)[number]['key']; no: unknown; row: Record<string, unknown> | null; error?: string; absent?: AbsentPart }) {
   const t = useT();
   const format = useFormat();
   const state = `transac.${textOf(row?.transacSttus)}`;
@@ -59,6 +62,10 @@ function Part({ part, no, row, error }: { part: (typeof PARTS)[number]['key']; n
             <dd className="nowrap">{format.date(row.amdDate ?? row.mkeDate) || '—'}</dd>
           </div>
         </dl>
+      ) : absent ? (
+        <p>
+          <PartAbsent absent={absent} />
+        </p>
       ) : (
         <p className="partial-marker" role="note" data-error={error}>
           ⚠ {t('partError')}
@@ -75,7 +82,7 @@ export function ContractDetail({ no }: { no: number }) {
   const format = useFormat();
   const { contract, error } = useContract(no);
   const canModify = useCanModify(contract);
-  if (error) return <p role="alert">{error}</p>;
+  if (error) return <p className="error" role="alert">{error}</p>;
   if (!contract) return <p>{t('loading')}</p>;
   const { contractState, lastChange } = stateOf(contract, contract.ppon);
   const shown = (f: string) => {
@@ -119,7 +126,14 @@ export function ContractDetail({ no }: { no: number }) {
       <h2>{t('parts')}</h2>
       <div className="panels">
         {PARTS.map((p) => (
-          <Part key={p.key} part={p.key} no={contract.ppon[p.no] ?? contract[p.key]?.[p.no]} row={contract[p.key]} error={p.key === 'ppon' ? undefined : contract.errors[p.key]} />
+          <Part
+            key={p.key}
+            part={p.key}
+            no={contract.ppon[p.no] ?? contract[p.key]?.[p.no]}
+            row={contract[p.key]}
+            error={p.key === 'ppon' ? undefined : contract.errors[p.key]}
+            absent={p.key !== 'ppon' && contract.absent?.includes(p.key) ? absentWhy(lastChange) : undefined}
+          />
         ))}
       </div>
       <Documents base={`/api/contracts/${no}/documents`} title="contractDocuments" level={2} canChange={canModify} />
@@ -134,7 +148,7 @@ export function ModifyScreen({ no }: { no: number }) {
   const menu = useMenu(roles);
   const { contract, error } = useContract(no);
   const canModify = useCanModify(contract);
-  if (error) return <p role="alert">{error}</p>;
+  if (error) return <p className="error" role="alert">{error}</p>;
   if (!contract) return <p>{t('loading')}</p>;
   const initial = Object.fromEntries(FIELDS.map((f) => [f.name, contract.ppon[f.name] == null ? '' : String(contract.ppon[f.name])]));
   return (

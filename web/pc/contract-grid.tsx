@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useApiGet } from '../shared/use-api-get';
-import { STATES, pageFromUrl, pageUrl, searchFromUrl, searchQuery, sortedBy, type Search, type SearchKey, type SortKey } from '../shared/contract-search';
+import { STATES, pageFromUrl, pageUrl, searchQuery, sortedBy, urlSearch, type Search, type SearchKey, type SortKey } from '../shared/contract-search';
 import { ContractStateLine, stateOf, type ContractState, type LastChange } from '../shared/contract-state';
 import { useFormat } from '../shared/format';
 import { useT, type MessageKey } from '../shared/i18n';
-import { problemText } from '../shared/problem-text';
+import { FieldError, invalidProps } from '../shared/field-error';
+import { IgnoredInUrl } from '../shared/ignored-in-url';
+import { problemText, refusedFields } from '../shared/problem-text';
 import { Link, navigate, usePath } from '../shared/router';
 import { useSession } from '../shared/session';
 import { textOf } from '../shared/text-of';
@@ -14,6 +16,8 @@ export interface PcContract {
   saPponContNo: number;
   partial: boolean;
   errors: Partial<Record<'inetaplca' | 'intelnet', string>>;
+  /** The parts that do not exist (e.g. removed by a rolled-back registration): nothing to retry. */
+  absent?: ('inetaplca' | 'intelnet')[];
   ppon: Record<string, unknown>;
   inetaplca: Row;
   intelnet: Row;
@@ -57,7 +61,7 @@ export function ContractGrid() {
   const format = useFormat();
   usePath(); // re-render on every navigation (query changes included)
   const { profile, can } = useSession();
-  const applied = searchFromUrl();
+  const { search: applied, ignored } = urlSearch();
   const { page, cursor } = pageFromUrl();
   const appliedKey = searchQuery(applied).toString();
   const [form, setForm] = useState<Search>(applied);
@@ -72,6 +76,8 @@ export function ContractGrid() {
   const answer = useApiGet<Page>(`/api/contracts?${query}`);
   const data = answer.data;
   const error = answer.error ? problemText(t, answer.error) : null;
+  // The fields the BFF refused, marked where the agent typed them.
+  const refused = refusedFields(answer.error);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -95,7 +101,8 @@ export function ContractGrid() {
         {TEXT_FIELDS.map((f) => (
           <span key={f.key} className="field">
             <label htmlFor={f.id}>{t(f.label)}</label>
-            <input id={f.id} type="search" inputMode={f.keyboard} maxLength={200} value={form[f.key] ?? ''} onChange={set(f.key)} placeholder={t('searchHint')} />
+            <input id={f.id} type="search" inputMode={f.keyboard} maxLength={200} value={form[f.key] ?? ''} onChange={set(f.key)} placeholder={t('searchHint')} {...invalidProps(f.id, refused[f.key])} />
+            <FieldError id={f.id} code={refused[f.key]} field={f.key} />
           </span>
         ))}
         <span className="field">
@@ -111,17 +118,20 @@ export function ContractGrid() {
         </span>
         <span className="field">
           <label htmlFor="grid-from">{t('dateFrom')}</label>
-          <input id="grid-from" type="date" value={form.from ?? ''} onChange={set('from')} />
+          <input id="grid-from" type="date" value={form.from ?? ''} onChange={set('from')} {...invalidProps('grid-from', refused.from)} />
+          <FieldError id="grid-from" code={refused.from} field="from" />
         </span>
         <span className="field">
           <label htmlFor="grid-to">{t('dateTo')}</label>
-          <input id="grid-to" type="date" value={form.to ?? ''} onChange={set('to')} />
+          <input id="grid-to" type="date" value={form.to ?? ''} onChange={set('to')} {...invalidProps('grid-to', refused.to)} />
+          <FieldError id="grid-to" code={refused.to} field="to" />
         </span>
         <button type="submit">{t('search')}</button>
         <button type="button" onClick={() => navigate('/contracts')}>
           {t('reset')}
         </button>
       </form>
+      <IgnoredInUrl keys={ignored} />
       {error && (
         <p className="error" role="alert">
           {error}

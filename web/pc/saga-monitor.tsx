@@ -52,7 +52,7 @@ export function SagaMonitor() {
         <input id="saga-no" value={lookup} onChange={(e) => setLookup(e.target.value)} />
         <button type="submit">{t('follow')}</button>
       </form>
-      {error && <p role="alert">{error}</p>}
+      {error && <p className="error" role="alert">{error}</p>}
       {view && <SagaProgress view={view} />}
       {view?.saPponContNo ? (
         <p>
@@ -79,7 +79,7 @@ export function SagaMonitor() {
           <option value="amd">{t('sagaKind.amd')}</option>
         </select>
       </div>
-      {listError ? <p role="alert">{problemText(t, listError)}</p> : null}
+      {listError ? <p className="error" role="alert">{problemText(t, listError)}</p> : null}
       {rows === null ? (
         <p>{t('loading')}</p>
       ) : rows.length === 0 ? (

@@ -8,18 +8,29 @@ export const SORTS = CONTRACT_SORT_KEYS;
 export const STATES = CONTRACT_STATES;
 export type SortKey = (typeof SORTS)[number];
 
-/** The search in the current URL (`q`, the earlier contractor search, is read as `contr`). */
-export function searchFromUrl(): Search {
+/** The values a key of the URL may take (the others are free text the BFF checks). */
+const ALLOWED: Partial<Record<SearchKey, readonly string[]>> = { sort: SORTS, order: ['asc', 'desc'], state: STATES };
+
+/**
+ * The search in the current URL (`q`, the earlier contractor search, is read as `contr`), and the
+ * keys whose value no list takes (`?sort=bogus`): left out of the search, for the screen to say so.
+ */
+export function urlSearch(): { search: Search; ignored: SearchKey[] } {
   const params = new URLSearchParams(location.search);
   const search: Search = {};
+  const ignored: SearchKey[] = [];
   for (const key of SEARCH_KEYS) {
     const value = params.get(key)?.trim();
-    if (value) search[key] = value;
+    if (value && ALLOWED[key] && !ALLOWED[key].includes(value)) ignored.push(key);
+    else if (value) search[key] = value;
   }
   const q = params.get('q')?.trim();
   if (q && !search.contr) search.contr = q;
-  return search;
+  return { search, ignored };
 }
+
+/** The search in the current URL, without the values no list takes. */
+export const searchFromUrl = (): Search => urlSearch().search;
 
 export const searchQuery = (search: Search, extra: Record<string, string> = {}) => {
   const params = new URLSearchParams();

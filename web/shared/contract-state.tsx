@@ -59,3 +59,17 @@ export function ContractStateLine({ contractState, lastChange }: { contractState
     </span>
   );
 }
+
+/** Why a part does not exist: its registration was rolled back, or it simply was never made. */
+export type AbsentPart = 'rolled-back' | 'none';
+export const absentWhy = (lastChange: LastChange | null): AbsentPart => (lastChange?.kind === 'REGISTER' && lastChange.outcome === 'ROLLED_BACK' ? 'rolled-back' : 'none');
+
+/** A part that does not exist, said as such: not a warning, nothing to try again. */
+export function PartAbsent({ absent }: { absent: AbsentPart }) {
+  const t = useT();
+  return (
+    <span className="part-absent" data-absent={absent}>
+      {t(absent === 'rolled-back' ? 'partAbsentRolledBack' : 'partAbsent')}
+    </span>
+  );
+}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from './api';
-import { problemText } from './problem-text';
+import { FieldError, invalidProps } from './field-error';
+import { problemText, refusedFields } from './problem-text';
 import { useT } from './i18n';
 import { useSession, type Profile } from './session';
 
@@ -22,7 +23,9 @@ export function SettingsScreen() {
   const { profile, setProfile } = useSession();
   const [language, setLanguage] = useState(profile.language);
   const [pageSize, setPageSize] = useState(String(profile.pageSize));
-  const [message, setMessage] = useState<string | null>(null);
+  // Saved, or the refusal as thrown (worded in the language shown now, its fields marked).
+  const [outcome, setOutcome] = useState<{ saved: true } | { failed: unknown } | null>(null);
+  const refused = outcome && 'failed' in outcome ? refusedFields(outcome.failed) : {};
   // The header's switch changes the language under this form: the form follows in the same render,
   // never saves the old one back.
   const [languageOf, setLanguageOf] = useState(profile.language);
@@ -34,9 +37,9 @@ export function SettingsScreen() {
     e.preventDefault();
     try {
       setProfile(await api<Profile>('/api/session/profile', { method: 'PATCH', body: { language, pageSize: Number(pageSize) } }));
-      setMessage(t('saved'));
+      setOutcome({ saved: true });
     } catch (err) {
-      setMessage(problemText(t, err));
+      setOutcome({ failed: err });
     }
   };
   return (
@@ -45,19 +48,26 @@ export function SettingsScreen() {
       <form onSubmit={(e) => void save(e)} className="contract-form">
         <div className="field">
           <label htmlFor="s-language">{t('language')}</label>
-          <select id="s-language" value={language} onChange={(e) => setLanguage(e.target.value as Profile['language'])}>
+          <select id="s-language" value={language} onChange={(e) => setLanguage(e.target.value as Profile['language'])} {...invalidProps('s-language', refused.language)}>
             <option value="ko">한국어</option>
             <option value="en">English</option>
           </select>
+          <FieldError id="s-language" code={refused.language} field="language" />
         </div>
         <div className="field">
           <label htmlFor="s-page-size">{t('pageSize')}</label>
-          <input id="s-page-size" type="number" inputMode="numeric" min={5} max={200} value={pageSize} onChange={(e) => setPageSize(e.target.value)} />
+          <input id="s-page-size" type="number" inputMode="numeric" min={5} max={200} value={pageSize} onChange={(e) => setPageSize(e.target.value)} {...invalidProps('s-page-size', refused.pageSize)} />
+          <FieldError id="s-page-size" code={refused.pageSize} field="pageSize" />
         </div>
         <button type="submit" className="primary">
           {t('save')}
         </button>
-        {message && <p role="status">{message}</p>}
+        {outcome && 'saved' in outcome && <p role="status">{t('saved')}</p>}
+        {outcome && 'failed' in outcome && (
+          <p className="error" role="alert">
+            {problemText(t, outcome.failed)}
+          </p>
+        )}
       </form>
     </section>
   );

@@ -1,12 +1,11 @@
 import { ContractStateLine } from '../../shared/contract-state';
 import { useT } from '../../shared/i18n';
 import { Link } from '../../shared/router';
-import { cardState, type Card } from '../mobile-contract';
+import type { Card } from '../mobile-contract';
 
 /** One contract in a list: number, contractor, service number, state and last change. */
 export function CardItem({ c }: { c: Card }) {
   const t = useT();
-  const state = cardState(c);
   return (
     <li className="card" data-contract={c.no}>
       <Link to={`/contracts/${c.no}`}>
@@ -14,7 +13,7 @@ export function CardItem({ c }: { c: Card }) {
         <span className="card-name">{c.contractor ?? '—'}</span>
         <span className="card-svc nowrap">{c.serviceNumber ?? ''}</span>
         <span className="card-state">
-          <ContractStateLine contractState={state.contractState} lastChange={state.lastChange && { ...state.lastChange, at: undefined }} />
+          <ContractStateLine contractState={c.contractState} lastChange={c.lastChange && { ...c.lastChange, at: undefined }} />
         </span>
         {c.partial && <span className="partial-marker"> ⚠ {t('partial')}</span>}
       </Link>

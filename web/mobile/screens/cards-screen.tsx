@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../shared/api';
-import { searchFromUrl, searchQuery } from '../../shared/contract-search';
+import { searchQuery, urlSearch } from '../../shared/contract-search';
 import { useFormat } from '../../shared/format';
 import { useT } from '../../shared/i18n';
+import { IgnoredInUrl } from '../../shared/ignored-in-url';
 import { problemText } from '../../shared/problem-text';
 import { Link } from '../../shared/router';
 import { useSession } from '../../shared/session';
@@ -15,7 +16,7 @@ export function CardsScreen() {
   const t = useT();
   const format = useFormat();
   const { profile, can } = useSession();
-  const search = searchFromUrl();
+  const { search, ignored } = urlSearch();
   const key = searchQuery(search).toString();
   const [items, setItems] = useState<Card[] | null>(null);
   const [total, setTotal] = useState(0);
@@ -51,7 +52,9 @@ export function CardsScreen() {
   return (
     <section aria-labelledby="cards-title">
       <h1 id="cards-title">
-        {t('contracts')} ({format.number(total)})
+        {t('contracts')}
+        {/* The count of this search's list only: none while it loads or when it was refused. */}
+        {items && ` (${format.number(total)})`}
       </h1>
       <QuickSearch key={key} />
       {can.register && (
@@ -59,7 +62,12 @@ export function CardsScreen() {
           {t('register')}
         </Link>
       )}
-      {error && <p role="alert">{error}</p>}
+      <IgnoredInUrl keys={ignored} />
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {!items ? (
         !error && <p>{t('loading')}</p>
       ) : items.length === 0 ? (

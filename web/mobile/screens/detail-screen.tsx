@@ -1,9 +1,9 @@
-import { ContractStateLine } from '../../shared/contract-state';
+import { ContractStateLine, PartAbsent, absentWhy } from '../../shared/contract-state';
 import { Documents } from '../../shared/files-screen';
 import { isMessageKey, useT } from '../../shared/i18n';
 import { codeText } from '../../shared/problem-text';
 import { Link } from '../../shared/router';
-import { cardState, useCanModify, useCard } from '../mobile-contract';
+import { useCanModify, useCard } from '../mobile-contract';
 import { HistoryList } from './history-list';
 
 const PARTS = ['ppon', 'inetaplca', 'intelnet'] as const;
@@ -13,9 +13,8 @@ export function DetailScreen({ no }: { no: number }) {
   const t = useT();
   const { card, error } = useCard(no);
   const canModify = useCanModify(card);
-  if (error) return <p role="alert">{error}</p>;
+  if (error) return <p className="error" role="alert">{error}</p>;
   if (!card) return <p>{t('loading')}</p>;
-  const state = cardState(card);
   const values: [string, string | null | undefined][] = [
     ['field.contr', card.contractor],
     ['field.payr', card.payer],
@@ -27,7 +26,7 @@ export function DetailScreen({ no }: { no: number }) {
     <section aria-labelledby="card-title" className="detail-card">
       <h1 id="card-title">{t('detail', { no })}</h1>
       <p>
-        <ContractStateLine contractState={state.contractState} lastChange={state.lastChange} />
+        <ContractStateLine contractState={card.contractState} lastChange={card.lastChange} />
         {card.partial && <span className="partial-marker"> ⚠ {t('partial')}</span>}
       </p>
       <dl>
@@ -59,7 +58,7 @@ export function DetailScreen({ no }: { no: number }) {
               const stateKey = `transac.${part.state ?? ''}`;
               return (
                 <li key={k} data-part={k} data-state={part.state ?? ''}>
-                  <strong>{t(`part.${k}`)}</strong> {part.no ? t('partNo', { no: part.no }) : '—'} · {part.state ? (isMessageKey(stateKey) ? t(stateKey) : '—') : `⚠ ${codeText(t, part.error)}`}
+                  <strong>{t(`part.${k}`)}</strong> {part.absent ? <PartAbsent absent={absentWhy(card.lastChange)} /> : <>{part.no ? t('partNo', { no: part.no }) : '—'} · {part.state ? (isMessageKey(stateKey) ? t(stateKey) : '—') : `⚠ ${codeText(t, part.error)}`}</>}
                 </li>
               );
             })}

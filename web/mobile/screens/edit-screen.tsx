@@ -11,7 +11,7 @@ export function EditScreen({ no }: { no: number }) {
   const menu = useMenu(roles);
   const { card, error } = useCard(no);
   const canModify = useCanModify(card);
-  if (error) return <p role="alert">{error}</p>;
+  if (error) return <p className="error" role="alert">{error}</p>;
   if (!card) return <p>{t('loading')}</p>;
   const initial = { contr: card.contractor ?? '', payr: card.payer ?? '', svcNo: card.serviceNumber ?? '', cardNo: card.cardNo ?? '', saler: card.seller ?? '' };
   return (

@@ -29,7 +29,7 @@ function sagasPath(state: string, globalNo: string | null): string {
 /** The progress box of the followed saga, or why it cannot be shown. */
 function Followed({ view, error }: { view: SagaView | null; error: unknown }) {
   const t = useT();
-  if (error) return <p role="alert">{problemText(t, error)}</p>;
+  if (error) return <p className="error" role="alert">{problemText(t, error)}</p>;
   return view ? <SagaProgress view={view} /> : <p>{t('loading')}</p>;
 }
 
@@ -105,7 +105,7 @@ export function SagasScreen() {
           })}
         </ol>
       )}
-      {error ? <p role="alert">{problemText(t, error)}</p> : null}
+      {error ? <p className="error" role="alert">{problemText(t, error)}</p> : null}
       {items && (hasNext || !page) && !error && (
         <button type="button" className="wide" data-action="more" disabled={!page} onClick={next}>
           {page ? t('more') : t('loading')}
