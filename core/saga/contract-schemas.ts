@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { contractSearchShape, fromBeforeTo } from '../../lib/contracts/contract-search';
 import { modifyFieldRules, registerFieldRules } from '../../lib/contracts/contract-rules';
-import { contractNoParam as contractNo, wholeNumberParam } from '../../lib/validation/whole-number-param';
+import { contractNoParam as contractNo, wholeNumberParam } from '../../lib/http/whole-number-param';
 
 /**
  * The contract's business fields as a screen sends them, by the rules every service applies
@@ -25,7 +25,7 @@ export const modifyContractBody = z
   .object({ contract: modifyFields.refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'at least one field to change', params: { code: 'REQUIRED' } }), ...sagaOptions })
   .strict();
 
-// Plain decimal digits up to the services' INT column (lib/validation/whole-number-param.ts): `0x1`,
+// Plain decimal digits up to the services' INT column (lib/http/whole-number-param.ts): `0x1`,
 // `01` or `1e3` name no contract, and a larger number is this request's 400, not a 502 after MS1 refuses it.
 export const contractNoParam = z.object({ pponContNo: contractNo }).strict();
 export const globalNoParam = z.object({ globalNo: z.string().regex(/^[A-Za-z0-9._-]{8,64}$/) }).strict();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { plainText } from '../http/plain-text';
-import { wholeNumberParam } from '../validation/whole-number-param';
+import { wholeNumberParam } from '../http/whole-number-param';
 
 import { CONTRACT_SORT_KEYS, CONTRACT_STATES } from './contract-search-keys';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../lib/errors/app-error';
 import { contractSearchQuery } from '../../lib/contracts/contract-search';
-import { contractNoParam } from '../../lib/validation/whole-number-param';
+import { contractNoParam } from '../../lib/http/whole-number-param';
 import type { LagProbe } from './view-lag';
 import type { ContractViewStore } from './view-store';
 import type { DocumentedRoute } from '../../lib/openapi/api-route';

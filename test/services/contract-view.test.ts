@@ -194,7 +194,7 @@ describe.each(BUS_AND_DB)('contract view on %s, %s', (bus, kind) => {
       { cursor: Buffer.from('{"v":1,"q":"0123456789abcdef","a":1,"n":-1}').toString('base64url') },
       { size: 0 },
       { size: 101 },
-      { size: '010' }, // numbers are plain decimal digits (lib/validation/whole-number-param.ts)
+      { size: '010' }, // numbers are plain decimal digits (lib/http/whole-number-param.ts)
       { size: '0x10' },
       { size: '1e1' },
       { sort: 'DROP TABLE' },

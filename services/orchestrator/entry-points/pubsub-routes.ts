@@ -11,7 +11,7 @@ import type { DeadLetters } from '../saga-log/dead-letters';
 import type { DocumentedRoute } from '../../../lib/openapi/api-route';
 import { documentedRouter } from '../../../lib/openapi/documented-router';
 import { orchestratorResponses } from './orchestrator-responses';
-import { wholeNumberParam } from '../../../lib/validation/whole-number-param';
+import { wholeNumberParam } from '../../../lib/http/whole-number-param';
 
 export interface PubsubRouteDeps {
   contracts: ContractStore;

@@ -20,7 +20,7 @@ import { orchestratorResponses } from './orchestrator-responses';
 import type { SagaListFilter, SagaListPage } from '../saga-log/saga-list';
 import type { Identity } from '../../platform/auth/identity';
 import { maySeeEverySaga } from '../../platform/auth/contract-policy';
-import { wholeNumberParam } from '../../../lib/validation/whole-number-param';
+import { wholeNumberParam } from '../../../lib/http/whole-number-param';
 
 export interface SagaRouteDeps {
   contracts: ContractStore;

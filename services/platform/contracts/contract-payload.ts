@@ -3,7 +3,7 @@ import { plainText } from '../../../lib/http/plain-text';
 import { modifyFieldRules, registerFieldRules } from '../../../lib/contracts/contract-rules';
 import { AMENDER_COLUMNS, BUSINESS_COLUMNS, MAKER_COLUMNS } from './contract-table';
 import { toFieldName } from './column-case';
-import { MAX_CONTRACT_NO } from '../../../lib/validation/whole-number-param';
+import { MAX_CONTRACT_NO } from '../../../lib/http/whole-number-param';
 import type { ContractValues } from './contract-store';
 
 /** The audit columns (docs/source-design.md#the-contract-services-and-their-tables): ids at most 50, names 100; no control or bidi characters. The business columns follow lib/contracts/contract-rules.ts. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../lib/errors/app-error';
-import { contractNoParam, wholeNumberParam } from '../../../lib/validation/whole-number-param';
+import { contractNoParam, wholeNumberParam } from '../../../lib/http/whole-number-param';
 import type { ContractStore } from './contract-store';
 import { cardExposure } from './card-exposure';
 import { toFieldName } from './column-case';
