@@ -276,7 +276,7 @@ export function contractRoutes(runtime: BffRuntime, view: ContractView, routes: 
   route(SAGA_EVENTS, async (req, res) => {
     await streamSagaEvents(res, upstreams.ppon, String(req.params.globalNo), ctxOf(req), {
       hub: runtime.sagaProgress,
-      maxMs: Math.max(config.sagaTimeoutMs, 60_000),
+      maxMs: config.sagaEventsMaxMs,
       // The query is for a browser's fresh EventSource after one that failed (web/shared/saga-progress.tsx).
       lastEventId: req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined),
     });

@@ -14,8 +14,8 @@ export const SAGA_EVENT_TYPES = {
   step: 'one new step of the saga log (participant, action, attempt, outcome, durationMs, error, startedAt)',
   state: 'the saga state changed: `{ globalNo, state }`',
   end: 'terminal state reached (END or CANCEL; a saga still COMPENSATING is not over): the saga summary including `message` (the reason); the stream then ends',
-  timeout: 'the saga did not end in time: `{ globalNo, state, statusUrl }`; the stream then ends',
-  failure: 'MS1 could not be read: `{ code }`; the stream then ends',
+  timeout: 'the saga has not ended while this stream followed it (not an outcome: it goes on): `{ globalNo, state, statusUrl }`; the stream then ends, and a reconnect resumes after it',
+  failure: 'MS1 could not be read (not an outcome either): `{ code }`; the stream then ends, and a reconnect tries again',
 } as const;
 
 interface SagaLog {
@@ -38,7 +38,8 @@ export function parseSagaEventId(id: string | undefined): { steps: number; state
  * Server-sent events of a saga from MS1's saga log: `step` for each new step, `state` when the
  * state changes, and `end` at a terminal state, after which the stream closes. New readings of
  * MS1's log come from the process's hub (one reader per saga, woken by MS1's change notices:
- * core/saga/saga-progress-hub.ts), not from a poll per stream; it stops when the client goes away, and gives up after `maxMs` with a `timeout` event.
+ * core/saga/saga-progress-hub.ts), not from a poll per stream; it stops when the client goes away, and gives up after `maxMs` with a `timeout` event
+ * (no outcome: the browser reconnects and the next stream resumes after what it has).
  * A reconnect whose `Last-Event-ID` already covers the end is answered 204, which tells an
  * EventSource to stop reconnecting.
  */
@@ -87,7 +88,8 @@ export async function streamSagaEvents(res: Response, ms1: Upstream, globalNo: s
       break;
     }
     if (Date.now() > deadline) {
-      send('timeout', { globalNo, state: log.state, statusUrl: `/api/sagas/${encodeURIComponent(globalNo)}` }, true);
+      // Not an end: its id lets the browser's reconnect resume here (an `-end` id would get a 204).
+      send('timeout', { globalNo, state: log.state, statusUrl: `/api/sagas/${encodeURIComponent(globalNo)}` });
       break;
     }
     // A comment now and then keeps idle proxies from closing a slow saga's stream.
@@ -101,7 +103,7 @@ export async function streamSagaEvents(res: Response, ms1: Upstream, globalNo: s
       if (fresh) log = fresh;
     } catch (err) {
       if (ended()) return;
-      send('failure', { code: err instanceof AppError ? err.code : 'INTERNAL' }, true);
+      send('failure', { code: err instanceof AppError ? err.code : 'INTERNAL' });
       break;
     }
   }

@@ -48,13 +48,24 @@ function refusal(status: number, body: Ms1Answer): AppError {
 }
 
 /**
+ * MS1 did not answer in time: the saga (MS1 names it after the request's globalNo) may be running
+ * or even ended. The 504 says which saga, so the screen follows it instead of guessing an outcome.
+ */
+function stillUnknown(err: unknown, globalNo: string): unknown {
+  if (!(err instanceof AppError) || err.code !== 'UPSTREAM_TIMEOUT') return err;
+  return new AppError('UPSTREAM_TIMEOUT', err.detail, { ...err.extra, globalNo, statusUrl: `/api/sagas/${encodeURIComponent(globalNo)}` }, { cause: err });
+}
+
+/**
  * Starts a register or modify saga at MS1. API mode answers the outcome (END → 201/200; CANCEL or
  * COMPENSATING → 409 SAGA_FAILED carrying state and the failed step). Event mode answers
  * 202 as soon as MS1 has recorded the first step: an acknowledgement, never the outcome.
  */
 export async function triggerSaga(ms1: Upstream, req: SagaRequest, ctx: CallContext & { sagaTimeoutMs: number }): Promise<SagaAnswer> {
   const path = (req.mode === 'event' ? (req.drill ? ENDPOINTS.eventDrill : ENDPOINTS.event) : ENDPOINTS.api)[req.kind];
-  const { status, body } = await ms1.request<Ms1Answer>('POST', path, { ...ctx, timeoutMs: ctx.sagaTimeoutMs }, ms1Payload(req));
+  const { status, body } = await ms1.request<Ms1Answer>('POST', path, { ...ctx, timeoutMs: ctx.sagaTimeoutMs }, ms1Payload(req)).catch((err: unknown) => {
+    throw stillUnknown(err, ctx.globalNo);
+  });
   const globalNo = String(body?.globalNo ?? ctx.globalNo);
   const location = `/api/sagas/${encodeURIComponent(globalNo)}`;
 

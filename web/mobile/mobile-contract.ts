@@ -27,8 +27,8 @@ export interface DetailCard extends Card {
 
 export function useCard(no: number) {
   const t = useT();
-  const { data: card, error } = useApiGet<DetailCard>(`/api/contracts/${no}`);
-  return { card, error: error ? problemText(t, error) : null };
+  const { data: card, error, reload } = useApiGet<DetailCard>(`/api/contracts/${no}`);
+  return { card, error: error ? problemText(t, error) : null, reload };
 }
 
 /** A supervisor or operator may change any contract, an agent the ones they made. */

@@ -25,8 +25,8 @@ const DATES = new Set(['mkeDate', 'amdDate']);
 /** Loads one composed contract (404 and other problems become a translated message). */
 function useContract(no: number) {
   const t = useT();
-  const { data: contract, error } = useApiGet<PcContract>(`/api/contracts/${no}`);
-  return { contract, error: error ? problemText(t, error) : null };
+  const { data: contract, error, reload } = useApiGet<PcContract>(`/api/contracts/${no}`);
+  return { contract, error: error ? problemText(t, error) : null, reload };
 }
 
 /** Who may modify this contract: a supervisor or operator any, an agent the ones they made. */
@@ -146,7 +146,7 @@ export function ModifyScreen({ no }: { no: number }) {
   const t = useT();
   const { roles } = useSession();
   const menu = useMenu(roles);
-  const { contract, error } = useContract(no);
+  const { contract, error, reload } = useContract(no);
   const canModify = useCanModify(contract);
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!contract) return <p>{t('loading')}</p>;
@@ -154,7 +154,7 @@ export function ModifyScreen({ no }: { no: number }) {
   return (
     <section aria-labelledby="modify-title">
       <h1 id="modify-title">{t('modifyTitle', { no })}</h1>
-      {canModify ? <ContractForm contractNo={no} initial={initial} detailPath={(n) => `/contracts/${n}`} drillAllowed={menu?.drillAllowed === true} /> : <p>{t('readOnly')}</p>}
+      {canModify ? <ContractForm contractNo={no} initial={initial} onSaved={reload} detailPath={(n) => `/contracts/${n}`} drillAllowed={menu?.drillAllowed === true} /> : <p>{t('readOnly')}</p>}
     </section>
   );
 }

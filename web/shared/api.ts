@@ -21,6 +21,9 @@ export class ApiError extends Error {
 
 const ENDED = new Set(['SESSION_REQUIRED', 'SESSION_EXPIRED']);
 
+/** Whether an /api call failed because the session is over (the browser is on its way to sign in). */
+export const isSessionEnded = (err: unknown): boolean => err instanceof ApiError && err.status === 401 && ENDED.has(err.problem.code ?? '');
+
 /** The screen the user is on, to come back to after signing in again. */
 export const currentScreen = () => location.pathname + location.search;
 

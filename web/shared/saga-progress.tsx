@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { isMessageKey, useT } from './i18n';
 import { sagaStateText, stepText } from './saga-words';
+import { Link } from './router';
 import { textOf } from './text-of';
 
 export interface SagaStep {
@@ -20,17 +21,26 @@ export interface SagaView {
   /** A problem code for the reason (DRILL_FAILURE, …); else the failed step says it. */
   reasonCode?: string | null;
   saPponContNo?: number | null;
+  /** It has ended (END or CANCEL): the outcome is known. */
   done: boolean;
+  /** Watched longer than a stream lasts, or not answered in time: no outcome yet, and it goes on. */
+  stillRunning?: boolean;
 }
 
-const TERMINAL = ['end', 'timeout', 'failure'];
+/** The saga states that are an outcome; COMPENSATING is not one (MS1 retries until CANCEL). */
+export const isOutcome = (state: string | undefined) => state === 'END' || state === 'CANCEL';
+
+/** Waits between new sources after a failed reconnect: 1 s, doubling, at most 15 s. */
+const retryDelay = (failures: number) => Math.min(15_000, 1000 * 2 ** failures);
 
 /**
- * Follows a saga over SSE. EventSource reconnects by itself after a drop, sending Last-Event-ID,
- * and the BFF resumes after it; once a terminal event arrives the source is closed, so the browser
- * never reconnects to a finished saga. A BFF instance that drains ends the stream with a `reconnect`
- * event and `retry: 250` (lib/http/serve.ts): the source is left open, so it reconnects within a
- * quarter second, through the load balancer, to an instance that still serves.
+ * Follows a saga over SSE until it ends. EventSource reconnects by itself after a drop, sending
+ * Last-Event-ID, and the BFF resumes after it; once the `end` event arrives the source is closed,
+ * so the browser never reconnects to a finished saga. A `timeout` (the stream followed it for its
+ * time) or a `failure` (MS1 could not be read) is no outcome: the view says the saga still runs,
+ * and the source reconnects by itself and resumes. A BFF instance that drains ends the stream with
+ * a `reconnect` event and `retry: 250` (lib/http/serve.ts): the source is left open, so it
+ * reconnects within a quarter second, through the load balancer, to an instance that still serves.
  *
  * `initial` is what is known when following starts (a finished saga's log: then no source is
  * opened). Pass it from state, as the screens do: a new object follows the saga anew from it.
@@ -47,35 +57,33 @@ export function useSagaEvents(globalNo: string | null, initial?: Partial<SagaVie
     let source: EventSource;
     let lastId = '';
     let retry: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
     let finished = false;
     const open = () => {
       // A fresh source cannot send Last-Event-ID: the BFF takes it from the query instead.
       source = new EventSource(`/api/sagas/${encodeURIComponent(globalNo)}/events${lastId ? `?lastEventId=${encodeURIComponent(lastId)}` : ''}`);
-      const seen = (e: Event) => (lastId = (e as MessageEvent).lastEventId || lastId);
-      source.addEventListener('step', (e) => {
-        seen(e);
-        const step = JSON.parse((e as MessageEvent<string>).data) as SagaStep;
-        setView((v) => ({ ...v, steps: [...v.steps, step] }));
-      });
-      source.addEventListener('state', (e) => {
-        seen(e);
-        const { state } = JSON.parse((e as MessageEvent<string>).data) as { state: string };
-        setView((v) => ({ ...v, state }));
-      });
-      for (const type of TERMINAL) {
+      function on<T>(type: string, handle: (data: T) => void) {
         source.addEventListener(type, (e) => {
-          finished = true;
-          source.close();
-          const data = JSON.parse((e as MessageEvent<string>).data) as Record<string, unknown>;
-          const code = (data.reasonCode as string) ?? (type === 'end' ? null : ((data.code as string) ?? 'UPSTREAM_TIMEOUT'));
-          setView((v) => ({ ...v, state: textOf(data.state ?? v.state), reasonCode: v.reasonCode ?? code, saPponContNo: (data.saPponContNo as number) ?? v.saPponContNo, done: true }));
+          const event = e as MessageEvent<string>;
+          lastId = event.lastEventId || lastId;
+          failures = 0;
+          handle(JSON.parse(event.data) as T);
         });
       }
+      on<SagaStep>('step', (step) => setView((v) => ({ ...v, steps: [...v.steps, step] })));
+      on<{ state: string }>('state', ({ state }) => setView((v) => ({ ...v, state })));
+      on<{ state?: string }>('timeout', ({ state }) => setView((v) => ({ ...v, state: state ?? v.state, stillRunning: true })));
+      on<unknown>('failure', () => setView((v) => ({ ...v, stillRunning: true })));
+      on<Record<string, unknown>>('end', (data) => {
+        finished = true;
+        source.close();
+        setView((v) => ({ ...v, state: textOf(data.state ?? v.state), reasonCode: v.reasonCode ?? (data.reasonCode as string) ?? null, saPponContNo: (data.saPponContNo as number) ?? v.saPponContNo, stillRunning: false, done: true }));
+      });
       // A reconnect answered with an error (say a 502 while the load balancer had no instance
-      // ready) closes an EventSource for good: open a new one a second later, resuming after lastId.
+      // ready, or MS1 unreadable) closes an EventSource for good: open a new one later, resuming after lastId.
       source.onerror = () => {
         if (finished || source.readyState !== EventSource.CLOSED) return;
-        retry = setTimeout(open, 1000);
+        retry = setTimeout(open, retryDelay(failures++));
       };
     };
     open();
@@ -97,8 +105,41 @@ export function reasonOf(t: ReturnType<typeof useT>, view: Pick<SagaView, 'reaso
   return failed && isMessageKey(part) ? t('partFailed', { part: t(part) }) : t('problem.SAGA_FAILED');
 }
 
-/** The steps as they happen, in an agent's words, then the outcome with the reason. */
-export function SagaProgress({ view }: { view: SagaView }) {
+/** One step: what it did or that it failed, in words (one state, never both); the mark is for the eye. */
+function Step({ step }: { step: SagaStep }) {
+  const t = useT();
+  const failed = Boolean(step.outcome) && step.outcome !== 'Y';
+  return (
+    <li className={step.outcome === 'Y' ? 'ok' : failed ? 'failed' : ''}>
+      <span>{stepText(t, step)}</span>{' '}
+      <span className="outcome" aria-hidden={step.outcome ? true : undefined}>
+        {step.outcome === 'Y' ? '✔' : failed ? '✘' : '…'}
+      </span>
+    </li>
+  );
+}
+
+/** A saga that has not ended while watched: said plainly, with where to see it later. */
+function StillRunning({ globalNo, linked }: { globalNo: string; linked: boolean }) {
+  const t = useT();
+  return (
+    <p className="saga-still">
+      {t('sagaStillRunning')}
+      {linked && (
+        <>
+          {' '}
+          <Link to={`/sagas?globalNo=${encodeURIComponent(globalNo)}`}>{t('sagaOpenProgress')}</Link>
+        </>
+      )}
+    </p>
+  );
+}
+
+/**
+ * The steps as they happen, in an agent's words, then the outcome with the reason. `linked`: the
+ * box is not on the saga's own progress screen, so a saga still running links to it.
+ */
+export function SagaProgress({ view, linked = false }: { view: SagaView; linked?: boolean }) {
   const t = useT();
 
   return (
@@ -110,9 +151,7 @@ export function SagaProgress({ view }: { view: SagaView }) {
       </p>
       <ol className="saga-steps">
         {view.steps.map((s, i) => (
-          <li key={i} className={s.outcome === 'Y' ? 'ok' : s.outcome ? 'failed' : ''}>
-            <span>{stepText(t, s)}</span> <span className="outcome">{s.outcome === 'Y' ? '✔' : s.outcome ? `✘ ${t('stepFailed')}` : '…'}</span>
-          </li>
+          <Step key={i} step={s} />
         ))}
       </ol>
       <p className="saga-state" data-state={view.state} data-done={view.done}>
@@ -124,6 +163,7 @@ export function SagaProgress({ view }: { view: SagaView }) {
           </span>
         )}
       </p>
+      {!view.done && view.stillRunning && <StillRunning globalNo={view.globalNo} linked={linked} />}
     </section>
   );
 }

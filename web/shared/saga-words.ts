@@ -1,11 +1,15 @@
 import { isMessageKey, type Translate } from './i18n';
 
-/** A saga step (`inetaplca register`, `ppon store-intelnet-no`, …) in an agent's words. */
-export function stepText(t: Translate, step: { participant?: string; action?: string }): string {
+/**
+ * A saga step (`inetaplca register`, `ppon store-intelnet-no`, …) in an agent's words: what it did,
+ * or, when it failed, that it failed (`지능망: 등록 실패`), never both.
+ */
+export function stepText(t: Translate, step: { participant?: string; action?: string; outcome?: string }): string {
   const partKey = `part.${step.participant ?? ''}`;
   const part = isMessageKey(partKey) ? t(partKey) : t('part.ppon');
-  const key = `step.${step.action ?? ''}`;
-  return t(isMessageKey(key) ? key : 'step.other', { part });
+  const failed = Boolean(step.outcome) && step.outcome !== 'Y';
+  const key = `${failed ? 'stepFailed' : 'step'}.${step.action ?? ''}`;
+  return t(isMessageKey(key) ? key : failed ? 'stepFailed.other' : 'step.other', { part });
 }
 
 /** A saga state (START, END, CANCEL, COMPENSATING, …) in words. */

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from './api';
 
 /**
@@ -6,10 +6,14 @@ import { api } from './api';
  * it answers and shown only while that path is still the one asked for: a new path reads as
  * loading in the same render (no reset in an effect, no second render, never the previous path's
  * rows or error), and a late answer for an earlier path is dropped. The error is kept as thrown,
- * so the screen words it in the language it shows now (web/shared/problem-text.ts).
+ * so the screen words it in the language it shows now (web/shared/problem-text.ts). `reload()`
+ * reads the same path again (after a change of what it shows).
  */
-export function useApiGet<T>(path: string): { data: T | null; error: unknown } {
+export function useApiGet<T>(path: string): { data: T | null; error: unknown; reload: () => void } {
   const [answer, setAnswer] = useState<{ path: string; data: T | null; error: unknown } | null>(null);
+  // reload() asks again; the answer shown meanwhile stays (a form built on it is not unmounted).
+  const [asked, setAsked] = useState(0);
+  const reload = useCallback(() => setAsked((n) => n + 1), []);
   useEffect(() => {
     let live = true;
     void api<T>(path).then(
@@ -19,7 +23,7 @@ export function useApiGet<T>(path: string): { data: T | null; error: unknown } {
     return () => {
       live = false;
     };
-  }, [path]);
+  }, [path, asked]);
   const current = answer?.path === path ? answer : null;
-  return { data: current?.data ?? null, error: current?.error ?? null };
+  return { data: current?.data ?? null, error: current?.error ?? null, reload };
 }

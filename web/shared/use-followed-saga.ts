@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from './api';
-import { useSagaEvents, type SagaView } from './saga-progress';
+import { isOutcome, useSagaEvents, type SagaView } from './saga-progress';
 
 /** A saga's log as GET /api/sagas/:globalNo answers it (MS1's saga log). */
 interface SagaLog {
@@ -14,8 +14,8 @@ interface SagaLog {
 
 /**
  * The saga a screen follows by its reference (`?globalNo=` in the URL; null: none): its log read
- * once, then, while it runs, its steps live over SSE (useSagaEvents). A finished saga shows its
- * log. The answer is kept with its reference: another reference shows nothing of this one's. The
+ * once, then, while it runs (or is still being undone), its steps live over SSE (useSagaEvents). A
+ * finished saga shows its log. The answer is kept with its reference: another reference shows nothing of this one's. The
  * error is kept as thrown, for problemText.
  */
 export function useFollowedSaga(globalNo: string | null): { view: SagaView | null; error: unknown } {
@@ -26,7 +26,8 @@ export function useFollowedSaga(globalNo: string | null): { view: SagaView | nul
     if (!globalNo) return;
     let live = true;
     void api<SagaLog>(`/api/sagas/${encodeURIComponent(globalNo)}`).then(
-      (log) => live && setLooked({ globalNo, initial: { kind: log.kind, saPponContNo: log.saPponContNo, ...(log.state !== 'START' ? { state: log.state, steps: log.steps, reasonCode: log.reasonCode, done: true } : {}) } }),
+      // Ended: its log. Not yet (START, or COMPENSATING: still undoing): the stream sends it all, from the first step.
+      (log) => live && setLooked({ globalNo, initial: { kind: log.kind, saPponContNo: log.saPponContNo, ...(isOutcome(log.state) ? { state: log.state, steps: log.steps, reasonCode: log.reasonCode, done: true } : {}) } }),
       (error: unknown) => live && setLooked({ globalNo, error }),
     );
     return () => {

@@ -16,8 +16,9 @@ export interface ScreensSystem {
 /**
  * Everything a user of the screens reaches: the dev SSO, both BFFs (serving the built screens),
  * the three contract services and the legacy-app stand-in — real processes and ports, port 0.
+ * `extraEnv` adds BFF settings (both apps).
  */
-export async function startScreensSystem(): Promise<ScreensSystem> {
+export async function startScreensSystem(extraEnv: Record<string, string> = {}): Promise<ScreensSystem> {
   const legacy: RunningServer = await startLegacyApp(0);
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-files-'));
   const env = {
@@ -27,6 +28,7 @@ export async function startScreensSystem(): Promise<ScreensSystem> {
     DRILLS_ALLOWED: 'true',
     // Every screen shows what the services hold now (the partial-data test stops a service).
     COMPOSE_CACHE_SECONDS: '0',
+    ...extraEnv,
   };
   const { sys, services, close: closeSystem } = await startSystemWithServices({ env });
   return {

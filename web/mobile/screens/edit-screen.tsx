@@ -9,7 +9,7 @@ export function EditScreen({ no }: { no: number }) {
   const t = useT();
   const { roles } = useSession();
   const menu = useMenu(roles);
-  const { card, error } = useCard(no);
+  const { card, error, reload } = useCard(no);
   const canModify = useCanModify(card);
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!card) return <p>{t('loading')}</p>;
@@ -17,7 +17,7 @@ export function EditScreen({ no }: { no: number }) {
   return (
     <section aria-labelledby="edit-title">
       <h1 id="edit-title">{t('modifyTitle', { no })}</h1>
-      {canModify ? <ContractForm contractNo={no} initial={initial} detailPath={(n) => `/contracts/${n}`} drillAllowed={menu?.drillAllowed === true} /> : <p>{t('readOnly')}</p>}
+      {canModify ? <ContractForm contractNo={no} initial={initial} onSaved={reload} detailPath={(n) => `/contracts/${n}`} drillAllowed={menu?.drillAllowed === true} /> : <p>{t('readOnly')}</p>}
     </section>
   );
 }
