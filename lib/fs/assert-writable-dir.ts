@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { SettingToFix } from '../http/retry-until-ready';
 
-/** A setting to fix, not a dependency to wait for: `settingToFix` stops a start-up retry at once (lib/http/retry-until-ready.ts). */
-export class UnwritableDir extends Error {
-  readonly settingToFix = true;
+/** A data path this process cannot write: a setting to fix, so a start-up retry stops at once. */
+export class UnwritableDir extends SettingToFix {
   override name = 'UnwritableDir';
 }
 

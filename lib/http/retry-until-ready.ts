@@ -26,6 +26,12 @@ export class WaitingFor extends Error {
   }
 }
 
+/** A setting to fix, not a dependency to wait for (wrong credentials, a path it cannot write): the wait stops at once, the message naming the setting. */
+export class SettingToFix extends Error {
+  readonly settingToFix = true;
+  override name = 'SettingToFix';
+}
+
 /**
  * An error marked `settingToFix` (itself or a cause) stops the wait at once: waiting would never end.
  * (Not `fatal`: mysql2 marks a refused connection `fatal`, and that one is waited out.)

@@ -33,7 +33,7 @@ export interface ContractViewDeps {
 
 export async function openContractViewDeps(config: ContractViewConfig, logger?: Logger): Promise<ContractViewDeps> {
   const log = logger ?? createLogger({ name: config.name, level: config.logLevel });
-  const database = await createDatabase({ kind: config.dbKind, sqliteFile: config.sqliteFile, sqliteSetting: 'CONTRACT_VIEW_SQLITE_FILE', mariadbUrl: config.mariadbUrl });
+  const database = await createDatabase({ kind: config.dbKind, sqliteFile: config.sqliteFile, sqliteSetting: 'CONTRACT_VIEW_SQLITE_FILE', mariadbUrl: config.mariadbUrl, mariadbSetting: 'CONTRACT_VIEW_MARIADB_URL' });
   try {
     await runMigrations(database.db, contractViewMigrations, database.kind === 'sqlite' ? 5 : 0);
   } catch (err) {

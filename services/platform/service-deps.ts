@@ -27,7 +27,7 @@ export interface ServiceDeps {
 /** Opens the database (running migrations), the cache and the event bus (with the outbox relay) of one service. */
 export async function openServiceDeps(config: ServiceConfig, table: ContractTable, migrations: Migrations, logger?: Logger): Promise<ServiceDeps> {
   const log = logger ?? createLogger({ name: config.name, level: config.logLevel });
-  const database = await createDatabase({ kind: config.dbKind, sqliteFile: config.sqliteFile, sqliteSetting: `${config.name.toUpperCase()}_SQLITE_FILE`, mariadbUrl: config.mariadbUrl });
+  const database = await createDatabase({ kind: config.dbKind, sqliteFile: config.sqliteFile, sqliteSetting: `${config.name.toUpperCase()}_SQLITE_FILE`, mariadbUrl: config.mariadbUrl, mariadbSetting: `${config.name.toUpperCase()}_MARIADB_URL` });
   try {
     await runMigrations(database.db, migrations, database.kind === 'sqlite' ? 5 : 0);
   } catch (err) {

@@ -168,6 +168,17 @@ describe('MariaDB not there yet', () => {
   });
 });
 
+describe('MariaDB there, the credentials wrong', () => {
+  it('a service stops at once with one line naming the setting, instead of waiting for ever', async () => {
+    const servicePort = await freePort();
+    // root has no password here: any password is the wrong one (MariaDB: 1045 Access denied).
+    const svc = service('intelnet', servicePort, { DB_KIND: 'mariadb', MARIADB_URL: `mysql://root:not-the-password@127.0.0.1:3306/sa_${RUN}_denied` });
+    expect(await Promise.race([svc.exited(), new Promise((resolve) => setTimeout(() => resolve('still running after 15 s'), 15_000))])).toBe(1);
+    expect(svc.output()).toMatch(/INTELNET_MARIADB_URL: MariaDB refused the user "root": Access denied/);
+    expect(svc.output()).not.toMatch(/not-the-password/);
+  }, 30_000);
+});
+
 describe('the SSO not there yet', () => {
   let sso: DevSso | undefined;
   afterAll(async () => sso?.stop());

@@ -5,6 +5,7 @@ import { Kysely, MysqlDialect, SqliteDialect, sql, type MysqlPool, type MysqlPoo
 import { openSqliteDriver } from './open-sqlite-driver';
 import { retryOnDeadlock } from './retry-on-deadlock';
 import { assertWritableDir } from '../../../lib/fs/assert-writable-dir';
+import { SettingToFix } from '../../../lib/http/retry-until-ready';
 
 export type DbKind = 'sqlite' | 'mariadb';
 
@@ -48,10 +49,12 @@ export interface DatabaseOptions {
   /** The setting that named `sqliteFile`, for the one-line start-up error when its folder is not writable. */
   sqliteSetting?: string;
   mariadbUrl: string;
+  /** The setting that named `mariadbUrl`, for the one-line start-up error when MariaDB refuses its user. */
+  mariadbSetting?: string;
 }
 
 export async function createDatabase(options: DatabaseOptions): Promise<ServiceDatabase> {
-  const db = options.kind === 'sqlite' ? openSqlite(options.sqliteFile, options.sqliteSetting ?? 'SQLITE_FILE') : await openMariadb(options.mariadbUrl);
+  const db = options.kind === 'sqlite' ? openSqlite(options.sqliteFile, options.sqliteSetting ?? 'SQLITE_FILE') : await openMariadb(options.mariadbUrl, options.mariadbSetting ?? 'MARIADB_URL');
   const commitHooks = new WeakMap<Transaction<AnyDb>, { before: (() => Promise<void>)[]; after: (() => void)[] }>();
   return {
     kind: options.kind,
@@ -97,14 +100,26 @@ function openSqlite(file: string, setting: string): Kysely<AnyDb> {
   return new Kysely({ dialect: new SqliteDialect({ database }) });
 }
 
-/** Creates the service's own database if missing (database per service), then opens a pool on it. */
-async function openMariadb(url: string): Promise<Kysely<AnyDb>> {
+/** MariaDB's answers that no wait will change: the user or its password is wrong (1045), or it may not use the database (1044). */
+const ACCESS_DENIED = new Set([1044, 1045]);
+
+/**
+ * Creates the service's own database if missing (database per service), then opens a pool on it.
+ * A MariaDB that does not answer yet is waited for (the caller retries); one that refuses the user
+ * stops the start with one line naming the setting (`SettingToFix`).
+ */
+async function openMariadb(url: string, setting: string): Promise<Kysely<AnyDb>> {
   const parsed = new URL(url);
   const database = decodeURIComponent(parsed.pathname.slice(1));
   if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error('The MariaDB URL must name a database of letters, digits and _');
-  const admin = await createConnection({ ...connectionOf(parsed) });
+  const refused = (err: unknown) => {
+    const { errno, message } = err as { errno?: number; message?: string };
+    if (!ACCESS_DENIED.has(errno ?? 0)) throw err;
+    throw new SettingToFix(`${setting}: MariaDB refused the user "${connectionOf(parsed).user}": ${message ?? ''}`, { cause: err });
+  };
+  const admin = await createConnection({ ...connectionOf(parsed) }).catch(refused);
   try {
-    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`).catch(refused);
   } finally {
     await admin.end();
   }
