@@ -50,6 +50,9 @@ export function createLifecycle(): Lifecycle {
     },
     stopping: stopping.signal,
     handle: (req, res) => {
+      // Draining: each answer is its connection's last, so a keep-alive client takes its next
+      // request elsewhere (or to a new connection) before the listener closes under it.
+      if (draining) res.shouldKeepAlive = false;
       const ready = app !== undefined && waiting.size === 0 && !draining;
       if (isReadyz(req) && !ready) {
         return sendJson(res, 503, { ready: false, draining, starting: app === undefined, waitingFor: Object.fromEntries(waiting) });

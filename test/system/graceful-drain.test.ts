@@ -55,6 +55,11 @@ function startBff(port: number, env: Record<string, string> = {}): OwnProcess {
 }
 
 const get = (url: string) => fetch(url).then(async (r) => ({ status: r.status, text: await r.text() }));
+/** The answer's `Connection` header, which fetch does not show: `close` tells a keep-alive client to take its next request elsewhere. */
+const connectionHeader = (url: string) =>
+  new Promise<string | undefined>((resolve, reject) => {
+    http.get(url, (res) => (res.resume(), resolve(res.headers.connection))).on('error', reject);
+  });
 
 /** Polls until /readyz answers `status`; the time it took. */
 async function readinessTurns(url: string, status: number, timeoutMs: number): Promise<number> {
@@ -86,6 +91,9 @@ describe.each([
     const notReadyAfter = await readinessTurns(url, 503, 1_000);
     const during = await get(`${url}/legacy/notice/slow?ms=10`);
     expect(during).toEqual({ status: 200, text: 'done after 10 ms' });
+    // Each answer of the delay closes its connection, so keep-alive clients move on before the listener closes under them.
+    expect(await connectionHeader(`${url}/healthz`)).toBe('close');
+    expect(await connectionHeader(`${url}/legacy/notice/slow?ms=10`)).toBe('close');
 
     expect(await inFlight).toEqual({ status: 200, text: 'done after 3000 ms' });
     const code = await bff.exited();
@@ -118,6 +126,7 @@ describe('a contract service stopped with SIGTERM', () => {
     await readinessTurns(url, 503, 1_000);
     // still answering (a 401 without a token is an answer of the running app, not a refusal)
     expect((await fetch(`${url}/cont?size=1`)).status).toBe(401);
+    expect(await connectionHeader(`${url}/healthz`)).toBe('close');
     expect(await svc.exited()).toBe(0);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1_000);
     expect(svc.output()).toMatch(/SIGTERM: readiness is 503 now; serving 1000 ms more/);
