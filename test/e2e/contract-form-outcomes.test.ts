@@ -151,6 +151,27 @@ describeInBrowser('the contract form tells the agent the real outcome (Chromium,
     expect(Object.values(await valuesOf(page)).every((v) => v === '')).toBe(true);
   });
 
+  it('a session that ends while the agent is still typing (the session clock notices): the input is back after sign-in, nothing was sent', async () => {
+    const page = await signedIn('pc', DEMO, '/contracts/new');
+    const posts: Request[] = [];
+    page.on('request', (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/contracts' && posts.push(r));
+    const fields = { contr: `한가인 ${tag()}`, payr: '한가인', svcNo: '010-2323-4545', cardNo: CARD, saler: '종로 지점' };
+    await fill(page, fields);
+    await page.context().clearCookies({ name: 'bff.pc.sid' });
+    // The session clock looks again when the tab comes back into view (and every 10 s): it finds the session over.
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.waitForURL((u) => u.toString().startsWith(live.system.sys.sso.issuer), { timeout: 20_000 }).catch(() => undefined);
+    if (await page.locator('input[name="password"]').count()) await signInAtSso(page, DEMO);
+    await page.waitForURL(`${live.system.sys.pc.url}/contracts/new`, { timeout: 20_000 });
+    const note = page.locator('.draft-restored');
+    await note.waitFor({ timeout: 20_000 });
+    await expect(note.textContent()).resolves.toContain('세션이 끝나 계약이 등록되지 않았습니다');
+    expect(await valuesOf(page)).toEqual({ ...fields, cardNo: '' });
+    expect(posts).toHaveLength(0);
+    const stored = await page.evaluate(() => JSON.stringify(Object.fromEntries(Object.entries(sessionStorage))));
+    expect(stored).not.toContain('4111');
+  });
+
   it('the same on the phone’s modify form: the change is kept and the screen says it was not made', async () => {
     const page = await signedIn('mobile', DEMO, '/contracts/new');
     await submitContract(page, { fields: { contr: `윤아 ${tag()}`, payr: '윤아', svcNo: '010-6666-7777', cardNo: CARD }, mode: 'api' });

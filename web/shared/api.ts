@@ -27,8 +27,23 @@ export const isSessionEnded = (err: unknown): boolean => err instanceof ApiError
 /** The screen the user is on, to come back to after signing in again. */
 export const currentScreen = () => location.pathname + location.search;
 
+/** What the screens keep before the browser leaves to sign in (a form's input: web/shared/form-draft.ts). */
+const beforeSignIn = new Set<() => void>();
+/** Runs `keep` just before the browser leaves to sign in, whatever sends it (a press, the session clock, an expired call); the answer unregisters it. */
+export function keepBeforeSignIn(keep: () => void): () => void {
+  beforeSignIn.add(keep);
+  return () => void beforeSignIn.delete(keep);
+}
+
 /** Sends the browser to sign in, returning to `returnTo` (this screen by default) afterwards. */
 export function signIn(returnTo = currentScreen(), silent = false): void {
+  for (const keep of beforeSignIn) {
+    try {
+      keep();
+    } catch {
+      /* keeping is best effort: signing in goes on */
+    }
+  }
   const target = returnTo === '/signed-out' ? '/' : returnTo;
   location.assign(`/bff/login?returnTo=${encodeURIComponent(target)}${silent ? '&prompt=none' : ''}`);
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
-import { api, ApiError, isSessionEnded } from './api';
+import { api, ApiError, isSessionEnded, keepBeforeSignIn } from './api';
 import { checkContract, REQUIRED_ON_REGISTER } from './contract-rules';
 import { formDraft, type FormDraft } from './form-draft';
 import { useT, type MessageKey } from './i18n';
@@ -95,7 +95,8 @@ function Field({ field, value, error, required, first, onChange }: { field: (typ
  * rollback is retried without retyping); a registration that ends well clears the form and shows
  * the new contract's link. A modify sends what differs from the contract as saved (`initial`;
  * `onSaved` asks the screen to read it again after a change), and nothing when nothing differs.
- * A session found over at the press keeps the input (web/shared/form-draft.ts) for after sign-in.
+ * A session found over at the press, or ending while the agent types, keeps the input
+ * (web/shared/form-draft.ts) for after sign-in.
  */
 export function ContractForm({ contractNo, initial = {}, detailPath, drillAllowed = false, onSaved }: { contractNo?: number; initial?: Values; detailPath: (no: number) => string; drillAllowed?: boolean; onSaved?: () => void }) {
   const t = useT();
@@ -123,6 +124,15 @@ export function ContractForm({ contractNo, initial = {}, detailPath, drillAllowe
   useEffect(() => {
     formDraft.clear(draftName);
   }, [draftName]);
+  // The session may end while the agent types (the session clock, another tab's sign-out): what was
+  // typed and not sent is kept for the way back, like a press that finds the session over.
+  useEffect(
+    () =>
+      keepBeforeSignIn(() => {
+        if (Object.keys(changedFrom(saved, values)).length > 0) formDraft.save(draftName, values, saved.cardNo ?? '');
+      }),
+    [draftName, saved, values],
+  );
 
   const fresh = JSON.stringify(blank(initial));
   if (fresh !== read) {
