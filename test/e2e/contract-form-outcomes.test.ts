@@ -55,6 +55,20 @@ describeInBrowser('the contract form tells the agent the real outcome (Chromium,
   };
   const expectNoDeveloperWords = async (page: Page, screen: string) => expect({ screen, words: await developerWords(page) }).toEqual({ screen, words: [] });
 
+  /** A session-ended browser's way through the SSO (still signed in there, or asked again) back to the screen it left. */
+  const throughSignIn = async (page: Page) => {
+    await page.waitForURL((u) => u.toString().startsWith(live.system.sys.sso.issuer), { timeout: 20_000 }).catch(() => undefined);
+    if (await page.locator('input[name="password"]').count()) await signInAtSso(page, DEMO);
+  };
+  /** The register POSTs the page sends, as they go. */
+  const contractPosts = (page: Page) => {
+    const posts: Request[] = [];
+    page.on('request', (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/contracts' && posts.push(r));
+    return posts;
+  };
+  /** Everything the tab keeps in sessionStorage, as one text. */
+  const storedInTab = (page: Page) => page.evaluate(() => JSON.stringify(Object.fromEntries(Object.entries(sessionStorage))));
+
   it('a hung participant: the box says the saga still runs (with a link), keeps following it to the rollback, and the input stays for the retry', async () => {
     const context = await newContext('pc');
     const page = await signedIn('pc', DEMO, '/contracts/new', context);
@@ -120,15 +134,12 @@ describeInBrowser('the contract form tells the agent the real outcome (Chromium,
 
   it('a session that ends while the form is filled: nothing is registered, the screen says so and the input (but the card number) is back', async () => {
     const page = await signedIn('pc', DEMO, '/contracts/new');
-    const posts: Request[] = [];
-    page.on('request', (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/contracts' && posts.push(r));
+    const posts = contractPosts(page);
     const fields = { contr: `서강준 ${tag()}`, payr: '서강준', svcNo: '010-4444-5555', cardNo: CARD, saler: '마포 지점' };
     await fill(page, fields);
     await page.context().clearCookies({ name: 'bff.pc.sid' });
     await press(page, 'api');
-    // Through the SSO (still signed in there, or asking again) back to the same screen.
-    await page.waitForURL((u) => u.toString().startsWith(live.system.sys.sso.issuer), { timeout: 20_000 }).catch(() => undefined);
-    if (await page.locator('input[name="password"]').count()) await signInAtSso(page, DEMO);
+    await throughSignIn(page);
     await page.waitForURL(`${live.system.sys.pc.url}/contracts/new`, { timeout: 20_000 });
     const note = page.locator('.draft-restored');
     await note.waitFor({ timeout: 20_000 });
@@ -136,8 +147,7 @@ describeInBrowser('the contract form tells the agent the real outcome (Chromium,
     await expect(note.textContent()).resolves.toContain('카드 번호');
     expect(await valuesOf(page)).toEqual({ ...fields, cardNo: '' });
     // The card number never went to storage.
-    const stored = await page.evaluate(() => JSON.stringify(Object.fromEntries(Object.entries(sessionStorage))));
-    expect(stored).not.toContain('4111');
+    expect(await storedInTab(page)).not.toContain('4111');
     expect(posts).toHaveLength(1); // the refused one
     await expectNoDeveloperWords(page, 'draft restored');
 
@@ -153,23 +163,20 @@ describeInBrowser('the contract form tells the agent the real outcome (Chromium,
 
   it('a session that ends while the agent is still typing (the session clock notices): the input is back after sign-in, nothing was sent', async () => {
     const page = await signedIn('pc', DEMO, '/contracts/new');
-    const posts: Request[] = [];
-    page.on('request', (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/contracts' && posts.push(r));
+    const posts = contractPosts(page);
     const fields = { contr: `한가인 ${tag()}`, payr: '한가인', svcNo: '010-2323-4545', cardNo: CARD, saler: '종로 지점' };
     await fill(page, fields);
     await page.context().clearCookies({ name: 'bff.pc.sid' });
     // The session clock looks again when the tab comes back into view (and every 10 s): it finds the session over.
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
-    await page.waitForURL((u) => u.toString().startsWith(live.system.sys.sso.issuer), { timeout: 20_000 }).catch(() => undefined);
-    if (await page.locator('input[name="password"]').count()) await signInAtSso(page, DEMO);
+    await throughSignIn(page);
     await page.waitForURL(`${live.system.sys.pc.url}/contracts/new`, { timeout: 20_000 });
     const note = page.locator('.draft-restored');
     await note.waitFor({ timeout: 20_000 });
     await expect(note.textContent()).resolves.toContain('세션이 끝나 계약이 등록되지 않았습니다');
     expect(await valuesOf(page)).toEqual({ ...fields, cardNo: '' });
     expect(posts).toHaveLength(0);
-    const stored = await page.evaluate(() => JSON.stringify(Object.fromEntries(Object.entries(sessionStorage))));
-    expect(stored).not.toContain('4111');
+    expect(await storedInTab(page)).not.toContain('4111');
   });
 
   it('the same on the phone’s modify form: the change is kept and the screen says it was not made', async () => {
@@ -181,8 +188,7 @@ describeInBrowser('the contract form tells the agent the real outcome (Chromium,
     await page.fill('#f-payr', '윤아 어머니');
     await page.context().clearCookies({ name: 'bff.mobile.sid' });
     await press(page, 'api');
-    await page.waitForURL((u) => u.toString().startsWith(live.system.sys.sso.issuer), { timeout: 20_000 }).catch(() => undefined);
-    if (await page.locator('input[name="password"]').count()) await signInAtSso(page, DEMO);
+    await throughSignIn(page);
     await page.waitForURL(`${live.system.sys.mobile.url}/contracts/${no}/edit`, { timeout: 20_000 });
     const note = page.locator('.draft-restored');
     await note.waitFor({ timeout: 20_000 });

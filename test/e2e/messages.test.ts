@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildScreensIfStale, launchChromium } from './support/browser';
-import { startScreensSystem, type ScreensSystem } from './support/screens-system';
+import type { Page } from 'playwright-core';
+import { useScreensInBrowser } from './support/screens-in-browser';
 import { expectAccessible, screenshot, signInAtSso } from './support/screen-checks';
 import { developerWords } from './support/agent-checks';
 import { DEMO, expectSsoLoginPage } from './support/flows';
@@ -25,23 +24,11 @@ const ERROR_RED = 'rgb(179, 38, 30)';
  * part removed by a rolled-back registration said as such, and a phone header that fits.
  */
 describeInBrowser('messages an agent reads on refusals and missing parts (Chromium, both BFFs, the three services)', () => {
-  let system: ScreensSystem;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const live = useScreensInBrowser('messages');
 
-  beforeAll(async () => {
-    buildScreensIfStale();
-    [system, browser] = await Promise.all([startScreensSystem(), launchChromium()]);
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-    await browser?.close();
-    await system?.close();
-  }, 60_000);
-
-  const signedIn = async (base: string, start: string, phone: boolean, who = DEMO, issuer = system.sys.sso.issuer) => {
-    const context = await browser.newContext({ locale: 'ko-KR', ...(phone ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 800 } }) });
-    contexts.push(context);
+  const signedIn = async (base: string, start: string, phone: boolean, who = DEMO, issuer = live.system.sys.sso.issuer) => {
+    const context = await live.browser.newContext({ locale: 'ko-KR', ...(phone ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 800 } }) });
+    live.contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${base}${start}`);
     // `/` is the landing (its Sign-in button); any other screen sends the browser to sign in.
@@ -62,14 +49,14 @@ describeInBrowser('messages an agent reads on refusals and missing parts (Chromi
     return text;
   };
   const gridSearch = async (page: Page, fields: Record<string, string>) => {
-    await page.goto(`${system.sys.pc.url}/contracts`);
+    await page.goto(`${live.system.sys.pc.url}/contracts`);
     await page.locator('#grid-svcNo').waitFor();
     for (const [id, value] of Object.entries(fields)) await page.fill(`#${id}`, value);
     await page.click('form[role="search"] button[type="submit"]');
   };
 
   it('PC: a refused search names the field and what it expects, at the field; bad URL parameters are ignored with a note; a bad contract number is "no such contract"; Settings names the field', async () => {
-    const page = await signedIn(system.sys.pc.url, '/contracts', false);
+    const page = await signedIn(live.system.sys.pc.url, '/contracts', false);
 
     await gridSearch(page, { 'grid-svcNo': 'abc' });
     expect(await alertText(page)).toContain('서비스 번호: 숫자와 하이픈(-)만 입력하세요');
@@ -88,20 +75,20 @@ describeInBrowser('messages an agent reads on refusals and missing parts (Chromi
 
     // Parameters of the URL the form does not hold: ignored, and the list says so.
     for (const [query, named] of [['sort=bogus', '정렬'], ['state=WHATEVER', '최근 변경']]) {
-      await page.goto(`${system.sys.pc.url}/contracts?${query}`);
+      await page.goto(`${live.system.sys.pc.url}/contracts?${query}`);
       await page.locator('p.summary').waitFor();
       await expect(page.locator('[role="alert"]').count()).resolves.toBe(0);
       await expect(page.locator('[data-ignored]').textContent()).resolves.toContain(named);
     }
-    await page.goto(`${system.sys.pc.url}/contracts?page=2&cursor=garbage`);
+    await page.goto(`${live.system.sys.pc.url}/contracts?page=2&cursor=garbage`);
     expect(await alertText(page)).toContain('첫 페이지');
 
     for (const no of ['abc', '-1']) {
-      await page.goto(`${system.sys.pc.url}/contracts/${no}`);
+      await page.goto(`${live.system.sys.pc.url}/contracts/${no}`);
       expect(await alertText(page)).toContain('번호의 계약이 없습니다');
     }
 
-    await page.goto(`${system.sys.pc.url}/settings`);
+    await page.goto(`${live.system.sys.pc.url}/settings`);
     await page.fill('#s-page-size', '');
     await page.click('form button[type="submit"]');
     expect(await alertText(page)).toContain('페이지당 행 수: 5에서 200 사이의 숫자를 입력하세요');
@@ -116,7 +103,7 @@ describeInBrowser('messages an agent reads on refusals and missing parts (Chromi
   }, 120_000);
 
   it('phone: a refused search names the field and drops the old count; a bad contract number is "no such contract"; the header fits at 375 px without breaking words', async () => {
-    const page = await signedIn(system.sys.mobile.url, '/', true);
+    const page = await signedIn(live.system.sys.mobile.url, '/', true);
     await page.selectOption('form[role="search"] select', 'svcNo');
     await page.fill('#home-q', 'abc');
     await page.click('form[role="search"] button[type="submit"]');
@@ -125,12 +112,12 @@ describeInBrowser('messages an agent reads on refusals and missing parts (Chromi
     await expectAccessible(page, 'mobile cards refused');
 
     for (const no of ['abc', '-1']) {
-      await page.goto(`${system.sys.mobile.url}/contracts/${no}`);
+      await page.goto(`${live.system.sys.mobile.url}/contracts/${no}`);
       expect(await alertText(page)).toContain('번호의 계약이 없습니다');
     }
 
     // The header: every word whole on one line, nothing cut, the search's hint readable.
-    await page.goto(`${system.sys.mobile.url}/`);
+    await page.goto(`${live.system.sys.mobile.url}/`);
     await page.locator('#home-q').waitFor();
     const faults = await page.evaluate(() => {
       const out: string[] = [];
@@ -153,13 +140,13 @@ describeInBrowser('messages an agent reads on refusals and missing parts (Chromi
   }, 120_000);
 
   it('phone home and list say the same state; a part removed by a rolled-back registration says so on both apps', async () => {
-    const phone = await signedIn(system.sys.mobile.url, '/', true);
-    const created = await phone.request.post(`${system.sys.mobile.url}/api/contracts`, { headers: { 'x-csrf': '1' }, data: { contract: CONTRACT } });
+    const phone = await signedIn(live.system.sys.mobile.url, '/', true);
+    const created = await phone.request.post(`${live.system.sys.mobile.url}/api/contracts`, { headers: { 'x-csrf': '1' }, data: { contract: CONTRACT } });
     expect(created.status()).toBe(201);
     const no = ((await created.json()) as { saPponContNo: number }).saPponContNo;
     const stateOn = async (path: string) => {
       for (let i = 0; i < 50; i++) {
-        await phone.goto(`${system.sys.mobile.url}${path}`);
+        await phone.goto(`${live.system.sys.mobile.url}${path}`);
         const card = phone.locator(`[data-contract="${no}"] .card-state`);
         await phone.locator('.cards, .empty').first().waitFor();
         if (await card.count()) return card.textContent();
@@ -171,16 +158,16 @@ describeInBrowser('messages an agent reads on refusals and missing parts (Chromi
     expect(onHome).toContain('등록 완료');
     expect(onHome).toBe(await stateOn('/contracts'));
 
-    const ops = await signedIn(system.sys.pc.url, '/contracts', false, OPERATOR);
-    const drilled = await ops.request.post(`${system.sys.pc.url}/api/contracts`, { headers: { 'x-csrf': '1' }, data: { contract: CONTRACT, drill: 'compensate' } });
+    const ops = await signedIn(live.system.sys.pc.url, '/contracts', false, OPERATOR);
+    const drilled = await ops.request.post(`${live.system.sys.pc.url}/api/contracts`, { headers: { 'x-csrf': '1' }, data: { contract: CONTRACT, drill: 'compensate' } });
     expect(drilled.status()).toBe(409);
     const rolledBack = ((await drilled.json()) as { saPponContNo: number }).saPponContNo;
-    await ops.goto(`${system.sys.pc.url}/contracts/${rolledBack}`);
+    await ops.goto(`${live.system.sys.pc.url}/contracts/${rolledBack}`);
     const pcPart = ops.locator('[data-part="intelnet"]');
     await pcPart.locator('[data-absent]').waitFor();
     await expect(pcPart.textContent()).resolves.toMatch(/등록을 되돌려 이 구성은 없습니다/);
     await expect(pcPart.textContent()).resolves.not.toMatch(/읽지 못함|다시 시도/);
-    await phone.goto(`${system.sys.mobile.url}/contracts/${rolledBack}`);
+    await phone.goto(`${live.system.sys.mobile.url}/contracts/${rolledBack}`);
     const phonePart = phone.locator('[data-part="intelnet"]');
     await phonePart.waitFor();
     await expect(phonePart.textContent()).resolves.toMatch(/등록을 되돌려 이 구성은 없습니다/);
@@ -189,12 +176,12 @@ describeInBrowser('messages an agent reads on refusals and missing parts (Chromi
 
   it('phone home says the contract list is late, as the PC grid does, when the contract view does not answer', async () => {
     // A contract view that holds every request longer than the BFF waits: the reviewer's kill -STOP.
-    const stalled = await startDelayProxy(system.services.ppon.url, 60_000);
+    const stalled = await startDelayProxy(live.system.services.ppon.url, 60_000);
     let second: BffSystem | undefined;
     try {
-      const env = { PPON_URL: system.services.ppon.url, INETAPLCA_URL: system.services.inetaplca.url, INTELNET_URL: system.services.intelnet.url, CONTRACT_VIEW_URL: stalled.url, UPSTREAM_TIMEOUT_MS: '1000' };
-      second = await startBffSystem({ sharedSso: system.sys.sso, pc: env, mobile: env });
-      const page = await signedIn(second.mobile.url, '/', true, DEMO, system.sys.sso.issuer);
+      const env = { PPON_URL: live.system.services.ppon.url, INETAPLCA_URL: live.system.services.inetaplca.url, INTELNET_URL: live.system.services.intelnet.url, CONTRACT_VIEW_URL: stalled.url, UPSTREAM_TIMEOUT_MS: '1000' };
+      second = await startBffSystem({ sharedSso: live.system.sys.sso, pc: env, mobile: env });
+      const page = await signedIn(second.mobile.url, '/', true, DEMO, live.system.sys.sso.issuer);
       const note = page.locator('[data-recent-error]');
       await note.waitFor({ timeout: 15_000 });
       await expect(note.textContent()).resolves.toContain('계약 시스템의 응답이 늦습니다');
