@@ -165,7 +165,8 @@ export function createContractViewStore(database: ServiceDatabase): ContractView
   };
 
   return {
-    apply: (change) => db.transaction().execute((trx) => applyIn(trx, change)),
+    // The services' transaction: a deadlock between two consumers' applies runs it again at once.
+    apply: (change) => database.transaction((trx) => applyIn(trx, change)),
     find: async (no) => {
       const row = await db.selectFrom(T).selectAll().where('SA_PPON_CONT_NO', '=', no).where('PPON_ROW', 'is not', null).executeTakeFirst();
       return row && toViewContract(row);

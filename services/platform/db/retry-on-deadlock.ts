@@ -9,7 +9,7 @@ export const isTransientLockError = (err: unknown): boolean => TRANSIENT.has(Str
  * victim (rolled back whole, so running it again is what the database asks for). Writers running
  * at the same time (replicas, one process handling several contracts' events at once, two
  * identical HTTP calls) meet such deadlocks on MariaDB's gap and shared locks; every transaction of
- * `ServiceDatabase.transaction` and every bus handler goes through this.
+ * `ServiceDatabase.transaction` goes through this (the bus handlers and the HTTP routes write through it).
  */
 export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {

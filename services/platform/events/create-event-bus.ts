@@ -5,16 +5,15 @@ import { createKafkaBus } from '../../../lib/events/kafka-bus';
 import { createMemoryBus } from '../../../lib/events/memory-bus';
 import { createRedisStreamsBus } from '../../../lib/events/redis-streams-bus';
 import { CONTRACT_CHANGED_TOPIC } from './contract-change-events';
-import { retryOnDeadlock } from '../db/retry-on-deadlock';
 import { DEAD_LETTER_TOPIC, EXTRA_SAGA_TOPICS, SAGA_TOPICS, topicName, type TopicName } from './saga-events';
 
 /** The adapter this deployment chose (`<SERVICE>_EVENT_BUS`); the services only see `EventBus`. */
 export type EventBusSettings = Pick<ServiceConfig, 'eventMaxDeliveries' | 'eventRedeliverMs' | 'eventTopicPrefix' | 'eventBus' | 'kafkaBrokers' | 'kafkaPartitions' | 'redisUrl'> & { name: string };
 
 export function createEventBus(config: EventBusSettings, logger: Logger): EventBus {
-  const bus = createAdapter(config, logger);
-  // A handler whose transaction lost a deadlock runs again at once instead of waiting for a redelivery.
-  return { ...bus, kind: bus.kind, subscribe: (group, topics, handler) => bus.subscribe(group, topics, (delivery) => retryOnDeadlock(() => handler(delivery))) };
+  // A handler's transaction that loses a deadlock runs again at once, in `ServiceDatabase.transaction`
+  // (every handler writes through it): not here too, which would multiply the attempts.
+  return createAdapter(config, logger);
 }
 
 /** Records a Kafka subscription handles at once (different contracts; the database pool has 10 connections). */
